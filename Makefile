@@ -1,0 +1,70 @@
+# apsim -- build, test, demo, install. `make help` lists the targets.
+SHELL := /bin/bash
+PREFIX ?= /usr/local
+VERSION := 0.1.0
+SONAME := libapsim.so.0
+RELEASE_FLAGS := -c release -Xswiftc -static-stdlib -Xswiftc -use-ld=lld \
+	-Xlinker --version-script=$(CURDIR)/apsim.map -Xlinker -soname=$(SONAME)
+LIBDIR := $(CURDIR)/.build/release
+LIB := $(LIBDIR)/libapsim.so
+CC ?= cc
+CFLAGS ?= -std=c99 -O2 -Wall -Wextra -Werror
+VALGRIND := valgrind --quiet --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect
+
+.PHONY: help all lib demo test test-swift test-c test-python examples check-exports models clean
+
+help:
+	@echo "make lib       build .build/release/libapsim.so (static Swift stdlib, apsim_* exports only)"
+	@echo "make demo      build the library and the C examples, and run them"
+	@echo "make test      Swift tests, C tests under valgrind, pytest for the Python binding"
+	@echo "make models    regenerate the shape tables from botocore's service models"
+
+all: lib
+
+lib:
+	swift build $(RELEASE_FLAGS) --product apsim
+	@ln -sf libapsim.so $(LIBDIR)/$(SONAME)
+
+# C programs link against the build folder and find libapsim.so.0 there at run time.
+C_LINK = -Iinclude -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lapsim
+
+examples/c/bin/%: examples/c/%.c include/apsim.h lib
+	@mkdir -p examples/c/bin
+	$(CC) $(CFLAGS) $< -o $@ $(C_LINK) -ljansson
+
+tests/c/bin/%: tests/c/%.c tests/c/check.h include/apsim.h lib
+	@mkdir -p tests/c/bin
+	$(CC) $(CFLAGS) -pthread $< -o $@ $(C_LINK) -ljansson
+
+EXAMPLES := $(patsubst examples/c/%.c,examples/c/bin/%,$(wildcard examples/c/*.c))
+C_TESTS := $(patsubst tests/c/%.c,tests/c/bin/%,$(wildcard tests/c/*.c))
+
+examples: $(EXAMPLES)
+
+demo: examples
+	@for p in $(EXAMPLES); do echo "== $$p"; $$p || exit 1; done
+
+check-exports: lib
+	@bad=$$(nm -D --defined-only $(LIB) | awk '{print $$3}' | grep -v '^apsim_' | grep -vE '^(_edata|_end|__bss_start|_init|_fini)?$$' || true); \
+	 if [ -n "$$bad" ]; then echo "unexpected exports: $$bad"; exit 1; fi
+	@if ldd $(LIB) | grep -qi swift; then echo "libapsim.so needs the Swift runtime:"; ldd $(LIB); exit 1; fi
+	@readelf -d $(LIB) | grep -q "SONAME.*$(SONAME)" || { echo "SONAME missing"; exit 1; }
+	@echo "exports, SONAME and dependencies ok: $$(nm -D --defined-only $(LIB) | grep -c ' apsim_') apsim_* functions"
+
+test-swift:
+	swift test 2>&1 | tee .build/swift-test.log | grep -vE '^\s*$$|passed after|started\.$$' ; exit $${PIPESTATUS[0]}
+
+test-c: $(C_TESTS) check-exports
+	@for t in $(C_TESTS); do echo "== $$t (valgrind)"; $(VALGRIND) $$t || exit 1; done
+	@for p in $(EXAMPLES); do echo "== $$p (valgrind)"; $(VALGRIND) $$p > /dev/null || exit 1; done
+
+test-python: lib
+	cd bindings/python && APSIM_LIBRARY=$(LIB) python3 -m pytest -q tests
+
+test: test-swift test-c test-python
+
+models:
+	python3 tools/gen_models.py
+
+clean:
+	rm -rf .build examples/c/bin tests/c/bin

@@ -1,0 +1,156 @@
+// The exported C functions of libapsim.so, checked by the compiler against include/apsim.h
+// (`@c @implementation`). This file only converts between C and the core: no business logic, no
+// traps (no `!`, no unchecked indexing), every error becomes a return code and an envelope.
+import ApsimC
+import ApsimCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The version string, a static C string for the life of the process.
+private let versionString: StaticString = "0.1.0"
+
+@c @implementation
+public func apsim_version() -> UnsafePointer<CChar>? {
+    UnsafeRawPointer(versionString.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+@c @implementation
+public func apsim_version_number() -> CInt {
+    CInt(APSIM_VERSION_MAJOR * 1_000_000 + APSIM_VERSION_MINOR * 1000 + APSIM_VERSION_PATCH)
+}
+
+@c @implementation
+public func apsim_open(
+    _ outSim: UnsafeMutablePointer<OpaquePointer?>?, _ configJSON: UnsafePointer<CChar>?,
+    _ outErrorJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> CInt {
+    outErrorJSON?.pointee = nil
+    guard let outSim else { return APSIM_E_MISUSE }
+    outSim.pointee = nil
+    var config: String? = nil
+    if let configJSON {
+        guard let s = String(validatingCString: configJSON) else {
+            return CABI.fail(outErrorJSON, APIError(code: "InvalidConfiguration",
+                                                    message: "The configuration is not valid UTF-8.", status: 400))
+        }
+        config = s
+    }
+    do {
+        let world = try World(configJSON: config)
+        outSim.pointee = OpaquePointer(Unmanaged.passRetained(Handle(world)).toOpaque())
+        return APSIM_OK
+    } catch {
+        return CABI.fail(outErrorJSON, error)
+    }
+}
+
+@c @implementation
+public func apsim_close(_ sim: OpaquePointer?) {
+    guard let sim else { return }
+    Unmanaged<Handle>.fromOpaque(UnsafeRawPointer(sim)).release()
+}
+
+@c @implementation
+public func apsim_call(
+    _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
+    _ operation: UnsafePointer<CChar>?, _ requestJSON: UnsafePointer<CChar>?
+) -> CInt {
+    CABI.call(outResponseJSON, sim, operation, requestJSON)
+}
+
+@c @implementation
+public func apsim_validate(
+    _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+    _ operation: UnsafePointer<CChar>?, _ requestJSON: UnsafePointer<CChar>?
+) -> CInt {
+    guard let outResponseJSON else { return APSIM_E_MISUSE }
+    outResponseJSON.pointee = nil
+    guard let operation else { return APSIM_E_MISUSE }
+    let result: CallResult
+    switch CABI.strings(operation, requestJSON) {
+    case .success(let (op, request)): result = World.validate(op, request)
+    case .failure(let error): result = CallResult(failure: error)
+    }
+    return CABI.finish(outResponseJSON, result)
+}
+
+@c @implementation
+public func apsim_efs_create_access_point(
+    _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
+    _ requestJSON: UnsafePointer<CChar>?
+) -> CInt {
+    CABI.call(outResponseJSON, sim, "efs:CreateAccessPoint", requestJSON)
+}
+
+@c @implementation
+public func apsim_string_free(_ s: UnsafeMutablePointer<CChar>?) {
+    free(s)
+}
+
+/// What an `apsim *` points to: a retained world.
+final class Handle {
+    let world: World
+    init(_ world: World) { self.world = world }
+}
+
+enum CABI {
+    static func call(
+        _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
+        _ operation: UnsafePointer<CChar>?, _ requestJSON: UnsafePointer<CChar>?
+    ) -> CInt {
+        guard let out else { return APSIM_E_MISUSE }
+        out.pointee = nil
+        guard let sim, let operation else { return APSIM_E_MISUSE }
+        let world = Unmanaged<Handle>.fromOpaque(UnsafeRawPointer(sim)).takeUnretainedValue().world
+        let result: CallResult
+        switch strings(operation, requestJSON) {
+        case .success(let (op, request)): result = world.call(op, request)
+        case .failure(let error): result = CallResult(failure: error)
+        }
+        return finish(out, result)
+    }
+
+    /// The operation name and request as Swift strings; invalid UTF-8 is a SerializationException.
+    static func strings(_ operation: UnsafePointer<CChar>, _ request: UnsafePointer<CChar>?)
+        -> Result<(String, String?), APIError>
+    {
+        guard let op = String(validatingCString: operation) else {
+            return .failure(APIError.unknownOperation("<invalid UTF-8>"))
+        }
+        guard let request else { return .success((op, nil)) }
+        // Refuse an oversized request before copying it.
+        let length = strnlen(request, JSONLimits.maxBytes + 1)
+        if length > JSONLimits.maxBytes {
+            return .failure(APIError.serialization(
+                "Request too large: more than \(JSONLimits.maxBytes) bytes; the limit is \(JSONLimits.maxBytes) bytes."))
+        }
+        guard let body = String(validatingCString: request) else {
+            return .failure(APIError.serialization("The request is not valid UTF-8."))
+        }
+        return .success((op, body))
+    }
+
+    /// Hands `result` to the caller as a malloc'd C string; returns 0 or the error's HTTP status.
+    static func finish(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, _ result: CallResult) -> CInt {
+        guard let text = cString(result.json) else { return APSIM_E_NOMEM }
+        out.pointee = text
+        return result.isError ? CInt(clamping: result.status) : APSIM_OK
+    }
+
+    static func fail(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: APIError) -> CInt {
+        out?.pointee = cString(CallResult(failure: error).json)
+        return CInt(clamping: error.status)
+    }
+
+    /// A malloc'd, NUL-terminated copy of `bytes` (released by apsim_string_free).
+    static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
+        guard let p = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
+        bytes.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { memcpy(p, base, bytes.count) }
+        }
+        p[bytes.count] = 0
+        return p
+    }
+}

@@ -1,0 +1,1 @@
+/* Empty translation unit: SwiftPM needs one source file to build the header-only ApsimC target. */

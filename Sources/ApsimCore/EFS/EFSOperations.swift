@@ -1,0 +1,291 @@
+/// The EFS operations: state logic only. Inputs arrive validated (shapes and EFSRules), so a
+/// missing required member cannot happen here; the `?? ""` fallbacks only keep the code trap-free.
+enum EFSOperations {
+    static let service = ServiceModel.efs
+
+    static let entries: [OperationEntry] = [
+        entry("CreateFileSystem", rules: EFSRules.createFileSystem, createFileSystem),
+        entry("DescribeFileSystems", describeFileSystems),
+        entry("DeleteFileSystem", deleteFileSystem),
+        entry("CreateAccessPoint", rules: EFSRules.tags, createAccessPoint),
+        entry("DescribeAccessPoints", rules: EFSRules.describeAccessPoints, describeAccessPoints),
+        entry("DeleteAccessPoint", deleteAccessPoint),
+        entry("TagResource", rules: EFSRules.tags, tagResource),
+        entry("UntagResource", untagResource),
+        entry("ListTagsForResource", listTagsForResource),
+    ]
+
+    static func entry(_ name: String, rules: OperationRules? = nil, _ handler: @escaping OperationHandler) -> OperationEntry {
+        OperationEntry(service: service, validationCode: EFSRules.validationCode, name: name, rules: rules, handler: handler)
+    }
+
+    static func error(_ code: String, _ message: String, members: JSONObject = JSONObject()) -> APIError {
+        APIError(service, code, message, members: members)
+    }
+
+    static func fileSystemNotFound(_ ref: String) -> APIError {
+        error("FileSystemNotFound", "File system '\(ref)' does not exist.")
+    }
+
+    static func accessPointNotFound(_ ref: String) -> APIError {
+        error("AccessPointNotFound", "Access point '\(ref)' does not exist.")
+    }
+
+    static func invalidToken(_ name: String) -> APIError {
+        EFSRules.badRequest("Invalid \(name): use a value returned by a previous call of this operation with the same filters.")
+    }
+
+    // MARK: Lookups (an ID or an ARN of this account and region)
+
+    static func fileSystem(_ ref: String, _ efs: EFSState, _ ctx: CallContext) -> EFSFileSystem? {
+        guard let id = resolve(ref, resource: "file-system/", ctx) else { return nil }
+        return efs.fileSystems[id]
+    }
+
+    static func accessPoint(_ ref: String, _ efs: EFSState, _ ctx: CallContext) -> EFSAccessPoint? {
+        guard let id = resolve(ref, resource: "access-point/", ctx) else { return nil }
+        return efs.accessPoints[id]
+    }
+
+    static func resolve(_ ref: String, resource: String, _ ctx: CallContext) -> String? {
+        guard ref.hasPrefix("arn:") else { return ref }
+        return ARN.resource(of: ref, service: "elasticfilesystem", region: ctx.region, account: ctx.account,
+                            resourcePrefix: resource).map(String.init)
+    }
+
+    // MARK: Rendering
+
+    static func describe(_ fs: EFSFileSystem, _ ctx: CallContext, state: String) -> JSON {
+        var o = JSONObject()
+        o.append("OwnerId", .string(ctx.account))
+        o.append("CreationToken", .string(fs.creationToken))
+        o.append("FileSystemId", .string(fs.id))
+        o.append("FileSystemArn", .string(fs.arn))
+        o.append("CreationTime", JSON.timestamp(milliseconds: fs.creationTime))
+        o.append("LifeCycleState", .string(state))
+        o.append("Name", ifPresent: Tag.name(in: fs.tags).map { .string($0) })
+        o.append("NumberOfMountTargets", 0)
+        o.append("SizeInBytes", ["Value": 0])
+        o.append("PerformanceMode", .string(fs.performanceMode))
+        o.append("Encrypted", .bool(fs.encrypted))
+        o.append("KmsKeyId", ifPresent: fs.kmsKeyID.map { .string($0) })
+        o.append("ThroughputMode", .string(fs.throughputMode))
+        o.append("ProvisionedThroughputInMibps", ifPresent: fs.provisionedThroughput)
+        o.append("AvailabilityZoneName", ifPresent: fs.availabilityZoneName.map { .string($0) })
+        o.append("Tags", .array(fs.tags.map(\.json)))
+        return .object(o)
+    }
+
+    static func describe(_ ap: EFSAccessPoint, _ ctx: CallContext, state: String) -> JSON {
+        var o = JSONObject()
+        o.append("ClientToken", .string(ap.clientToken))
+        o.append("Name", ifPresent: Tag.name(in: ap.tags).map { .string($0) })
+        o.append("Tags", .array(ap.tags.map(\.json)))
+        o.append("AccessPointId", .string(ap.id))
+        o.append("AccessPointArn", .string(ap.arn))
+        o.append("FileSystemId", .string(ap.fileSystemID))
+        o.append("PosixUser", ifPresent: ap.posixUser?.json)
+        o.append("RootDirectory", ap.rootDirectory.json)
+        o.append("OwnerId", .string(ctx.account))
+        o.append("LifeCycleState", .string(state))
+        return .object(o)
+    }
+
+    // MARK: File systems
+
+    static func createFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        let token = input["CreationToken"]?.string ?? ""
+        if let existing = region.efs.fileSystemsByToken[token] {
+            throw error("FileSystemAlreadyExists",
+                        "File system '\(existing.id)' already exists with creation token '\(token)'",
+                        members: JSONObject(["FileSystemId": .string(existing.id)]))
+        }
+        let id = s.ids.resourceID(prefix: "fs-")
+        let fs = EFSFileSystem(
+            id: id, seq: s.sequence(),
+            arn: ARN.make(service: "elasticfilesystem", region: ctx.region, account: ctx.account, resource: "file-system/" + id),
+            creationToken: token, creationTime: s.nowMilliseconds,
+            lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config),
+            performanceMode: input["PerformanceMode"]?.string ?? "generalPurpose",
+            throughputMode: input["ThroughputMode"]?.string ?? "bursting",
+            encrypted: input["Encrypted"]?.bool ?? false,
+            kmsKeyID: input["KmsKeyId"]?.string,
+            provisionedThroughput: input["ProvisionedThroughputInMibps"],
+            availabilityZoneName: input["AvailabilityZoneName"]?.string,
+            tags: Tag.list(input["Tags"]))
+        region.efs.fileSystems[id] = fs
+        region.efs.fileSystemsByToken[token] = fs
+        region.efs.fileSystemOrder.append(fs, seq: fs.seq)
+        return describe(fs, ctx, state: fs.lifecycle.current).objectValue
+    }
+
+    static func describeFileSystems(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        var out = JSONObject()
+        out.append("Marker", ifPresent: input["Marker"])
+        var found: [EFSFileSystem] = []
+        var next: UInt64? = nil
+        if let ref = input["FileSystemId"]?.string {
+            guard let fs = fileSystem(ref, region.efs, ctx) else { throw fileSystemNotFound(ref) }
+            if input["CreationToken"]?.string.map({ $0 == fs.creationToken }) ?? true { found = [fs] }
+        } else if let token = input["CreationToken"]?.string {
+            found = region.efs.fileSystemsByToken[token].map { [$0] } ?? []
+        } else {
+            var start: UInt64 = 0
+            if let marker = input["Marker"]?.string {
+                guard let seq = s.pageTokens.decode(marker, scope: "efs:fs") else { throw invalidToken("Marker") }
+                start = seq
+            }
+            (found, next) = region.efs.fileSystemOrder.page(from: start, limit: Int(input["MaxItems"]?.int ?? 100))
+        }
+        out.append("FileSystems", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe()) }))
+        out.append("NextMarker", ifPresent: next.map { .string(s.pageTokens.encode(scope: "efs:fs", seq: $0)) })
+        return out
+    }
+
+    static func deleteFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        let ref = input["FileSystemId"]?.string ?? ""
+        guard let fs = fileSystem(ref, region.efs, ctx) else { throw fileSystemNotFound(ref) }
+        if ctx.config.strictFileSystemDelete && fs.accessPoints.count > 0 {
+            throw error("FileSystemInUse",
+                        "The file system '\(fs.id)' cannot be deleted because it has access points. You must delete the access points, and then try again.")
+        }
+        region.efs.remove(fs)
+        return JSONObject()
+    }
+
+    // MARK: Access points
+
+    static func createAccessPoint(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        let token = input["ClientToken"]?.string ?? ""
+        let ref = input["FileSystemId"]?.string ?? ""
+        let tags = Tag.list(input["Tags"])
+        let posixUser = PosixUser(input["PosixUser"])
+        let rootDirectory = RootDirectory(input["RootDirectory"])
+
+        if let existing = region.efs.accessPointsByToken[token] {
+            if ctx.config.idempotentClientTokens, fileSystem(ref, region.efs, ctx)?.id == existing.fileSystemID,
+               existing.tags == tags, existing.posixUser == posixUser, existing.rootDirectory == rootDirectory {
+                return describe(existing, ctx, state: existing.lifecycle.observe()).objectValue
+            }
+            throw error("AccessPointAlreadyExists",
+                        "Access point '\(existing.id)' already exists with client token '\(token)'",
+                        members: JSONObject(["AccessPointId": .string(existing.id)]))
+        }
+        guard let fs = fileSystem(ref, region.efs, ctx) else { throw fileSystemNotFound(ref) }
+        let fsState = fs.lifecycle.observe()
+        guard fsState == "available" else {
+            throw error("IncorrectFileSystemLifeCycleState",
+                        "File system '\(fs.id)' is in the '\(fsState)' state; access points can only be created on an 'available' file system.")
+        }
+        let limit = ctx.config.accessPointsPerFileSystem
+        guard fs.accessPoints.count < limit else {
+            throw error("AccessPointLimitExceeded",
+                        "You have reached the maximum number of access points (\(limit)) for your file system \(fs.id). Delete an access point and add a new one.")
+        }
+        let id = s.ids.resourceID(prefix: "fsap-")
+        let ap = EFSAccessPoint(
+            id: id, seq: s.sequence(),
+            arn: ARN.make(service: "elasticfilesystem", region: ctx.region, account: ctx.account, resource: "access-point/" + id),
+            clientToken: token, fileSystemID: fs.id, tags: tags, posixUser: posixUser, rootDirectory: rootDirectory,
+            lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config))
+        region.efs.accessPoints[id] = ap
+        region.efs.accessPointsByToken[token] = ap
+        region.efs.accessPointOrder.append(ap, seq: ap.seq)
+        fs.accessPoints.append(ap, seq: ap.seq)
+        return describe(ap, ctx, state: ap.lifecycle.current).objectValue
+    }
+
+    static func describeAccessPoints(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        if let ref = input["AccessPointId"]?.string {
+            guard let ap = accessPoint(ref, region.efs, ctx) else { throw accessPointNotFound(ref) }
+            return JSONObject(["AccessPoints": .array([describe(ap, ctx, state: ap.lifecycle.observe())])])
+        }
+        let index: CreationIndex<EFSAccessPoint>
+        let scope: String
+        if let ref = input["FileSystemId"]?.string {
+            guard let fs = fileSystem(ref, region.efs, ctx) else { throw fileSystemNotFound(ref) }
+            index = fs.accessPoints
+            scope = "efs:ap:" + fs.id
+        } else {
+            index = region.efs.accessPointOrder
+            scope = "efs:ap"
+        }
+        var start: UInt64 = 0
+        if let token = input["NextToken"]?.string {
+            guard let seq = s.pageTokens.decode(token, scope: scope) else { throw invalidToken("NextToken") }
+            start = seq
+        }
+        let (page, next) = index.page(from: start, limit: Int(input["MaxResults"]?.int ?? 100))
+        var out = JSONObject()
+        out.append("AccessPoints", .array(page.map { describe($0, ctx, state: $0.lifecycle.observe()) }))
+        out.append("NextToken", ifPresent: next.map { .string(s.pageTokens.encode(scope: scope, seq: $0)) })
+        return out
+    }
+
+    static func deleteAccessPoint(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        let ref = input["AccessPointId"]?.string ?? ""
+        guard let ap = accessPoint(ref, region.efs, ctx) else { throw accessPointNotFound(ref) }
+        region.efs.remove(ap)
+        return JSONObject()
+    }
+
+    // MARK: Tags (file systems and access points)
+
+    /// The tags of the resource `ref` names (an fs-/fsap- ID or ARN), read and written in place.
+    static func withTags<T>(_ ref: String, _ efs: EFSState, _ ctx: CallContext,
+                            _ body: (inout [Tag]) throws(APIError) -> T) throws(APIError) -> T {
+        let isAccessPoint = ref.hasPrefix("fsap-") || ref.contains(":access-point/")
+        if isAccessPoint {
+            guard let ap = accessPoint(ref, efs, ctx) else { throw accessPointNotFound(ref) }
+            return try body(&ap.tags)
+        }
+        guard let fs = fileSystem(ref, efs, ctx) else { throw fileSystemNotFound(ref) }
+        return try body(&fs.tags)
+    }
+
+    static func tagResource(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let new = Tag.list(input["Tags"])
+        try withTags(input["ResourceId"]?.string ?? "", s.region(ctx).efs, ctx) { (tags: inout [Tag]) throws(APIError) in
+            var merged = tags
+            Tag.merge(new, into: &merged)
+            if merged.count > EFSRules.maxTags {
+                throw EFSRules.badRequest(
+                    "A resource can have at most \(EFSRules.maxTags) tags; this request would give it \(merged.count).")
+            }
+            tags = merged
+        }
+        return JSONObject()
+    }
+
+    static func untagResource(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let keys = Set((input["TagKeys"]?.array ?? []).compactMap(\.string))
+        try withTags(input["ResourceId"]?.string ?? "", s.region(ctx).efs, ctx) { (tags: inout [Tag]) throws(APIError) in
+            tags.removeAll { keys.contains($0.key) }
+        }
+        return JSONObject()
+    }
+
+    static func listTagsForResource(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let ref = input["ResourceId"]?.string ?? ""
+        let all = try withTags(ref, s.region(ctx).efs, ctx) { (tags: inout [Tag]) throws(APIError) in tags }
+        let scope = "efs:tags:" + ref
+        var start = 0
+        if let token = input["NextToken"]?.string {
+            guard let seq = s.pageTokens.decode(token, scope: scope), seq <= UInt64(all.count) else {
+                throw invalidToken("NextToken")
+            }
+            start = Int(seq)
+        }
+        let end = min(all.count, start + Int(input["MaxResults"]?.int ?? 100))
+        var out = JSONObject()
+        out.append("Tags", .array(all[start..<end].map(\.json)))
+        if end < all.count { out.append("NextToken", .string(s.pageTokens.encode(scope: scope, seq: UInt64(end)))) }
+        return out
+    }
+}

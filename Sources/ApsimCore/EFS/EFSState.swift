@@ -1,0 +1,160 @@
+/// The EFS resources of one account in one region, indexed for O(1) lookups and O(page) paging.
+public struct EFSState {
+    var fileSystems: [String: EFSFileSystem] = [:]
+    var fileSystemsByToken: [String: EFSFileSystem] = [:]
+    var fileSystemOrder = CreationIndex<EFSFileSystem>()
+    var accessPoints: [String: EFSAccessPoint] = [:]
+    /// Client tokens are unique per account and region (not per file system).
+    var accessPointsByToken: [String: EFSAccessPoint] = [:]
+    var accessPointOrder = CreationIndex<EFSAccessPoint>()
+
+    mutating func remove(_ ap: EFSAccessPoint) {
+        accessPoints[ap.id] = nil
+        accessPointsByToken[ap.clientToken] = nil
+        accessPointOrder.remove(seq: ap.seq)
+        fileSystems[ap.fileSystemID]?.accessPoints.remove(seq: ap.seq)
+    }
+
+    mutating func remove(_ fs: EFSFileSystem) {
+        for ap in fs.accessPoints.all { remove(ap) }
+        fileSystems[fs.id] = nil
+        fileSystemsByToken[fs.creationToken] = nil
+        fileSystemOrder.remove(seq: fs.seq)
+    }
+}
+
+public struct Tag: Sendable, Equatable {
+    public var key: String
+    public var value: String
+
+    var json: JSON { ["Key": .string(key), "Value": .string(value)] }
+
+    /// Tags from a validated `Tags` member (a list of {Key, Value}).
+    static func list(_ value: JSON?) -> [Tag] {
+        (value?.array ?? []).compactMap { t in
+            guard let k = t["Key"]?.string, let v = t["Value"]?.string else { return nil }
+            return Tag(key: k, value: v)
+        }
+    }
+
+    /// The `Name` tag's value: what EFS reports as a resource's Name.
+    static func name(in tags: [Tag]) -> String? { tags.first { $0.key == "Name" }?.value }
+
+    /// Adds or overwrites tags, keeping the position of keys that already exist.
+    static func merge(_ new: [Tag], into tags: inout [Tag]) {
+        for t in new {
+            if let i = tags.firstIndex(where: { $0.key == t.key }) { tags[i].value = t.value } else { tags.append(t) }
+        }
+    }
+}
+
+public final class EFSFileSystem {
+    let id: String
+    let seq: UInt64
+    let arn: String
+    let creationToken: String
+    let creationTime: Int64
+    var lifecycle: LifecycleState
+    let performanceMode: String
+    let throughputMode: String
+    let encrypted: Bool
+    let kmsKeyID: String?
+    let provisionedThroughput: JSON?
+    let availabilityZoneName: String?
+    var tags: [Tag]
+    var accessPoints = CreationIndex<EFSAccessPoint>()
+
+    init(id: String, seq: UInt64, arn: String, creationToken: String, creationTime: Int64, lifecycle: LifecycleState,
+         performanceMode: String, throughputMode: String, encrypted: Bool, kmsKeyID: String?,
+         provisionedThroughput: JSON?, availabilityZoneName: String?, tags: [Tag]) {
+        self.id = id
+        self.seq = seq
+        self.arn = arn
+        self.creationToken = creationToken
+        self.creationTime = creationTime
+        self.lifecycle = lifecycle
+        self.performanceMode = performanceMode
+        self.throughputMode = throughputMode
+        self.encrypted = encrypted
+        self.kmsKeyID = kmsKeyID
+        self.provisionedThroughput = provisionedThroughput
+        self.availabilityZoneName = availabilityZoneName
+        self.tags = tags
+    }
+}
+
+/// The identity an access point enforces.
+public struct PosixUser: Sendable, Equatable {
+    var uid: Int64
+    var gid: Int64
+    var secondaryGids: [Int64]?
+
+    init?(_ value: JSON?) {
+        guard let value, let uid = value["Uid"]?.int, let gid = value["Gid"]?.int else { return nil }
+        self.uid = uid
+        self.gid = gid
+        secondaryGids = value["SecondaryGids"]?.array?.compactMap(\.int)
+    }
+
+    var json: JSON {
+        var o = JSONObject()
+        o.append("Uid", .int(uid))
+        o.append("Gid", .int(gid))
+        if let secondaryGids { o.append("SecondaryGids", .array(secondaryGids.map { .int($0) })) }
+        return .object(o)
+    }
+}
+
+/// An access point's root directory; Path defaults to "/".
+public struct RootDirectory: Sendable, Equatable {
+    var path: String
+    var creationInfo: (uid: Int64, gid: Int64, permissions: String)?
+
+    init(_ value: JSON?) {
+        path = value?["Path"]?.string ?? "/"
+        if let ci = value?["CreationInfo"], let u = ci["OwnerUid"]?.int, let g = ci["OwnerGid"]?.int,
+           let p = ci["Permissions"]?.string {
+            creationInfo = (u, g, p)
+        }
+    }
+
+    public static func == (a: RootDirectory, b: RootDirectory) -> Bool {
+        a.path == b.path && a.creationInfo?.uid == b.creationInfo?.uid && a.creationInfo?.gid == b.creationInfo?.gid
+            && a.creationInfo?.permissions == b.creationInfo?.permissions
+    }
+
+    var json: JSON {
+        var o = JSONObject()
+        o.append("Path", .string(path))
+        if let ci = creationInfo {
+            o.append("CreationInfo", ["OwnerUid": .int(ci.uid), "OwnerGid": .int(ci.gid), "Permissions": .string(ci.permissions)])
+        }
+        return .object(o)
+    }
+}
+
+public final class EFSAccessPoint {
+    let id: String
+    let seq: UInt64
+    let arn: String
+    let clientToken: String
+    /// The file system by ID, not by reference: no retain cycle, and no dangling reference.
+    let fileSystemID: String
+    var tags: [Tag]
+    let posixUser: PosixUser?
+    let rootDirectory: RootDirectory
+    var lifecycle: LifecycleState
+
+    init(id: String, seq: UInt64, arn: String, clientToken: String, fileSystemID: String, tags: [Tag],
+         posixUser: PosixUser?, rootDirectory: RootDirectory, lifecycle: LifecycleState) {
+        self.id = id
+        self.seq = seq
+        self.arn = arn
+        self.clientToken = clientToken
+        self.fileSystemID = fileSystemID
+        self.tags = tags
+        self.posixUser = posixUser
+        self.rootDirectory = rootDirectory
+        self.lifecycle = lifecycle
+    }
+}

@@ -1,0 +1,52 @@
+/// An AWS error as apsim answers it: a code, a message, the HTTP status and the modeled members
+/// beyond ErrorCode and Message (e.g. `AccessPointId` on AccessPointAlreadyExists).
+public struct APIError: Error, Sendable, Equatable {
+    public var code: String
+    public var message: String
+    public var status: Int
+    public var members: JSONObject
+
+    public init(code: String, message: String, status: Int, members: JSONObject = JSONObject()) {
+        self.code = code
+        self.message = message
+        self.status = status
+        self.members = members
+    }
+
+    /// A modeled error of `service`, its HTTP status taken from the service model.
+    public init(_ service: ServiceModel, _ code: String, _ message: String, members: JSONObject = JSONObject()) {
+        self.init(code: code, message: message, status: service.errors[code]?.status ?? 400, members: members)
+    }
+
+    /// A body that is not JSON, not an object, or a member of the wrong JSON type.
+    public static func serialization(_ message: String) -> APIError {
+        APIError(code: "SerializationException", message: message, status: 400)
+    }
+
+    public static func unknownOperation(_ name: String) -> APIError {
+        APIError(code: "UnknownOperationException",
+                 message: "Unknown operation '\(name)'. Operations are named '<service>:<Operation>', e.g. 'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.",
+                 status: 400)
+    }
+
+    /// The error envelope: botocore's parsed-error shape plus the modeled members at top level.
+    public func envelope(requestID: String?) -> JSON {
+        var error = JSONObject()
+        error.append("Code", .string(code))
+        error.append("Message", .string(message))
+        var o = JSONObject()
+        o.append("Error", .object(error))
+        for m in members.members { o.append(m.key, m.value) }
+        o.append("ResponseMetadata", ResponseMetadata.json(requestID: requestID, status: status))
+        return .object(o)
+    }
+}
+
+enum ResponseMetadata {
+    static func json(requestID: String?, status: Int) -> JSON {
+        var meta = JSONObject()
+        if let requestID { meta.append("RequestId", .string(requestID)) }
+        meta.append("HTTPStatusCode", .int(Int64(status)))
+        return .object(meta)
+    }
+}

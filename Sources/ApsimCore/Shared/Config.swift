@@ -1,0 +1,99 @@
+/// How a world behaves: the `config_json` of `apsim_open`, every key validated.
+public struct WorldConfig: Sendable, Equatable {
+    /// When a new resource settles (creating -> available).
+    public enum Lifecycle: String, Sendable {
+        /// Transitional in the create response, settled on any later observation.
+        case onRead = "on_read"
+        /// Settled already in the create response.
+        case instant
+    }
+
+    public var accountID = "123456789012"
+    public var region = "us-east-1"
+    public var seed: UInt64? = nil
+    /// The clock's start in epoch milliseconds (nil: the wall clock at open).
+    public var startTimeMilliseconds: Int64? = nil
+    public var lifecycle = Lifecycle.onRead
+    public var accessPointsPerFileSystem = 10_000
+    public var idempotentClientTokens = false
+    public var strictFileSystemDelete = false
+
+    public init() {}
+
+    public static let keys = [
+        "account_id", "region", "seed", "start_time", "lifecycle", "access_points_per_file_system",
+        "idempotent_client_tokens", "strict_file_system_delete",
+    ]
+
+    static func invalid(_ message: String) -> APIError {
+        APIError(code: "InvalidConfiguration", message: message, status: 400)
+    }
+
+    /// Parses a config document; nil, "" and "{}" give the defaults.
+    public static func parse(_ text: String?) throws(APIError) -> WorldConfig {
+        guard let text, !text.allSatisfy({ $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) else {
+            return WorldConfig()
+        }
+        let doc: JSON
+        do { doc = try JSON.parse(text) } catch { throw invalid("The configuration is not valid JSON: \(error.message)") }
+        guard case .object(let obj) = doc else { throw invalid("The configuration must be a JSON object, not \(doc.typeName).") }
+        var c = WorldConfig()
+        for m in obj.members {
+            let v = m.value
+            switch m.key {
+            case "account_id":
+                guard let s = v.string, s.utf8.count == 12, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                    throw invalid("account_id must be a string of 12 digits, e.g. \"123456789012\".")
+                }
+                c.accountID = s
+            case "region":
+                guard let s = v.string, isRegionName(s) else {
+                    throw invalid("region must be an AWS region name such as \"us-east-1\".")
+                }
+                c.region = s
+            case "seed":
+                guard let i = v.int, i >= 0 else { throw invalid("seed must be an integer from 0 to 9223372036854775807.") }
+                c.seed = UInt64(i)
+            case "start_time":
+                let seconds: Double?
+                switch v {
+                case .int(let i): seconds = Double(i)
+                case .number(let t): seconds = Double(t)
+                default: seconds = nil
+                }
+                guard let s = seconds, s.isFinite, s >= 0, s < 1e11 else {
+                    throw invalid("start_time must be epoch seconds (a number from 0 to 99999999999).")
+                }
+                c.startTimeMilliseconds = Int64((s * 1000).rounded())
+            case "lifecycle":
+                guard let s = v.string, let l = Lifecycle(rawValue: s) else {
+                    throw invalid("lifecycle must be \"on_read\" or \"instant\".")
+                }
+                c.lifecycle = l
+            case "access_points_per_file_system":
+                guard let i = v.int, i >= 1, i <= 1_000_000_000 else {
+                    throw invalid("access_points_per_file_system must be an integer from 1 to 1000000000.")
+                }
+                c.accessPointsPerFileSystem = Int(i)
+            case "idempotent_client_tokens":
+                guard let b = v.bool else { throw invalid("idempotent_client_tokens must be true or false.") }
+                c.idempotentClientTokens = b
+            case "strict_file_system_delete":
+                guard let b = v.bool else { throw invalid("strict_file_system_delete must be true or false.") }
+                c.strictFileSystemDelete = b
+            default:
+                throw invalid("Unknown configuration key '\(m.key)'. Known keys: \(keys.joined(separator: ", ")).")
+            }
+        }
+        return c
+    }
+
+    /// `us-east-1`, `ap-southeast-2`, `us-gov-west-1`, `cn-north-1`: lowercase words and a number.
+    static func isRegionName(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 3, s.utf8.count <= 32, let last = parts.last, !last.isEmpty,
+              last.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+        else { return false }
+        return parts.dropLast().allSatisfy { p in !p.isEmpty && p.utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7A } }
+    }
+}

@@ -1,0 +1,100 @@
+/// The operations a world answers, by their full name ("efs:CreateAccessPoint").
+public typealias OperationHandler =
+    @Sendable (inout WorldState, CallContext, JSONObject) throws(APIError) -> JSONObject
+
+/// The spec's stateless rules beyond the model (cross-field checks, extra limits): they run after
+/// the shape checks passed and are part of `apsim_validate`.
+public typealias OperationRules = @Sendable (JSONObject) throws(APIError) -> Void
+
+public struct OperationEntry: Sendable {
+    public let fullName: String
+    public let input: Shape
+    /// The code of a constraint violation in this service (EFS ValidationException, FSx BadRequest).
+    public let validationCode: String
+    public let successStatus: Int
+    let rules: OperationRules?
+    let handler: OperationHandler
+
+    init(service: ServiceModel, validationCode: String, name: String, rules: OperationRules? = nil,
+         handler: @escaping OperationHandler) {
+        // Every handled operation is in the generated model; a mismatch is a build-time bug that the
+        // test suite catches (OperationsTests), so the fallback shape is never used in a release.
+        let model = service.operations[name]
+        fullName = service.name + ":" + name
+        input = model?.input ?? Shape(name, .structure(members: [], required: []))
+        self.validationCode = validationCode
+        successStatus = model?.successStatus ?? 200
+        self.rules = rules
+        self.handler = handler
+    }
+
+    init(control name: String, input: Shape, handler: @escaping OperationHandler) {
+        fullName = "apsim:" + name
+        self.input = input
+        validationCode = "ValidationException"
+        successStatus = 200
+        rules = nil
+        self.handler = handler
+    }
+}
+
+public enum Operations {
+    static let table: [String: OperationEntry] = {
+        var t: [String: OperationEntry] = [:]
+        for e in EFSOperations.entries + ControlOperations.entries { t[e.fullName] = e }
+        return t
+    }()
+
+    /// Every operation name `apsim_call` accepts, sorted.
+    public static var names: [String] { table.keys.sorted() }
+
+    static func entry(_ name: String) throws(APIError) -> OperationEntry {
+        guard let e = table[name] else { throw APIError.unknownOperation(name) }
+        return e
+    }
+
+    /// Parses `request` (nil or blank mean `{}`) and runs every stateless check of `entry`.
+    static func parseAndValidate(_ entry: OperationEntry, _ request: String?) throws(APIError) -> JSONObject {
+        let doc: JSON
+        if let request, !request.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
+            do { doc = try JSON.parse(request) } catch { throw APIError.serialization(error.message) }
+        } else {
+            doc = .object(JSONObject())
+        }
+        try Validator.validate(doc, entry.input, validationCode: entry.validationCode)
+        // AWS reads a JSON null as an absent member; handlers and rules see it that way too.
+        guard case .object(let obj) = doc.droppingNulls() else { throw APIError.serialization("The request body must be a JSON object.") }
+        try entry.rules?(obj)
+        return obj
+    }
+}
+
+/// Operations on the emulator itself, in the `apsim:` namespace.
+enum ControlOperations {
+    static let empty = Shape("Empty", .structure(members: [], required: []))
+
+    static let entries: [OperationEntry] = [
+        OperationEntry(control: "ListOperations", input: empty) { _, _, _ throws(APIError) in
+            JSONObject(["Operations": .array(Operations.names.map { .string($0) })])
+        },
+    ]
+}
+
+extension JSON {
+    /// The document without null object members, at any depth.
+    func droppingNulls() -> JSON {
+        switch self {
+        case .object(let o):
+            var r = JSONObject()
+            for m in o.members where m.value != .null { r.append(m.key, m.value.droppingNulls()) }
+            return .object(r)
+        case .array(let items):
+            return .array(items.map { $0.droppingNulls() })
+        default:
+            return self
+        }
+    }
+
+    /// The object inside (an empty object for other values); for literals in handlers.
+    var objectValue: JSONObject { object ?? JSONObject() }
+}

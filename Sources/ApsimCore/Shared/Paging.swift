@@ -1,0 +1,162 @@
+/// Resources in creation order, for paging in O(page).
+///
+/// Each resource has a world-wide creation sequence number. Entries stay in an array sorted by
+/// that number; a deletion leaves a tombstone (the array is compacted once tombstones outnumber
+/// live entries, so removal is amortized O(log n)). A page starts at the first live entry whose
+/// sequence number is at least the one in the token, found by binary search, so a walk never
+/// repeats or skips a resource that exists for the whole walk, whatever is created or deleted
+/// meanwhile.
+public struct CreationIndex<Element: AnyObject> {
+    private var seqs: [UInt64] = []
+    private var items: [Element?] = []
+    private var tombstones = 0
+
+    public init() {}
+
+    public var count: Int { items.count - tombstones }
+
+    /// Adds a resource; `seq` must exceed every sequence number added before.
+    public mutating func append(_ element: Element, seq: UInt64) {
+        seqs.append(seq)
+        items.append(element)
+    }
+
+    public mutating func remove(seq: UInt64) {
+        let i = firstIndex(atLeast: seq)
+        guard i < seqs.count, seqs[i] == seq, items[i] != nil else { return }
+        items[i] = nil
+        tombstones += 1
+        if tombstones > 32 && tombstones * 2 > items.count { compact() }
+    }
+
+    private mutating func compact() {
+        var s: [UInt64] = [], e: [Element?] = []
+        s.reserveCapacity(count)
+        e.reserveCapacity(count)
+        for (i, item) in items.enumerated() where item != nil {
+            s.append(seqs[i])
+            e.append(item)
+        }
+        seqs = s
+        items = e
+        tombstones = 0
+    }
+
+    private func firstIndex(atLeast seq: UInt64) -> Int {
+        var lo = 0, hi = seqs.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if seqs[mid] < seq { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Up to `limit` live resources from sequence number `start` on, and the sequence number the
+    /// next page starts at (nil when nothing follows).
+    public func page(from start: UInt64, limit: Int) -> (items: [Element], next: UInt64?) {
+        var out: [Element] = []
+        out.reserveCapacity(min(limit, count))
+        var i = firstIndex(atLeast: start)
+        while i < items.count {
+            if let item = items[i] {
+                if out.count == limit { return (out, seqs[i]) }
+                out.append(item)
+            }
+            i += 1
+        }
+        return (out, nil)
+    }
+
+    /// Every live resource, in creation order.
+    public var all: [Element] { items.compactMap { $0 } }
+}
+
+/// Opaque, tamper-evident page tokens (NextToken, Marker).
+///
+/// A token names the listing it belongs to (operation and filter) and the sequence number where
+/// the next page starts, with a checksum keyed by a per-world secret. A token from another
+/// listing, another world or edited by hand is refused (BadRequest), never misread. The text is
+/// standard base64, which also satisfies FSx's NextToken pattern.
+public struct PageTokens: Sendable {
+    let secret: UInt64
+
+    public init(secret: UInt64) { self.secret = secret }
+
+    public func encode(scope: String, seq: UInt64) -> String {
+        Base64.encode(Array("\(seq).\(Hex.fixed(mac(scope: scope, seq: seq), digits: 16))".utf8))
+    }
+
+    /// The sequence number in `token` if it was made by `encode` for the same scope; else nil.
+    public func decode(_ token: String, scope: String) -> UInt64? {
+        guard let raw = Base64.decode(token), let text = String(validating: raw, as: UTF8.self) else { return nil }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let seq = UInt64(parts[0]),
+              parts[1] == Hex.fixed(mac(scope: scope, seq: seq), digits: 16)[...]
+        else { return nil }
+        return seq
+    }
+
+    private func mac(scope: String, seq: UInt64) -> UInt64 {
+        // FNV-1a over the scope and sequence, finished with SplitMix64 mixing, keyed by the secret.
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ secret
+        for b in scope.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        for shift in stride(from: 0, to: 64, by: 8) { h = (h ^ ((seq >> UInt64(shift)) & 0xFF)) &* 0x100_0000_01B3 }
+        var g = SeededGenerator(seed: h ^ secret)
+        return g.next()
+    }
+}
+
+enum Base64 {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var i = 0
+        while i < bytes.count {
+            let b0 = UInt32(bytes[i])
+            let b1 = i + 1 < bytes.count ? UInt32(bytes[i + 1]) : 0
+            let b2 = i + 2 < bytes.count ? UInt32(bytes[i + 2]) : 0
+            let n = b0 << 16 | b1 << 8 | b2
+            out.append(alphabet[Int(n >> 18 & 63)])
+            out.append(alphabet[Int(n >> 12 & 63)])
+            out.append(i + 1 < bytes.count ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "="))
+            out.append(i + 2 < bytes.count ? alphabet[Int(n & 63)] : UInt8(ascii: "="))
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func decode(_ text: String) -> [UInt8]? {
+        let chars = Array(text.utf8)
+        guard chars.count % 4 == 0, chars.count <= 1024 else { return nil }
+        func value(_ c: UInt8) -> UInt32? {
+            switch c {
+            case 0x41...0x5A: return UInt32(c - 0x41)
+            case 0x61...0x7A: return UInt32(c - 0x61 + 26)
+            case 0x30...0x39: return UInt32(c - 0x30 + 52)
+            case UInt8(ascii: "+"): return 62
+            case UInt8(ascii: "/"): return 63
+            default: return nil
+            }
+        }
+        var out: [UInt8] = []
+        var i = 0
+        while i < chars.count {
+            let last = i + 4 == chars.count
+            let pad = last ? (chars[i + 3] == UInt8(ascii: "=") ? (chars[i + 2] == UInt8(ascii: "=") ? 2 : 1) : 0) : 0
+            var n: UInt32 = 0
+            for j in 0..<4 {
+                let c = chars[i + j]
+                if j >= 4 - pad { n <<= 6; continue }
+                guard let v = value(c) else { return nil }
+                n = n << 6 | v
+            }
+            out.append(UInt8(n >> 16 & 0xFF))
+            if pad < 2 { out.append(UInt8(n >> 8 & 0xFF)) }
+            if pad < 1 { out.append(UInt8(n & 0xFF)) }
+            i += 4
+        }
+        return out
+    }
+}

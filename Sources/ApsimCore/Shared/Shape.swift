@@ -1,0 +1,114 @@
+/// The AWS service model as data: shapes, operations and errors.
+///
+/// The tables themselves (`EFSModel.swift`, `FSxModel.swift`) are generated from botocore's
+/// `service-2.json` by `tools/gen_models.py`; regenerate them when AWS changes the model. The
+/// spec's rules that the model cannot express live in each service's `*Rules.swift`.
+public final class Shape: Sendable {
+    public enum Kind: Sendable {
+        case string(min: Int?, max: Int?, pattern: Pattern?, enumValues: [String]?)
+        /// `integer` (32 bits) and `long` (64 bits).
+        case integer(bits: Int, min: Int64?, max: Int64?)
+        case double(min: Double?, max: Double?)
+        case boolean
+        case timestamp
+        case blob
+        case list(member: Shape, min: Int?, max: Int?)
+        case map(key: Shape, value: Shape, min: Int?, max: Int?)
+        case structure(members: [Member], required: [String])
+    }
+
+    public let name: String
+    public let kind: Kind
+
+    public init(_ name: String, _ kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
+
+    public var members: [Member] {
+        if case .structure(let m, _) = kind { return m }
+        return []
+    }
+}
+
+/// Where a member travels on the wire (rest-json); `body` for everything in JSON 1.1.
+public enum Location: String, Sendable {
+    case body, uri, querystring, header
+}
+
+public struct Member: Sendable {
+    public let name: String
+    public let shape: Shape
+    public let location: Location
+    /// The name on the wire when it differs from `name` (e.g. `tagKeys` in the query string).
+    public let locationName: String?
+    public let idempotencyToken: Bool
+
+    public init(_ name: String, _ shape: Shape, location: Location = .body, locationName: String? = nil,
+                idempotencyToken: Bool = false) {
+        self.name = name
+        self.shape = shape
+        self.location = location
+        self.locationName = locationName
+        self.idempotencyToken = idempotencyToken
+    }
+}
+
+/// One operation of a service model.
+public struct OperationModel: Sendable {
+    public let name: String
+    public let method: String
+    public let requestURI: String
+    /// The HTTP status of a success (200, 201, 204).
+    public let successStatus: Int
+    public let input: Shape
+    /// The modeled errors the operation may return.
+    public let errors: [String]
+
+    public init(name: String, method: String, requestURI: String, successStatus: Int, input: Shape, errors: [String]) {
+        self.name = name
+        self.method = method
+        self.requestURI = requestURI
+        self.successStatus = successStatus
+        self.input = input
+        self.errors = errors
+    }
+}
+
+/// What a service model says about its errors: code -> HTTP status and extra members.
+public struct ErrorModel: Sendable {
+    public let code: String
+    public let status: Int
+    /// Members beyond ErrorCode and Message (e.g. AccessPointId).
+    public let members: [String]
+
+    public init(code: String, status: Int, members: [String]) {
+        self.code = code
+        self.status = status
+        self.members = members
+    }
+}
+
+public struct ServiceModel: Sendable {
+    /// The boto3 service name ("efs", "fsx").
+    public let name: String
+    public let apiProtocol: String
+    public let apiVersion: String
+    public let targetPrefix: String?
+    public let operations: [String: OperationModel]
+    public let errors: [String: ErrorModel]
+
+    public init(name: String, apiProtocol: String, apiVersion: String, targetPrefix: String?,
+                operations: [OperationModel], errors: [ErrorModel]) {
+        self.name = name
+        self.apiProtocol = apiProtocol
+        self.apiVersion = apiVersion
+        self.targetPrefix = targetPrefix
+        var ops: [String: OperationModel] = [:]
+        for op in operations { ops[op.name] = op }
+        self.operations = ops
+        var errs: [String: ErrorModel] = [:]
+        for e in errors { errs[e.code] = e }
+        self.errors = errs
+    }
+}

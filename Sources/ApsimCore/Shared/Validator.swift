@@ -1,0 +1,228 @@
+/// Checks a request against its input shape and reports what AWS reports.
+///
+/// - A member of the wrong JSON type, a fraction or an out-of-range number where an integer
+///   belongs: `SerializationException`, at once (AWS fails while deserializing).
+/// - A member the model does not know: `ValidationException` with botocore's client-side message
+///   (`Unknown parameter in input: "X", must be one of: ...`), at once.
+/// - Constraint violations (required, length, range, pattern, enum) are collected in model order
+///   and reported together in the Coral form AWS uses:
+///   `2 validation errors detected: Value 'x' at 'name' failed to satisfy constraint: ...; ...`,
+///   with lowerCamelCase member paths (`rootDirectory.path`, `tags.1.member.key`), under the
+///   service's validation code (EFS `ValidationException`, FSx `BadRequest`).
+public struct Validator {
+    public let validationCode: String
+    public private(set) var violations: [String] = []
+
+    public init(validationCode: String) {
+        self.validationCode = validationCode
+    }
+
+    /// Validates `value` against `shape`; throws the first type error or all violations.
+    public static func validate(_ value: JSON, _ shape: Shape, validationCode: String) throws(APIError) {
+        var v = Validator(validationCode: validationCode)
+        guard case .object = value else {
+            throw APIError.serialization("The request body must be a JSON object, not \(value.typeName).")
+        }
+        try v.check(value, shape, path: "", botoPath: "input")
+        try v.finish()
+    }
+
+    /// Throws the collected violations, if any, as one error.
+    public func finish() throws(APIError) {
+        if violations.isEmpty { return }
+        throw APIError(code: validationCode, message: Validator.coralMessage(violations), status: 400)
+    }
+
+    /// Adds a violation in Coral's words (for the spec's own rules).
+    public mutating func add(value: JSON?, path: String, constraint: String) {
+        violations.append(Validator.violation(value: value, path: path, constraint: constraint))
+    }
+
+    public static func coralMessage(_ violations: [String]) -> String {
+        let n = violations.count
+        return "\(n) validation error\(n == 1 ? "" : "s") detected: " + violations.joined(separator: "; ")
+    }
+
+    public static func violation(value: JSON?, path: String, constraint: String) -> String {
+        let shown = value.map { "'\(echo($0))'" } ?? "null"
+        return "Value \(shown) at '\(path)' failed to satisfy constraint: \(constraint)"
+    }
+
+    /// A value as Coral prints it in a message: strings bare, lists as `[a, b]`. Long values are
+    /// cut at 256 characters (apsim's choice: a 200,000-character policy is not echoed whole).
+    static func echo(_ value: JSON) -> String {
+        let s: String
+        switch value {
+        case .null: s = "null"
+        case .bool(let b): s = b ? "true" : "false"
+        case .int(let i): s = String(i)
+        case .number(let t): s = t
+        case .string(let t): s = t
+        case .array(let items): s = "[" + items.map(echo).joined(separator: ", ") + "]"
+        case .object(let o): s = "{" + o.members.map { "\($0.key)=\(echo($0.value))" }.joined(separator: ", ") + "}"
+        }
+        if s.unicodeScalars.count > 256 { return String(String.UnicodeScalarView(s.unicodeScalars.prefix(256))) + "..." }
+        return s
+    }
+
+    static func lowerFirst(_ s: String) -> String {
+        guard let f = s.first else { return s }
+        return f.lowercased() + s.dropFirst()
+    }
+
+    mutating func check(_ value: JSON, _ shape: Shape, path: String, botoPath: String) throws(APIError) {
+        switch shape.kind {
+        case .structure(let members, let required):
+            guard case .object(let obj) = value else { throw typeError(path, "an object", value) }
+            for m in obj.members where !members.contains(where: { $0.name == m.key }) {
+                throw APIError(
+                    code: "ValidationException",
+                    message: "Unknown parameter in \(botoPath): \"\(m.key)\", must be one of: "
+                        + members.map(\.name).joined(separator: ", "),
+                    status: 400)
+            }
+            for member in members {
+                let childPath = path.isEmpty ? Validator.lowerFirst(member.name) : path + "." + Validator.lowerFirst(member.name)
+                let present = obj[member.name].flatMap { $0 == .null ? nil : $0 }
+                guard let child = present else {
+                    if required.contains(member.name) {
+                        violations.append(Validator.violation(value: nil, path: childPath, constraint: "Member must not be null"))
+                    }
+                    continue
+                }
+                let childBoto = botoPath == "input" ? member.name : botoPath + "." + member.name
+                try check(child, member.shape, path: childPath, botoPath: childBoto)
+            }
+        case .list(let memberShape, let min, let max):
+            guard case .array(let items) = value else { throw typeError(path, "an array", value) }
+            if let max, items.count > max {
+                add(value: value, path: path, constraint: "Member must have length less than or equal to \(max)")
+            }
+            if let min, items.count < min {
+                add(value: value, path: path, constraint: "Member must have length greater than or equal to \(min)")
+            }
+            if case .structure = memberShape.kind {
+                for (i, item) in items.enumerated() {
+                    try check(item, memberShape, path: "\(path).\(i + 1).member", botoPath: "\(botoPath)[\(i)]")
+                }
+            } else {
+                // Coral reports a bad scalar item once, at the list, with every constraint of the item shape.
+                var bad = false
+                for item in items {
+                    if item == .null { bad = true; continue }
+                    var inner = Validator(validationCode: validationCode)
+                    try inner.check(item, memberShape, path: path, botoPath: botoPath)
+                    if !inner.violations.isEmpty { bad = true }
+                }
+                if bad {
+                    let all = Validator.constraints(of: memberShape)
+                    add(value: value, path: path, constraint: "Member must satisfy constraint: [" + all.joined(separator: ", ") + "]")
+                }
+            }
+        case .map(let keyShape, let valueShape, let min, let max):
+            guard case .object(let obj) = value else { throw typeError(path, "an object", value) }
+            if let max, obj.count > max {
+                add(value: value, path: path, constraint: "Member must have length less than or equal to \(max)")
+            }
+            if let min, obj.count < min {
+                add(value: value, path: path, constraint: "Member must have length greater than or equal to \(min)")
+            }
+            for m in obj.members {
+                try check(.string(m.key), keyShape, path: path + ".key", botoPath: botoPath)
+                try check(m.value, valueShape, path: path + "." + m.key, botoPath: botoPath + "." + m.key)
+            }
+        case .string(let min, let max, let pattern, let enumValues):
+            guard case .string(let s) = value else { throw typeError(path, "a string", value) }
+            // Java counts UTF-16 code units.
+            let length = s.utf16.count
+            if let max, length > max {
+                add(value: value, path: path, constraint: "Member must have length less than or equal to \(max)")
+            }
+            if let min, length < min {
+                add(value: value, path: path, constraint: "Member must have length greater than or equal to \(min)")
+            }
+            if let pattern, !pattern.matches(s) {
+                add(value: value, path: path, constraint: "Member must satisfy regular expression pattern: \(pattern.source)")
+            }
+            if let enumValues, !enumValues.contains(s) {
+                add(value: value, path: path, constraint: "Member must satisfy enum value set: [" + enumValues.joined(separator: ", ") + "]")
+            }
+        case .integer(let bits, let min, let max):
+            let v: Int64
+            switch value {
+            case .int(let i): v = i
+            case .number(let text):
+                if text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
+                    throw APIError.serialization("Invalid value for member '\(path)': \(text) is not an integer.")
+                }
+                throw APIError.serialization("Invalid value for member '\(path)': \(text) does not fit a \(bits)-bit integer.")
+            default: throw typeError(path, "an integer", value)
+            }
+            if bits == 32 && (v < Int64(Int32.min) || v > Int64(Int32.max)) {
+                throw APIError.serialization("Invalid value for member '\(path)': \(v) does not fit a 32-bit integer.")
+            }
+            if let max, v > max {
+                add(value: value, path: path, constraint: "Member must have value less than or equal to \(max)")
+            }
+            if let min, v < min {
+                add(value: value, path: path, constraint: "Member must have value greater than or equal to \(min)")
+            }
+        case .double(let min, let max):
+            let d: Double
+            switch value {
+            case .int(let i): d = Double(i)
+            case .number(let text):
+                guard let parsed = Double(text), parsed.isFinite else {
+                    throw APIError.serialization("Invalid value for member '\(path)': \(text) is not a finite number.")
+                }
+                d = parsed
+            default: throw typeError(path, "a number", value)
+            }
+            if let max, d > max {
+                add(value: value, path: path, constraint: "Member must have value less than or equal to \(Validator.format(max))")
+            }
+            if let min, d < min {
+                add(value: value, path: path, constraint: "Member must have value greater than or equal to \(Validator.format(min))")
+            }
+        case .boolean:
+            guard case .bool = value else { throw typeError(path, "a boolean", value) }
+        case .timestamp:
+            switch value {
+            case .int, .string: break
+            case .number(let t) where Double(t)?.isFinite == true: break
+            default: throw typeError(path, "a timestamp (epoch seconds or ISO 8601 string)", value)
+            }
+        case .blob:
+            guard case .string = value else { throw typeError(path, "a base64 string", value) }
+        }
+    }
+
+    func typeError(_ path: String, _ expected: String, _ got: JSON) -> APIError {
+        APIError.serialization("Invalid type for member '\(path)': expected \(expected), got \(got.typeName).")
+    }
+
+    static func format(_ d: Double) -> String {
+        d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+    }
+
+    /// Every constraint of a scalar shape, in Coral's order (max, min, pattern, enum).
+    static func constraints(of shape: Shape) -> [String] {
+        var out: [String] = []
+        switch shape.kind {
+        case .string(let min, let max, let pattern, let enumValues):
+            if let max { out.append("Member must have length less than or equal to \(max)") }
+            if let min { out.append("Member must have length greater than or equal to \(min)") }
+            if let pattern { out.append("Member must satisfy regular expression pattern: \(pattern.source)") }
+            if let enumValues { out.append("Member must satisfy enum value set: [" + enumValues.joined(separator: ", ") + "]") }
+        case .integer(_, let min, let max):
+            if let max { out.append("Member must have value less than or equal to \(max)") }
+            if let min { out.append("Member must have value greater than or equal to \(min)") }
+        case .double(let min, let max):
+            if let max { out.append("Member must have value less than or equal to \(format(max))") }
+            if let min { out.append("Member must have value greater than or equal to \(format(min))") }
+        default:
+            break
+        }
+        return out
+    }
+}

@@ -1,0 +1,134 @@
+import Synchronization
+
+/// One simulated AWS world: accounts, regions, resources, a virtual clock and seeded IDs.
+///
+/// A call runs in three steps: parse and validate the request (no lock), run the operation against
+/// the state (under the world's lock, so each call is atomic), serialize the response (no lock).
+/// A `World` may be used from any number of threads at once.
+public final class World: Sendable {
+    public let config: WorldConfig
+    private let state: Mutex<WorldState>
+
+    public init(config: WorldConfig = WorldConfig()) {
+        self.config = config
+        state = Mutex(WorldState(config: config))
+    }
+
+    /// Opens a world from a config document (see `WorldConfig.parse`).
+    public convenience init(configJSON: String?) throws(APIError) {
+        self.init(config: try WorldConfig.parse(configJSON))
+    }
+
+    /// Calls `operation` ("efs:CreateAccessPoint") in the default account and region.
+    public func call(_ operation: String, _ request: String?) -> CallResult {
+        call(account: config.accountID, region: config.region, operation: operation, request: request)
+    }
+
+    /// Calls `operation` in `account` and `region` with `request`, a JSON object (nil or "" mean {}).
+    public func call(account: String, region: String, operation: String, request: String?) -> CallResult {
+        do {
+            let entry = try Operations.entry(operation)
+            let input = try Operations.parseAndValidate(entry, request)
+            let (requestID, outcome) = state.withLock { s -> (String, Result<JSONObject, APIError>) in
+                let requestID = s.ids.requestID()
+                let ctx = CallContext(account: account, region: region, config: config, requestID: requestID)
+                do throws(APIError) {
+                    return (requestID, .success(try entry.handler(&s, ctx, input)))
+                } catch {
+                    return (requestID, .failure(error))
+                }
+            }
+            switch outcome {
+            case .success(var body):
+                body.append("ResponseMetadata", ResponseMetadata.json(requestID: requestID, status: entry.successStatus))
+                return CallResult(status: entry.successStatus, body: .object(body))
+            case .failure(let error):
+                return CallResult(error: error, requestID: requestID)
+            }
+        } catch {
+            return CallResult(error: error, requestID: nil)
+        }
+    }
+
+    /// The stateless checks of `operation` on `request`: `{"Valid": true}` or the error envelope.
+    public static func validate(_ operation: String, _ request: String?) -> CallResult {
+        do {
+            let entry = try Operations.entry(operation)
+            _ = try Operations.parseAndValidate(entry, request)
+            return CallResult(status: 200, body: ["Valid": true])
+        } catch {
+            return CallResult(error: error, requestID: nil)
+        }
+    }
+}
+
+/// The outcome of one call: the HTTP status and the document for the caller.
+public struct CallResult: Sendable {
+    /// The HTTP status (200, 201, 204 on success; the error's status otherwise).
+    public let status: Int
+    public let isError: Bool
+    public let body: JSON
+
+    init(status: Int, body: JSON) {
+        self.status = status
+        self.isError = false
+        self.body = body
+    }
+
+    /// An error answered before any world was involved (bad UTF-8, unknown operation).
+    public init(failure: APIError) { self.init(error: failure, requestID: nil) }
+
+    init(error: APIError, requestID: String?) {
+        status = error.status
+        isError = true
+        body = error.envelope(requestID: requestID)
+    }
+
+    /// The document as UTF-8 JSON text.
+    public var json: [UInt8] { body.serialized() }
+}
+
+/// Everything a handler may read about the call besides its input.
+public struct CallContext: Sendable {
+    public let account: String
+    public let region: String
+    public let config: WorldConfig
+    public let requestID: String
+}
+
+/// All mutable state of a world; only ever touched under the world's lock.
+public struct WorldState: ~Copyable {
+    public var ids: IDGenerator
+    /// The virtual clock, epoch milliseconds.
+    public var nowMilliseconds: Int64
+    public let pageTokens: PageTokens
+    private var nextSequence: UInt64 = 1
+    private var regions: [String: RegionState] = [:]
+
+    init(config: WorldConfig) {
+        var ids = IDGenerator(seed: config.seed ?? IDGenerator.randomSeed())
+        pageTokens = PageTokens(secret: ids.nextResourceRandom())
+        self.ids = ids
+        nowMilliseconds = config.startTimeMilliseconds ?? WallClock.nowMilliseconds()
+    }
+
+    /// The creation sequence number of a new resource (world-wide, increasing).
+    public mutating func sequence() -> UInt64 {
+        defer { nextSequence += 1 }
+        return nextSequence
+    }
+
+    /// The state of one account in one region, created on first use.
+    public mutating func region(_ ctx: CallContext) -> RegionState {
+        let key = ctx.account + "/" + ctx.region
+        if let r = regions[key] { return r }
+        let r = RegionState()
+        regions[key] = r
+        return r
+    }
+}
+
+/// The resources of one account in one region. Accounts and regions never see each other's.
+public final class RegionState {
+    public var efs = EFSState()
+}

@@ -1,0 +1,163 @@
+/*
+ * apsim.h -- the public C API of libapsim, an in-process emulator of the Amazon EFS access point
+ * and Amazon FSx S3 access point attachment control-plane APIs.
+ *
+ * This header is the whole published API: a function, type or macro that is not declared here is
+ * not part of it. Every request and every response is a JSON document (UTF-8, NUL-terminated), so
+ * the ABI has no structs and stays stable as the emulated APIs grow.
+ *
+ * CONVENTIONS (read once, they hold for every function below)
+ *
+ *  Ownership.  Every `char *` the library hands out (through an `out_...` parameter) is allocated by
+ *     the library and owned by the caller, who releases it with apsim_string_free() -- never with
+ *     free(). A `const char *` return value (apsim_version) is static and must never be freed.
+ *     Input strings are borrowed for the duration of the call only.
+ *
+ *  Out parameters come first.  Each function that produces a document writes it through its first
+ *     parameter. On return that pointer holds either NULL or one JSON document: the response, or an
+ *     error envelope. Passing the same out pointer to apsim_string_free() is always correct.
+ *
+ *  Return codes.
+ *       0            success; *out holds the response.
+ *     > 0            an AWS-style error; the value is its HTTP status (400, 403, 404, 409, 429,
+ *                    500). *out holds the error envelope (see below).
+ *     < 0            a misuse of the C API (one of the APSIM_E_* codes); *out is set to NULL when
+ *                    out is not NULL. A request that is merely wrong (bad JSON, an unknown
+ *                    operation, a missing member) is never a misuse: it gets a 400 envelope.
+ *
+ *  Success documents are the AWS response members exactly as boto3 returns them (member names and
+ *     nesting of the AWS API, timestamps as epoch seconds) plus
+ *         "ResponseMetadata": {"RequestId": "...", "HTTPStatusCode": 200}
+ *     (201 or 204 where AWS answers with those).
+ *
+ *  Error envelopes have the shape botocore gives a parsed AWS error, so Python can raise botocore's
+ *     ClientError from them unchanged:
+ *         {"Error": {"Code": "FileSystemNotFound", "Message": "File system 'fs-...' does not exist."},
+ *          "ResponseMetadata": {"RequestId": "...", "HTTPStatusCode": 404}}
+ *     plus any modeled error members at the top level (e.g. "AccessPointId" on
+ *     AccessPointAlreadyExists, "FileSystemId" on FileSystemAlreadyExists).
+ *
+ *  Operations are named "<service>:<Operation>" with the boto3 service name and the AWS operation
+ *     name: "efs:CreateAccessPoint", "efs:DescribeAccessPoints", "fsx:CreateAndAttachS3AccessPoint".
+ *     The control operation "apsim:ListOperations" returns {"Operations": [...]} with every name
+ *     apsim_call() accepts.
+ *
+ *  Threads.  The library has no global mutable state. One apsim handle may be used from any number
+ *     of threads at once: every call on it is internally synchronized (state changes are atomic per
+ *     call; JSON parsing, validation and serialization run outside the lock). Distinct handles are
+ *     independent. apsim_close() must not race with other calls on the same handle.
+ *
+ *  Robustness.  No input makes the library crash its host: NULL pointers give APSIM_E_MISUSE,
+ *     everything else (invalid UTF-8, non-JSON, wrong JSON types, numbers out of range, huge or
+ *     deeply nested documents) gives an error envelope. Limits: a request document may be at most
+ *     APSIM_MAX_REQUEST_BYTES bytes long and nest at most APSIM_MAX_JSON_DEPTH arrays/objects deep;
+ *     larger or deeper documents are answered with a 400 SerializationException.
+ */
+#ifndef APSIM_H
+#define APSIM_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define APSIM_API __attribute__((visibility("default")))
+#else
+#define APSIM_API
+#endif
+
+/* ---- Versions ------------------------------------------------------------------------------- */
+
+#define APSIM_VERSION_MAJOR 0
+#define APSIM_VERSION_MINOR 1
+#define APSIM_VERSION_PATCH 0
+#define APSIM_VERSION_STRING "0.1.0"
+/* MAJOR * 1000000 + MINOR * 1000 + PATCH, as sqlite does. */
+#define APSIM_VERSION_NUMBER (APSIM_VERSION_MAJOR * 1000000 + APSIM_VERSION_MINOR * 1000 + APSIM_VERSION_PATCH)
+
+/* ---- Status codes (negative: misuse of the C API) -------------------------------------------- */
+
+#define APSIM_OK 0
+/* A required pointer argument (sim, operation, an out pointer) was NULL. */
+#define APSIM_E_MISUSE (-1)
+/* The library could not allocate the response. */
+#define APSIM_E_NOMEM (-2)
+
+/* ---- Limits --------------------------------------------------------------------------------- */
+
+#define APSIM_MAX_REQUEST_BYTES (4 * 1024 * 1024)
+#define APSIM_MAX_JSON_DEPTH 64
+
+/* ---- Types ---------------------------------------------------------------------------------- */
+
+/* One simulated AWS world: accounts, regions, file systems, access points, a clock and a seeded
+ * ID generator. Opaque; created by apsim_open(), destroyed by apsim_close(). */
+typedef struct apsim apsim;
+
+/* ---- Functions ------------------------------------------------------------------------------ */
+
+/* The library's version, e.g. "0.1.0". Static string: never freed. Compare with
+ * APSIM_VERSION_STRING to detect a header/library mismatch. */
+APSIM_API const char *apsim_version(void);
+
+/* APSIM_VERSION_NUMBER of the library that is loaded. */
+APSIM_API int apsim_version_number(void);
+
+/* Opens a new world.
+ *   out_sim        receives the handle (NULL on failure). Required.
+ *   config_json    NULL, "" or "{}" for the defaults, or an object with these keys:
+ *                    "account_id"  12 digits, default "123456789012"
+ *                    "region"      e.g. "eu-west-1", default "us-east-1"
+ *                    "seed"        integer 0..2^63-1; the same seed and the same calls give the same
+ *                                  IDs, aliases and RequestIds. Default: random.
+ *                    "start_time"  epoch seconds of the world's clock at open (default: now). The
+ *                                  clock is virtual: it moves only when told to (apsim:AdvanceClock).
+ *                    "lifecycle"   "on_read" (default): a new resource is creating/CREATING in its
+ *                                  create response and settled (available/AVAILABLE) on any later
+ *                                  read; "instant": the create response is already settled.
+ *                    "access_points_per_file_system"  EFS quota, default 10000.
+ *                    "idempotent_client_tokens"  true: an EFS CreateAccessPoint that repeats a live
+ *                                  token with identical parameters returns the existing access
+ *                                  point instead of AccessPointAlreadyExists (not AWS behaviour).
+ *                    "strict_file_system_delete"  true: EFS DeleteFileSystem fails with
+ *                                  FileSystemInUse while access points exist (default: they are
+ *                                  deleted with it).
+ *                  Unknown keys and values of the wrong type or range are refused.
+ *   out_error_json receives an error envelope (code "InvalidConfiguration") when the config is
+ *                  refused, else NULL. May be NULL if the caller does not want it.
+ * Returns 0, 400 for a refused config, or APSIM_E_MISUSE when out_sim is NULL. */
+APSIM_API int apsim_open(apsim **out_sim, const char *config_json, char **out_error_json);
+
+/* Destroys a world and everything in it. NULL is a harmless no-op. The handle must not be used
+ * afterwards, nor closed twice. */
+APSIM_API void apsim_close(apsim *sim);
+
+/* Calls one operation in the world's default account and region.
+ *   out_response_json  receives the response or error envelope. Required.
+ *   sim, operation     required. operation is "<service>:<Operation>" (see CONVENTIONS); an
+ *                      unknown name is a 400 UnknownOperationException envelope.
+ *   request_json       the request members as a JSON object (NULL or "" mean {}).
+ * Returns 0, an HTTP status (> 0) or APSIM_E_MISUSE. */
+APSIM_API int apsim_call(char **out_response_json, apsim *sim, const char *operation,
+                         const char *request_json);
+
+/* Checks a request without any world: only the stateless rules of the operation (member types,
+ * lengths, ranges, patterns, enums and cross-field rules). A pre-flight linter for requests
+ * before they are sent to AWS.
+ *   out_response_json  receives {"Valid": true} or the error envelope AWS would answer with.
+ * Returns 0 when valid, the error's HTTP status otherwise, or APSIM_E_MISUSE. */
+APSIM_API int apsim_validate(char **out_response_json, const char *operation,
+                             const char *request_json);
+
+/* Shorthand for apsim_call(out_response_json, sim, "efs:CreateAccessPoint", request_json). */
+APSIM_API int apsim_efs_create_access_point(char **out_response_json, apsim *sim,
+                                            const char *request_json);
+
+/* Releases a string returned by this library. NULL is a harmless no-op. */
+APSIM_API void apsim_string_free(char *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* APSIM_H */
