@@ -1,0 +1,70 @@
+@testable import ApsimCore
+import Testing
+
+@Suite struct JSONTests {
+    @Test func roundTripsInOrder() throws {
+        let text = #"{"b":1,"a":[true,false,null,"x\"y",-5,1.5e3],"c":{}}"#
+        #expect(try JSON.parse(text).text == text)
+    }
+
+    @Test func keepsNumbersBeyondInt64AsText() throws {
+        #expect(try JSON.parse("18446744073709551616") == .number("18446744073709551616"))
+        #expect(try JSON.parse("1e400") == .number("1e400"))
+        #expect(try JSON.parse("-9223372036854775808") == .int(Int64.min))
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        #expect(try JSON.parse(#""\u00e9\ud83d\ude00\n\u0000""#) == .string("é😀\n\u{0}"))
+        #expect(JSON.string("a\u{0}b\u{1f}").text == #""a\u0000b\u001f""#)
+    }
+
+    @Test(arguments: [
+        ("", "Malformed JSON at byte 0: unexpected end of input."),
+        ("{\"a\":1,}", "Malformed JSON at byte 7: expected a member name."),
+        ("[1,]", "Malformed JSON at byte 3: unexpected character."),
+        ("{\"a\":1,\"a\":2}", "Duplicate member \"a\" in a JSON object."),
+        ("\"\\ud800\"", "Malformed JSON at byte 7: unpaired surrogate in \\u escape."),
+        ("01", "Malformed JSON at byte 1: unexpected data after the JSON document."),
+        ("NaN", "Malformed JSON at byte 0: unexpected character."),
+        ("{} x", "Malformed JSON at byte 3: unexpected data after the JSON document."),
+    ])
+    func refusesMalformedDocuments(text: String, message: String) {
+        #expect(throws: JSONParseError(message: message)) { try JSON.parse(text) }
+    }
+
+    @Test func refusesInvalidUTF8() {
+        let bytes: [UInt8] = [0x22, 0xC3, 0x28, 0x22]
+        #expect(throws: JSONParseError(message: "Malformed JSON: a string is not valid UTF-8.")) {
+            try bytes.withUnsafeBufferPointer { b throws(JSONParseError) in _ = try JSON.parse(bytes: b) }
+        }
+    }
+
+    @Test func limitsNestingWithoutRecursingDeeply() {
+        let deep = String(repeating: "[", count: 100_000)
+        #expect(throws: JSONParseError(message: "JSON nesting is deeper than 64 levels.")) { try JSON.parse(deep) }
+        let ok = String(repeating: "[", count: 64) + String(repeating: "]", count: 64)
+        #expect((try? JSON.parse(ok)) != nil)
+    }
+
+    @Test func duplicateKeysInLargeObjects() {
+        let members = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        #expect(throws: JSONParseError(message: "Duplicate member \"k3\" in a JSON object.")) {
+            try JSON.parse("{" + members + ",\"k3\":0}")
+        }
+    }
+
+    @Test func timestampsAreEpochSeconds() {
+        #expect(JSON.timestamp(milliseconds: 1_700_000_000_000).text == "1700000000")
+        #expect(JSON.timestamp(milliseconds: 1_700_000_000_120).text == "1700000000.12")
+        #expect(JSON.timestamp(milliseconds: 1_700_000_000_005).text == "1700000000.005")
+    }
+
+    @Test func base64RoundTrip() {
+        for n in 0..<8 {
+            let bytes = (0..<n).map { UInt8($0 * 37 & 0xFF) }
+            #expect(Base64.decode(Base64.encode(bytes)) == bytes)
+        }
+        #expect(Base64.encode(Array("apsim".utf8)) == "YXBzaW0=")
+        #expect(Base64.decode("not base64!") == nil)
+    }
+}
