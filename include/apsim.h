@@ -116,6 +116,8 @@ APSIM_API int apsim_version_number(void);
  *                                  create response and settled (available/AVAILABLE) on any later
  *                                  read; "instant": the create response is already settled.
  *                    "access_points_per_file_system"  EFS quota, default 10000.
+ *                    "s3_access_points_per_region"  FSx quota of S3 access points per account
+ *                                  and region, default 10000.
  *                    "idempotent_client_tokens"  true: an EFS CreateAccessPoint that repeats a live
  *                                  token with identical parameters returns the existing access
  *                                  point instead of AccessPointAlreadyExists (not AWS behaviour).
@@ -152,6 +154,11 @@ APSIM_API int apsim_validate(char **out_response_json, const char *operation,
 /* Shorthand for apsim_call(out_response_json, sim, "efs:CreateAccessPoint", request_json). */
 APSIM_API int apsim_efs_create_access_point(char **out_response_json, apsim *sim,
                                             const char *request_json);
+
+/* Shorthand for apsim_call(out_response_json, sim, "fsx:CreateAndAttachS3AccessPoint",
+ * request_json): creates an S3 access point and attaches it to an FSx for OpenZFS or ONTAP volume. */
+APSIM_API int apsim_fsx_create_and_attach_s3_access_point(char **out_response_json, apsim *sim,
+                                                          const char *request_json);
 
 /* Releases a string returned by this library. NULL is a harmless no-op. */
 APSIM_API void apsim_string_free(char *s);

@@ -85,6 +85,14 @@ public func apsim_efs_create_access_point(
 }
 
 @c @implementation
+public func apsim_fsx_create_and_attach_s3_access_point(
+    _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
+    _ requestJSON: UnsafePointer<CChar>?
+) -> CInt {
+    CABI.call(outResponseJSON, sim, "fsx:CreateAndAttachS3AccessPoint", requestJSON)
+}
+
+@c @implementation
 public func apsim_string_free(_ s: UnsafeMutablePointer<CChar>?) {
     free(s)
 }

@@ -15,6 +15,8 @@ public struct WorldConfig: Sendable, Equatable {
     public var startTimeMilliseconds: Int64? = nil
     public var lifecycle = Lifecycle.onRead
     public var accessPointsPerFileSystem = 10_000
+    /// FSx: S3 access points per account and region.
+    public var s3AccessPointsPerRegion = 10_000
     public var idempotentClientTokens = false
     public var strictFileSystemDelete = false
 
@@ -22,7 +24,7 @@ public struct WorldConfig: Sendable, Equatable {
 
     public static let keys = [
         "account_id", "region", "seed", "start_time", "lifecycle", "access_points_per_file_system",
-        "idempotent_client_tokens", "strict_file_system_delete",
+        "s3_access_points_per_region", "idempotent_client_tokens", "strict_file_system_delete",
     ]
 
     static func invalid(_ message: String) -> APIError {
@@ -75,6 +77,11 @@ public struct WorldConfig: Sendable, Equatable {
                     throw invalid("access_points_per_file_system must be an integer from 1 to 1000000000.")
                 }
                 c.accessPointsPerFileSystem = Int(i)
+            case "s3_access_points_per_region":
+                guard let i = v.int, i >= 1, i <= 1_000_000_000 else {
+                    throw invalid("s3_access_points_per_region must be an integer from 1 to 1000000000.")
+                }
+                c.s3AccessPointsPerRegion = Int(i)
             case "idempotent_client_tokens":
                 guard let b = v.bool else { throw invalid("idempotent_client_tokens must be true or false.") }
                 c.idempotentClientTokens = b

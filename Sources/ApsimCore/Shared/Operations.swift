@@ -13,10 +13,13 @@ public struct OperationEntry: Sendable {
     public let validationCode: String
     public let successStatus: Int
     let rules: OperationRules?
+    /// Stateless rules that a call checks later, where the spec orders them (e.g. after the client
+    /// token); `apsim_validate` runs them right after `rules`.
+    let deferredRules: OperationRules?
     let handler: OperationHandler
 
     init(service: ServiceModel, validationCode: String, name: String, rules: OperationRules? = nil,
-         handler: @escaping OperationHandler) {
+         deferredRules: OperationRules? = nil, handler: @escaping OperationHandler) {
         // Every handled operation is in the generated model; a mismatch is a build-time bug that the
         // test suite catches (OperationsTests), so the fallback shape is never used in a release.
         let model = service.operations[name]
@@ -25,6 +28,7 @@ public struct OperationEntry: Sendable {
         self.validationCode = validationCode
         successStatus = model?.successStatus ?? 200
         self.rules = rules
+        self.deferredRules = deferredRules
         self.handler = handler
     }
 
@@ -34,6 +38,7 @@ public struct OperationEntry: Sendable {
         validationCode = "ValidationException"
         successStatus = 200
         rules = nil
+        deferredRules = nil
         self.handler = handler
     }
 }
@@ -41,7 +46,7 @@ public struct OperationEntry: Sendable {
 public enum Operations {
     static let table: [String: OperationEntry] = {
         var t: [String: OperationEntry] = [:]
-        for e in EFSOperations.entries + ControlOperations.entries { t[e.fullName] = e }
+        for e in EFSOperations.entries + FSxOperations.entries + ControlOperations.entries { t[e.fullName] = e }
         return t
     }()
 

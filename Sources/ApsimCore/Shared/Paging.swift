@@ -51,14 +51,17 @@ public struct CreationIndex<Element: AnyObject> {
         return lo
     }
 
-    /// Up to `limit` live resources from sequence number `start` on, and the sequence number the
-    /// next page starts at (nil when nothing follows).
-    public func page(from start: UInt64, limit: Int) -> (items: [Element], next: UInt64?) {
+    /// Up to `limit` live resources from sequence number `start` on that satisfy `include`, and the
+    /// sequence number the next page starts at (nil when nothing follows). Without a filter this
+    /// is O(page); a filter scans past the resources it skips.
+    public func page(from start: UInt64, limit: Int, where include: (Element) -> Bool = { _ in true })
+        -> (items: [Element], next: UInt64?)
+    {
         var out: [Element] = []
-        out.reserveCapacity(min(limit, count))
+        out.reserveCapacity(Swift.min(limit, count))
         var i = firstIndex(atLeast: start)
         while i < items.count {
-            if let item = items[i] {
+            if let item = items[i], include(item) {
                 if out.count == limit { return (out, seqs[i]) }
                 out.append(item)
             }

@@ -46,7 +46,9 @@ public final class World: Sendable {
                 return CallResult(error: error, requestID: requestID)
             }
         } catch {
-            return CallResult(error: error, requestID: nil)
+            // Refused before the state was touched; it still gets a RequestId, as from AWS.
+            let requestID = state.withLock { $0.ids.requestID() }
+            return CallResult(error: error, requestID: requestID)
         }
     }
 
@@ -54,7 +56,8 @@ public final class World: Sendable {
     public static func validate(_ operation: String, _ request: String?) -> CallResult {
         do {
             let entry = try Operations.entry(operation)
-            _ = try Operations.parseAndValidate(entry, request)
+            let input = try Operations.parseAndValidate(entry, request)
+            try entry.deferredRules?(input)
             return CallResult(status: 200, body: ["Valid": true])
         } catch {
             return CallResult(error: error, requestID: nil)
@@ -102,6 +105,8 @@ public struct WorldState: ~Copyable {
     /// The virtual clock, epoch milliseconds.
     public var nowMilliseconds: Int64
     public let pageTokens: PageTokens
+    /// Every S3 access point alias issued (aliases are globally unique).
+    public var aliases = Set<String>()
     private var nextSequence: UInt64 = 1
     private var regions: [String: RegionState] = [:]
 
@@ -131,4 +136,5 @@ public struct WorldState: ~Copyable {
 /// The resources of one account in one region. Accounts and regions never see each other's.
 public final class RegionState {
     public var efs = EFSState()
+    public var fsx = FSxState()
 }

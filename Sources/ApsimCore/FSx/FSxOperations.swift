@@ -1,0 +1,233 @@
+/// The FSx operations: state logic only (inputs arrive validated by the model and FSxRules).
+enum FSxOperations {
+    static let service = ServiceModel.fsx
+
+    static let entries: [OperationEntry] = [
+        entry("CreateAndAttachS3AccessPoint", rules: FSxRules.createAndAttach,
+              deferred: FSxRules.attachmentConsistency, createAndAttach),
+        entry("DescribeS3AccessPointAttachments", describeAttachments),
+        entry("DetachAndDeleteS3AccessPoint", detachAndDelete),
+        entry("CreateFileSystem", rules: FSxRules.createFileSystem, createFileSystem),
+        entry("DescribeFileSystems", describeFileSystems),
+        entry("DeleteFileSystem", deleteFileSystem),
+        entry("CreateStorageVirtualMachine", createStorageVirtualMachine),
+        entry("CreateVolume", rules: FSxRules.createVolume, createVolume),
+        entry("DescribeVolumes", describeVolumes),
+        entry("DeleteVolume", deleteVolume),
+    ]
+
+    static func entry(_ name: String, rules: OperationRules? = nil, deferred: OperationRules? = nil,
+                      _ handler: @escaping OperationHandler) -> OperationEntry {
+        OperationEntry(service: service, validationCode: FSxRules.validationCode, name: name, rules: rules,
+                       deferredRules: deferred, handler: handler)
+    }
+
+    static func error(_ code: String, _ message: String, members: JSONObject = JSONObject()) -> APIError {
+        APIError(service, code, message, members: members)
+    }
+
+    static func volumeNotFound(_ id: String) -> APIError { error("VolumeNotFound", "Volume '\(id)' does not exist.") }
+    static func fileSystemNotFound(_ id: String) -> APIError { error("FileSystemNotFound", "File system '\(id)' does not exist.") }
+    static func attachmentNotFound(_ name: String) -> APIError {
+        error("S3AccessPointAttachmentNotFound", "S3 access point attachment '\(name)' does not exist.")
+    }
+    static func invalidToken() -> APIError {
+        FSxRules.badRequest("Invalid NextToken: use a value returned by a previous call of this operation with the same filters.")
+    }
+
+    static func arn(_ ctx: CallContext, _ resource: String) -> String {
+        ARN.make(service: "fsx", region: ctx.region, account: ctx.account, resource: resource)
+    }
+
+    static func tags(_ tags: [Tag]) -> JSON { .array(tags.map(\.json)) }
+
+    // MARK: Client request tokens (per account, region and operation)
+
+    /// The ID an identical earlier request with the same token created; nil for a new token.
+    /// A different request under a known token is IncompatibleParameterError naming the first
+    /// member (in model order) that differs.
+    static func replay(_ fsx: FSxState, _ operation: String, _ input: JSONObject) throws(APIError) -> String? {
+        guard let token = input["ClientRequestToken"]?.string,
+              let record = fsx.clientTokens[operation + "/" + token] else { return nil }
+        let request = withoutToken(input)
+        let members = service.operations[operation]?.input.members.map(\.name) ?? request.keys
+        guard let differing = members.first(where: { !sameValue(record.request[$0], request[$0]) }) else {
+            return record.resourceID
+        }
+        throw error("IncompatibleParameterError",
+                    "The client request token '\(token)' was already used with a different value of \(differing).",
+                    members: JSONObject(["Parameter": .string(differing)]))
+    }
+
+    static func withoutToken(_ input: JSONObject) -> JSONObject {
+        var o = input
+        o["ClientRequestToken"] = nil
+        return o
+    }
+
+    /// JSON equality that ignores the order of object members.
+    static func sameValue(_ a: JSON?, _ b: JSON?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): return true
+        case (.object(let x)?, .object(let y)?):
+            return x.count == y.count && x.members.allSatisfy { sameValue($0.value, y[$0.key]) }
+        case (.array(let x)?, .array(let y)?):
+            return x.count == y.count && zip(x, y).allSatisfy { sameValue($0, $1) }
+        default: return a == b
+        }
+    }
+
+    // MARK: Attachments
+
+    /// Per-file-system attachment quota of OpenZFS, by provisioned throughput (MBps).
+    static let openZFSAttachmentQuota: [Int64: Int] = [
+        64: 1, 128: 3, 256: 6, 512: 13, 1024: 27, 2048: 55, 3072: 83, 4096: 110,
+        160: 4, 320: 8, 640: 17, 1280: 34, 2560: 69, 3840: 103, 5120: 138, 7680: 207, 10240: 276,
+    ]
+    static let highAvailability: Set<String> = ["SINGLE_AZ_HA_1", "SINGLE_AZ_HA_2", "MULTI_AZ_1"]
+
+    static func describe(_ a: FSxAttachment, state: String) -> JSON {
+        var o = JSONObject()
+        o.append("Lifecycle", .string(state))
+        o.append("CreationTime", JSON.timestamp(milliseconds: a.creationTime))
+        o.append("Name", .string(a.name))
+        o.append("Type", .string(a.type))
+        o.append(a.type == "OPENZFS" ? "OpenZFSConfiguration" : "OntapConfiguration", a.configuration)
+        var s3 = JSONObject()
+        s3.append("ResourceARN", .string(a.arn))
+        s3.append("Alias", .string(a.alias))
+        s3.append("VpcConfiguration", ifPresent: a.vpcConfiguration)
+        o.append("S3AccessPoint", .object(s3))
+        return .object(o)
+    }
+
+    /// `<name prefix ≤ 16, no trailing '-'>-<34 [a-z0-9]>-ext-s3alias`; the metadata part ends in a
+    /// region code as real aliases do (`…use1a` in us-east-1).
+    static func alias(name: String, region: String, _ s: inout WorldState) -> String {
+        var prefix = String(name.prefix(16))
+        while prefix.hasSuffix("-") { prefix.removeLast() }
+        let parts = region.split(separator: "-")
+        var code = String(parts.first ?? "")
+        for p in parts.dropFirst() { code += p.first.map { $0.isNumber ? String(p) : String($0) } ?? "" }
+        code = String((code + "a").prefix(10))
+        let chars = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        while true {
+            var random = ""
+            for _ in 0..<(34 - code.count) {
+                random.unicodeScalars.append(Unicode.Scalar(chars[Int(s.ids.nextResourceRandom() % 36)]))
+            }
+            let alias = prefix + "-" + random + code + "-ext-s3alias"
+            if s.aliases.insert(alias).inserted { return alias }
+        }
+    }
+
+    static func createAndAttach(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        let op = "CreateAndAttachS3AccessPoint"
+        if let name = try replay(region.fsx, op, input), let existing = region.fsx.attachments[name] {
+            return JSONObject(["S3AccessPointAttachment": describe(existing, state: existing.lifecycle.observe())])
+        }
+        try FSxRules.attachmentConsistency(input)
+        let type = input["Type"]?.string ?? ""
+        let name = input["Name"]?.string ?? ""
+        let configuration = input[type == "OPENZFS" ? "OpenZFSConfiguration" : "OntapConfiguration"] ?? .null
+        let volumeID = configuration["VolumeId"]?.string ?? ""
+        guard let volume = region.fsx.volumes[volumeID] else { throw volumeNotFound(volumeID) }
+        if volume.type != type {
+            throw FSxRules.badRequest("Volume '\(volumeID)' is an \(volume.type) volume; it cannot be attached with Type \(type).")
+        }
+        let volumeState = volume.lifecycle.observe()
+        let usable = type == "OPENZFS" ? "AVAILABLE" : "CREATED"
+        if volumeState != usable {
+            throw FSxRules.badRequest("Volume '\(volumeID)' is \(volumeState); an S3 access point can be attached only to a volume that is \(usable).")
+        }
+        guard let fs = region.fsx.fileSystems[volume.fileSystemID] else { throw volumeNotFound(volumeID) }
+        if type == "OPENZFS" {
+            if !highAvailability.contains(fs.deploymentType) {
+                throw error("UnsupportedOperation",
+                            "S3 access points can be attached only to volumes of high-availability OpenZFS file systems (SINGLE_AZ_HA_1, SINGLE_AZ_HA_2, MULTI_AZ_1); file system '\(fs.id)' is \(fs.deploymentType).")
+            }
+        } else if volume.junctionPath == nil {
+            throw FSxRules.badRequest("Volume '\(volumeID)' is not mounted: an ONTAP volume needs a JunctionPath before an S3 access point can be attached.")
+        }
+        if let existing = region.fsx.attachments[name] {
+            guard existing.deleting else {
+                throw FSxRules.s3Error("AccessPointAlreadyOwnedByYou", "An access point with that name already exists in the Region in your account.")
+            }
+            region.fsx.remove(existing)  // a DELETING one settles (is gone) when its name is needed
+        }
+        let regionLimit = ctx.config.s3AccessPointsPerRegion
+        if region.fsx.liveAttachments >= regionLimit {
+            throw FSxRules.s3Error("TooManyAccessPoints",
+                                   "You have reached the maximum number of S3 access points (\(regionLimit)) for your account in this Region.")
+        }
+        if type == "OPENZFS", let limit = openZFSAttachmentQuota[fs.throughputCapacity ?? 0], fs.attachments >= limit {
+            throw FSxRules.s3Error("TooManyAccessPoints",
+                                   "File system '\(fs.id)' has reached its maximum of \(limit) S3 access point attachments for its throughput capacity of \(fs.throughputCapacity ?? 0) MBps.")
+        }
+        let attachment = FSxAttachment(
+            name: name, seq: s.sequence(), type: type, creationTime: s.nowMilliseconds,
+            lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config),
+            volumeID: volumeID, fileSystemID: fs.id, configuration: configuration,
+            arn: ARN.make(service: "s3", region: ctx.region, account: ctx.account, resource: "accesspoint/" + name),
+            alias: alias(name: name, region: ctx.region, &s),
+            vpcConfiguration: input["S3AccessPoint"]?["VpcConfiguration"], policy: input["S3AccessPoint"]?["Policy"]?.string)
+        region.fsx.attachments[name] = attachment
+        region.fsx.attachmentOrder.append(attachment, seq: attachment.seq)
+        region.fsx.liveAttachments += 1
+        volume.attachments += 1
+        fs.attachments += 1
+        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: op, request: withoutToken(input), resourceID: name)
+        return JSONObject(["S3AccessPointAttachment": describe(attachment, state: attachment.lifecycle.current)])
+    }
+
+    static func describeAttachments(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        var found: [FSxAttachment] = []
+        var next: UInt64? = nil
+        let scope = "fsx:attachments:" + (input["Filters"]?.text ?? "")
+        if let names = input["Names"]?.array?.compactMap(\.string) {
+            for name in names {
+                guard let a = region.fsx.attachments[name] else { throw attachmentNotFound(name) }
+                if !found.contains(where: { $0 === a }) { found.append(a) }
+            }
+        } else {
+            let filters = (input["Filters"]?.array ?? []).map { f in
+                (f["Name"]?.string ?? "", Set((f["Values"]?.array ?? []).compactMap(\.string)))
+            }
+            var start: UInt64 = 0
+            if let token = input["NextToken"]?.string {
+                guard let seq = s.pageTokens.decode(token, scope: scope) else { throw invalidToken() }
+                start = seq
+            }
+            let limit = Int(min(input["MaxResults"]?.int ?? 1000, 1000))
+            (found, next) = region.fsx.attachmentOrder.page(from: start, limit: limit) { a in
+                filters.allSatisfy { name, values in
+                    switch name {
+                    case "file-system-id": return values.contains(a.fileSystemID)
+                    case "volume-id": return values.contains(a.volumeID)
+                    default: return values.contains(a.type)
+                    }
+                }
+            }
+        }
+        var out = JSONObject()
+        out.append("S3AccessPointAttachments", .array(found.map { a in
+            let shown = describe(a, state: a.lifecycle.observe())
+            // A DELETING attachment is seen once more (on_read), then it is gone.
+            if a.deleting { region.fsx.remove(a) }
+            return shown
+        }))
+        out.append("NextToken", ifPresent: next.map { .string(s.pageTokens.encode(scope: scope, seq: $0)) })
+        return out
+    }
+
+    static func detachAndDelete(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        let name = input["Name"]?.string ?? ""
+        guard let a = region.fsx.attachments[name] else { throw attachmentNotFound(name) }
+        region.fsx.markDeleting(a)
+        if ctx.config.lifecycle == .instant { region.fsx.remove(a) }
+        return JSONObject(["Lifecycle": "DELETING", "Name": .string(name)])
+    }
+}

@@ -1,0 +1,282 @@
+/// The FSx setup operations: file systems, storage virtual machines and volumes, as far as
+/// attachments need them (see ../shared/spec/fsx.md, "Setup operations").
+extension FSxOperations {
+    // MARK: File systems
+
+    static func describe(_ fs: FSxFileSystem, _ ctx: CallContext, state: String) -> JSON {
+        var o = JSONObject()
+        o.append("OwnerId", .string(ctx.account))
+        o.append("CreationTime", JSON.timestamp(milliseconds: fs.creationTime))
+        o.append("FileSystemId", .string(fs.id))
+        o.append("FileSystemType", .string(fs.type))
+        o.append("Lifecycle", .string(state))
+        o.append("StorageCapacity", .int(fs.storageCapacity))
+        o.append("StorageType", "SSD")
+        o.append("VpcId", .string(fs.vpcID))
+        o.append("SubnetIds", .array(fs.subnetIDs))
+        o.append("DNSName", .string("\(fs.id).fsx.\(ctx.region).amazonaws.com"))
+        o.append("KmsKeyId", ifPresent: fs.kmsKeyID.map { .string($0) })
+        o.append("ResourceARN", .string(arn(ctx, "file-system/" + fs.id)))
+        o.append("Tags", tags(fs.tags))
+        o.append(fs.type == "ONTAP" ? "OntapConfiguration" : "OpenZFSConfiguration", .object(fs.configuration))
+        return .object(o)
+    }
+
+    static func createFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        if let id = try replay(region.fsx, "CreateFileSystem", input), let fs = region.fsx.fileSystems[id] {
+            return JSONObject(["FileSystem": describe(fs, ctx, state: fs.lifecycle.observe())])
+        }
+        let type = input["FileSystemType"]?.string ?? ""
+        let given = (type == "ONTAP" ? input["OntapConfiguration"] : input["OpenZFSConfiguration"])?.object ?? JSONObject()
+        let id = s.ids.resourceID(prefix: "fs-")
+        var configuration = JSONObject()
+        let deployment = given["DeploymentType"]?.string ?? ""
+        configuration.append("DeploymentType", .string(deployment))
+        configuration.append("ThroughputCapacity", ifPresent: given["ThroughputCapacity"])
+        if type == "ONTAP" {
+            configuration.append("ThroughputCapacityPerHAPair", ifPresent: given["ThroughputCapacityPerHAPair"])
+            configuration.append("HAPairs", given["HAPairs"] ?? 1)
+        }
+        configuration.append("PreferredSubnetId", ifPresent: given["PreferredSubnetId"])
+        let fs = FSxFileSystem(
+            id: id, seq: s.sequence(), type: type, creationTime: s.nowMilliseconds,
+            lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config),
+            storageCapacity: input["StorageCapacity"]?.int ?? (type == "ONTAP" ? 1024 : 64),
+            subnetIDs: input["SubnetIds"]?.array ?? [], vpcID: s.ids.resourceID(prefix: "vpc-"),
+            kmsKeyID: input["KmsKeyId"]?.string, tags: Tag.list(input["Tags"]), configuration: configuration,
+            deploymentType: deployment, throughputCapacity: given["ThroughputCapacity"]?.int)
+        if type == "OPENZFS" {
+            let root = FSxVolume(
+                id: s.ids.resourceID(prefix: "fsvol-"), seq: s.sequence(), type: "OPENZFS", fileSystemID: id, name: "fsx",
+                creationTime: s.nowMilliseconds,
+                lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config),
+                tags: [], parentVolumeID: nil, storageVirtualMachineID: nil,
+                configuration: JSONObject(["VolumePath": "/fsx", "ReadOnly": false]))
+            fs.rootVolumeID = root.id
+            fs.configuration["RootVolumeId"] = .string(root.id)
+            region.fsx.volumes[root.id] = root
+            region.fsx.volumeOrder.append(root, seq: root.seq)
+        }
+        region.fsx.fileSystems[id] = fs
+        region.fsx.fileSystemOrder.append(fs, seq: fs.seq)
+        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateFileSystem",
+                            request: withoutToken(input), resourceID: id)
+        return JSONObject(["FileSystem": describe(fs, ctx, state: fs.lifecycle.current)])
+    }
+
+    static func describeFileSystems(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        var found: [FSxFileSystem] = []
+        var next: UInt64? = nil
+        if let ids = input["FileSystemIds"]?.array?.compactMap(\.string) {
+            for id in ids {
+                guard let fs = region.fsx.fileSystems[id] else { throw fileSystemNotFound(id) }
+                found.append(fs)
+            }
+        } else {
+            var start: UInt64 = 0
+            if let token = input["NextToken"]?.string {
+                guard let seq = s.pageTokens.decode(token, scope: "fsx:fs") else { throw invalidToken() }
+                start = seq
+            }
+            (found, next) = region.fsx.fileSystemOrder.page(from: start, limit: Int(input["MaxResults"]?.int ?? Int64(Int32.max)))
+        }
+        var out = JSONObject()
+        out.append("FileSystems", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe()) }))
+        out.append("NextToken", ifPresent: next.map { .string(s.pageTokens.encode(scope: "fsx:fs", seq: $0)) })
+        return out
+    }
+
+    static func deleteFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        let id = input["FileSystemId"]?.string ?? ""
+        guard let fs = region.fsx.fileSystems[id] else { throw fileSystemNotFound(id) }
+        if fs.attachments > 0 {
+            throw FSxRules.badRequest("File system '\(id)' has S3 access point attachments; detach and delete them before deleting the file system.")
+        }
+        if fs.type == "ONTAP" && (fs.volumes > 0 || fs.storageVirtualMachines > 0) {
+            throw FSxRules.badRequest("File system '\(id)' has storage virtual machines or volumes; delete them before deleting the file system.")
+        }
+        let options = input["OpenZFSConfiguration"]?["Options"]?.array ?? []
+        if fs.type == "OPENZFS" && fs.volumes > 0 && !options.contains("DELETE_CHILD_VOLUMES_AND_SNAPSHOTS") {
+            throw FSxRules.badRequest("File system '\(id)' has child volumes; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS].")
+        }
+        region.fsx.remove(fs)
+        return JSONObject(["FileSystemId": .string(id), "Lifecycle": "DELETING"])
+    }
+
+    // MARK: Storage virtual machines
+
+    static func createStorageVirtualMachine(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        if let id = try replay(region.fsx, "CreateStorageVirtualMachine", input), let svm = region.fsx.storageVirtualMachines[id] {
+            return JSONObject(["StorageVirtualMachine": describe(svm, ctx, state: svm.lifecycle.observe())])
+        }
+        let fsID = input["FileSystemId"]?.string ?? ""
+        guard let fs = region.fsx.fileSystems[fsID] else { throw fileSystemNotFound(fsID) }
+        guard fs.type == "ONTAP" else {
+            throw error("UnsupportedOperation", "Storage virtual machines exist on ONTAP file systems only; '\(fsID)' is \(fs.type).")
+        }
+        let state = fs.lifecycle.observe()
+        guard state == "AVAILABLE" else { throw FSxRules.badRequest("File system '\(fsID)' is \(state); it must be AVAILABLE.") }
+        let svm = FSxStorageVirtualMachine(
+            id: s.ids.resourceID(prefix: "svm-"), fileSystemID: fsID, name: input["Name"]?.string ?? "",
+            creationTime: s.nowMilliseconds, uuid: s.ids.requestID(),
+            lifecycle: LifecycleState(transitional: "CREATING", settled: "CREATED", config: ctx.config),
+            tags: Tag.list(input["Tags"]))
+        region.fsx.storageVirtualMachines[svm.id] = svm
+        fs.storageVirtualMachines += 1
+        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateStorageVirtualMachine",
+                            request: withoutToken(input), resourceID: svm.id)
+        return JSONObject(["StorageVirtualMachine": describe(svm, ctx, state: svm.lifecycle.current)])
+    }
+
+    static func describe(_ svm: FSxStorageVirtualMachine, _ ctx: CallContext, state: String) -> JSON {
+        var o = JSONObject()
+        o.append("CreationTime", JSON.timestamp(milliseconds: svm.creationTime))
+        o.append("FileSystemId", .string(svm.fileSystemID))
+        o.append("Lifecycle", .string(state))
+        o.append("Name", .string(svm.name))
+        o.append("ResourceARN", .string(arn(ctx, "storage-virtual-machine/\(svm.fileSystemID)/\(svm.id)")))
+        o.append("StorageVirtualMachineId", .string(svm.id))
+        o.append("Subtype", "DEFAULT")
+        o.append("UUID", .string(svm.uuid))
+        o.append("Tags", tags(svm.tags))
+        return .object(o)
+    }
+
+    // MARK: Volumes
+
+    static func describe(_ v: FSxVolume, _ ctx: CallContext, state: String) -> JSON {
+        var o = JSONObject()
+        o.append("CreationTime", JSON.timestamp(milliseconds: v.creationTime))
+        o.append("FileSystemId", .string(v.fileSystemID))
+        o.append("Lifecycle", .string(state))
+        o.append("Name", .string(v.name))
+        if v.type == "ONTAP" { o.append("OntapConfiguration", .object(v.configuration)) }
+        o.append("ResourceARN", .string(arn(ctx, "volume/\(v.fileSystemID)/\(v.id)")))
+        o.append("Tags", tags(v.tags))
+        o.append("VolumeId", .string(v.id))
+        o.append("VolumeType", .string(v.type))
+        if v.type == "OPENZFS" { o.append("OpenZFSConfiguration", .object(v.configuration)) }
+        return .object(o)
+    }
+
+    static func createVolume(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        if let id = try replay(region.fsx, "CreateVolume", input), let v = region.fsx.volumes[id] {
+            return JSONObject(["Volume": describe(v, ctx, state: v.lifecycle.observe())])
+        }
+        let type = input["VolumeType"]?.string ?? ""
+        let name = input["Name"]?.string ?? ""
+        var configuration = JSONObject()
+        let fs: FSxFileSystem
+        var parentID: String? = nil, svmID: String? = nil
+        if type == "OPENZFS" {
+            let given = input["OpenZFSConfiguration"]?.object ?? JSONObject()
+            let pid = given["ParentVolumeId"]?.string ?? ""
+            guard let parent = region.fsx.volumes[pid] else { throw volumeNotFound(pid) }
+            guard parent.type == "OPENZFS" else { throw FSxRules.badRequest("Volume '\(pid)' is not an OpenZFS volume.") }
+            let parentState = parent.lifecycle.observe()
+            guard parentState == "AVAILABLE" else {
+                throw FSxRules.badRequest("Parent volume '\(pid)' is \(parentState); it must be AVAILABLE.")
+            }
+            guard let owner = region.fsx.fileSystems[parent.fileSystemID] else { throw volumeNotFound(pid) }
+            fs = owner
+            parentID = pid
+            configuration.append("ParentVolumeId", .string(pid))
+            configuration.append("VolumePath", .string((parent.configuration["VolumePath"]?.string ?? "/fsx") + "/" + name))
+            for m in given.members where m.key != "ParentVolumeId" { configuration.append(m.key, m.value) }
+        } else {
+            let given = input["OntapConfiguration"]?.object ?? JSONObject()
+            let sid = given["StorageVirtualMachineId"]?.string ?? ""
+            guard let svm = region.fsx.storageVirtualMachines[sid] else {
+                throw error("StorageVirtualMachineNotFound", "Storage virtual machine '\(sid)' does not exist.")
+            }
+            guard let owner = region.fsx.fileSystems[svm.fileSystemID] else {
+                throw error("StorageVirtualMachineNotFound", "Storage virtual machine '\(sid)' does not exist.")
+            }
+            fs = owner
+            svmID = sid
+            configuration.append("FlexCacheEndpointType", "NONE")
+            for m in given.members { configuration.append(m.key, m.value) }
+            configuration.append("StorageVirtualMachineRoot", false)
+            configuration["OntapVolumeType"] = given["OntapVolumeType"] ?? "RW"
+            configuration.append("UUID", .string(s.ids.requestID()))
+        }
+        let v = FSxVolume(
+            id: s.ids.resourceID(prefix: "fsvol-"), seq: s.sequence(), type: type, fileSystemID: fs.id, name: name,
+            creationTime: s.nowMilliseconds,
+            lifecycle: LifecycleState(transitional: "CREATING", settled: type == "ONTAP" ? "CREATED" : "AVAILABLE", config: ctx.config),
+            tags: Tag.list(input["Tags"]), parentVolumeID: parentID, storageVirtualMachineID: svmID, configuration: configuration)
+        region.fsx.volumes[v.id] = v
+        region.fsx.volumeOrder.append(v, seq: v.seq)
+        fs.volumes += 1
+        if let parentID { region.fsx.volumes[parentID]?.children += 1 }
+        if let svmID { region.fsx.storageVirtualMachines[svmID]?.volumes += 1 }
+        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateVolume",
+                            request: withoutToken(input), resourceID: v.id)
+        return JSONObject(["Volume": describe(v, ctx, state: v.lifecycle.current)])
+    }
+
+    static func describeVolumes(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        var found: [FSxVolume] = []
+        var next: UInt64? = nil
+        let scope = "fsx:volumes:" + (input["Filters"]?.text ?? "")
+        if let ids = input["VolumeIds"]?.array?.compactMap(\.string) {
+            for id in ids {
+                guard let v = region.fsx.volumes[id] else { throw volumeNotFound(id) }
+                found.append(v)
+            }
+        } else {
+            let filters = (input["Filters"]?.array ?? []).map { f in
+                (f["Name"]?.string ?? "", Set((f["Values"]?.array ?? []).compactMap(\.string)))
+            }
+            var start: UInt64 = 0
+            if let token = input["NextToken"]?.string {
+                guard let seq = s.pageTokens.decode(token, scope: scope) else { throw invalidToken() }
+                start = seq
+            }
+            let limit = Int(min(input["MaxResults"]?.int ?? 50, 50))
+            (found, next) = region.fsx.volumeOrder.page(from: start, limit: limit) { v in
+                filters.allSatisfy { name, values in
+                    name == "file-system-id" ? values.contains(v.fileSystemID) : values.contains(v.storageVirtualMachineID ?? "")
+                }
+            }
+        }
+        var out = JSONObject()
+        out.append("Volumes", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe()) }))
+        out.append("NextToken", ifPresent: next.map { .string(s.pageTokens.encode(scope: scope, seq: $0)) })
+        return out
+    }
+
+    static func deleteVolume(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        let id = input["VolumeId"]?.string ?? ""
+        guard let v = region.fsx.volumes[id] else { throw volumeNotFound(id) }
+        if v.isRoot {
+            throw FSxRules.badRequest("Volume '\(id)' is the root volume of file system '\(v.fileSystemID)'; it is deleted with the file system.")
+        }
+        if v.attachments > 0 {
+            throw FSxRules.badRequest("Volume '\(id)' has S3 access point attachments; detach and delete them before deleting the volume.")
+        }
+        let options = input["OpenZFSConfiguration"]?["Options"]?.array ?? []
+        if v.children > 0 && !options.contains("DELETE_CHILD_VOLUMES_AND_SNAPSHOTS") {
+            throw FSxRules.badRequest("Volume '\(id)' has child volumes; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS].")
+        }
+        // Children (and their children) go with it; a child with attachments blocks the delete.
+        var doomed = [v], i = 0
+        while i < doomed.count {
+            let parent = doomed[i].id
+            doomed += region.fsx.volumeOrder.all.filter { $0.parentVolumeID == parent }
+            i += 1
+        }
+        if let busy = doomed.first(where: { $0.attachments > 0 }) {
+            throw FSxRules.badRequest("Volume '\(busy.id)' has S3 access point attachments; detach and delete them before deleting the volume.")
+        }
+        for d in doomed.reversed() { region.fsx.remove(d) }
+        return JSONObject(["VolumeId": .string(id), "Lifecycle": "DELETING"])
+    }
+}

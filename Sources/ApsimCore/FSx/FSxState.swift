@@ -1,0 +1,212 @@
+/// The FSx resources of one account in one region.
+public struct FSxState {
+    var fileSystems: [String: FSxFileSystem] = [:]
+    var fileSystemOrder = CreationIndex<FSxFileSystem>()
+    var volumes: [String: FSxVolume] = [:]
+    var volumeOrder = CreationIndex<FSxVolume>()
+    var storageVirtualMachines: [String: FSxStorageVirtualMachine] = [:]
+    /// Attachments by name: S3 access point names are unique per account and region.
+    var attachments: [String: FSxAttachment] = [:]
+    var attachmentOrder = CreationIndex<FSxAttachment>()
+    /// Attachments that are not DELETING (the ones quotas count).
+    var liveAttachments = 0
+    /// Client request tokens, per operation: "<Operation>/<token>".
+    var clientTokens: [String: ClientTokenRecord] = [:]
+
+    mutating func remove(_ a: FSxAttachment) {
+        if !a.deleting { detachCounts(a) }
+        attachments[a.name] = nil
+        attachmentOrder.remove(seq: a.seq)
+        forgetToken(of: a.name)
+    }
+
+    /// Marks an attachment DELETING: it stops counting toward quotas and blocking deletions.
+    mutating func markDeleting(_ a: FSxAttachment) {
+        guard !a.deleting else { return }
+        a.deleting = true
+        a.lifecycle.force("DELETING")
+        detachCounts(a)
+    }
+
+    private mutating func detachCounts(_ a: FSxAttachment) {
+        liveAttachments -= 1
+        volumes[a.volumeID]?.attachments -= 1
+        fileSystems[a.fileSystemID]?.attachments -= 1
+    }
+
+    mutating func remove(_ v: FSxVolume) {
+        volumes[v.id] = nil
+        volumeOrder.remove(seq: v.seq)
+        if let parent = v.parentVolumeID { volumes[parent]?.children -= 1 }
+        fileSystems[v.fileSystemID]?.volumes -= 1
+        if let svm = v.storageVirtualMachineID { storageVirtualMachines[svm]?.volumes -= 1 }
+        forgetToken(of: v.id)
+    }
+
+    mutating func remove(_ fs: FSxFileSystem) {
+        for v in volumeOrder.all where v.fileSystemID == fs.id { remove(v) }
+        for svm in storageVirtualMachines.values where svm.fileSystemID == fs.id {
+            storageVirtualMachines[svm.id] = nil
+            forgetToken(of: svm.id)
+        }
+        fileSystems[fs.id] = nil
+        fileSystemOrder.remove(seq: fs.seq)
+        forgetToken(of: fs.id)
+    }
+
+    /// Tokens are remembered while their resource exists; afterwards the token is free again.
+    private mutating func forgetToken(of resourceID: String) {
+        if let key = tokenKeys[resourceID] {
+            clientTokens[key] = nil
+            tokenKeys[resourceID] = nil
+        }
+    }
+
+    private var tokenKeys: [String: String] = [:]
+
+    mutating func remember(token: String?, operation: String, request: JSONObject, resourceID: String) {
+        guard let token else { return }
+        let key = operation + "/" + token
+        clientTokens[key] = ClientTokenRecord(request: request, resourceID: resourceID)
+        tokenKeys[resourceID] = key
+    }
+}
+
+/// A create request remembered under its client request token.
+struct ClientTokenRecord {
+    /// The request without its ClientRequestToken.
+    let request: JSONObject
+    /// The ID (or attachment name) of what it created.
+    let resourceID: String
+}
+
+public final class FSxFileSystem {
+    let id: String
+    let seq: UInt64
+    let type: String
+    let creationTime: Int64
+    var lifecycle: LifecycleState
+    let storageCapacity: Int64
+    let subnetIDs: [JSON]
+    let vpcID: String
+    let kmsKeyID: String?
+    var tags: [Tag]
+    /// OpenZFSConfiguration or OntapConfiguration as FSx describes it (RootVolumeId included).
+    var configuration: JSONObject
+    let deploymentType: String
+    let throughputCapacity: Int64?
+    var rootVolumeID: String?
+    /// Non-root volumes, SVMs and live attachments of this file system.
+    var volumes = 0
+    var storageVirtualMachines = 0
+    var attachments = 0
+
+    init(id: String, seq: UInt64, type: String, creationTime: Int64, lifecycle: LifecycleState, storageCapacity: Int64,
+         subnetIDs: [JSON], vpcID: String, kmsKeyID: String?, tags: [Tag], configuration: JSONObject,
+         deploymentType: String, throughputCapacity: Int64?) {
+        self.id = id
+        self.seq = seq
+        self.type = type
+        self.creationTime = creationTime
+        self.lifecycle = lifecycle
+        self.storageCapacity = storageCapacity
+        self.subnetIDs = subnetIDs
+        self.vpcID = vpcID
+        self.kmsKeyID = kmsKeyID
+        self.tags = tags
+        self.configuration = configuration
+        self.deploymentType = deploymentType
+        self.throughputCapacity = throughputCapacity
+    }
+}
+
+public final class FSxStorageVirtualMachine {
+    let id: String
+    let fileSystemID: String
+    let name: String
+    let creationTime: Int64
+    let uuid: String
+    var lifecycle: LifecycleState
+    var tags: [Tag]
+    var volumes = 0
+
+    init(id: String, fileSystemID: String, name: String, creationTime: Int64, uuid: String, lifecycle: LifecycleState, tags: [Tag]) {
+        self.id = id
+        self.fileSystemID = fileSystemID
+        self.name = name
+        self.creationTime = creationTime
+        self.uuid = uuid
+        self.lifecycle = lifecycle
+        self.tags = tags
+    }
+}
+
+public final class FSxVolume {
+    let id: String
+    let seq: UInt64
+    let type: String
+    let fileSystemID: String
+    let name: String
+    let creationTime: Int64
+    var lifecycle: LifecycleState
+    var tags: [Tag]
+    let parentVolumeID: String?
+    let storageVirtualMachineID: String?
+    /// OpenZFS: VolumePath etc. ONTAP: JunctionPath etc. As DescribeVolumes shows it.
+    let configuration: JSONObject
+    var children = 0
+    var attachments = 0
+
+    var isRoot: Bool { type == "OPENZFS" && parentVolumeID == nil }
+    var junctionPath: String? { configuration["JunctionPath"]?.string }
+
+    init(id: String, seq: UInt64, type: String, fileSystemID: String, name: String, creationTime: Int64,
+         lifecycle: LifecycleState, tags: [Tag], parentVolumeID: String?, storageVirtualMachineID: String?,
+         configuration: JSONObject) {
+        self.id = id
+        self.seq = seq
+        self.type = type
+        self.fileSystemID = fileSystemID
+        self.name = name
+        self.creationTime = creationTime
+        self.lifecycle = lifecycle
+        self.tags = tags
+        self.parentVolumeID = parentVolumeID
+        self.storageVirtualMachineID = storageVirtualMachineID
+        self.configuration = configuration
+    }
+}
+
+public final class FSxAttachment {
+    let name: String
+    let seq: UInt64
+    let type: String
+    let creationTime: Int64
+    var lifecycle: LifecycleState
+    let volumeID: String
+    let fileSystemID: String
+    /// OpenZFSConfiguration or OntapConfiguration, as sent.
+    let configuration: JSON
+    let arn: String
+    let alias: String
+    let vpcConfiguration: JSON?
+    /// Stored, never returned (as in AWS).
+    let policy: String?
+    var deleting = false
+
+    init(name: String, seq: UInt64, type: String, creationTime: Int64, lifecycle: LifecycleState, volumeID: String,
+         fileSystemID: String, configuration: JSON, arn: String, alias: String, vpcConfiguration: JSON?, policy: String?) {
+        self.name = name
+        self.seq = seq
+        self.type = type
+        self.creationTime = creationTime
+        self.lifecycle = lifecycle
+        self.volumeID = volumeID
+        self.fileSystemID = fileSystemID
+        self.configuration = configuration
+        self.arn = arn
+        self.alias = alias
+        self.vpcConfiguration = vpcConfiguration
+        self.policy = policy
+    }
+}

@@ -1,0 +1,94 @@
+"""The binding's exceptions, and the one place that turns an error envelope into a raised error."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, NoReturn, Tuple, Type
+
+from . import _botocore
+
+
+class ConfigError(ValueError):
+    """apsim_open refused the configuration (code InvalidConfiguration); ``.response`` is the envelope."""
+
+    def __init__(self, response: Dict[str, Any]):
+        super().__init__(response.get("Error", {}).get("Message", "invalid configuration"))
+        self.response = response
+
+
+class ClientError(Exception):
+    """An AWS-style error, raised when botocore is not importable (else botocore's ClientError is).
+
+    Mirrors botocore.exceptions.ClientError: ``.response`` is the error envelope and
+    ``.operation_name`` the AWS operation name.
+    """
+
+    MSG_TEMPLATE = "An error occurred ({error_code}) when calling the {operation_name} operation: {error_message}"
+
+    def __init__(self, error_response: Dict[str, Any], operation_name: str):
+        error = error_response.get("Error", {})
+        super().__init__(
+            self.MSG_TEMPLATE.format(
+                error_code=error.get("Code", "Unknown"),
+                error_message=error.get("Message", "Unknown"),
+                operation_name=operation_name,
+            )
+        )
+        self.response = error_response
+        self.operation_name = operation_name
+
+
+class FallbackExceptions:
+    """``client.exceptions`` for a service botocore has no model of (or without botocore):
+    ``.ClientError``, ``.from_code(code)`` and one subclass of ``base`` per error code, made on
+    first use (``.FileSystemNotFound``)."""
+
+    def __init__(self, base: Type[Exception]) -> None:
+        self.ClientError = base
+        self._classes: Dict[str, Type[Exception]] = {}
+
+    def from_code(self, code: str) -> Type[Exception]:
+        found = self._classes.get(code)
+        if found is None:
+            made = type(code, (self.ClientError,), {"__module__": __name__})
+            found = self._classes.setdefault(code, made)  # first one wins if two threads race
+        return found
+
+    def __getattr__(self, name: str) -> Type[Exception]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.from_code(name)
+
+
+_fallback: Dict[Tuple[str, type], FallbackExceptions] = {}
+
+
+def exceptions_for(service: str) -> Any:
+    """The ``client.exceptions`` object of ``service``: botocore's when it has a model of it, else
+    a :class:`FallbackExceptions` over botocore's ClientError (or :class:`ClientError` without botocore)."""
+    found = _botocore.client_exceptions(service)
+    if found is None:
+        bc = _botocore.botocore()
+        base = bc.exceptions.ClientError if bc is not None else ClientError
+        found = _fallback.setdefault((service, base), FallbackExceptions(base))
+    return found
+
+
+def enrich_metadata(document: Dict[str, Any]) -> Dict[str, Any]:
+    """Adds what boto3 has in ResponseMetadata and the library does not (HTTPHeaders, RetryAttempts)."""
+    meta = document.setdefault("ResponseMetadata", {})
+    meta.setdefault("HTTPHeaders", {})
+    meta.setdefault("RetryAttempts", 0)
+    return document
+
+
+def raise_error(operation: str, envelope: Dict[str, Any]) -> NoReturn:
+    """Raises the error of ``envelope`` for ``operation`` ("efs:CreateAccessPoint") as a client would.
+
+    With botocore: the modeled class of the service (a botocore ClientError subclass), or
+    botocore.exceptions.ClientError itself for a code the model does not declare. Without
+    botocore: a subclass of :class:`ClientError` named after the code.
+    """
+    service, _, name = operation.partition(":")
+    envelope = enrich_metadata(envelope)
+    code = envelope.get("Error", {}).get("Code", "Unknown")
+    raise exceptions_for(service).from_code(code)(envelope, name or operation)

@@ -1,0 +1,132 @@
+"""Finding, loading and calling libapsim.so through ctypes.
+
+Every prototype of include/apsim.h is declared here. Strings the library hands out arrive as
+``c_void_p`` (never ``c_char_p``, which would lose the pointer), are copied with
+``ctypes.string_at`` and released with ``apsim_string_free`` in a ``finally`` block.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import threading
+from ctypes import POINTER, c_char_p, c_int, c_void_p
+from pathlib import Path
+from typing import Any, List, Optional, Tuple
+
+__all__ = ["EXPECTED_VERSION_NUMBER", "LibraryNotFoundError", "call", "candidates", "check_misuse", "library", "take_document"]
+
+#: APSIM_VERSION_NUMBER of the apsim.h this binding was written against (0.1.0).
+EXPECTED_VERSION_NUMBER = 1000
+
+#: The environment variable that names the shared library to load (a file path).
+ENV_VAR = "APSIM_LIBRARY"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_BUILD_LIBRARY = _PACKAGE_DIR.parent.parent.parent / ".build" / "release" / "libapsim.so"
+
+
+class LibraryNotFoundError(OSError):
+    """libapsim.so is not where the binding looks for it, or it is not a usable version."""
+
+
+def candidates() -> List[Path]:
+    """The paths tried, in order: $APSIM_LIBRARY, the package directory, the repo build folder."""
+    found: List[Path] = []
+    env = os.environ.get(ENV_VAR)
+    if env:
+        found.append(Path(env))
+    found.append(_PACKAGE_DIR / "libapsim.so")
+    found.extend(sorted(_PACKAGE_DIR.glob("libapsim.so.*")))
+    found.append(_BUILD_LIBRARY)
+    return found
+
+
+def _find() -> Path:
+    env = os.environ.get(ENV_VAR)
+    if env and not Path(env).is_file():
+        # An explicit override that points nowhere is a mistake; falling back would hide it.
+        raise LibraryNotFoundError(f"{ENV_VAR}={env!r} does not name a file")
+    tried = candidates()
+    for path in tried:
+        if path.is_file():
+            return path
+    raise LibraryNotFoundError(
+        "libapsim.so not found; tried: " + ", ".join(str(p) for p in tried)
+        + f". Set {ENV_VAR} to its path or build it with `make lib`."
+    )
+
+
+def _declare(lib: ctypes.CDLL) -> None:
+    """Sets argtypes and restype of every function in apsim.h."""
+    out = POINTER(c_void_p)  # char ** (an out parameter) and apsim ** alike
+    prototypes = {
+        "apsim_version": ([], c_void_p),  # static const char *: read, never freed
+        "apsim_version_number": ([], c_int),
+        "apsim_open": ([out, c_char_p, out], c_int),
+        "apsim_close": ([c_void_p], None),
+        "apsim_call": ([out, c_void_p, c_char_p, c_char_p], c_int),
+        "apsim_validate": ([out, c_char_p, c_char_p], c_int),
+        "apsim_efs_create_access_point": ([out, c_void_p, c_char_p], c_int),
+        "apsim_string_free": ([c_void_p], None),
+    }
+    for name, (argtypes, restype) in prototypes.items():
+        fn = getattr(lib, name)
+        fn.argtypes = argtypes
+        fn.restype = restype
+
+
+_lib: Optional[ctypes.CDLL] = None
+_load_lock = threading.Lock()
+
+
+def library() -> ctypes.CDLL:
+    """The loaded library (found, loaded, declared and version-checked on first use)."""
+    global _lib
+    if _lib is None:
+        with _load_lock:
+            if _lib is None:
+                path = _find()
+                lib = ctypes.CDLL(str(path))
+                _declare(lib)
+                number = lib.apsim_version_number()
+                # Same MAJOR.MINOR: the ABI of a 0.x library may change with every minor version.
+                if number // 1000 != EXPECTED_VERSION_NUMBER // 1000:
+                    raise LibraryNotFoundError(
+                        f"{path} has version number {number}; this binding needs "
+                        f"{EXPECTED_VERSION_NUMBER // 1000}.x ({EXPECTED_VERSION_NUMBER})"
+                    )
+                _lib = lib
+    return _lib
+
+
+def take_document(lib: ctypes.CDLL, pointer: c_void_p) -> Optional[Any]:
+    """Parses the JSON document the library wrote to ``pointer`` and frees it (None for NULL)."""
+    try:
+        if not pointer.value:
+            return None
+        return json.loads(ctypes.string_at(pointer.value).decode("utf-8"))
+    finally:
+        lib.apsim_string_free(pointer)
+
+
+def check_misuse(rc: int, function: str) -> None:
+    """Negative return codes mean the binding misused the C API (or the library ran out of memory)."""
+    if rc == -2:
+        raise MemoryError(f"{function}: the library could not allocate the response")
+    if rc < 0:
+        raise RuntimeError(f"{function} returned {rc} (APSIM_E_MISUSE): a bug in the apsim binding")
+
+
+def call(fn_name: str, *args: Any) -> Tuple[int, Any]:
+    """Calls an apsim function whose first parameter is a ``char **`` out document.
+
+    Returns the status code and the parsed document (freed before returning).
+    """
+    lib = library()
+    out = c_void_p()
+    rc = getattr(lib, fn_name)(ctypes.byref(out), *args)
+    document = take_document(lib, out)
+    check_misuse(rc, fn_name)
+    return rc, document

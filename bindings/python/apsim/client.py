@@ -1,0 +1,141 @@
+"""boto3-like clients over a Simulator: ``sim.client("efs").create_access_point(...)``.
+
+Method names are the snake_case operation names of the service, taken from the library's own
+list ("apsim:ListOperations"). Methods take keyword arguments only and return what boto3
+returns: the response members, timestamps as datetime, and a ResponseMetadata with
+HTTPHeaders and RetryAttempts. Errors raise the classes of ``client.exceptions``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime
+import threading
+from typing import Any, Callable, Dict, List, Optional
+
+from . import _botocore, _native
+from ._errors import enrich_metadata, exceptions_for, raise_error
+from .simulator import Simulator
+
+__all__ = ["BaseClient", "make_client", "operation_names"]
+
+_operations: Optional[List[str]] = None
+_classes: Dict[str, type] = {}
+_lock = threading.Lock()
+
+
+def operation_names() -> List[str]:
+    """Every operation the library serves ("efs:CreateAccessPoint", ...), asked once of a private
+    world so that making a client never consumes a RequestId of the caller's seeded world."""
+    global _operations
+    if _operations is None:
+        lib = _native.library()
+        handle, error = ctypes.c_void_p(), ctypes.c_void_p()
+        rc = lib.apsim_open(ctypes.byref(handle), b'{"seed": 0}', ctypes.byref(error))
+        _native.take_document(lib, error)
+        _native.check_misuse(rc, "apsim_open")
+        try:
+            _, document = _native.call("apsim_call", handle, b"apsim:ListOperations", b"{}")
+        finally:
+            lib.apsim_close(handle)
+        _operations = list(document["Operations"])
+    return _operations
+
+
+def _convert_timestamps(value: Any, shape: Any, parse: Callable[[Any], datetime.datetime]) -> Any:
+    """Replaces, in place, the members of ``value`` that botocore's ``shape`` types as timestamps."""
+    kind = getattr(shape, "type_name", None)
+    if kind == "timestamp" and isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        return parse(value)
+    if kind == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            if name in value:
+                value[name] = _convert_timestamps(value[name], member, parse)
+    elif kind == "list" and isinstance(value, list):
+        value[:] = [_convert_timestamps(item, shape.member, parse) for item in value]
+    elif kind == "map" and isinstance(value, dict):
+        for key in value:
+            value[key] = _convert_timestamps(value[key], shape.value, parse)
+    return value
+
+
+def _convert_creation_times(value: Any) -> Any:
+    """The fallback without botocore: every number under a key CreationTime becomes a UTC datetime."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "CreationTime" and isinstance(item, (int, float)) and not isinstance(item, bool):
+                value[key] = datetime.datetime.fromtimestamp(item, datetime.timezone.utc)
+            else:
+                _convert_creation_times(item)
+    elif isinstance(value, list):
+        for item in value:
+            _convert_creation_times(item)
+    return value
+
+
+class BaseClient:
+    """The methods every client shares; one subclass per service adds the operations."""
+
+    _service: str = ""
+    _operation_names: Dict[str, str] = {}  # python name -> AWS operation name
+
+    def __init__(self, simulator: Simulator) -> None:
+        self._simulator = simulator
+        self.exceptions = exceptions_for(self._service)
+        self._model = _botocore.service_model(self._service)
+
+    def __repr__(self) -> str:
+        return f"<apsim {self._service} client of {self._simulator!r}>"
+
+    def _invoke(self, operation: str, params: Dict[str, Any]) -> Dict[str, Any]:
+        full_name = f"{self._service}:{operation}"
+        rc, document = self._simulator._raw(full_name, params)
+        if rc != 0:
+            raise_error(full_name, document)
+        enrich_metadata(document)
+        return self._convert(operation, document)
+
+    def _convert(self, operation: str, document: Dict[str, Any]) -> Dict[str, Any]:
+        bc = _botocore.botocore() if self._model is not None else None
+        if bc is None:
+            return _convert_creation_times(document)
+        try:
+            output = self._model.operation_model(operation).output_shape
+        except bc.exceptions.OperationNotFoundError:
+            return _convert_creation_times(document)
+        if output is not None:
+            # What botocore's response parsers call for every timestamp (tzlocal, like boto3).
+            _convert_timestamps(document, output, bc.utils.parse_timestamp)
+        return document
+
+
+def _method(service: str, operation: str, py_name: str) -> Callable[..., Dict[str, Any]]:
+    def method(self: BaseClient, *args: Any, **kwargs: Any) -> Dict[str, Any]:
+        if args:
+            raise TypeError(f"{py_name}() only accepts keyword arguments.")
+        return self._invoke(operation, kwargs)
+
+    method.__name__ = py_name
+    method.__qualname__ = f"{service.upper()}.{py_name}"
+    method.__doc__ = f"Calls {service}:{operation} with keyword arguments; returns the response like boto3."
+    return method
+
+
+def client_class(service: str) -> type:
+    """The client class of ``service``, made once from the library's operation list."""
+    with _lock:
+        if service not in _classes:
+            prefix = service + ":"
+            operations = [n[len(prefix):] for n in operation_names() if n.startswith(prefix)]
+            if not operations:
+                services = sorted({n.split(":", 1)[0] for n in operation_names()})
+                raise ValueError(f"Unknown service {service!r}; apsim serves: {', '.join(services)}")
+            names = {_botocore.xform_name(op): op for op in operations}
+            attrs: Dict[str, Any] = {"_service": service, "_operation_names": names, "__module__": __name__}
+            attrs.update({py: _method(service, op, py) for py, op in names.items()})
+            _classes[service] = type(service.upper(), (BaseClient,), attrs)
+        return _classes[service]
+
+
+def make_client(simulator: Simulator, service: str) -> BaseClient:
+    return client_class(service)(simulator)
