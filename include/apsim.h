@@ -51,7 +51,8 @@
  *     everything else (invalid UTF-8, non-JSON, wrong JSON types, numbers out of range, huge or
  *     deeply nested documents) gives an error envelope. Limits: a request document may be at most
  *     APSIM_MAX_REQUEST_BYTES bytes long and nest at most APSIM_MAX_JSON_DEPTH arrays/objects deep;
- *     larger or deeper documents are answered with a 400 SerializationException.
+ *     larger or deeper documents are answered with a 400 SerializationException. Calls need about
+ *     128 KiB of the calling thread's stack (every common thread default is larger).
  */
 #ifndef APSIM_H
 #define APSIM_H

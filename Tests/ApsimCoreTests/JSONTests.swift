@@ -68,3 +68,25 @@ import Testing
         #expect(Base64.decode("not base64!") == nil)
     }
 }
+
+@Suite struct HostileInputTests {
+    @Test func hugeStringsAreCheckedForLengthOnly() {
+        let huge = String(repeating: "x", count: 3_000_000)
+        let r = World.validate("efs:CreateAccessPoint", #"{"ClientToken":"\#(huge)","FileSystemId":"fs-0123456789abcdef0"}"#)
+        #expect(r.isError)
+        #expect(error(r.body).message?.hasSuffix("at 'clientToken' failed to satisfy constraint: Member must have length less than or equal to 64") == true)
+        #expect(error(r.body).message?.hasPrefix("1 validation error detected: Value '" + String(repeating: "x", count: 256) + "...'") == true)
+    }
+
+    @Test func requestsOverTheSizeLimitAreRefused() {
+        let big = "{\"ClientToken\":\"" + String(repeating: "x", count: 4 * 1024 * 1024) + "\"}"
+        let r = World.validate("efs:CreateAccessPoint", big)
+        #expect(error(r.body) == ("SerializationException", "Request too large: \(big.utf8.count) bytes; the limit is 4194304 bytes."))
+    }
+
+    @Test func deepNestingInsideARequest() {
+        let deep = String(repeating: "[", count: 100_000)
+        let r = World.validate("efs:CreateAccessPoint", #"{"Tags":"# + deep)
+        #expect(error(r.body) == ("SerializationException", "JSON nesting is deeper than 64 levels."))
+    }
+}

@@ -9,7 +9,9 @@
 /// alternation, greedy/lazy quantifiers (`* + ? {n} {n,} {n,m}`), lookahead, lookbehind, `^`, `$`.
 ///
 /// Matching works on Unicode scalars (Java code points) and has a step budget, so a hostile input
-/// cannot make a pattern run away: past the budget the value is reported as not matching.
+/// cannot make a pattern run away: past the budget the value is reported as not matching. The
+/// matcher recurses once or twice per character, so callers keep values short (the validator
+/// evaluates patterns on values of at most 512 characters).
 public struct Pattern: Sendable {
     /// The pattern as written in the service model (used verbatim in error messages).
     public let source: String
@@ -107,7 +109,7 @@ private final class Matcher {
     let program: Program
     let input: [UInt32]
     var steps = 0
-    static let budget = 200_000
+    static let budget = 50_000
 
     init(program: Program, input: [UInt32]) {
         self.program = program

@@ -12,6 +12,8 @@
 public struct Validator {
     public let validationCode: String
     public private(set) var violations: [String] = []
+    /// The longest value a pattern is evaluated on.
+    static let maxPatternLength = 512
 
     public init(validationCode: String) {
         self.validationCode = validationCode
@@ -141,7 +143,11 @@ public struct Validator {
             if let min, length < min {
                 add(value: value, path: path, constraint: "Member must have length greater than or equal to \(min)")
             }
-            if let pattern, !pattern.matches(s) {
+            // The matcher recurses per character (about 200 bytes of stack each): it only sees
+            // values of at most 512 characters, so no value can exhaust a host thread's stack, even
+            // a 128 KiB one. Longer values are checked for length only; realistic values of every
+            // patterned member are far shorter.
+            if let pattern, length <= Validator.maxPatternLength, !pattern.matches(s) {
                 add(value: value, path: path, constraint: "Member must satisfy regular expression pattern: \(pattern.source)")
             }
             if let enumValues, !enumValues.contains(s) {
