@@ -39,8 +39,9 @@
  *
  *  Operations are named "<service>:<Operation>" with the boto3 service name and the AWS operation
  *     name: "efs:CreateAccessPoint", "efs:DescribeAccessPoints", "fsx:CreateAndAttachS3AccessPoint".
- *     The control operation "apsim:ListOperations" returns {"Operations": [...]} with every name
- *     apsim_call() accepts.
+ *     Control operations steer the world (README, "Steering the world"): "apsim:ListOperations",
+ *     "apsim:AdvanceClock", "apsim:SetLifecycleState", "apsim:InjectFault", "apsim:ClearFaults",
+ *     "apsim:Reset", "apsim:ExportState", "apsim:ImportState".
  *
  *  Threads.  The library has no global mutable state. One apsim handle may be used from any number
  *     of threads at once: every call on it is internally synchronized (state changes are atomic per
@@ -115,7 +116,9 @@ APSIM_API int apsim_version_number(void);
  *                                  clock is virtual: it moves only when told to (apsim:AdvanceClock).
  *                    "lifecycle"   "on_read" (default): a new resource is creating/CREATING in its
  *                                  create response and settled (available/AVAILABLE) on any later
- *                                  read; "instant": the create response is already settled.
+ *                                  read; "instant": the create response is already settled;
+ *                                  "manual": it settles once the virtual clock has advanced
+ *                                  "creation_delay_ms" (default 0) past its creation.
  *                    "access_points_per_file_system"  EFS quota, default 10000.
  *                    "s3_access_points_per_region"  FSx quota of S3 access points per account
  *                                  and region, default 10000.
@@ -125,6 +128,16 @@ APSIM_API int apsim_version_number(void);
  *                    "strict_file_system_delete"  true: EFS DeleteFileSystem fails with
  *                                  FileSystemInUse while access points exist (default: they are
  *                                  deleted with it).
+ *                    "throttling"  true, or {"near_quota_fraction": 0.9, "interval_ms": 1000}:
+ *                                  CreateAccessPoint answers ThrottlingException (429) when the file
+ *                                  system holds at least that fraction of its quota and its previous
+ *                                  access point was created less than interval_ms ago (virtual
+ *                                  clock). Off by default.
+ *                    "state"       an apsim:ExportState document to start from.
+ *                    "state_file"  a path: the world is loaded from it when it exists and rewritten
+ *                                  atomically (temporary file, fsync, rename) after every change,
+ *                                  before the call returns. A file that is not a valid state makes
+ *                                  apsim_open fail; the file is left untouched.
  *                  Unknown keys and values of the wrong type or range are refused.
  *   out_error_json receives an error envelope (code "InvalidConfiguration") when the config is
  *                  refused, else NULL. May be NULL if the caller does not want it.
@@ -143,6 +156,16 @@ APSIM_API void apsim_close(apsim *sim);
  * Returns 0, an HTTP status (> 0) or APSIM_E_MISUSE. */
 APSIM_API int apsim_call(char **out_response_json, apsim *sim, const char *operation,
                          const char *request_json);
+
+/* Like apsim_call, in another account and region of the same world. Accounts and regions are
+ * fully isolated: each has its own resources, client tokens and names, and an ID or ARN of another
+ * account or region is not found there.
+ *   account_id  12 digits, or NULL for the world's account_id.
+ *   region      a region name such as "eu-west-1", or NULL for the world's region.
+ * A malformed account_id or region is a 400 ValidationException envelope.
+ * Returns 0, an HTTP status (> 0) or APSIM_E_MISUSE. */
+APSIM_API int apsim_call_in(char **out_response_json, apsim *sim, const char *account_id, const char *region,
+                            const char *operation, const char *request_json);
 
 /* Checks a request without any world: only the stateless rules of the operation (member types,
  * lengths, ranges, patterns, enums and cross-field rules). A pre-flight linter for requests

@@ -21,6 +21,7 @@ SERVICES = {
     "efs": {
         "swift": "EFS",
         "file": "Sources/ApsimCore/EFS/EFSModel.swift",
+        "enums": {"FileSystem": "LifeCycleState", "AccessPoint": "LifeCycleState"},
         "operations": [
             "CreateFileSystem", "DescribeFileSystems", "DeleteFileSystem",
             "CreateAccessPoint", "DescribeAccessPoints", "DeleteAccessPoint",
@@ -30,6 +31,12 @@ SERVICES = {
     "fsx": {
         "swift": "FSx",
         "file": "Sources/ApsimCore/FSx/FSxModel.swift",
+        # The FSx model gives no HTTP status for its errors (JSON 1.1); spec/fsx.md: "every modeled
+        # error is HTTP 400 except InternalServerError (500)".
+        "error_status": {"InternalServerError": 500},
+        "enums": {"FileSystem": "FileSystemLifecycle", "Volume": "VolumeLifecycle",
+                  "StorageVirtualMachine": "StorageVirtualMachineLifecycle",
+                  "S3AccessPointAttachment": "S3AccessPointAttachmentLifecycle"},
         "operations": [
             "CreateAndAttachS3AccessPoint", "DescribeS3AccessPointAttachments", "DetachAndDeleteS3AccessPoint",
             "CreateFileSystem", "DescribeFileSystems", "DeleteFileSystem",
@@ -159,10 +166,14 @@ def generate(service):
         d = shapes[name]
         if not d.get("exception"):
             continue
-        status = d.get("error", {}).get("httpStatusCode", 400)
+        status = d.get("error", {}).get("httpStatusCode", cfg.get("error_status", {}).get(name, 400))
         extra = [m for m in d.get("members", {}) if m not in ("ErrorCode", "Message")]
         lines.append("            ErrorModel(code: %s, status: %d, members: [%s])," % (
             swift_string(name), status, ", ".join(swift_string(m) for m in extra)))
+    lines.append("        ],")
+    lines.append("        lifecycleStates: [")
+    for resource, shape in sorted(cfg["enums"].items()):
+        lines.append("            %s: [%s]," % (swift_string(resource), ", ".join(swift_string(e) for e in shapes[shape]["enum"])))
     lines.append("        ]")
     lines.append("    )")
     lines.append("}")

@@ -61,6 +61,15 @@ public func apsim_call(
 }
 
 @c @implementation
+public func apsim_call_in(
+    _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
+    _ accountID: UnsafePointer<CChar>?, _ region: UnsafePointer<CChar>?,
+    _ operation: UnsafePointer<CChar>?, _ requestJSON: UnsafePointer<CChar>?
+) -> CInt {
+    CABI.call(outResponseJSON, sim, operation, requestJSON, account: accountID, region: region)
+}
+
+@c @implementation
 public func apsim_validate(
     _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
     _ operation: UnsafePointer<CChar>?, _ requestJSON: UnsafePointer<CChar>?
@@ -106,7 +115,8 @@ final class Handle {
 enum CABI {
     static func call(
         _ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
-        _ operation: UnsafePointer<CChar>?, _ requestJSON: UnsafePointer<CChar>?
+        _ operation: UnsafePointer<CChar>?, _ requestJSON: UnsafePointer<CChar>?,
+        account: UnsafePointer<CChar>? = nil, region: UnsafePointer<CChar>? = nil
     ) -> CInt {
         guard let out else { return APSIM_E_MISUSE }
         out.pointee = nil
@@ -114,7 +124,10 @@ enum CABI {
         let world = Unmanaged<Handle>.fromOpaque(UnsafeRawPointer(sim)).takeUnretainedValue().world
         let result: CallResult
         switch strings(operation, requestJSON) {
-        case .success(let (op, request)): result = world.call(op, request)
+        case .success(let (op, request)):
+            let accountName = account.map { String(validatingCString: $0) ?? "<invalid UTF-8>" }
+            let regionName = region.map { String(validatingCString: $0) ?? "<invalid UTF-8>" }
+            result = world.call(account: accountName, region: regionName, operation: op, request: request)
         case .failure(let error): result = CallResult(failure: error)
         }
         return finish(out, result)

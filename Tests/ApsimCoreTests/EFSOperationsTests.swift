@@ -269,11 +269,11 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"colour": 1}"#, "Unknown configuration key 'colour'. Known keys: account_id, region, seed, start_time, lifecycle, access_points_per_file_system, s3_access_points_per_region, idempotent_client_tokens, strict_file_system_delete."),
+        (#"{"colour": 1}"#, "Unknown configuration key 'colour'. Known keys: account_id, region, seed, start_time, lifecycle, creation_delay_ms, access_points_per_file_system, s3_access_points_per_region, idempotent_client_tokens, strict_file_system_delete, throttling, state, state_file."),
         (#"{"account_id": "12345"}"#, "account_id must be a string of 12 digits, e.g. \"123456789012\"."),
         (#"{"region": "Mars"}"#, "region must be an AWS region name such as \"us-east-1\"."),
         (#"{"seed": -1}"#, "seed must be an integer from 0 to 9223372036854775807."),
-        (#"{"lifecycle": "later"}"#, "lifecycle must be \"on_read\" or \"instant\"."),
+        (#"{"lifecycle": "later"}"#, "lifecycle must be \"on_read\", \"instant\" or \"manual\"."),
         (#"{"access_points_per_file_system": 0}"#, "access_points_per_file_system must be an integer from 1 to 1000000000."),
         (#"{"strict_file_system_delete": "yes"}"#, "strict_file_system_delete must be true or false."),
         ("[]", "The configuration must be a JSON object, not array."),
@@ -288,7 +288,7 @@ import Testing
         #expect(try WorldConfig.parse(" {} ") == WorldConfig())
         let c = try WorldConfig.parse(#"{"account_id":"000000000001","region":"cn-north-1","seed":5}"#)
         #expect(c.accountID == "000000000001" && c.region == "cn-north-1" && c.seed == 5)
-        let w = World(config: c)
+        let w = try World(config: c)
         let fs = call(w, "efs:CreateFileSystem", ["CreationToken": "x"]).body
         #expect(fs["FileSystemArn"]?.string?.hasPrefix("arn:aws-cn:elasticfilesystem:cn-north-1:000000000001:file-system/fs-") == true)
     }

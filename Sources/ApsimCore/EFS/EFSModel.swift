@@ -58,6 +58,10 @@ extension ServiceModel {
             ErrorModel(code: "TooManyRequests", status: 429, members: []),
             ErrorModel(code: "UnsupportedAvailabilityZone", status: 400, members: []),
             ErrorModel(code: "ValidationException", status: 400, members: []),
+        ],
+        lifecycleStates: [
+            "AccessPoint": ["creating", "available", "updating", "deleting", "deleted", "error"],
+            "FileSystem": ["creating", "available", "updating", "deleting", "deleted", "error"],
         ]
     )
 }

@@ -105,8 +105,8 @@ enum EFSOperations {
         let fs = EFSFileSystem(
             id: id, seq: s.sequence(),
             arn: ARN.make(service: "elasticfilesystem", region: ctx.region, account: ctx.account, resource: "file-system/" + id),
-            creationToken: token, creationTime: s.nowMilliseconds,
-            lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config),
+            creationToken: token, creationTime: ctx.now,
+            lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config, now: ctx.now),
             performanceMode: input["PerformanceMode"]?.string ?? "generalPurpose",
             throughputMode: input["ThroughputMode"]?.string ?? "bursting",
             encrypted: input["Encrypted"]?.bool ?? false,
@@ -139,7 +139,7 @@ enum EFSOperations {
             }
             (found, next) = region.efs.fileSystemOrder.page(from: start, limit: Int(input["MaxItems"]?.int ?? 100))
         }
-        out.append("FileSystems", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe()) }))
+        out.append("FileSystems", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
         out.append("NextMarker", ifPresent: next.map { .string(s.pageTokens.encode(scope: "efs:fs", seq: $0)) })
         return out
     }
@@ -169,14 +169,14 @@ enum EFSOperations {
         if let existing = region.efs.accessPointsByToken[token] {
             if ctx.config.idempotentClientTokens, fileSystem(ref, region.efs, ctx)?.id == existing.fileSystemID,
                existing.tags == tags, existing.posixUser == posixUser, existing.rootDirectory == rootDirectory {
-                return describe(existing, ctx, state: existing.lifecycle.observe()).objectValue
+                return describe(existing, ctx, state: existing.lifecycle.observe(now: ctx.now)).objectValue
             }
             throw error("AccessPointAlreadyExists",
                         "Access point '\(existing.id)' already exists with client token '\(token)'",
                         members: JSONObject(["AccessPointId": .string(existing.id)]))
         }
         guard let fs = fileSystem(ref, region.efs, ctx) else { throw fileSystemNotFound(ref) }
-        let fsState = fs.lifecycle.observe()
+        let fsState = fs.lifecycle.observe(now: ctx.now)
         guard fsState == "available" else {
             throw error("IncorrectFileSystemLifeCycleState",
                         "File system '\(fs.id)' is in the '\(fsState)' state; access points can only be created on an 'available' file system.")
@@ -186,16 +186,23 @@ enum EFSOperations {
             throw error("AccessPointLimitExceeded",
                         "You have reached the maximum number of access points (\(limit)) for your file system \(fs.id). Delete an access point and add a new one.")
         }
+        if let rule = ctx.config.throttling, let last = fs.lastAccessPointCreated,
+           Double(fs.accessPoints.count) >= (rule.nearQuotaFraction * Double(limit)).rounded(.up),
+           ctx.now - last < rule.intervalMilliseconds {
+            throw error("ThrottlingException",
+                        "Rate exceeded: access points are being created in quick succession on file system \(fs.id), which is near its limit of \(limit) access points. Retry later.")
+        }
         let id = s.ids.resourceID(prefix: "fsap-")
         let ap = EFSAccessPoint(
             id: id, seq: s.sequence(),
             arn: ARN.make(service: "elasticfilesystem", region: ctx.region, account: ctx.account, resource: "access-point/" + id),
             clientToken: token, fileSystemID: fs.id, tags: tags, posixUser: posixUser, rootDirectory: rootDirectory,
-            lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config))
+            lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config, now: ctx.now))
         region.efs.accessPoints[id] = ap
         region.efs.accessPointsByToken[token] = ap
         region.efs.accessPointOrder.append(ap, seq: ap.seq)
         fs.accessPoints.append(ap, seq: ap.seq)
+        fs.lastAccessPointCreated = ctx.now
         return describe(ap, ctx, state: ap.lifecycle.current).objectValue
     }
 
@@ -203,7 +210,7 @@ enum EFSOperations {
         let region = s.region(ctx)
         if let ref = input["AccessPointId"]?.string {
             guard let ap = accessPoint(ref, region.efs, ctx) else { throw accessPointNotFound(ref) }
-            return JSONObject(["AccessPoints": .array([describe(ap, ctx, state: ap.lifecycle.observe())])])
+            return JSONObject(["AccessPoints": .array([describe(ap, ctx, state: ap.lifecycle.observe(now: ctx.now))])])
         }
         let index: CreationIndex<EFSAccessPoint>
         let scope: String
@@ -222,7 +229,7 @@ enum EFSOperations {
         }
         let (page, next) = index.page(from: start, limit: Int(input["MaxResults"]?.int ?? 100))
         var out = JSONObject()
-        out.append("AccessPoints", .array(page.map { describe($0, ctx, state: $0.lifecycle.observe()) }))
+        out.append("AccessPoints", .array(page.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
         out.append("NextToken", ifPresent: next.map { .string(s.pageTokens.encode(scope: scope, seq: $0)) })
         return out
     }

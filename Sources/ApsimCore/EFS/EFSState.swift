@@ -63,6 +63,8 @@ public final class EFSFileSystem {
     let availabilityZoneName: String?
     var tags: [Tag]
     var accessPoints = CreationIndex<EFSAccessPoint>()
+    /// When the last access point was created on it (for the throttling rule).
+    var lastAccessPointCreated: Int64?
 
     init(id: String, seq: UInt64, arn: String, creationToken: String, creationTime: Int64, lifecycle: LifecycleState,
          performanceMode: String, throughputMode: String, encrypted: Bool, kmsKeyID: String?,

@@ -43,7 +43,7 @@ extension ServiceModel {
             ErrorModel(code: "FileSystemNotFound", status: 400, members: []),
             ErrorModel(code: "IncompatibleParameterError", status: 400, members: ["Parameter"]),
             ErrorModel(code: "IncompatibleRegionForMultiAZ", status: 400, members: []),
-            ErrorModel(code: "InternalServerError", status: 400, members: []),
+            ErrorModel(code: "InternalServerError", status: 500, members: []),
             ErrorModel(code: "InvalidAccessPoint", status: 400, members: []),
             ErrorModel(code: "InvalidDataRepositoryType", status: 400, members: []),
             ErrorModel(code: "InvalidDestinationKmsKey", status: 400, members: []),
@@ -68,6 +68,12 @@ extension ServiceModel {
             ErrorModel(code: "TooManyAccessPoints", status: 400, members: []),
             ErrorModel(code: "UnsupportedOperation", status: 400, members: []),
             ErrorModel(code: "VolumeNotFound", status: 400, members: []),
+        ],
+        lifecycleStates: [
+            "FileSystem": ["AVAILABLE", "CREATING", "FAILED", "DELETING", "MISCONFIGURED", "UPDATING", "MISCONFIGURED_UNAVAILABLE"],
+            "S3AccessPointAttachment": ["AVAILABLE", "CREATING", "DELETING", "UPDATING", "FAILED", "MISCONFIGURED"],
+            "StorageVirtualMachine": ["CREATED", "CREATING", "DELETING", "FAILED", "MISCONFIGURED", "PENDING"],
+            "Volume": ["CREATING", "CREATED", "DELETING", "FAILED", "MISCONFIGURED", "PENDING", "AVAILABLE"],
         ]
     )
 }

@@ -125,7 +125,7 @@ enum FSxOperations {
         let region = s.region(ctx)
         let op = "CreateAndAttachS3AccessPoint"
         if let name = try replay(region.fsx, op, input), let existing = region.fsx.attachments[name] {
-            return JSONObject(["S3AccessPointAttachment": describe(existing, state: existing.lifecycle.observe())])
+            return JSONObject(["S3AccessPointAttachment": describe(existing, state: existing.lifecycle.observe(now: ctx.now))])
         }
         try FSxRules.attachmentConsistency(input)
         let type = input["Type"]?.string ?? ""
@@ -136,7 +136,7 @@ enum FSxOperations {
         if volume.type != type {
             throw FSxRules.badRequest("Volume '\(volumeID)' is an \(volume.type) volume; it cannot be attached with Type \(type).")
         }
-        let volumeState = volume.lifecycle.observe()
+        let volumeState = volume.lifecycle.observe(now: ctx.now)
         let usable = type == "OPENZFS" ? "AVAILABLE" : "CREATED"
         if volumeState != usable {
             throw FSxRules.badRequest("Volume '\(volumeID)' is \(volumeState); an S3 access point can be attached only to a volume that is \(usable).")
@@ -166,8 +166,8 @@ enum FSxOperations {
                                    "File system '\(fs.id)' has reached its maximum of \(limit) S3 access point attachments for its throughput capacity of \(fs.throughputCapacity ?? 0) MBps.")
         }
         let attachment = FSxAttachment(
-            name: name, seq: s.sequence(), type: type, creationTime: s.nowMilliseconds,
-            lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config),
+            name: name, seq: s.sequence(), type: type, creationTime: ctx.now,
+            lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config, now: ctx.now),
             volumeID: volumeID, fileSystemID: fs.id, configuration: configuration,
             arn: ARN.make(service: "s3", region: ctx.region, account: ctx.account, resource: "accesspoint/" + name),
             alias: alias(name: name, region: ctx.region, &s),
@@ -213,7 +213,7 @@ enum FSxOperations {
         }
         var out = JSONObject()
         out.append("S3AccessPointAttachments", .array(found.map { a in
-            let shown = describe(a, state: a.lifecycle.observe())
+            let shown = describe(a, state: a.lifecycle.observe(now: ctx.now))
             // A DELETING attachment is seen once more (on_read), then it is gone.
             if a.deleting { region.fsx.remove(a) }
             return shown

@@ -25,7 +25,7 @@ extension FSxOperations {
     static func createFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         if let id = try replay(region.fsx, "CreateFileSystem", input), let fs = region.fsx.fileSystems[id] {
-            return JSONObject(["FileSystem": describe(fs, ctx, state: fs.lifecycle.observe())])
+            return JSONObject(["FileSystem": describe(fs, ctx, state: fs.lifecycle.observe(now: ctx.now))])
         }
         let type = input["FileSystemType"]?.string ?? ""
         let given = (type == "ONTAP" ? input["OntapConfiguration"] : input["OpenZFSConfiguration"])?.object ?? JSONObject()
@@ -40,8 +40,8 @@ extension FSxOperations {
         }
         configuration.append("PreferredSubnetId", ifPresent: given["PreferredSubnetId"])
         let fs = FSxFileSystem(
-            id: id, seq: s.sequence(), type: type, creationTime: s.nowMilliseconds,
-            lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config),
+            id: id, seq: s.sequence(), type: type, creationTime: ctx.now,
+            lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config, now: ctx.now),
             storageCapacity: input["StorageCapacity"]?.int ?? (type == "ONTAP" ? 1024 : 64),
             subnetIDs: input["SubnetIds"]?.array ?? [], vpcID: s.ids.resourceID(prefix: "vpc-"),
             kmsKeyID: input["KmsKeyId"]?.string, tags: Tag.list(input["Tags"]), configuration: configuration,
@@ -49,8 +49,8 @@ extension FSxOperations {
         if type == "OPENZFS" {
             let root = FSxVolume(
                 id: s.ids.resourceID(prefix: "fsvol-"), seq: s.sequence(), type: "OPENZFS", fileSystemID: id, name: "fsx",
-                creationTime: s.nowMilliseconds,
-                lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config),
+                creationTime: ctx.now,
+                lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config, now: ctx.now),
                 tags: [], parentVolumeID: nil, storageVirtualMachineID: nil,
                 configuration: JSONObject(["VolumePath": "/fsx", "ReadOnly": false]))
             fs.rootVolumeID = root.id
@@ -83,7 +83,7 @@ extension FSxOperations {
             (found, next) = region.fsx.fileSystemOrder.page(from: start, limit: Int(input["MaxResults"]?.int ?? Int64(Int32.max)))
         }
         var out = JSONObject()
-        out.append("FileSystems", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe()) }))
+        out.append("FileSystems", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
         out.append("NextToken", ifPresent: next.map { .string(s.pageTokens.encode(scope: "fsx:fs", seq: $0)) })
         return out
     }
@@ -111,19 +111,19 @@ extension FSxOperations {
     static func createStorageVirtualMachine(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         if let id = try replay(region.fsx, "CreateStorageVirtualMachine", input), let svm = region.fsx.storageVirtualMachines[id] {
-            return JSONObject(["StorageVirtualMachine": describe(svm, ctx, state: svm.lifecycle.observe())])
+            return JSONObject(["StorageVirtualMachine": describe(svm, ctx, state: svm.lifecycle.observe(now: ctx.now))])
         }
         let fsID = input["FileSystemId"]?.string ?? ""
         guard let fs = region.fsx.fileSystems[fsID] else { throw fileSystemNotFound(fsID) }
         guard fs.type == "ONTAP" else {
             throw error("UnsupportedOperation", "Storage virtual machines exist on ONTAP file systems only; '\(fsID)' is \(fs.type).")
         }
-        let state = fs.lifecycle.observe()
+        let state = fs.lifecycle.observe(now: ctx.now)
         guard state == "AVAILABLE" else { throw FSxRules.badRequest("File system '\(fsID)' is \(state); it must be AVAILABLE.") }
         let svm = FSxStorageVirtualMachine(
             id: s.ids.resourceID(prefix: "svm-"), fileSystemID: fsID, name: input["Name"]?.string ?? "",
-            creationTime: s.nowMilliseconds, uuid: s.ids.requestID(),
-            lifecycle: LifecycleState(transitional: "CREATING", settled: "CREATED", config: ctx.config),
+            creationTime: ctx.now, uuid: s.ids.requestID(),
+            lifecycle: LifecycleState(transitional: "CREATING", settled: "CREATED", config: ctx.config, now: ctx.now),
             tags: Tag.list(input["Tags"]))
         region.fsx.storageVirtualMachines[svm.id] = svm
         fs.storageVirtualMachines += 1
@@ -166,7 +166,7 @@ extension FSxOperations {
     static func createVolume(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         if let id = try replay(region.fsx, "CreateVolume", input), let v = region.fsx.volumes[id] {
-            return JSONObject(["Volume": describe(v, ctx, state: v.lifecycle.observe())])
+            return JSONObject(["Volume": describe(v, ctx, state: v.lifecycle.observe(now: ctx.now))])
         }
         let type = input["VolumeType"]?.string ?? ""
         let name = input["Name"]?.string ?? ""
@@ -178,7 +178,7 @@ extension FSxOperations {
             let pid = given["ParentVolumeId"]?.string ?? ""
             guard let parent = region.fsx.volumes[pid] else { throw volumeNotFound(pid) }
             guard parent.type == "OPENZFS" else { throw FSxRules.badRequest("Volume '\(pid)' is not an OpenZFS volume.") }
-            let parentState = parent.lifecycle.observe()
+            let parentState = parent.lifecycle.observe(now: ctx.now)
             guard parentState == "AVAILABLE" else {
                 throw FSxRules.badRequest("Parent volume '\(pid)' is \(parentState); it must be AVAILABLE.")
             }
@@ -207,8 +207,8 @@ extension FSxOperations {
         }
         let v = FSxVolume(
             id: s.ids.resourceID(prefix: "fsvol-"), seq: s.sequence(), type: type, fileSystemID: fs.id, name: name,
-            creationTime: s.nowMilliseconds,
-            lifecycle: LifecycleState(transitional: "CREATING", settled: type == "ONTAP" ? "CREATED" : "AVAILABLE", config: ctx.config),
+            creationTime: ctx.now,
+            lifecycle: LifecycleState(transitional: "CREATING", settled: type == "ONTAP" ? "CREATED" : "AVAILABLE", config: ctx.config, now: ctx.now),
             tags: Tag.list(input["Tags"]), parentVolumeID: parentID, storageVirtualMachineID: svmID, configuration: configuration)
         region.fsx.volumes[v.id] = v
         region.fsx.volumeOrder.append(v, seq: v.seq)
@@ -247,7 +247,7 @@ extension FSxOperations {
             }
         }
         var out = JSONObject()
-        out.append("Volumes", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe()) }))
+        out.append("Volumes", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
         out.append("NextToken", ifPresent: next.map { .string(s.pageTokens.encode(scope: scope, seq: $0)) })
         return out
     }

@@ -6,6 +6,8 @@ public struct WorldConfig: Sendable, Equatable {
         case onRead = "on_read"
         /// Settled already in the create response.
         case instant
+        /// Transitional until the virtual clock passes `creation_delay_ms` after the create.
+        case manual
     }
 
     public var accountID = "123456789012"
@@ -14,17 +16,33 @@ public struct WorldConfig: Sendable, Equatable {
     /// The clock's start in epoch milliseconds (nil: the wall clock at open).
     public var startTimeMilliseconds: Int64? = nil
     public var lifecycle = Lifecycle.onRead
+    /// With `manual`: how long (virtual milliseconds) a new resource stays transitional.
+    public var creationDelayMilliseconds: Int64 = 0
     public var accessPointsPerFileSystem = 10_000
     /// FSx: S3 access points per account and region.
     public var s3AccessPointsPerRegion = 10_000
     public var idempotentClientTokens = false
+    /// The spec's opt-in ThrottlingException rule for CreateAccessPoint near the quota.
+    public var throttling: Throttling? = nil
+    /// A snapshot (apsim:ExportState) to start from.
+    public var state: JSON? = nil
+    /// A file that holds the world: loaded at open, rewritten atomically after every change.
+    public var stateFile: String? = nil
+
+    /// CreateAccessPoint answers ThrottlingException (429) when the file system already holds at
+    /// least `nearQuotaFraction` of its access point quota and the previous access point on it was
+    /// created less than `intervalMilliseconds` ago on the virtual clock.
+    public struct Throttling: Sendable, Equatable {
+        public var nearQuotaFraction = 0.9
+        public var intervalMilliseconds: Int64 = 1000
+    }
     public var strictFileSystemDelete = false
 
     public init() {}
 
     public static let keys = [
-        "account_id", "region", "seed", "start_time", "lifecycle", "access_points_per_file_system",
-        "s3_access_points_per_region", "idempotent_client_tokens", "strict_file_system_delete",
+        "account_id", "region", "seed", "start_time", "lifecycle", "creation_delay_ms", "access_points_per_file_system",
+        "s3_access_points_per_region", "idempotent_client_tokens", "strict_file_system_delete", "throttling", "state", "state_file",
     ]
 
     static func invalid(_ message: String) -> APIError {
@@ -44,7 +62,7 @@ public struct WorldConfig: Sendable, Equatable {
             let v = m.value
             switch m.key {
             case "account_id":
-                guard let s = v.string, s.utf8.count == 12, s.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                guard let s = v.string, isAccountID(s) else {
                     throw invalid("account_id must be a string of 12 digits, e.g. \"123456789012\".")
                 }
                 c.accountID = s
@@ -69,9 +87,14 @@ public struct WorldConfig: Sendable, Equatable {
                 c.startTimeMilliseconds = Int64((s * 1000).rounded())
             case "lifecycle":
                 guard let s = v.string, let l = Lifecycle(rawValue: s) else {
-                    throw invalid("lifecycle must be \"on_read\" or \"instant\".")
+                    throw invalid("lifecycle must be \"on_read\", \"instant\" or \"manual\".")
                 }
                 c.lifecycle = l
+            case "creation_delay_ms":
+                guard let i = v.int, i >= 0, i <= 31_536_000_000 else {
+                    throw invalid("creation_delay_ms must be an integer from 0 to 31536000000 (a year).")
+                }
+                c.creationDelayMilliseconds = i
             case "access_points_per_file_system":
                 guard let i = v.int, i >= 1, i <= 1_000_000_000 else {
                     throw invalid("access_points_per_file_system must be an integer from 1 to 1000000000.")
@@ -88,11 +111,56 @@ public struct WorldConfig: Sendable, Equatable {
             case "strict_file_system_delete":
                 guard let b = v.bool else { throw invalid("strict_file_system_delete must be true or false.") }
                 c.strictFileSystemDelete = b
+            case "throttling":
+                c.throttling = try throttling(v)
+            case "state":
+                guard case .object = v else { throw invalid("state must be an apsim:ExportState document (a JSON object).") }
+                c.state = v
+            case "state_file":
+                guard let path = v.string, !path.isEmpty, !path.contains("\u{0}") else {
+                    throw invalid("state_file must be a file path.")
+                }
+                c.stateFile = path
             default:
                 throw invalid("Unknown configuration key '\(m.key)'. Known keys: \(keys.joined(separator: ", ")).")
             }
         }
         return c
+    }
+
+    /// `true`, `false`, or `{"near_quota_fraction": 0.9, "interval_ms": 1000}` (both optional).
+    static func throttling(_ v: JSON) throws(APIError) -> Throttling? {
+        let usage = "throttling must be true, false or {\"near_quota_fraction\": 0 < x <= 1, \"interval_ms\": integer >= 0}."
+        switch v {
+        case .bool(let on): return on ? Throttling() : nil
+        case .object(let o):
+            var t = Throttling()
+            for m in o.members {
+                switch m.key {
+                case "near_quota_fraction":
+                    let x: Double?
+                    switch m.value {
+                    case .int(let i): x = Double(i)
+                    case .number(let n): x = Double(n)
+                    default: x = nil
+                    }
+                    guard let f = x, f > 0, f <= 1 else { throw invalid(usage) }
+                    t.nearQuotaFraction = f
+                case "interval_ms":
+                    guard let i = m.value.int, i >= 0 else { throw invalid(usage) }
+                    t.intervalMilliseconds = i
+                default:
+                    throw invalid(usage)
+                }
+            }
+            return t
+        default:
+            throw invalid(usage)
+        }
+    }
+
+    static func isAccountID(_ s: String) -> Bool {
+        s.utf8.count == 12 && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     /// `us-east-1`, `ap-southeast-2`, `us-gov-west-1`, `cn-north-1`: lowercase words and a number.

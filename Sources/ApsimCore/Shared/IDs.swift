@@ -32,6 +32,17 @@ public struct IDGenerator: Sendable {
         requests = SeededGenerator(seed: root.next())
     }
 
+    /// Restores the streams' positions and the issued IDs of a snapshot.
+    init(resources: UInt64, requests: UInt64, issued: Set<UInt64>) {
+        self.resources = SeededGenerator(seed: resources)
+        self.requests = SeededGenerator(seed: requests)
+        self.issued = issued
+    }
+
+    var resourceState: UInt64 { resources.state }
+    var requestState: UInt64 { requests.state }
+    var issuedNumbers: Set<UInt64> { issued }
+
     /// `prefix` + 17 lowercase hex digits, as AWS's long IDs (`fs-0123456789abcdef0`).
     public mutating func resourceID(prefix: String) -> String {
         var n = resources.next()

@@ -120,10 +120,10 @@ extension JSON {
         return try result.get()
     }
 
-    public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSON {
-        if bytes.count > JSONLimits.maxBytes {
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int = JSONLimits.maxBytes) throws(JSONParseError) -> JSON {
+        if bytes.count > maxBytes {
             throw JSONParseError(
-                message: "Request too large: \(bytes.count) bytes; the limit is \(JSONLimits.maxBytes) bytes.")
+                message: "Request too large: \(bytes.count) bytes; the limit is \(maxBytes) bytes.")
         }
         var p = JSONParser(bytes: bytes)
         p.skipWhitespace()

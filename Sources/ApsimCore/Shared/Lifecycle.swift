@@ -2,29 +2,44 @@
 ///
 /// A new resource starts in its transitional state (`creating`, `CREATING`) and settles to its
 /// steady state (`available`, `AVAILABLE`, `CREATED`) according to the world's lifecycle config:
-/// with `on_read`, on the first observation after the create response; with `instant`, before the
-/// create response. A state forced later (by a control operation) never settles by itself.
+/// `on_read`, on the first observation after the create response; `instant`, before the create
+/// response; `manual`, on the first observation once the virtual clock has reached the creation
+/// time plus `creation_delay_ms`. A state forced later (apsim:SetLifecycleState) never settles by
+/// itself.
 public struct LifecycleState: Sendable, Equatable {
     public private(set) var current: String
     /// The state to settle into, while the resource is still transitional.
-    private var settlesTo: String?
+    private(set) var settlesTo: String?
+    /// Manual lifecycle: the clock time (ms) from which it settles.
+    private(set) var settleAt: Int64?
 
-    public init(transitional: String, settled: String, config: WorldConfig) {
+    public init(transitional: String, settled: String, config: WorldConfig, now: Int64) {
         switch config.lifecycle {
         case .onRead:
             current = transitional
             settlesTo = settled
         case .instant:
             current = settled
-            settlesTo = nil
+        case .manual:
+            current = transitional
+            settlesTo = settled
+            settleAt = now &+ config.creationDelayMilliseconds
         }
     }
 
+    /// A state restored from a snapshot.
+    init(current: String, settlesTo: String?, settleAt: Int64?) {
+        self.current = current
+        self.settlesTo = settlesTo
+        self.settleAt = settleAt
+    }
+
     /// The state as an observer after the create response sees it (settling it if due).
-    public mutating func observe() -> String {
-        if let s = settlesTo {
+    public mutating func observe(now: Int64) -> String {
+        if let s = settlesTo, settleAt.map({ now >= $0 }) ?? true {
             current = s
             settlesTo = nil
+            settleAt = nil
         }
         return current
     }
@@ -33,5 +48,6 @@ public struct LifecycleState: Sendable, Equatable {
     public mutating func force(_ state: String) {
         current = state
         settlesTo = nil
+        settleAt = nil
     }
 }

@@ -12,6 +12,10 @@ public struct OperationEntry: Sendable {
     /// The code of a constraint violation in this service (EFS ValidationException, FSx BadRequest).
     public let validationCode: String
     public let successStatus: Int
+    /// Whether a success changes the world (and is written to the state file).
+    public let mutates: Bool
+    /// An `apsim:` operation.
+    public var isControl: Bool { fullName.hasPrefix("apsim:") }
     let rules: OperationRules?
     /// Stateless rules that a call checks later, where the spec orders them (e.g. after the client
     /// token); `apsim_validate` runs them right after `rules`.
@@ -27,14 +31,16 @@ public struct OperationEntry: Sendable {
         input = model?.input ?? Shape(name, .structure(members: [], required: []))
         self.validationCode = validationCode
         successStatus = model?.successStatus ?? 200
+        mutates = !(name.hasPrefix("Describe") || name.hasPrefix("List"))
         self.rules = rules
         self.deferredRules = deferredRules
         self.handler = handler
     }
 
-    init(control name: String, input: Shape, handler: @escaping OperationHandler) {
+    init(control name: String, input: Shape, mutates: Bool, handler: @escaping OperationHandler) {
         fullName = "apsim:" + name
         self.input = input
+        self.mutates = mutates
         validationCode = "ValidationException"
         successStatus = 200
         rules = nil
@@ -72,17 +78,6 @@ public enum Operations {
         try entry.rules?(obj)
         return obj
     }
-}
-
-/// Operations on the emulator itself, in the `apsim:` namespace.
-enum ControlOperations {
-    static let empty = Shape("Empty", .structure(members: [], required: []))
-
-    static let entries: [OperationEntry] = [
-        OperationEntry(control: "ListOperations", input: empty) { _, _, _ throws(APIError) in
-            JSONObject(["Operations": .array(Operations.names.map { .string($0) })])
-        },
-    ]
 }
 
 extension JSON {

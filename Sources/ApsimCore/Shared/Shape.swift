@@ -15,6 +15,8 @@ public final class Shape: Sendable {
         case list(member: Shape, min: Int?, max: Int?)
         case map(key: Shape, value: Shape, min: Int?, max: Int?)
         case structure(members: [Member], required: [String])
+        /// Any JSON value (control operations that take a whole document).
+        case document
     }
 
     public let name: String
@@ -97,9 +99,12 @@ public struct ServiceModel: Sendable {
     public let targetPrefix: String?
     public let operations: [String: OperationModel]
     public let errors: [String: ErrorModel]
+    /// The lifecycle states each kind of resource can be in (the model's enums).
+    public let lifecycleStates: [String: [String]]
 
     public init(name: String, apiProtocol: String, apiVersion: String, targetPrefix: String?,
-                operations: [OperationModel], errors: [ErrorModel]) {
+                operations: [OperationModel], errors: [ErrorModel], lifecycleStates: [String: [String]]) {
+        self.lifecycleStates = lifecycleStates
         self.name = name
         self.apiProtocol = apiProtocol
         self.apiVersion = apiVersion

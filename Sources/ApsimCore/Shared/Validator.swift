@@ -200,6 +200,8 @@ public struct Validator {
             }
         case .blob:
             guard case .string = value else { throw typeError(path, "a base64 string", value) }
+        case .document:
+            break
         }
     }
 

@@ -8,15 +8,28 @@ import Synchronization
 public final class World: Sendable {
     public let config: WorldConfig
     private let state: Mutex<WorldState>
+    /// Where every acknowledged change is written (the `state_file` config key).
+    private let stateFile: StateFile?
 
-    public init(config: WorldConfig = WorldConfig()) {
+    /// Opens a world; with `state` it starts from that snapshot, with `state_file` from the file
+    /// (when it exists; a file that is not a valid state is refused and left untouched).
+    public init(config: WorldConfig = WorldConfig()) throws(APIError) {
         self.config = config
-        state = Mutex(WorldState(config: config))
+        var initial = WorldState(config: config)
+        if let snapshot = config.state { initial = try Snapshot.restore(snapshot, config: config) }
+        if let path = config.stateFile {
+            let file = StateFile(path: path)
+            if let saved = try file.load() { initial = try Snapshot.restore(saved, config: config) }
+            stateFile = file
+        } else {
+            stateFile = nil
+        }
+        state = Mutex(initial)
     }
 
     /// Opens a world from a config document (see `WorldConfig.parse`).
     public convenience init(configJSON: String?) throws(APIError) {
-        self.init(config: try WorldConfig.parse(configJSON))
+        try self.init(config: try WorldConfig.parse(configJSON))
     }
 
     /// Calls `operation` ("efs:CreateAccessPoint") in the default account and region.
@@ -24,16 +37,28 @@ public final class World: Sendable {
         call(account: config.accountID, region: config.region, operation: operation, request: request)
     }
 
-    /// Calls `operation` in `account` and `region` with `request`, a JSON object (nil or "" mean {}).
-    public func call(account: String, region: String, operation: String, request: String?) -> CallResult {
-        do {
+    /// Calls `operation` in `account` and `region` (nil: the world's defaults) with `request`, a
+    /// JSON object (nil or "" mean {}).
+    public func call(account: String?, region: String?, operation: String, request: String?) -> CallResult {
+        do throws(APIError) {
+            let account = account ?? config.accountID, region = region ?? config.region
+            guard WorldConfig.isAccountID(account) else {
+                throw APIError(code: "ValidationException", message: "The account ID '\(account)' is not valid: it must be 12 digits.", status: 400)
+            }
+            guard WorldConfig.isRegionName(region) else {
+                throw APIError(code: "ValidationException", message: "The region '\(region)' is not valid: use a region name such as 'us-east-1'.", status: 400)
+            }
             let entry = try Operations.entry(operation)
             let input = try Operations.parseAndValidate(entry, request)
             let (requestID, outcome) = state.withLock { s -> (String, Result<JSONObject, APIError>) in
-                let requestID = s.ids.requestID()
-                let ctx = CallContext(account: account, region: region, config: config, requestID: requestID)
+                let requestID = entry.isControl ? World.controlRequestID : s.ids.requestID()
+                if let fault = s.fireFault(for: entry.fullName) { return (requestID, .failure(fault)) }
+                let ctx = CallContext(account: account, region: region, config: config, requestID: requestID,
+                                      now: s.nowMilliseconds)
                 do throws(APIError) {
-                    return (requestID, .success(try entry.handler(&s, ctx, input)))
+                    let output = try entry.handler(&s, ctx, input)
+                    if entry.mutates, let stateFile { try stateFile.save(Snapshot.export(s)) }
+                    return (requestID, .success(output))
                 } catch {
                     return (requestID, .failure(error))
                 }
@@ -47,10 +72,14 @@ public final class World: Sendable {
             }
         } catch {
             // Refused before the state was touched; it still gets a RequestId, as from AWS.
-            let requestID = state.withLock { $0.ids.requestID() }
+            let requestID = operation.hasPrefix("apsim:") ? World.controlRequestID : state.withLock { $0.ids.requestID() }
             return CallResult(error: error, requestID: requestID)
         }
     }
+
+    /// The RequestId of control operations: steering a world never advances its RequestId stream,
+    /// so a test's apsim: calls do not change the RequestIds of its AWS calls.
+    static let controlRequestID = "00000000-0000-0000-0000-000000000000"
 
     /// The stateless checks of `operation` on `request`: `{"Valid": true}` or the error envelope.
     public static func validate(_ operation: String, _ request: String?) -> CallResult {
@@ -97,6 +126,8 @@ public struct CallContext: Sendable {
     public let region: String
     public let config: WorldConfig
     public let requestID: String
+    /// The virtual clock at the start of the call, epoch milliseconds.
+    public let now: Int64
 }
 
 /// All mutable state of a world; only ever touched under the world's lock.
@@ -105,17 +136,38 @@ public struct WorldState: ~Copyable {
     /// The virtual clock, epoch milliseconds.
     public var nowMilliseconds: Int64
     public let pageTokens: PageTokens
+    /// Faults armed by apsim:InjectFault, and how many were ever armed (for their IDs).
+    public var faults: [Fault] = []
+    public var faultsInjected = 0
+    /// The seeded stream that decides probabilistic faults.
+    public var faultRandom: SeededGenerator
     /// Every S3 access point alias issued (aliases are globally unique).
     public var aliases = Set<String>()
     private var nextSequence: UInt64 = 1
     private var regions: [String: RegionState] = [:]
 
     init(config: WorldConfig) {
-        var ids = IDGenerator(seed: config.seed ?? IDGenerator.randomSeed())
+        let seed = config.seed ?? IDGenerator.randomSeed()
+        var ids = IDGenerator(seed: seed)
         pageTokens = PageTokens(secret: ids.nextResourceRandom())
         self.ids = ids
+        faultRandom = SeededGenerator(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B)
         nowMilliseconds = config.startTimeMilliseconds ?? WallClock.nowMilliseconds()
     }
+
+    /// A state being restored from a snapshot (regions are added afterwards).
+    init(config: WorldConfig, clock: Int64, sequence: UInt64, ids: IDGenerator, faultRandom: SeededGenerator,
+         pageTokenSecret: UInt64) {
+        self.ids = ids
+        self.faultRandom = faultRandom
+        pageTokens = PageTokens(secret: pageTokenSecret)
+        nowMilliseconds = clock
+        nextSequence = sequence
+    }
+
+    var nextSequenceValue: UInt64 { nextSequence }
+    var regionKeys: [String] { Array(regions.keys) }
+    func regionState(_ key: String) -> RegionState? { regions[key] }
 
     /// The creation sequence number of a new resource (world-wide, increasing).
     public mutating func sequence() -> UInt64 {
