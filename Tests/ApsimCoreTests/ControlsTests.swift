@@ -224,7 +224,7 @@ import Glibc
         _ = corrupt.withCString { write(fd, $0, strlen($0)) }
         close(fd)
         #expect(throws: APIError(code: "InvalidConfiguration",
-                                 message: "state_file '\(path)' is not a valid apsim state: Malformed JSON at byte \(corrupt.utf8.count): unexpected end of input.. It was left untouched.",
+                                 message: "state_file '\(path)' is not a valid apsim state (Malformed JSON at byte \(corrupt.utf8.count): unexpected end of input); it was left untouched.",
                                  status: 400)) { try World(configJSON: config) }
         var buf = [CChar](repeating: 0, count: 100)
         let rfd = open(path, O_RDONLY)

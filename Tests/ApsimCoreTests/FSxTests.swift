@@ -375,3 +375,18 @@ func attachZFS(_ name: String, _ volume: String, token: String? = nil, uid: Int6
         #expect(Set(efs + fsx).count == 100)
     }
 }
+
+@Suite struct FSxTokenBookkeepingTests {
+    @Test func tokensArePerOperationEvenWhenNamesLookLikeIDs() throws {
+        let w = try makeWorld()
+        let (_, root) = makeOpenZFS(w)
+        let vol = call(w, "fsx:CreateVolume", ["ClientRequestToken": "vt", "VolumeType": "OPENZFS", "Name": "v", "OpenZFSConfiguration": ["ParentVolumeId": .string(root)]])
+            .body["Volume"]?["VolumeId"]?.string ?? ""
+        let request = attachZFS(vol, root, token: "at")  // an attachment named like the volume's ID
+        #expect(call(w, "fsx:CreateAndAttachS3AccessPoint", request).status == 200)
+        #expect(call(w, "fsx:DeleteVolume", ["VolumeId": .string(vol)]).status == 200)
+        #expect(call(w, "fsx:CreateAndAttachS3AccessPoint", request).body["S3AccessPointAttachment"]?["Name"]?.string == vol)
+        // The deleted volume's token is free again.
+        #expect(call(w, "fsx:CreateVolume", ["ClientRequestToken": "vt", "VolumeType": "OPENZFS", "Name": "other", "OpenZFSConfiguration": ["ParentVolumeId": .string(root)]]).status == 200)
+    }
+}

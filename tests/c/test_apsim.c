@@ -244,13 +244,13 @@ static void test_open_bad_config(void) {
     static const struct bad_config cases[] = {
         {"{\"colour\": \"blue\"}",
          "Unknown configuration key 'colour'. Known keys: account_id, region, seed, start_time, lifecycle, "
-         "access_points_per_file_system, s3_access_points_per_region, idempotent_client_tokens, strict_file_system_delete.",
+         "creation_delay_ms, access_points_per_file_system, s3_access_points_per_region, idempotent_client_tokens, strict_file_system_delete, throttling, state, state_file.",
          NULL},
         {"{\"account_id\": \"12345\"}", "account_id must be a string of 12 digits, e.g. \"123456789012\".", NULL},
         {"{\"account_id\": \"12345678901a\"}", "account_id must be a string of 12 digits, e.g. \"123456789012\".",
          NULL},
         {"{\"account_id\": 123456789012}", "account_id must be a string of 12 digits, e.g. \"123456789012\".", NULL},
-        {"{\"lifecycle\": \"later\"}", "lifecycle must be \"on_read\" or \"instant\".", NULL},
+        {"{\"lifecycle\": \"later\"}", "lifecycle must be \"on_read\", \"instant\" or \"manual\".", NULL},
         {"{\"seed\": -1}", "seed must be an integer from 0 to 9223372036854775807.", NULL},
         {"{\"region\": \"Mars\"}", "region must be an AWS region name such as \"us-east-1\".", NULL},
         {"{\"access_points_per_file_system\": 0}",

@@ -17,7 +17,7 @@ public struct FSxState {
         if !a.deleting { detachCounts(a) }
         attachments[a.name] = nil
         attachmentOrder.remove(seq: a.seq)
-        forgetToken(of: a.name)
+        forgetToken("CreateAndAttachS3AccessPoint", a.name)
     }
 
     /// Marks an attachment DELETING: it stops counting toward quotas and blocking deletions.
@@ -40,35 +40,38 @@ public struct FSxState {
         if let parent = v.parentVolumeID { volumes[parent]?.children -= 1 }
         fileSystems[v.fileSystemID]?.volumes -= 1
         if let svm = v.storageVirtualMachineID { storageVirtualMachines[svm]?.volumes -= 1 }
-        forgetToken(of: v.id)
+        forgetToken("CreateVolume", v.id)
     }
 
     mutating func remove(_ fs: FSxFileSystem) {
         for v in volumeOrder.all where v.fileSystemID == fs.id { remove(v) }
         for svm in storageVirtualMachines.values where svm.fileSystemID == fs.id {
             storageVirtualMachines[svm.id] = nil
-            forgetToken(of: svm.id)
+            forgetToken("CreateStorageVirtualMachine", svm.id)
         }
         fileSystems[fs.id] = nil
         fileSystemOrder.remove(seq: fs.seq)
-        forgetToken(of: fs.id)
+        forgetToken("CreateFileSystem", fs.id)
     }
 
     /// Tokens are remembered while their resource exists; afterwards the token is free again.
-    private mutating func forgetToken(of resourceID: String) {
-        if let key = tokenKeys[resourceID] {
+    private mutating func forgetToken(_ operation: String, _ resourceID: String) {
+        let resource = operation + "/" + resourceID
+        if let key = tokenKeys[resource] {
             clientTokens[key] = nil
-            tokenKeys[resourceID] = nil
+            tokenKeys[resource] = nil
         }
     }
 
+    /// "<Operation>/<resource ID or attachment name>" -> its key in `clientTokens` (attachment
+    /// names and resource IDs may look alike, so the operation is part of the key).
     private var tokenKeys: [String: String] = [:]
 
     mutating func remember(token: String?, operation: String, request: JSONObject, resourceID: String) {
         guard let token else { return }
         let key = operation + "/" + token
         clientTokens[key] = ClientTokenRecord(request: request, resourceID: resourceID)
-        tokenKeys[resourceID] = key
+        tokenKeys[operation + "/" + resourceID] = key
     }
 }
 

@@ -43,8 +43,9 @@ struct StateFile: Sendable {
     }
 
     func refused(_ why: String) -> APIError {
-        APIError(code: "InvalidConfiguration",
-                 message: "state_file '\(path)' is not a valid apsim state: \(why). It was left untouched.", status: 400)
+        let reason = why.hasSuffix(".") ? String(why.dropLast()) : why
+        return APIError(code: "InvalidConfiguration",
+                        message: "state_file '\(path)' is not a valid apsim state (\(reason)); it was left untouched.", status: 400)
     }
 
     func save(_ state: JSONObject) throws(APIError) {

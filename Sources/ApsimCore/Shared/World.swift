@@ -19,7 +19,9 @@ public final class World: Sendable {
         if let snapshot = config.state { initial = try Snapshot.restore(snapshot, config: config) }
         if let path = config.stateFile {
             let file = StateFile(path: path)
-            if let saved = try file.load() { initial = try Snapshot.restore(saved, config: config) }
+            if let saved = try file.load() {
+                do { initial = try Snapshot.restore(saved, config: config) } catch { throw file.refused(error.message) }
+            }
             stateFile = file
         } else {
             stateFile = nil

@@ -79,8 +79,10 @@ class BaseClient:
     _service: str = ""
     _operation_names: Dict[str, str] = {}  # python name -> AWS operation name
 
-    def __init__(self, simulator: Simulator) -> None:
+    def __init__(self, simulator: Simulator, region_name: Optional[str] = None, account_id: Optional[str] = None) -> None:
         self._simulator = simulator
+        self._region = region_name
+        self._account = account_id
         self.exceptions = exceptions_for(self._service)
         self._model = _botocore.service_model(self._service)
 
@@ -89,7 +91,7 @@ class BaseClient:
 
     def _invoke(self, operation: str, params: Dict[str, Any]) -> Dict[str, Any]:
         full_name = f"{self._service}:{operation}"
-        rc, document = self._simulator._raw(full_name, params)
+        rc, document = self._simulator._raw(full_name, params, self._account, self._region)
         if rc != 0:
             raise_error(full_name, document)
         enrich_metadata(document)
@@ -137,5 +139,6 @@ def client_class(service: str) -> type:
         return _classes[service]
 
 
-def make_client(simulator: Simulator, service: str) -> BaseClient:
-    return client_class(service)(simulator)
+def make_client(simulator: Simulator, service: str, region_name: Optional[str] = None,
+                account_id: Optional[str] = None) -> BaseClient:
+    return client_class(service)(simulator, region_name=region_name, account_id=account_id)

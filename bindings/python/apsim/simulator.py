@@ -115,25 +115,82 @@ class Simulator:
         state = "closed" if self.closed else "open"
         return f"<apsim.Simulator {state} {self.config!r}>"
 
-    def _raw(self, operation: str, params: Optional[Dict[str, Any]]) -> Tuple[int, Any]:
+    def _raw(self, operation: str, params: Optional[Dict[str, Any]], account_id: Optional[str] = None,
+             region: Optional[str] = None) -> Tuple[int, Any]:
         handle = self._handle
         if handle is None:
             raise ValueError("the Simulator is closed")
-        return _native.call("apsim_call", ctypes.c_void_p(handle), operation.encode("utf-8"), encode(params))
+        if account_id is None and region is None:
+            return _native.call("apsim_call", ctypes.c_void_p(handle), operation.encode("utf-8"), encode(params))
+        return _native.call(
+            "apsim_call_in", ctypes.c_void_p(handle),
+            None if account_id is None else account_id.encode("utf-8"),
+            None if region is None else region.encode("utf-8"),
+            operation.encode("utf-8"), encode(params))
 
-    def call(self, operation: str, params: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    def call(self, operation: str, params: Optional[Dict[str, Any]] = None, *, account_id: Optional[str] = None,
+             region: Optional[str] = None) -> Dict[str, Any]:
         """Calls ``operation`` ("efs:CreateAccessPoint") and returns the library's document as is
-        (epoch-second timestamps, ResponseMetadata as the library writes it).
+        (epoch-second timestamps, ResponseMetadata as the library writes it), in the world's
+        account and region or the ones given.
 
         An error raises what a client raises (see :meth:`client`).
         """
-        rc, document = self._raw(operation, params)
+        rc, document = self._raw(operation, params, account_id, region)
         if rc != 0:
             raise_error(operation, document)
         return document
 
-    def client(self, service: str) -> Any:
-        """A boto3-like client of ``service`` ("efs") on this world; see :mod:`apsim.client`."""
+    def client(self, service: str, region_name: Optional[str] = None, account_id: Optional[str] = None) -> Any:
+        """A boto3-like client of ``service`` ("efs", "fsx") on this world, in the world's account
+        and region or in ``account_id`` / ``region_name`` (each fully isolated, as in AWS); see
+        :mod:`apsim.client`."""
         from .client import make_client
 
-        return make_client(self, service)
+        return make_client(self, service, region_name=region_name, account_id=account_id)
+
+    # ---- Steering the world (the apsim: control operations; see the README) ----------------
+
+    def advance_clock(self, milliseconds: int) -> Dict[str, Any]:
+        """Moves the virtual clock forward; returns {"Now": epoch seconds}."""
+        return self.call("apsim:AdvanceClock", {"Milliseconds": milliseconds})
+
+    def set_lifecycle_state(self, state: str, *, resource_id: Optional[str] = None, name: Optional[str] = None,
+                            account_id: Optional[str] = None, region: Optional[str] = None) -> Dict[str, Any]:
+        """Forces the lifecycle state of a resource (an fs-/fsap-/fsvol-/svm- ID, or the name of
+        an S3 access point attachment)."""
+        params: Dict[str, Any] = {"State": state}
+        if resource_id is not None:
+            params["ResourceId"] = resource_id
+        if name is not None:
+            params["Name"] = name
+        return self.call("apsim:SetLifecycleState", params, account_id=account_id, region=region)
+
+    def inject_fault(self, operation: str, error_code: str, *, count: Optional[int] = None,
+                     probability: Optional[float] = None, message: Optional[str] = None,
+                     status_code: Optional[int] = None) -> str:
+        """Makes the next ``count`` calls of ``operation`` (or a seeded fraction ``probability``
+        of them; "*" for every operation) fail with ``error_code``. Returns the fault's ID."""
+        params: Dict[str, Any] = {"Operation": operation, "ErrorCode": error_code}
+        for key, value in (("Count", count), ("Probability", probability), ("Message", message), ("StatusCode", status_code)):
+            if value is not None:
+                params[key] = value
+        return self.call("apsim:InjectFault", params)["FaultId"]
+
+    def clear_faults(self) -> int:
+        """Disarms every injected fault; returns how many were armed."""
+        return self.call("apsim:ClearFaults")["Cleared"]
+
+    def reset(self) -> None:
+        """Empties the world: back to how it was opened."""
+        self.call("apsim:Reset")
+
+    def export_state(self) -> Dict[str, Any]:
+        """The whole world as one JSON-compatible document (see :meth:`import_state`)."""
+        document = self.call("apsim:ExportState")
+        document.pop("ResponseMetadata", None)
+        return document
+
+    def import_state(self, state: Dict[str, Any]) -> None:
+        """Restores a world exported by :meth:`export_state` exactly (IDs, tokens, clock, seeds)."""
+        self.call("apsim:ImportState", {"State": state})

@@ -11,8 +11,8 @@ import apsim
 from conftest import ACCOUNT, REGION, START, error_of, raised
 
 KNOWN_KEYS = (
-    "account_id, region, seed, start_time, lifecycle, access_points_per_file_system, "
-    "s3_access_points_per_region, idempotent_client_tokens, strict_file_system_delete"
+    "account_id, region, seed, start_time, lifecycle, creation_delay_ms, access_points_per_file_system, "
+    "s3_access_points_per_region, idempotent_client_tokens, strict_file_system_delete, throttling, state, state_file"
 )
 
 
@@ -42,7 +42,7 @@ def test_config_keys_are_sent():
         ({"region": "useast1"}, 'region must be an AWS region name such as "us-east-1".'),
         ({"account_id": "12345"}, 'account_id must be a string of 12 digits, e.g. "123456789012".'),
         ({"seed": -1}, "seed must be an integer from 0 to 9223372036854775807."),
-        ({"lifecycle": "later"}, 'lifecycle must be "on_read" or "instant".'),
+        ({"lifecycle": "later"}, 'lifecycle must be "on_read", "instant" or "manual".'),
         ({"access_points_per_file_system": 0}, "access_points_per_file_system must be an integer from 1 to 1000000000."),
         ({"strict_file_system_delete": "yes"}, "strict_file_system_delete must be true or false."),
         ({"start_time": -5}, "start_time must be epoch seconds (a number from 0 to 99999999999)."),
@@ -106,7 +106,8 @@ def test_finalizer_is_a_backstop():
 
 def test_call_is_low_level(sim):
     ops = sim.call("apsim:ListOperations")
-    assert ops["Operations"][:2] == ["apsim:ListOperations", "efs:CreateAccessPoint"]
+    assert ops["Operations"] == sorted(ops["Operations"])
+    assert {"apsim:ListOperations", "apsim:AdvanceClock", "apsim:InjectFault", "efs:CreateAccessPoint"} <= set(ops["Operations"])
     assert set(ops["Operations"]) >= {
         "efs:CreateFileSystem", "efs:DescribeFileSystems", "efs:DeleteFileSystem", "efs:DescribeAccessPoints",
         "efs:DeleteAccessPoint", "efs:TagResource", "efs:UntagResource", "efs:ListTagsForResource",
