@@ -167,6 +167,22 @@ APSIM_API int apsim_call(char **out_response_json, apsim *sim, const char *opera
 APSIM_API int apsim_call_in(char **out_response_json, apsim *sim, const char *account_id, const char *region,
                             const char *operation, const char *request_json);
 
+/* Answers one HTTP request in the AWS wire protocol of its service, as AWS would: what an AWS SDK
+ * or the AWS CLI sends, without a socket (apsim serve and the Python mock use it).
+ *   request_json       {"method": "POST", "path": "/2015-02-01/access-points", "query": {...},
+ *                      "headers": {...}, "body": "<JSON text>"}. "query" is an object of strings
+ *                      or arrays of strings (or a raw query string; a query in "path" also
+ *                      counts); "headers" an object of strings; "body" a string.
+ *   out_response_json  {"status": 201, "headers": {...}, "body": "<JSON text>"}.
+ * EFS speaks rest-json (method and path name the operation; errors carry x-amzn-ErrorType and
+ * {"ErrorCode", "Message"}); FSx speaks JSON 1.1 (X-Amz-Target: AWSSimbaAPIService_v20180301.<Op>;
+ * errors {"__type", "Message"}); POST /_apsim/<Operation> reaches the control operations. The
+ * account and region come from the SigV4 credential scope (a 12-digit access key ID names the
+ * account) or the Host header, else the world's defaults.
+ * Returns 0 whenever an HTTP response was produced (AWS errors are responses: read "status"), 400
+ * with an error envelope when request_json itself is malformed, or APSIM_E_MISUSE. */
+APSIM_API int apsim_http(char **out_response_json, apsim *sim, const char *request_json);
+
 /* Checks a request without any world: only the stateless rules of the operation (member types,
  * lengths, ranges, patterns, enums and cross-field rules). A pre-flight linter for requests
  * before they are sent to AWS.

@@ -70,6 +70,25 @@ public func apsim_call_in(
 }
 
 @c @implementation
+public func apsim_http(
+    _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
+    _ requestJSON: UnsafePointer<CChar>?
+) -> CInt {
+    guard let outResponseJSON else { return APSIM_E_MISUSE }
+    outResponseJSON.pointee = nil
+    guard let sim else { return APSIM_E_MISUSE }
+    let world = Unmanaged<Handle>.fromOpaque(UnsafeRawPointer(sim)).takeUnretainedValue().world
+    let (isError, document): (Bool, JSON)
+    switch CABI.request(requestJSON) {
+    case .success(let request): (isError, document) = world.http(requestJSON: request)
+    case .failure(let error): (isError, document) = (true, CallResult(failure: error).body)
+    }
+    guard let text = CABI.cString(document.serialized()) else { return APSIM_E_NOMEM }
+    outResponseJSON.pointee = text
+    return isError ? 400 : APSIM_OK
+}
+
+@c @implementation
 public func apsim_validate(
     _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
     _ operation: UnsafePointer<CChar>?, _ requestJSON: UnsafePointer<CChar>?
@@ -140,7 +159,13 @@ enum CABI {
         guard let op = String(validatingCString: operation) else {
             return .failure(APIError.unknownOperation("<invalid UTF-8>"))
         }
-        guard let request else { return .success((op, nil)) }
+        return CABI.request(request).map { (op, $0) }
+    }
+
+    /// The request document as a Swift string (nil for NULL); too large or invalid UTF-8 is a
+    /// SerializationException.
+    static func request(_ request: UnsafePointer<CChar>?) -> Result<String?, APIError> {
+        guard let request else { return .success(nil) }
         // Refuse an oversized request before copying it.
         let length = strnlen(request, JSONLimits.maxBytes + 1)
         if length > JSONLimits.maxBytes {
@@ -150,7 +175,7 @@ enum CABI {
         guard let body = String(validatingCString: request) else {
             return .failure(APIError.serialization("The request is not valid UTF-8."))
         }
-        return .success((op, body))
+        return .success(body)
     }
 
     /// Hands `result` to the caller as a malloc'd C string; returns 0 or the error's HTTP status.

@@ -233,3 +233,15 @@ import Glibc
         #expect(n == corrupt.utf8.count)
     }
 }
+
+@Suite struct ListFaultsTests {
+    @Test func listsArmedFaultsUntilConsumed() throws {
+        let w = try makeWorld()
+        #expect(call(w, "apsim:ListFaults").body["Faults"] == [])
+        call(w, "apsim:InjectFault", ["Operation": "efs:DescribeFileSystems", "ErrorCode": "ThrottlingException"])
+        #expect(call(w, "apsim:ListFaults").body["Faults"] == [["FaultId": "fault-1", "Operation": "efs:DescribeFileSystems",
+                                                               "ErrorCode": "ThrottlingException", "StatusCode": 429, "Count": 1]])
+        call(w, "efs:DescribeFileSystems")
+        #expect(call(w, "apsim:ListFaults").body["Faults"] == [])
+    }
+}

@@ -6,6 +6,7 @@
 /// | `apsim:AdvanceClock` | `{"Milliseconds": n}` | `{"Now": <epoch seconds>}` |
 /// | `apsim:SetLifecycleState` | `{"ResourceId": "fs-…/fsap-…/fsvol-…/svm-…"}` or `{"Name": "<attachment>"}`, plus `"State"` | `{"State": ...}` |
 /// | `apsim:InjectFault` | `{"Operation": "efs:CreateAccessPoint" or "*", "ErrorCode", "Message"?, "StatusCode"?, "Count"? or "Probability"?}` | `{"FaultId": "..."}` |
+/// | `apsim:ListFaults` | `{}` | `{"Faults": [...]}` (the armed ones) |
 /// | `apsim:ClearFaults` | `{}` | `{"Cleared": n}` |
 /// | `apsim:Reset` | `{}` | `{}` |
 /// | `apsim:ExportState` | `{}` | the whole world (see Snapshot.swift) |
@@ -43,6 +44,18 @@ enum ControlOperations {
                 Member("Count", Shape("Count", .integer(bits: 32, min: 1, max: nil))),
                 Member("Probability", Shape("Probability", .double(min: 0, max: 1))),
             ], required: ["Operation", "ErrorCode"]), mutates: true, handler: injectFault),
+        OperationEntry(control: "ListFaults", input: empty, mutates: false) { s, _, _ throws(APIError) in
+            JSONObject(["Faults": .array(s.faults.map { f in
+                var j = JSONObject()
+                j.append("FaultId", .string(f.id))
+                j.append("Operation", .string(f.operation))
+                j.append("ErrorCode", .string(f.code))
+                j.append("StatusCode", .int(Int64(f.status)))
+                j.append("Count", ifPresent: f.remaining.map { .int(Int64($0)) })
+                j.append("Probability", ifPresent: f.probability.map { .number(String($0)) })
+                return .object(j)
+            })])
+        },
         OperationEntry(control: "ClearFaults", input: empty, mutates: true) { s, _, _ throws(APIError) in
             let n = s.faults.count
             s.faults.removeAll()

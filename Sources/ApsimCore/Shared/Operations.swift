@@ -64,14 +64,17 @@ public enum Operations {
         return e
     }
 
-    /// Parses `request` (nil or blank mean `{}`) and runs every stateless check of `entry`.
-    static func parseAndValidate(_ entry: OperationEntry, _ request: String?) throws(APIError) -> JSONObject {
-        let doc: JSON
-        if let request, !request.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
-            do { doc = try JSON.parse(request) } catch { throw APIError.serialization(error.message) }
-        } else {
-            doc = .object(JSONObject())
+    /// Parses a request document; nil or blank mean `{}`.
+    static func parse(_ request: String?) throws(APIError) -> JSON {
+        guard let request, !request.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) else {
+            return .object(JSONObject())
         }
+        do { return try JSON.parse(request) } catch { throw APIError.serialization(error.message) }
+    }
+
+    /// Runs every stateless check of `entry` that a call runs up front (the model's shapes, then
+    /// the spec's rules); returns the input with null members dropped.
+    static func validate(_ entry: OperationEntry, _ doc: JSON) throws(APIError) -> JSONObject {
         try Validator.validate(doc, entry.input, validationCode: entry.validationCode)
         // AWS reads a JSON null as an absent member; handlers and rules see it that way too.
         guard case .object(let obj) = doc.droppingNulls() else { throw APIError.serialization("The request body must be a JSON object.") }

@@ -43,6 +43,15 @@ public final class World: Sendable {
     /// JSON object (nil or "" mean {}).
     public func call(account: String?, region: String?, operation: String, request: String?) -> CallResult {
         do throws(APIError) {
+            return call(account: account, region: region, operation: operation, document: try Operations.parse(request))
+        } catch {
+            return CallResult(error: error, requestID: earlyRequestID(operation))
+        }
+    }
+
+    /// Calls `operation` with an already parsed request document (the wire protocols use this).
+    public func call(account: String?, region: String?, operation: String, document: JSON) -> CallResult {
+        do throws(APIError) {
             let account = account ?? config.accountID, region = region ?? config.region
             guard WorldConfig.isAccountID(account) else {
                 throw APIError(code: "ValidationException", message: "The account ID '\(account)' is not valid: it must be 12 digits.", status: 400)
@@ -51,7 +60,7 @@ public final class World: Sendable {
                 throw APIError(code: "ValidationException", message: "The region '\(region)' is not valid: use a region name such as 'us-east-1'.", status: 400)
             }
             let entry = try Operations.entry(operation)
-            let input = try Operations.parseAndValidate(entry, request)
+            let input = try Operations.validate(entry, document)
             let (requestID, outcome) = state.withLock { s -> (String, Result<JSONObject, APIError>) in
                 let requestID = entry.isControl ? World.controlRequestID : s.ids.requestID()
                 if let fault = s.fireFault(for: entry.fullName) { return (requestID, .failure(fault)) }
@@ -73,10 +82,14 @@ public final class World: Sendable {
                 return CallResult(error: error, requestID: requestID)
             }
         } catch {
-            // Refused before the state was touched; it still gets a RequestId, as from AWS.
-            let requestID = operation.hasPrefix("apsim:") ? World.controlRequestID : state.withLock { $0.ids.requestID() }
-            return CallResult(error: error, requestID: requestID)
+            return CallResult(error: error, requestID: earlyRequestID(operation))
         }
+    }
+
+    /// The RequestId of a call refused before the state was touched (it still gets one, as from
+    /// AWS; control operations never draw one).
+    private func earlyRequestID(_ operation: String) -> String {
+        operation.hasPrefix("apsim:") ? World.controlRequestID : state.withLock { $0.ids.requestID() }
     }
 
     /// The RequestId of control operations: steering a world never advances its RequestId stream,
@@ -85,9 +98,9 @@ public final class World: Sendable {
 
     /// The stateless checks of `operation` on `request`: `{"Valid": true}` or the error envelope.
     public static func validate(_ operation: String, _ request: String?) -> CallResult {
-        do {
+        do throws(APIError) {
             let entry = try Operations.entry(operation)
-            let input = try Operations.parseAndValidate(entry, request)
+            let input = try Operations.validate(entry, try Operations.parse(request))
             try entry.deferredRules?(input)
             return CallResult(status: 200, body: ["Valid": true])
         } catch {

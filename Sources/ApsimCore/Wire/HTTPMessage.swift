@@ -1,0 +1,141 @@
+/// An HTTP request and response as the wire layer sees them (no sockets: `apsim_http` hands them
+/// over as JSON, `apsim serve` builds them from the network).
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// The path without the query string, still percent-encoded.
+    public var path: String
+    /// Query parameters, decoded, in order (a key may repeat).
+    public var query: [(name: String, value: String)]
+    public var headers: [(name: String, value: String)]
+    public var body: String
+
+    public init(method: String, path: String, query: [(name: String, value: String)] = [],
+                headers: [(name: String, value: String)] = [], body: String = "") {
+        self.method = method.uppercased()
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        // A query string left in the path joins the others.
+        if let q = path.firstIndex(of: "?") {
+            self.path = String(path[..<q])
+            self.query = HTTPRequest.parseQuery(String(path[path.index(after: q)...])) + query
+        }
+    }
+
+    /// The first header named `name`, case-insensitively.
+    public func header(_ name: String) -> String? {
+        let lower = name.lowercased()
+        return headers.first { $0.name.lowercased() == lower }?.value
+    }
+
+    public func queryValues(_ name: String) -> [String] {
+        query.filter { $0.name == name }.map(\.value)
+    }
+
+    /// `a=1&b=x%20y&b=z` as decoded pairs (`+` is a space, as in forms).
+    public static func parseQuery(_ text: String) -> [(name: String, value: String)] {
+        text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = percentDecode(String(parts[0]), plusIsSpace: true)
+            let value = parts.count > 1 ? percentDecode(String(parts[1]), plusIsSpace: true) : ""
+            return (name, value)
+        }
+    }
+
+    /// Decodes `%XX` escapes; malformed escapes are kept as they are. Invalid UTF-8 after
+    /// decoding is repaired (a value that AWS would refuse is refused later by validation).
+    public static func percentDecode(_ text: String, plusIsSpace: Bool = false) -> String {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else { return text }
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        func hex(_ b: UInt8) -> UInt8? {
+            switch b {
+            case 0x30...0x39: return b - 0x30
+            case 0x41...0x46: return b - 0x41 + 10
+            case 0x61...0x66: return b - 0x61 + 10
+            default: return nil
+            }
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "%"), i + 2 < bytes.count, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) {
+                out.append(h << 4 | l)
+                i += 3
+            } else {
+                out.append(plusIsSpace && b == UInt8(ascii: "+") ? 0x20 : b)
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A request from its JSON form: `{"method", "path", "query", "headers", "body"}`. `query` is
+    /// an object of strings or arrays of strings, or a raw query string; `headers` an object of
+    /// strings; `body` a string.
+    public static func from(json: JSON) throws(APIError) -> HTTPRequest {
+        func bad(_ what: String) -> APIError { APIError.serialization("Invalid HTTP request document: \(what).") }
+        guard case .object(let o) = json else { throw bad("it must be a JSON object") }
+        for m in o.members where !["method", "path", "query", "headers", "body"].contains(m.key) {
+            throw bad("unknown member \"\(m.key)\"; the members are method, path, query, headers, body")
+        }
+        guard let method = o["method"]?.string, !method.isEmpty else { throw bad("\"method\" must be a string such as \"POST\"") }
+        guard let path = o["path"]?.string, path.hasPrefix("/") else { throw bad("\"path\" must be a string starting with \"/\"") }
+        var query: [(name: String, value: String)] = []
+        switch o["query"] {
+        case nil, .null?: break
+        case .string(let raw)?: query = parseQuery(raw)
+        case .object(let q)?:
+            for m in q.members {
+                switch m.value {
+                case .string(let v): query.append((m.key, v))
+                case .array(let items):
+                    for item in items {
+                        guard let v = item.string else { throw bad("query values must be strings or arrays of strings") }
+                        query.append((m.key, v))
+                    }
+                default: throw bad("query values must be strings or arrays of strings")
+                }
+            }
+        default: throw bad("\"query\" must be an object or a string")
+        }
+        var headers: [(name: String, value: String)] = []
+        switch o["headers"] {
+        case nil, .null?: break
+        case .object(let h)?:
+            for m in h.members {
+                guard let v = m.value.string else { throw bad("header values must be strings") }
+                headers.append((m.key, v))
+            }
+        default: throw bad("\"headers\" must be an object of strings")
+        }
+        let body: String
+        switch o["body"] {
+        case nil, .null?: body = ""
+        case .string(let b)?: body = b
+        default: throw bad("\"body\" must be a string")
+        }
+        return HTTPRequest(method: method, path: path, query: query, headers: headers, body: body)
+    }
+}
+
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: String
+
+    public init(status: Int, headers: [(name: String, value: String)], body: String) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// `{"status": 200, "headers": {...}, "body": "..."}`.
+    public var json: JSON {
+        var h = JSONObject()
+        for (name, value) in headers { h.append(name, .string(value)) }
+        return ["status": .int(Int64(status)), "headers": .object(h), "body": .string(body)]
+    }
+}

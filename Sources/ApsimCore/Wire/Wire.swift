@@ -1,0 +1,215 @@
+/// The AWS wire protocols of both services, in one place.
+///
+/// - EFS speaks rest-json: the operation is the method and path (`POST /2015-02-01/access-points`),
+///   members travel in the path, the query string and a JSON body as the model's `location` says,
+///   success is 200/201/204 and an error carries `x-amzn-ErrorType` and `{"ErrorCode", "Message"}`.
+/// - FSx speaks JSON 1.1: `POST /` with `X-Amz-Target: AWSSimbaAPIService_v20180301.<Operation>`,
+///   the body is the whole input, an error is `{"__type", "Message"}`.
+/// - `/_apsim/<Operation>` (POST, JSON body) reaches the `apsim:` control operations and
+///   `GET /_apsim/health` answers `{"status": "ok"}`: the reserved prefix of `apsim serve`.
+///
+/// The account and region of a request come from its SigV4 credential scope (the region, and
+/// the account when the access key ID is 12 digits) or its Host (`fsx.eu-west-1.amazonaws.com`),
+/// else the world's defaults. Routing and bindings come from the generated service models.
+public enum Wire {
+    /// One rest-json route: a method and a path template from the model.
+    struct Route: Sendable {
+        let operation: OperationModel
+        /// Path segments; `{Name}` segments capture a URI member.
+        let segments: [String]
+    }
+
+    static let efsRoutes: [Route] = ServiceModel.efs.operations.values.sorted { $0.name < $1.name }.map {
+        Route(operation: $0, segments: $0.requestURI.split(separator: "/").map(String.init))
+    }
+
+    static let fsxTargetPrefix = (ServiceModel.fsx.targetPrefix ?? "") + "."
+
+    /// The account and region a request speaks for (nil: the world's default).
+    static func identity(_ req: HTTPRequest) -> (account: String?, region: String?) {
+        var account: String? = nil, region: String? = nil
+        if let auth = req.header("authorization"), let r = auth.firstRange(of: "Credential=") {
+            let scope = auth[r.upperBound...].prefix { $0 != "," && $0 != " " }.split(separator: "/")
+            if scope.count >= 3 {
+                if WorldConfig.isAccountID(String(scope[0])) { account = String(scope[0]) }
+                if WorldConfig.isRegionName(String(scope[2])) { region = String(scope[2]) }
+            }
+        }
+        if region == nil, let host = req.header("host") {
+            let labels = host.prefix { $0 != ":" }.split(separator: ".")
+            if labels.count >= 4, labels.contains("amazonaws"), WorldConfig.isRegionName(String(labels[1])) {
+                region = String(labels[1])
+            }
+        }
+        return (account, region)
+    }
+
+    static func requestID(_ body: JSON) -> String {
+        body["ResponseMetadata"]?["RequestId"]?.string ?? World.controlRequestID
+    }
+
+    /// The response members without ResponseMetadata, as JSON text ("" for 204).
+    static func payload(_ result: CallResult) -> String {
+        guard case .object(var o) = result.body else { return "{}" }
+        o["ResponseMetadata"] = nil
+        return result.status == 204 ? "" : JSON.object(o).text
+    }
+
+    /// An error's modeled members beyond Code and Message.
+    static func errorMembers(_ body: JSON) -> [JSONObject.Member] {
+        (body.object?.members ?? []).filter { $0.key != "Error" && $0.key != "ResponseMetadata" }
+    }
+
+    // MARK: JSON 1.1 (FSx, and the control endpoints)
+
+    static func json11(_ result: CallResult) -> HTTPResponse {
+        var headers: [(name: String, value: String)] = [
+            ("x-amzn-RequestId", requestID(result.body)), ("Content-Type", "application/x-amz-json-1.1"),
+        ]
+        guard result.isError else { return HTTPResponse(status: result.status, headers: headers, body: payload(result)) }
+        var o = JSONObject()
+        o.append("__type", .string(result.body["Error"]?["Code"]?.string ?? "InternalFailure"))
+        o.append("Message", .string(result.body["Error"]?["Message"]?.string ?? ""))
+        for m in errorMembers(result.body) { o.append(m.key, m.value) }
+        headers.append(("x-amzn-ErrorType", result.body["Error"]?["Code"]?.string ?? "InternalFailure"))
+        return HTTPResponse(status: result.status, headers: headers, body: JSON.object(o).text)
+    }
+
+    // MARK: rest-json (EFS)
+
+    static func restJSON(_ result: CallResult) -> HTTPResponse {
+        var headers: [(name: String, value: String)] = [("x-amzn-RequestId", requestID(result.body))]
+        guard result.isError else {
+            if result.status != 204 { headers.append(("Content-Type", "application/json")) }
+            return HTTPResponse(status: result.status, headers: headers, body: payload(result))
+        }
+        let code = result.body["Error"]?["Code"]?.string ?? "InternalFailure"
+        var o = JSONObject()
+        o.append("ErrorCode", .string(code))
+        o.append("Message", .string(result.body["Error"]?["Message"]?.string ?? ""))
+        for m in errorMembers(result.body) { o.append(m.key, m.value) }
+        headers.append(("x-amzn-ErrorType", code))
+        headers.append(("Content-Type", "application/json"))
+        return HTTPResponse(status: result.status, headers: headers, body: JSON.object(o).text)
+    }
+
+    /// The rest-json operation a method and path name, with the URI members it captured.
+    static func route(_ req: HTTPRequest) -> (Route, [String: String])? {
+        let parts = req.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        for route in efsRoutes where route.operation.method == req.method && route.segments.count == parts.count {
+            var captures: [String: String] = [:]
+            var matched = true
+            for (template, part) in zip(route.segments, parts) {
+                if template.hasPrefix("{") && template.hasSuffix("}") {
+                    captures[String(template.dropFirst().dropLast())] = HTTPRequest.percentDecode(part)
+                } else if template != part {
+                    matched = false
+                    break
+                }
+            }
+            if matched { return (route, captures) }
+        }
+        return nil
+    }
+
+    /// The input document of a rest-json request: body members, then URI, query and header members.
+    static func restJSONInput(_ req: HTTPRequest, _ route: Route, _ captures: [String: String]) throws(APIError) -> JSON {
+        var doc = JSONObject()
+        if !req.body.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
+            guard case .object(let body) = try Operations.parse(req.body) else {
+                throw APIError.serialization("The request body must be a JSON object.")
+            }
+            for m in body.members { doc.append(m.key, m.value) }
+        }
+        for member in route.operation.input.members where member.location != .body {
+            let wireName = member.locationName ?? member.name
+            let raw: [String]
+            switch member.location {
+            case .uri: raw = captures[wireName].map { [$0] } ?? []
+            case .querystring: raw = req.queryValues(wireName)
+            case .header: raw = req.header(wireName).map { [$0] } ?? []
+            case .body: raw = []
+            }
+            guard !raw.isEmpty else { continue }
+            doc[member.name] = try typed(raw, member, path: Validator.lowerFirst(member.name))
+        }
+        return .object(doc)
+    }
+
+    /// Query, path and header values are text; the member's shape says what they mean.
+    static func typed(_ raw: [String], _ member: Member, path: String) throws(APIError) -> JSON {
+        func scalar(_ text: String, _ shape: Shape) throws(APIError) -> JSON {
+            switch shape.kind {
+            case .integer:
+                guard let v = Int64(text) else {
+                    throw APIError.serialization("Invalid value for member '\(path)': '\(text)' is not an integer.")
+                }
+                return .int(v)
+            case .boolean:
+                guard text == "true" || text == "false" else {
+                    throw APIError.serialization("Invalid value for member '\(path)': '\(text)' is not true or false.")
+                }
+                return .bool(text == "true")
+            default:
+                return .string(text)
+            }
+        }
+        if case .list(let item, _, _) = member.shape.kind {
+            var items: [JSON] = []
+            for r in raw { items.append(try scalar(r, item)) }
+            return .array(items)
+        }
+        return try scalar(raw[raw.count - 1], member.shape)
+    }
+}
+
+extension World {
+    /// Answers one HTTP request in the AWS wire protocol of its service (see `Wire`).
+    public func http(_ req: HTTPRequest) -> HTTPResponse {
+        let (account, region) = Wire.identity(req)
+        if req.path == "/_apsim/health" {
+            return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")],
+                                body: #"{"status":"ok","version":"\#(apsimVersion)"}"#)
+        }
+        if req.path.hasPrefix("/_apsim/") {
+            let operation = "apsim:" + req.path.dropFirst("/_apsim/".count)
+            guard req.method == "POST" else {
+                return Wire.json11(CallResult(failure: APIError(code: "MethodNotAllowed",
+                    message: "Control operations are POST /_apsim/<Operation> with a JSON body.", status: 405)))
+            }
+            return Wire.json11(call(account: account, region: region, operation: operation, request: req.body))
+        }
+        if let target = req.header("x-amz-target") {
+            guard target.hasPrefix(Wire.fsxTargetPrefix) else {
+                return Wire.json11(CallResult(failure: APIError(code: "UnknownOperationException",
+                    message: "Unknown X-Amz-Target '\(target)'; apsim serves \(Wire.fsxTargetPrefix)<Operation> (FSx).", status: 400)))
+            }
+            let operation = "fsx:" + target.dropFirst(Wire.fsxTargetPrefix.count)
+            return Wire.json11(call(account: account, region: region, operation: operation, request: req.body))
+        }
+        guard let (route, captures) = Wire.route(req) else {
+            return Wire.restJSON(CallResult(failure: APIError(code: "UnknownOperationException",
+                message: "No EFS operation is \(req.method) \(req.path); FSx requests need an X-Amz-Target header.", status: 404)))
+        }
+        let operation = "efs:" + route.operation.name
+        do throws(APIError) {
+            let input = try Wire.restJSONInput(req, route, captures)
+            return Wire.restJSON(call(account: account, region: region, operation: operation, document: input))
+        } catch {
+            return Wire.restJSON(CallResult(failure: error))
+        }
+    }
+
+    /// `http` with the request and response in their JSON forms (`apsim_http`).
+    public func http(requestJSON: String?) -> (isError: Bool, response: JSON) {
+        do throws(APIError) {
+            let req = try HTTPRequest.from(json: try Operations.parse(requestJSON))
+            return (false, http(req).json)
+        } catch {
+            return (true, CallResult(failure: error).body)
+        }
+    }
+}
+
+/// The library version (include/apsim.h APSIM_VERSION_STRING).
+public let apsimVersion = "0.1.0"
