@@ -171,8 +171,9 @@ APSIM_API int apsim_call_in(char **out_response_json, apsim *sim, const char *ac
  * or the AWS CLI sends, without a socket (apsim serve and the Python mock use it).
  *   request_json       {"method": "POST", "path": "/2015-02-01/access-points", "query": {...},
  *                      "headers": {...}, "body": "<JSON text>"}. "query" is an object of strings
- *                      or arrays of strings (or a raw query string; a query in "path" also
- *                      counts); "headers" an object of strings; "body" a string.
+ *                      (numbers and booleans are taken as their text) or arrays of them, or a
+ *                      raw query string; a query in "path" also counts. "headers" is an object
+ *                      of strings; "body" a string.
  *   out_response_json  {"status": 201, "headers": {...}, "body": "<JSON text>"}.
  * EFS speaks rest-json (method and path name the operation; errors carry x-amzn-ErrorType and
  * {"ErrorCode", "Message"}); FSx speaks JSON 1.1 (X-Amz-Target: AWSSimbaAPIService_v20180301.<Op>;

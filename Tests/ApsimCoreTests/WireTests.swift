@@ -130,6 +130,7 @@ func fsxRequest(_ op: String, _ body: JSON, headers: JSON = [:]) -> JSON {
         let w = try makeWorld()
         for (doc, message) in [
             ("[]", "Invalid HTTP request document: it must be a JSON object."),
+            (#"{"method": "GET", "path": "/", "query": {"a": {}}}"#, "Invalid HTTP request document: query values must be strings, numbers, booleans or arrays of them."),
             (#"{"path": "/"}"#, "Invalid HTTP request document: \"method\" must be a string such as \"POST\"."),
             (#"{"method": "GET", "path": "x"}"#, "Invalid HTTP request document: \"path\" must be a string starting with \"/\"."),
             (#"{"method": "GET", "path": "/", "headers": {"a": 1}}"#, "Invalid HTTP request document: header values must be strings."),
@@ -139,5 +140,13 @@ func fsxRequest(_ op: String, _ body: JSON, headers: JSON = [:]) -> JSON {
             #expect(isError)
             #expect(error(response) == ("SerializationException", message))
         }
+    }
+}
+
+@Suite struct OrderOfChecksTests {
+    @Test func unknownOperationBeforeMalformedRequest() throws {
+        let w = try makeWorld()
+        #expect(error(w.call("efs:Nope", "[[[").body).code == "UnknownOperationException")
+        #expect(error(World.validate("efs:Nope", "[[[").body).code == "UnknownOperationException")
     }
 }

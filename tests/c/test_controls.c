@@ -152,7 +152,47 @@ static void test_export_import_and_state_file(void) {
     rmdir(dir);
 }
 
+static void test_http_wire_protocols(void) {
+    apsim *sim = open_world("{\"seed\": 1}");
+    char *out = NULL;
+    json_error_t err;
+    int rc = apsim_http(&out, sim,
+        "{\"method\": \"POST\", \"path\": \"/2015-02-01/file-systems\", \"body\": \"{\\\"CreationToken\\\": \\\"t\\\"}\"}");
+    CHECK_INT_EQ(rc, 0);
+    json_t *resp = out ? json_loads(out, 0, &err) : NULL;
+    apsim_string_free(out);
+    CHECK_INT_EQ(json_integer_value(json_object_get(resp, "status")), 201);
+    json_t *body = json_loads(json_string_value(json_object_get(resp, "body")), 0, &err);
+    CHECK(strncmp(json_string_value(json_object_get(body, "FileSystemId")), "fs-", 3) == 0);
+    json_decref(body); json_decref(resp);
+    /* An FSx error through JSON 1.1: {"__type", "Message"} and the status. */
+    rc = apsim_http(&out, sim,
+        "{\"method\": \"POST\", \"path\": \"/\", \"headers\": {\"X-Amz-Target\": \"AWSSimbaAPIService_v20180301.DescribeVolumes\"},"
+        " \"body\": \"{\\\"VolumeIds\\\": [\\\"fsvol-0123456789abcdef0\\\"]}\"}");
+    CHECK_INT_EQ(rc, 0);
+    resp = out ? json_loads(out, 0, &err) : NULL;
+    apsim_string_free(out);
+    CHECK_INT_EQ(json_integer_value(json_object_get(resp, "status")), 400);
+    body = json_loads(json_string_value(json_object_get(resp, "body")), 0, &err);
+    CHECK_STR_EQ(json_string_value(json_object_get(body, "__type")), "VolumeNotFound");
+    CHECK_STR_EQ(json_string_value(json_object_get(body, "Message")), "Volume 'fsvol-0123456789abcdef0' does not exist.");
+    json_decref(body); json_decref(resp);
+    /* A malformed request document is the caller's error: 400 and an envelope. */
+    rc = apsim_http(&out, sim, "{\"path\": \"/\"}");
+    CHECK_INT_EQ(rc, 400);
+    resp = out ? json_loads(out, 0, &err) : NULL;
+    apsim_string_free(out);
+    CHECK_STR_EQ(code(resp), "SerializationException");
+    json_decref(resp);
+    out = (char *)1;
+    CHECK_INT_EQ(apsim_http(&out, NULL, "{}"), APSIM_E_MISUSE);
+    CHECK(out == NULL);
+    CHECK_INT_EQ(apsim_http(NULL, sim, "{}"), APSIM_E_MISUSE);
+    apsim_close(sim);
+}
+
 int main(void) {
+    CHECK_RUN(test_http_wire_protocols);
     CHECK_RUN(test_call_in_isolates_accounts_and_regions);
     CHECK_RUN(test_clock_manual_lifecycle_and_forced_states);
     CHECK_RUN(test_faults_for_retry_logic);

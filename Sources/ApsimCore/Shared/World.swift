@@ -43,6 +43,7 @@ public final class World: Sendable {
     /// JSON object (nil or "" mean {}).
     public func call(account: String?, region: String?, operation: String, request: String?) -> CallResult {
         do throws(APIError) {
+            _ = try Operations.entry(operation)  // an unknown operation is reported before a bad request
             return call(account: account, region: region, operation: operation, document: try Operations.parse(request))
         } catch {
             return CallResult(error: error, requestID: earlyRequestID(operation))

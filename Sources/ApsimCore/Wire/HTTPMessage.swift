@@ -73,7 +73,7 @@ public struct HTTPRequest: Sendable {
     }
 
     /// A request from its JSON form: `{"method", "path", "query", "headers", "body"}`. `query` is
-    /// an object of strings or arrays of strings, or a raw query string; `headers` an object of
+    /// an object of strings (numbers and booleans too) or arrays of them, or a raw query string; `headers` an object of
     /// strings; `body` a string.
     public static func from(json: JSON) throws(APIError) -> HTTPRequest {
         func bad(_ what: String) -> APIError { APIError.serialization("Invalid HTTP request document: \(what).") }
@@ -88,15 +88,23 @@ public struct HTTPRequest: Sendable {
         case nil, .null?: break
         case .string(let raw)?: query = parseQuery(raw)
         case .object(let q)?:
+            // Values are text on the wire; numbers and booleans are accepted as their JSON text.
+            func text(_ v: JSON) -> String? {
+                switch v {
+                case .string(let s): return s
+                case .int, .number, .bool: return v.text
+                default: return nil
+                }
+            }
             for m in q.members {
-                switch m.value {
-                case .string(let v): query.append((m.key, v))
-                case .array(let items):
+                if case .array(let items) = m.value {
                     for item in items {
-                        guard let v = item.string else { throw bad("query values must be strings or arrays of strings") }
+                        guard let v = text(item) else { throw bad("query values must be strings, numbers, booleans or arrays of them") }
                         query.append((m.key, v))
                     }
-                default: throw bad("query values must be strings or arrays of strings")
+                } else {
+                    guard let v = text(m.value) else { throw bad("query values must be strings, numbers, booleans or arrays of them") }
+                    query.append((m.key, v))
                 }
             }
         default: throw bad("\"query\" must be an object or a string")

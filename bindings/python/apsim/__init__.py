@@ -1,4 +1,5 @@
-"""apsim: an in-process emulator of the AWS EFS access point APIs, through libapsim.so.
+"""apsim: an in-process emulator of the AWS EFS access point and FSx S3 access point attachment
+APIs, through libapsim.so.
 
     import apsim
 
@@ -15,11 +16,15 @@ The library is found through $APSIM_LIBRARY, then a libapsim.so inside this pack
 repository's .build/release folder (see :func:`apsim._native.candidates`), and loaded on first use.
 botocore is optional: with it, clients raise botocore's modeled exceptions and parse timestamps
 with botocore's parser, exactly as boto3 does.
+
+Existing boto3 code runs unchanged against apsim inside ``with apsim.mock_aws():`` (see
+:mod:`apsim.mock`), and pytest tests get the ``apsim_aws`` fixture from the installed plugin.
 """
 
 from ._errors import ClientError, ConfigError
 from ._native import EXPECTED_VERSION_NUMBER, LibraryNotFoundError
 from .client import BaseClient
+from .mock import mock_aws, patch_client
 from .simulator import Simulator, validate, version, version_number
 
 __version__ = "0.1.0"
@@ -31,6 +36,8 @@ __all__ = [
     "EXPECTED_VERSION_NUMBER",
     "LibraryNotFoundError",
     "Simulator",
+    "mock_aws",
+    "patch_client",
     "validate",
     "version",
     "version_number",

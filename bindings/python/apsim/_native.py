@@ -68,6 +68,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         "apsim_close": ([c_void_p], None),
         "apsim_call": ([out, c_void_p, c_char_p, c_char_p], c_int),
         "apsim_call_in": ([out, c_void_p, c_char_p, c_char_p, c_char_p, c_char_p], c_int),
+        "apsim_http": ([out, c_void_p, c_char_p], c_int),
         "apsim_validate": ([out, c_char_p, c_char_p], c_int),
         "apsim_efs_create_access_point": ([out, c_void_p, c_char_p], c_int),
         "apsim_fsx_create_and_attach_s3_access_point": ([out, c_void_p, c_char_p], c_int),

@@ -94,6 +94,8 @@ class Simulator:
         if rc != 0 or not handle.value:
             raise ConfigError(envelope or {"Error": {"Code": "InvalidConfiguration", "Message": f"apsim_open returned {rc}"}})
         self._handle: Optional[int] = handle.value
+        # Whether a fault may be armed (then mock_aws takes botocore's full path, retries included).
+        self._faults_maybe = "state" in self.config or "state_file" in self.config
         self._finalizer = weakref.finalize(self, lib.apsim_close, ctypes.c_void_p(handle.value))
 
     @property
@@ -136,10 +138,33 @@ class Simulator:
 
         An error raises what a client raises (see :meth:`client`).
         """
+        if operation in ("apsim:InjectFault", "apsim:ImportState"):
+            self._faults_maybe = True
         rc, document = self._raw(operation, params, account_id, region)
         if rc != 0:
             raise_error(operation, document)
         return document
+
+    def http(self, request: Dict[str, Any]) -> Dict[str, Any]:
+        """One request in the AWS wire protocol (``apsim_http``): ``{"method", "path", "query",
+        "headers", "body"}`` in, ``{"status", "headers", "body"}`` out. AWS errors are responses;
+        only a malformed request document raises (ValueError)."""
+        handle = self._handle
+        if handle is None:
+            raise ValueError("the Simulator is closed")
+        rc, document = _native.call("apsim_http", ctypes.c_void_p(handle), encode(request))
+        if rc != 0:
+            raise ValueError((document or {}).get("Error", {}).get("Message", f"apsim_http returned {rc}"))
+        return document
+
+    def faults_armed(self) -> bool:
+        """Whether any injected fault is still armed (cheap when none was ever injected)."""
+        if not self._faults_maybe:
+            return False
+        if self.call("apsim:ListFaults")["Faults"]:
+            return True
+        self._faults_maybe = False
+        return False
 
     def client(self, service: str, region_name: Optional[str] = None, account_id: Optional[str] = None) -> Any:
         """A boto3-like client of ``service`` ("efs", "fsx") on this world, in the world's account

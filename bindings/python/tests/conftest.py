@@ -10,6 +10,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import apsim  # noqa: E402
 
+
+def pytest_configure(config):
+    # The apsim_aws fixture: the installed package registers it through its pytest11 entry point;
+    # this checkout is not installed, so register it here (unless the entry point already did).
+    if not config.pluginmanager.has_plugin("apsim"):
+        config.pluginmanager.import_plugin("apsim.pytest_plugin")
+
 START = 1700000000  # 2023-11-14T22:13:20Z
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

@@ -1,0 +1,275 @@
+"""Unmodified boto3 clients against apsim.mock_aws: every operation of both services, paginators,
+error codes, retries, pass-through, and the same scenario through apsim_call and apsim_http."""
+import datetime
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+
+import boto3
+import botocore
+import pytest
+from botocore.config import Config
+from botocore.stub import Stubber
+
+import apsim
+from apsim import mock as apsim_mock
+
+SUBNET = "subnet-0123456789abcdef0"
+ZFS = {"DeploymentType": "SINGLE_AZ_HA_2", "ThroughputCapacity": 160}
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any socket connection fails the test: mock_aws must answer everything in process."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("apsim.mock_aws opened a socket")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+              "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+
+
+def efs_scenario(efs):
+    """Every EFS operation, with explicit tokens so that the outcome is deterministic."""
+    fs = efs.create_file_system(CreationToken="fs1", PerformanceMode="generalPurpose", Tags=[{"Key": "Name", "Value": "data"}])
+    fs_id = fs["FileSystemId"]
+    ids = [efs.create_access_point(ClientToken=f"t{i}", FileSystemId=fs_id, RootDirectory={"Path": f"/d{i}"})["AccessPointId"]
+           for i in range(5)]
+    efs.tag_resource(ResourceId=ids[0], Tags=[{"Key": "team", "Value": "x"}])
+    efs.untag_resource(ResourceId=ids[0], TagKeys=["team"])
+    efs.list_tags_for_resource(ResourceId=fs_id)
+    efs.describe_access_points(FileSystemId=fs_id, MaxResults=2)
+    efs.describe_file_systems(FileSystemId=fs_id)
+    efs.delete_access_point(AccessPointId=ids[4])
+    efs.create_file_system(CreationToken="fs2")
+    return fs_id, ids[:4]
+
+
+def fsx_scenario(fsx):
+    fs = fsx.create_file_system(ClientRequestToken="f1", FileSystemType="OPENZFS", SubnetIds=[SUBNET], OpenZFSConfiguration=ZFS)
+    root = fs["FileSystem"]["OpenZFSConfiguration"]["RootVolumeId"]
+    vol = fsx.create_volume(ClientRequestToken="v1", VolumeType="OPENZFS", Name="data",
+                            OpenZFSConfiguration={"ParentVolumeId": root})["Volume"]["VolumeId"]
+    ontap = fsx.create_file_system(ClientRequestToken="f2", FileSystemType="ONTAP", SubnetIds=[SUBNET],
+                                   OntapConfiguration={"DeploymentType": "SINGLE_AZ_1", "ThroughputCapacity": 128})
+    svm = fsx.create_storage_virtual_machine(ClientRequestToken="s1", FileSystemId=ontap["FileSystem"]["FileSystemId"], Name="svm1")
+    fsx.create_volume(ClientRequestToken="v2", VolumeType="ONTAP", Name="vol1", OntapConfiguration={
+        "StorageVirtualMachineId": svm["StorageVirtualMachine"]["StorageVirtualMachineId"], "JunctionPath": "/vol1", "SizeInMegabytes": 1024})
+    for name in ("ap-one", "ap-two"):
+        fsx.create_and_attach_s3_access_point(ClientRequestToken=name, Name=name, Type="OPENZFS", OpenZFSConfiguration={
+            "VolumeId": vol, "FileSystemIdentity": {"Type": "POSIX", "PosixUser": {"Uid": 1000, "Gid": 1000}}})
+    fsx.describe_s3_access_point_attachments(Filters=[{"Name": "volume-id", "Values": [vol]}])
+    fsx.detach_and_delete_s3_access_point(ClientRequestToken="d1", Name="ap-two")
+    fsx.describe_volumes(VolumeIds=[vol])
+    fsx.describe_file_systems()
+    extra = fsx.create_volume(ClientRequestToken="v3", VolumeType="OPENZFS", Name="tmp", OpenZFSConfiguration={"ParentVolumeId": root})
+    fsx.delete_volume(VolumeId=extra["Volume"]["VolumeId"])
+    return vol
+
+
+def test_every_operation_through_real_boto3_clients(no_network, clean_env):
+    with apsim.mock_aws(seed=5) as sim:
+        efs, fsx = boto3.client("efs"), boto3.client("fsx")
+        assert efs.meta.region_name == "us-east-1"  # defaulted inside the block
+        fs_id, ids = efs_scenario(efs)
+        fs = efs.describe_file_systems()["FileSystems"]
+        assert [f["Name"] for f in fs if "Name" in f] == ["data"]
+        assert isinstance(fs[0]["CreationTime"], datetime.datetime)
+        assert fs[0]["LifeCycleState"] == "available"
+        pages = list(efs.get_paginator("describe_access_points").paginate(FileSystemId=fs_id, PaginationConfig={"PageSize": 3}))
+        assert [len(p["AccessPoints"]) for p in pages] == [3, 1]
+        assert [a["AccessPointId"] for p in pages for a in p["AccessPoints"]] == ids
+        vol = fsx_scenario(fsx)
+        atts = fsx.describe_s3_access_point_attachments()["S3AccessPointAttachments"]
+        assert [(a["Name"], a["Lifecycle"]) for a in atts] == [("ap-one", "AVAILABLE"), ("ap-two", "DELETING")]
+        assert [a["Name"] for a in fsx.describe_s3_access_point_attachments()["S3AccessPointAttachments"]] == ["ap-one"]
+        assert isinstance(atts[0]["CreationTime"], datetime.datetime)
+        assert atts[0]["OpenZFSConfiguration"]["VolumeId"] == vol
+        paged = [a["Name"] for p in fsx.get_paginator("describe_s3_access_point_attachments").paginate() for a in p["S3AccessPointAttachments"]]
+        assert paged == ["ap-one"]
+        volumes = [v["Name"] for p in fsx.get_paginator("describe_volumes").paginate() for v in p["Volumes"]]
+        assert volumes == ["fsx", "data", "vol1"]
+        zfs = fsx.describe_file_systems()["FileSystems"][0]["FileSystemId"]
+        fsx.detach_and_delete_s3_access_point(Name="ap-one")
+        deleted = fsx.delete_file_system(FileSystemId=zfs, OpenZFSConfiguration={"Options": ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"]})
+        assert deleted["Lifecycle"] == "DELETING"
+        efs.delete_file_system(FileSystemId=fs_id)
+        assert [f["CreationToken"] for f in efs.describe_file_systems()["FileSystems"]] == ["fs2"]
+
+
+def test_errors_are_botocores_modeled_exceptions(no_network, clean_env):
+    with apsim.mock_aws(seed=1):
+        efs, fsx = boto3.client("efs"), boto3.client("fsx")
+        fs = efs.create_file_system(CreationToken="t")["FileSystemId"]
+        ap = efs.create_access_point(ClientToken="c", FileSystemId=fs)["AccessPointId"]
+        with pytest.raises(efs.exceptions.AccessPointAlreadyExists) as e:
+            efs.create_access_point(ClientToken="c", FileSystemId=fs)
+        assert e.value.response["Error"] == {"Code": "AccessPointAlreadyExists",
+                                             "Message": f"Access point '{ap}' already exists with client token 'c'"}
+        assert e.value.response["AccessPointId"] == ap
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+        assert e.value.operation_name == "CreateAccessPoint"
+        with pytest.raises(efs.exceptions.FileSystemNotFound) as e:
+            efs.describe_file_systems(FileSystemId="fs-0123456789abcdef0")
+        assert e.value.response["Error"]["Message"] == "File system 'fs-0123456789abcdef0' does not exist."
+        with pytest.raises(botocore.exceptions.ClientError) as e:  # botocore does not check max or pattern
+            efs.create_access_point(ClientToken="x", FileSystemId=fs, RootDirectory={"Path": "/a/b/c/d/e"})
+        assert e.value.response["Error"]["Code"] == "ValidationException"
+        assert e.value.response["Error"]["Message"].startswith("1 validation error detected: Value '/a/b/c/d/e' at 'rootDirectory.path'")
+        with pytest.raises(botocore.exceptions.ParamValidationError):  # botocore's own checks still run
+            efs.create_access_point(ClientToken="", FileSystemId=fs)
+        with pytest.raises(fsx.exceptions.VolumeNotFound) as e:
+            fsx.create_and_attach_s3_access_point(Name="abc", Type="OPENZFS", OpenZFSConfiguration={
+                "VolumeId": "fsvol-0123456789abcdef0", "FileSystemIdentity": {"Type": "POSIX", "PosixUser": {"Uid": 1, "Gid": 1}}})
+        assert e.value.response["Error"]["Message"] == "Volume 'fsvol-0123456789abcdef0' does not exist."
+        with pytest.raises(fsx.exceptions.IncompatibleParameterError) as e:
+            fsx.create_file_system(ClientRequestToken="t", FileSystemType="OPENZFS", SubnetIds=[SUBNET], OpenZFSConfiguration=ZFS)
+            fsx.create_file_system(ClientRequestToken="t", FileSystemType="OPENZFS", SubnetIds=[SUBNET], StorageCapacity=128,
+                                   OpenZFSConfiguration=ZFS)
+        assert e.value.response["Parameter"] == "StorageCapacity"
+
+
+def test_injected_faults_go_through_botocores_retries(no_network, clean_env):
+    with apsim.mock_aws(seed=1) as sim:
+        efs = boto3.client("efs", config=Config(retries={"mode": "standard", "max_attempts": 3}))
+        sim.inject_fault("efs:DescribeFileSystems", "ThrottlingException", count=2)
+        response = efs.describe_file_systems()
+        assert response["ResponseMetadata"]["RetryAttempts"] == 2
+        # "max_attempts" counts retries: the first attempt and three retries all fail.
+        sim.inject_fault("efs:DescribeFileSystems", "InternalServerError", count=4)
+        with pytest.raises(efs.exceptions.InternalServerError) as e:
+            efs.describe_file_systems()
+        assert e.value.response["ResponseMetadata"]["RetryAttempts"] == 3
+        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+        assert sim.faults_armed() is False
+        assert efs.describe_file_systems()["ResponseMetadata"]["RetryAttempts"] == 0
+
+
+def test_other_services_pass_through(clean_env):
+    with apsim.mock_aws():
+        s3 = boto3.client("s3")
+        with Stubber(s3) as stub:  # answered by the stubber, not by apsim
+            stub.add_response("list_buckets", {"Buckets": [{"Name": "b"}]})
+            assert s3.list_buckets()["Buckets"][0]["Name"] == "b"
+    assert apsim_mock._before_call(event_name="before-call.s3.ListBuckets", params={}) is None
+
+
+def test_outside_the_block_nothing_is_routed(clean_env):
+    with apsim.mock_aws():
+        pass
+    assert apsim_mock._current() is None
+    assert os.environ.get("AWS_ACCESS_KEY_ID") is None
+    assert apsim_mock._before_call(event_name="before-call.efs.DescribeFileSystems", params={}) is None
+
+
+def test_decorator_and_existing_simulator(no_network, clean_env):
+    @apsim.mock_aws(seed=3)
+    def create():
+        return boto3.client("efs").create_file_system(CreationToken="t")["FileSystemId"]
+
+    assert create() == create()  # each call gets a fresh world with the same seed
+    with apsim.Simulator(seed=3) as sim:
+        with apsim.mock_aws(simulator=sim):
+            boto3.client("efs").create_file_system(CreationToken="t")
+        assert not sim.closed
+        assert len(sim.client("efs").describe_file_systems()["FileSystems"]) == 1
+    with pytest.raises(TypeError):
+        apsim.mock_aws(simulator=sim, seed=1)
+
+
+def test_regions_of_clients_are_worlds_regions(no_network, clean_env):
+    with apsim.mock_aws(seed=1) as sim:
+        eu = boto3.client("efs", region_name="eu-west-1")
+        fs = eu.create_file_system(CreationToken="t")
+        assert fs["FileSystemArn"].startswith("arn:aws:elasticfilesystem:eu-west-1:123456789012:")
+        assert sim.client("efs").describe_file_systems()["FileSystems"] == []
+        assert len(sim.client("efs", region_name="eu-west-1").describe_file_systems()["FileSystems"]) == 1
+
+
+def test_patch_client_for_clients_made_before_mocking(no_network, clean_env, monkeypatch):
+    session = botocore.session.Session()
+    monkeypatch.setattr(apsim_mock, "_installed", True)  # as if the session predates the handlers
+    client = session.create_client("efs", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    with apsim.mock_aws(seed=1):
+        apsim.patch_client(client)
+        assert client.describe_file_systems()["FileSystems"] == []
+
+
+def test_fixture(apsim_aws, no_network):
+    efs = boto3.client("efs")
+    efs.create_file_system(CreationToken="t")
+    assert len(apsim_aws.client("efs").describe_file_systems()["FileSystems"]) == 1
+
+
+@pytest.mark.apsim(seed=9, lifecycle="instant")
+def test_fixture_with_config(apsim_aws):
+    assert apsim_aws.config == {"seed": 9, "lifecycle": "instant"}
+    assert boto3.client("efs").create_file_system(CreationToken="t")["LifeCycleState"] == "available"
+
+
+def normalized_state(sim):
+    return sim.export_state()
+
+
+class WireClient:
+    """Sends each call as botocore would put it on the wire, through Simulator.http (apsim_http)."""
+
+    def __init__(self, sim, service):
+        self.sim = sim
+        self.model = botocore.session.get_session().get_service_model(service)
+        self.names = {botocore.xform_name(o): o for o in self.model.operation_names}
+
+    def __getattr__(self, name):
+        from botocore.serialize import create_serializer
+
+        operation = self.model.operation_model(self.names[name])
+
+        def send(**params):
+            request = create_serializer(self.model.metadata["protocol"]).serialize_to_request(params, operation)
+            body = request["body"]
+            reply = self.sim.http({"method": request["method"], "path": request["url_path"],
+                                   "query": request["query_string"] or {}, "headers": dict(request["headers"]),
+                                   "body": body.decode() if isinstance(body, bytes) else (body or "")})
+            assert reply["status"] < 300, reply
+            return json.loads(reply["body"] or "{}")
+        return send
+
+
+def test_same_scenario_through_boto3_apsim_call_and_apsim_http(no_network, clean_env):
+    config = dict(seed=21, start_time=1_700_000_000)
+    states = []
+    with apsim.mock_aws(**config) as sim:
+        efs_scenario(boto3.client("efs"))
+        fsx_scenario(boto3.client("fsx"))
+        states.append(normalized_state(sim))
+    with apsim.Simulator(**config) as sim:
+        efs_scenario(sim.client("efs"))
+        fsx_scenario(sim.client("fsx"))
+        states.append(normalized_state(sim))
+    with apsim.Simulator(**config) as sim:
+        efs_scenario(WireClient(sim, "efs"))
+        fsx_scenario(WireClient(sim, "fsx"))
+        states.append(normalized_state(sim))
+    assert states[0]["Regions"][0]["EFSAccessPoints"]  # not three empty worlds
+    assert states[0] == states[1] == states[2]
+
+
+def test_entry_point_registers_the_pytest_plugin(tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target),
+                    os.path.join(os.path.dirname(__file__), "..")], check=True, capture_output=True)
+    code = ("from importlib.metadata import entry_points; "
+            "print([e.value for e in entry_points(group='pytest11') if e.name == 'apsim'])")
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(target)},
+                         check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "['apsim.pytest_plugin']"
