@@ -10,6 +10,8 @@ let package = Package(
     name: "apsim",
     products: [
         .library(name: "apsim", type: .dynamic, targets: ["ApsimABI"]),
+        // The core as a Swift library, for the `apsim` executable (cli/Package.swift).
+        .library(name: "ApsimCore", targets: ["ApsimCore"]),
     ],
     targets: [
         // Pure Swift: validation, state, errors, one folder per service. No C types.
@@ -18,6 +20,8 @@ let package = Package(
         .target(name: "ApsimC"),
         // The exported C functions only: convert C <-> Swift, catch every error, never trap.
         .target(name: "ApsimABI", dependencies: ["ApsimCore", "ApsimC"]),
+        // The libFuzzer target over the C ABI (tools/fuzz.sh); a corpus replayer in normal builds.
+        .executableTarget(name: "ApsimFuzz", dependencies: ["ApsimABI", "ApsimC", "ApsimCore"]),
         .testTarget(name: "ApsimCoreTests", dependencies: ["ApsimCore", "ApsimABI", "ApsimC"]),
     ]
 )

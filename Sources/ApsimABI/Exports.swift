@@ -31,6 +31,11 @@ public func apsim_open(
     outSim.pointee = nil
     var config: String? = nil
     if let configJSON {
+        // A config may embed a whole state (the `state` key): bounded like a state file.
+        if strnlen(configJSON, WorldConfig.maxBytes + 1) > WorldConfig.maxBytes {
+            return CABI.fail(outErrorJSON, APIError(code: "InvalidConfiguration",
+                message: "The configuration is larger than \(WorldConfig.maxBytes) bytes.", status: 400))
+        }
         guard let s = String(validatingCString: configJSON) else {
             return CABI.fail(outErrorJSON, APIError(code: "InvalidConfiguration",
                                                     message: "The configuration is not valid UTF-8.", status: 400))
@@ -99,7 +104,9 @@ public func apsim_validate(
     let result: CallResult
     switch CABI.strings(operation, requestJSON) {
     case .success(let (op, request)): result = World.validate(op, request)
-    case .failure(let error): result = CallResult(failure: error)
+    case .failure(let error):
+        let op = String(validatingCString: operation) ?? "<invalid UTF-8>"
+        result = CallResult(failure: World.isOperation(op) ? error : APIError.unknownOperation(op))
     }
     return CABI.finish(outResponseJSON, result)
 }
@@ -142,12 +149,15 @@ enum CABI {
         guard let sim, let operation else { return APSIM_E_MISUSE }
         let world = Unmanaged<Handle>.fromOpaque(UnsafeRawPointer(sim)).takeUnretainedValue().world
         let result: CallResult
-        switch strings(operation, requestJSON) {
-        case .success(let (op, request)):
+        guard let op = String(validatingCString: operation) else {
+            return finish(out, world.refuse(operation: "<invalid UTF-8>", APIError.unknownOperation("<invalid UTF-8>")))
+        }
+        switch CABI.request(requestJSON) {
+        case .success(let request):
             let accountName = account.map { String(validatingCString: $0) ?? "<invalid UTF-8>" }
             let regionName = region.map { String(validatingCString: $0) ?? "<invalid UTF-8>" }
             result = world.call(account: accountName, region: regionName, operation: op, request: request)
-        case .failure(let error): result = CallResult(failure: error)
+        case .failure(let error): result = world.refuse(operation: op, error)
         }
         return finish(out, result)
     }

@@ -189,7 +189,7 @@ import Glibc
         #expect(error(call(w, "apsim:ImportState", ["State": ["Format": "other"]]).body)
             == ("InvalidState", "Invalid apsim state at 'State.Format': expected \"apsim-state/1\"."))
         #expect(call(w, "apsim:ExportState").body["Regions"] == before)
-        #expect(throws: APIError(code: "InvalidState", message: "Invalid apsim state at 'State.Format': expected a string.", status: 400)) {
+        #expect(throws: APIError(code: "InvalidConfiguration", message: "state is not a valid apsim state (Invalid apsim state at 'State.Format': expected a string).", status: 400)) {
             _ = try World(configJSON: #"{"state": {"Format": 1}}"#).config
         }
         #expect(throws: APIError(code: "InvalidConfiguration", message: "state must be an apsim:ExportState document (a JSON object).", status: 400)) {

@@ -25,8 +25,13 @@ public struct APIError: Error, Sendable, Equatable {
 
     public static func unknownOperation(_ name: String) -> APIError {
         APIError(code: "UnknownOperationException",
-                 message: "Unknown operation '\(name)'. Operations are named '<service>:<Operation>', e.g. 'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.",
+                 message: "Unknown operation '\(echo(name))'. Operations are named '<service>:<Operation>', e.g. 'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.",
                  status: 400)
+    }
+
+    /// A caller's text in a message, cut at 256 characters (as the validator cuts values).
+    public static func echo(_ text: String) -> String {
+        text.unicodeScalars.count > 256 ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(256))) + "..." : text
     }
 
     /// The error envelope: botocore's parsed-error shape plus the modeled members at top level.

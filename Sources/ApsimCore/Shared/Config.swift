@@ -40,6 +40,9 @@ public struct WorldConfig: Sendable, Equatable {
 
     public init() {}
 
+    /// The largest config document (it may embed a whole state).
+    public static let maxBytes = 1 << 30
+
     public static let keys = [
         "account_id", "region", "seed", "start_time", "lifecycle", "creation_delay_ms", "access_points_per_file_system",
         "s3_access_points_per_region", "idempotent_client_tokens", "strict_file_system_delete", "throttling", "state", "state_file",
@@ -55,7 +58,12 @@ public struct WorldConfig: Sendable, Equatable {
             return WorldConfig()
         }
         let doc: JSON
-        do { doc = try JSON.parse(text) } catch { throw invalid("The configuration is not valid JSON: \(error.message)") }
+        var bytes = text
+        let parsed = bytes.withUTF8 { b in Result { () throws(JSONParseError) -> JSON in try JSON.parse(bytes: b, maxBytes: maxBytes) } }
+        switch parsed {
+        case .success(let d): doc = d
+        case .failure(let error): throw invalid("The configuration is not valid JSON: \(error.message)")
+        }
         guard case .object(let obj) = doc else { throw invalid("The configuration must be a JSON object, not \(doc.typeName).") }
         var c = WorldConfig()
         for m in obj.members {

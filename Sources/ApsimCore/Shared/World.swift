@@ -1,5 +1,3 @@
-import Synchronization
-
 /// One simulated AWS world: accounts, regions, resources, a virtual clock and seeded IDs.
 ///
 /// A call runs in three steps: parse and validate the request (no lock), run the operation against
@@ -7,7 +5,7 @@ import Synchronization
 /// A `World` may be used from any number of threads at once.
 public final class World: Sendable {
     public let config: WorldConfig
-    private let state: Mutex<WorldState>
+    private let state: Locked
     /// Where every acknowledged change is written (the `state_file` config key).
     private let stateFile: StateFile?
 
@@ -16,7 +14,12 @@ public final class World: Sendable {
     public init(config: WorldConfig = WorldConfig()) throws(APIError) {
         self.config = config
         var initial = WorldState(config: config)
-        if let snapshot = config.state { initial = try Snapshot.restore(snapshot, config: config) }
+        if let snapshot = config.state {
+            do { initial = try Snapshot.restore(snapshot, config: config) } catch {
+                let reason = error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
+                throw APIError(code: "InvalidConfiguration", message: "state is not a valid apsim state (\(reason)).", status: 400)
+            }
+        }
         if let path = config.stateFile {
             let file = StateFile(path: path)
             if let saved = try file.load() {
@@ -26,7 +29,7 @@ public final class World: Sendable {
         } else {
             stateFile = nil
         }
-        state = Mutex(initial)
+        state = Locked(initial)
     }
 
     /// Opens a world from a config document (see `WorldConfig.parse`).
@@ -55,10 +58,10 @@ public final class World: Sendable {
         do throws(APIError) {
             let account = account ?? config.accountID, region = region ?? config.region
             guard WorldConfig.isAccountID(account) else {
-                throw APIError(code: "ValidationException", message: "The account ID '\(account)' is not valid: it must be 12 digits.", status: 400)
+                throw APIError(code: "ValidationException", message: "The account ID '\(APIError.echo(account))' is not valid: it must be 12 digits.", status: 400)
             }
             guard WorldConfig.isRegionName(region) else {
-                throw APIError(code: "ValidationException", message: "The region '\(region)' is not valid: use a region name such as 'us-east-1'.", status: 400)
+                throw APIError(code: "ValidationException", message: "The region '\(APIError.echo(region))' is not valid: use a region name such as 'us-east-1'.", status: 400)
             }
             let entry = try Operations.entry(operation)
             let input = try Operations.validate(entry, document)
@@ -87,15 +90,25 @@ public final class World: Sendable {
         }
     }
 
+    /// A call refused before its request could be read (at the C boundary: too large, invalid
+    /// UTF-8): an unknown operation is still reported first, and the answer gets a RequestId.
+    public func refuse(operation: String, _ error: APIError) -> CallResult {
+        let reported = Operations.table[operation] == nil ? APIError.unknownOperation(operation) : error
+        return CallResult(error: reported, requestID: earlyRequestID(operation))
+    }
+
     /// The RequestId of a call refused before the state was touched (it still gets one, as from
     /// AWS; control operations never draw one).
-    private func earlyRequestID(_ operation: String) -> String {
+    func earlyRequestID(_ operation: String) -> String {
         operation.hasPrefix("apsim:") ? World.controlRequestID : state.withLock { $0.ids.requestID() }
     }
 
     /// The RequestId of control operations: steering a world never advances its RequestId stream,
     /// so a test's apsim: calls do not change the RequestIds of its AWS calls.
     static let controlRequestID = "00000000-0000-0000-0000-000000000000"
+
+    /// Whether `name` is an operation apsim answers.
+    public static func isOperation(_ name: String) -> Bool { Operations.table[name] != nil }
 
     /// The stateless checks of `operation` on `request`: `{"Valid": true}` or the error envelope.
     public static func validate(_ operation: String, _ request: String?) -> CallResult {

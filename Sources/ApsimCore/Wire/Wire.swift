@@ -116,8 +116,9 @@ public enum Wire {
     static func restJSONInput(_ req: HTTPRequest, _ route: Route, _ captures: [String: String]) throws(APIError) -> JSON {
         var doc = JSONObject()
         if !req.body.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
-            guard case .object(let body) = try Operations.parse(req.body) else {
-                throw APIError.serialization("The request body must be a JSON object.")
+            let parsed = try Operations.parse(req.body)
+            guard case .object(let body) = parsed else {
+                throw APIError.serialization("The request body must be a JSON object, not \(parsed.typeName).")
             }
             for m in body.members { doc.append(m.key, m.value) }
         }
@@ -196,7 +197,7 @@ extension World {
             let input = try Wire.restJSONInput(req, route, captures)
             return Wire.restJSON(call(account: account, region: region, operation: operation, document: input))
         } catch {
-            return Wire.restJSON(CallResult(failure: error))
+            return Wire.restJSON(CallResult(error: error, requestID: earlyRequestID(operation)))
         }
     }
 

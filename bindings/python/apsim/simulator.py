@@ -40,13 +40,22 @@ def encode(document: Any) -> bytes:
     return json.dumps({} if document is None else document, default=_json_default).encode("utf-8")
 
 
+def c_string(value: Optional[str], what: str) -> Optional[bytes]:
+    """``value`` as a C string; a NUL inside would silently cut it (ctypes stops there)."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        raise ValueError(f"{what} contains a NUL character: {value!r}")
+    return value.encode("utf-8")
+
+
 def validate(operation: str, params: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """Checks a request with the stateless rules only, without any world (apsim_validate).
 
     Returns ``{"Valid": True}`` or the error envelope AWS would answer with; never raises for
     an invalid request.
     """
-    _, document = _native.call("apsim_validate", operation.encode("utf-8"), encode(params))
+    _, document = _native.call("apsim_validate", c_string(operation, "the operation name"), encode(params))
     return document
 
 
@@ -122,13 +131,12 @@ class Simulator:
         handle = self._handle
         if handle is None:
             raise ValueError("the Simulator is closed")
+        op = c_string(operation, "the operation name")
         if account_id is None and region is None:
-            return _native.call("apsim_call", ctypes.c_void_p(handle), operation.encode("utf-8"), encode(params))
+            return _native.call("apsim_call", ctypes.c_void_p(handle), op, encode(params))
         return _native.call(
             "apsim_call_in", ctypes.c_void_p(handle),
-            None if account_id is None else account_id.encode("utf-8"),
-            None if region is None else region.encode("utf-8"),
-            operation.encode("utf-8"), encode(params))
+            c_string(account_id, "the account ID"), c_string(region, "the region"), op, encode(params))
 
     def call(self, operation: str, params: Optional[Dict[str, Any]] = None, *, account_id: Optional[str] = None,
              region: Optional[str] = None) -> Dict[str, Any]:

@@ -1,0 +1,194 @@
+import ApsimCore
+import ArgumentParser
+import Dispatch
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `apsim serve`: the world behind a loopback HTTP/1.1 endpoint that every AWS SDK and the AWS CLI
+/// can use unchanged (`--endpoint-url http://127.0.0.1:27746`).
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve EFS (rest-json) and FSx (JSON 1.1) on one HTTP port, plus control endpoints under /_apsim/.",
+        discussion: """
+            Any AWS SDK or the AWS CLI works unchanged with --endpoint-url http://HOST:PORT. The account comes from \
+            a 12-digit access key ID, the region from the request's SigV4 credential scope, else the configured \
+            defaults. Control endpoints: POST /_apsim/<Operation> (Reset, AdvanceClock, InjectFault, ExportState, \
+            ...) and GET /_apsim/health. SIGTERM or SIGINT: stop accepting, finish in-flight requests, exit 0.
+            """)
+
+    /// 27746 spells APSIM on a phone keypad (4566 is LocalStack's).
+    static let defaultPort = 27746
+
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on (0: any free port, printed at start).") var port = Serve.defaultPort
+    @Option(help: "Requests with a larger body get 413.") var maxBodyBytes = JSONLimits.maxBytes
+    @Option(help: "trace, debug, info (one line per request), notice, warning, error or critical.") var logLevel = "notice"
+    @Option(help: "Worker threads that run calls (default: the number of cores).") var threads = System.coreCount
+    @OptionGroup var world: WorldOptions
+
+    func run() throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "apsim")
+        let world = try world.world()
+        try Server(world: world, logger: logger, maxBodyBytes: maxBodyBytes, threads: Swift.max(1, threads))
+            .run(host: host, port: port)
+    }
+}
+
+/// The server: NIO event loops parse HTTP; calls run on a thread pool (a state file's fsync must
+/// not stall the event loops); every request goes through `World.http`, the same wire protocol as
+/// `apsim_http`.
+final class Server: Sendable {
+    let world: World
+    let logger: Logger
+    let maxBodyBytes: Int
+    let group: MultiThreadedEventLoopGroup
+    let pool: NIOThreadPool
+    /// Requests being answered (waited for at shutdown).
+    let inFlight = NIOLockedValueBox(0)
+
+    init(world: World, logger: Logger, maxBodyBytes: Int, threads: Int) {
+        self.world = world
+        self.logger = logger
+        self.maxBodyBytes = maxBodyBytes
+        group = MultiThreadedEventLoopGroup(numberOfThreads: Swift.min(threads, 2))
+        pool = NIOThreadPool(numberOfThreads: threads)
+    }
+
+    func run(host: String, port: Int) throws {
+        pool.start()
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
+                    channel.pipeline.addHandler(HTTPHandler(server: self))
+                }
+            }
+        let channel = try bootstrap.bind(host: host, port: port).wait()
+        let bound = channel.localAddress?.port ?? port
+        // The one line a script waits for.
+        print("apsim \(apsimVersion) serving on http://\(host):\(bound)")
+        fflush(nil)
+        logger.notice("listening", metadata: ["host": "\(host)", "port": "\(bound)"])
+
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        stop.wait()
+        logger.notice("shutting down: no new connections; finishing in-flight requests")
+        try? channel.close().wait()
+        // In-flight calls finish (each has written the state file, if any, before it answers).
+        for _ in 0..<1000 where inFlight.withLockedValue({ $0 }) > 0 { usleep(10_000) }
+        try? pool.syncShutdownGracefully()
+        try? group.syncShutdownGracefully()
+        _ = sources
+        logger.notice("stopped")
+    }
+
+    /// Answers one complete request (on the thread pool).
+    func answer(_ head: HTTPRequestHead, _ body: ByteBuffer?) -> HTTPResponse {
+        var bytes = body ?? ByteBuffer()
+        let raw = bytes.readBytes(length: bytes.readableBytes) ?? []
+        guard let text = String(validating: raw, as: UTF8.self) else {
+            return HTTPResponse(status: 400, headers: [("Content-Type", "application/json")],
+                                body: #"{"__type":"SerializationException","Message":"The request body is not valid UTF-8."}"#)
+        }
+        let request = HTTPRequest(method: head.method.rawValue, path: head.uri,
+                                  headers: head.headers.map { (name: $0.name, value: $0.value) }, body: text)
+        return world.http(request)
+    }
+}
+
+/// One connection: collects a request, hands it to the pool, writes the response.
+final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let server: Server
+    var head: HTTPRequestHead?
+    var body: ByteBuffer?
+    var tooLarge = false
+
+    init(server: Server) { self.server = server }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+            body = nil
+            tooLarge = false
+        case .body(var chunk):
+            guard !tooLarge else { return }
+            if (body?.readableBytes ?? 0) + chunk.readableBytes > server.maxBodyBytes {
+                tooLarge = true
+                body = nil
+            } else if body == nil {
+                body = chunk
+            } else {
+                body?.writeBuffer(&chunk)
+            }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let started = NIODeadline.now()
+            if tooLarge {
+                let message = "The request body is larger than \(server.maxBodyBytes) bytes."
+                write(context, head, HTTPResponse(status: 413, headers: [("Content-Type", "application/json")],
+                                                  body: #"{"__type":"RequestEntityTooLarge","Message":"\#(message)"}"#), started)
+                return
+            }
+            let body = self.body
+            self.body = nil
+            let server = self.server
+            server.inFlight.withLockedValue { $0 += 1 }
+            let loop = context.eventLoop
+            let contextBox = NIOLoopBound(context, eventLoop: loop)
+            server.pool.submit { _ in
+                let response = server.answer(head, body)
+                loop.execute {
+                    self.write(contextBox.value, head, response, started)
+                    server.inFlight.withLockedValue { $0 -= 1 }
+                }
+            }
+        }
+    }
+
+    func write(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: HTTPResponse, _ started: NIODeadline) {
+        var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
+        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.utf8.count))
+        let keepAlive = head.isKeepAlive
+        headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
+        let responseHead = HTTPResponseHead(version: head.version, status: .init(statusCode: response.status), headers: headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: response.body.utf8.count)
+        buffer.writeString(response.body)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive { done.whenComplete { _ in context.close(promise: nil) } }
+        let micros = (NIODeadline.now() - started).nanoseconds / 1000
+        let target = head.headers.first(name: "X-Amz-Target").map { " " + ($0.split(separator: ".").last.map(String.init) ?? $0) } ?? ""
+        server.logger.info("\(head.method.rawValue) \(head.uri)\(target) \(response.status) \(micros)µs")
+    }
+}

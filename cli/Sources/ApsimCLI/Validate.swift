@@ -1,0 +1,75 @@
+import ApsimCore
+import ArgumentParser
+
+/// `apsim validate OP [FILE|-]`: is this request valid before I send it to AWS?
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check requests against AWS's rules (shapes, lengths, patterns, enums, cross-field rules) without sending them.",
+        discussion: "Exit status: 0 when every request is valid, 1 when some is not, 2 on a usage error.")
+
+    @Argument(help: "The operation, e.g. efs:CreateAccessPoint.") var operation: String
+    @Argument(help: "The request file, or - for standard input.") var file: String = "-"
+    @Flag(help: "One request per line.") var jsonl = false
+    @Flag(help: "Print each verdict as JSON ({\"Valid\": true} or the error envelope), one per line.") var json = false
+
+    func run() throws {
+        let text = try readInput(file)
+        let requests: [String] = jsonl
+            ? text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
+            : [text]
+        var invalid = 0
+        for (i, request) in requests.enumerated() {
+            let result = World.validate(operation, request)
+            if result.isError, result.body["Error"]?["Code"]?.string == "UnknownOperationException" {
+                throw ValidationError(result.body["Error"]?["Message"]?.string ?? "unknown operation \(operation)")
+            }
+            if result.isError { invalid += 1 }
+            if json {
+                print(result.body.text)
+                continue
+            }
+            let label = jsonl ? "line \(i + 1): " : ""
+            guard result.isError else {
+                print("\(label)valid")
+                continue
+            }
+            let code = result.body["Error"]?["Code"]?.string ?? "Error"
+            let message = result.body["Error"]?["Message"]?.string ?? ""
+            print("\(label)invalid: \(code) (HTTP \(result.status))")
+            for (path, detail) in Validate.violations(message) { print("  \(path.isEmpty ? "-" : path): \(detail)") }
+        }
+        if invalid > 0 { throw Failure(code: 1) }
+    }
+
+    /// Each violation of a message as (member path, text): Coral messages list several,
+    /// `Value 'x' at 'rootDirectory.path' failed to satisfy constraint: ...`.
+    static func violations(_ message: String) -> [(String, String)] {
+        var body = message
+        if let r = body.firstRange(of: " detected: ") { body = String(body[r.upperBound...]) } else { return [("", message)] }
+        return body.split(separator: "; Value ").enumerated().map { i, part in
+            let text = (i == 0 ? "" : "Value ") + part
+            guard let at = text.firstRange(of: " at '") else { return ("", text) }
+            let rest = text[at.upperBound...]
+            let path = String(rest.prefix { $0 != "'" })
+            return (path, text)
+        }
+    }
+}
+
+/// `apsim call OP [FILE|-]`: one call against a transient world, or the world in a state file.
+struct Call: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make one call and print the response (or error envelope) as JSON.",
+        discussion: "Exit status: 0 on success, 1 for an AWS error, 2 on a usage error. With --state-file the call changes that world.")
+
+    @Argument(help: "The operation, e.g. efs:CreateFileSystem or apsim:ExportState.") var operation: String
+    @Argument(help: "The request file, or - for standard input (default: {}).") var file: String?
+    @OptionGroup var world: WorldOptions
+
+    func run() throws {
+        let request = try file.map(readInput) ?? "{}"
+        let result = try world.world().call(operation, request)
+        print(result.body.text)
+        if result.isError { throw Failure(code: 1) }
+    }
+}
