@@ -26,6 +26,7 @@ enum Snapshot {
         o.append("IssuedIds", .array(s.ids.issuedNumbers.sorted().map { .string(Hex.fixed($0, digits: 16)) }))
         o.append("Aliases", .array(s.aliases.sorted().map { .string($0) }))
         o.append("FaultsInjected", .int(Int64(s.faultsInjected)))
+        o.append("JournalSeq", .int(Int64(s.journalSeq)))
         o.append("Faults", .array(s.faults.map { f in
             var j = JSONObject()
             j.append("FaultId", .string(f.id))
@@ -253,6 +254,7 @@ enum Snapshot {
             s.aliases.insert(alias)
         }
         s.faultsInjected = Int(try root.int("FaultsInjected"))
+        s.journalSeq = UInt64(max(0, try root.optionalInt("JournalSeq") ?? 0))
         for (i, f) in try root.array("Faults").enumerated() {
             let r = try Reader(f, "State.Faults[\(i)]")
             let probability: Double?

@@ -25,11 +25,32 @@ public final class World: Sendable {
             if let saved = try file.load() {
                 do { initial = try Snapshot.restore(saved, config: config) } catch { throw file.refused(error.message) }
             }
+            for entry in try file.loadJournal() ?? [] where entry.seq > initial.journalSeq {
+                do { try World.replay(entry, into: &initial, config: config) } catch {
+                    throw file.refused("its journal entry \(entry.seq) (\(entry.operation)) cannot be replayed: \(error.message)")
+                }
+            }
+            try file.compact(Snapshot.export(initial))
             stateFile = file
         } else {
             stateFile = nil
         }
         state = Locked(initial)
+    }
+
+    /// A state file is compacted when its world closes (snapshot rewritten, journal emptied).
+    deinit {
+        if let stateFile { state.withLock { try? stateFile.compact(Snapshot.export($0)) } }
+    }
+
+    /// Re-applies one journaled change (at open; it succeeded once, so it runs without faults).
+    static func replay(_ journaled: StateFile.Entry, into s: inout WorldState, config: WorldConfig) throws(APIError) {
+        let entry = try Operations.entry(journaled.operation)
+        let input = try Operations.validate(entry, journaled.request)
+        let ctx = CallContext(account: journaled.account, region: journaled.region, config: config,
+                              requestID: entry.isControl ? controlRequestID : s.ids.requestID(), now: s.nowMilliseconds)
+        _ = try entry.handler(&s, ctx, input)
+        s.journalSeq = journaled.seq
     }
 
     /// Opens a world from a config document (see `WorldConfig.parse`).
@@ -71,8 +92,14 @@ public final class World: Sendable {
                 let ctx = CallContext(account: account, region: region, config: config, requestID: requestID,
                                       now: s.nowMilliseconds)
                 do throws(APIError) {
+                    let seq = s.journalSeq + 1
                     let output = try entry.handler(&s, ctx, input)
-                    if entry.mutates, let stateFile { try stateFile.save(Snapshot.export(s)) }
+                    if entry.mutates, let stateFile {
+                        // Durable before the caller hears of it (O(1): one journal line).
+                        s.journalSeq = seq
+                        try stateFile.append(StateFile.Entry(seq: seq, account: account, region: region,
+                                                             operation: entry.fullName, request: .object(input)))
+                    }
                     return (requestID, .success(output))
                 } catch {
                     return (requestID, .failure(error))
@@ -170,6 +197,8 @@ public struct WorldState: ~Copyable {
     public var faultsInjected = 0
     /// The seeded stream that decides probabilistic faults.
     public var faultRandom: SeededGenerator
+    /// The sequence number of the last change written to the state file's journal.
+    public var journalSeq: UInt64 = 0
     /// Every S3 access point alias issued (aliases are globally unique).
     public var aliases = Set<String>()
     private var nextSequence: UInt64 = 1
