@@ -11,7 +11,7 @@ CC ?= cc
 CFLAGS ?= -std=c99 -O2 -Wall -Wextra -Werror
 VALGRIND := valgrind --quiet --error-exitcode=9 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
 
-.PHONY: help all deps lib cli install demo test test-swift test-c test-python examples check-exports models fuzz corpus clean
+.PHONY: help all deps lib cli install demo test test-swift test-c test-python test-install examples check-exports models fuzz corpus bench clean
 
 help:
 	@echo "make lib       build .build/release/libapsim.so (static Swift stdlib, apsim_* exports only)"
@@ -21,6 +21,7 @@ help:
 	@echo "make test      Swift tests, C tests under valgrind, pytest for the Python binding"
 	@echo "make models    regenerate the shape tables from botocore's service models"
 	@echo "make fuzz      fuzz the C ABI with libFuzzer + ASan (FUZZ_SECONDS=60)"
+	@echo "make bench     the benchmark suite (see BENCHMARKS.md)"
 
 all: lib
 
@@ -28,6 +29,7 @@ all: lib
 deps:
 	@missing=""; [ -f /usr/include/jansson.h ] || missing="$$missing libjansson-dev"; \
 	 command -v valgrind >/dev/null || missing="$$missing valgrind"; \
+	 command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
 	 if [ -n "$$missing" ]; then \
 	   if [ "$$(id -u)" = 0 ]; then echo "installing$$missing"; apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
 	   else echo "please install:$$missing (e.g. sudo apt-get install$$missing)"; exit 1; fi; fi
@@ -61,7 +63,7 @@ examples/c/bin/%: examples/c/%.c include/apsim.h lib deps
 	@mkdir -p examples/c/bin
 	$(CC) $(CFLAGS) $< -o $@ $(C_LINK) -ljansson
 
-tests/c/bin/%: tests/c/%.c tests/c/check.h include/apsim.h lib deps
+tests/c/bin/%: tests/c/%.c tests/c/check.h tests/c/json_path.h include/apsim.h lib deps
 	@mkdir -p tests/c/bin
 	$(CC) $(CFLAGS) -pthread $< -o $@ $(C_LINK) -ljansson
 
@@ -89,8 +91,12 @@ test-c: $(C_TESTS) check-exports
 	@for t in $(C_TESTS); do echo "== $$t (valgrind)"; APSIM_UNDER_VALGRIND=1 APSIM_STRESS_CALLS=300 $(VALGRIND) $$t || exit 1; done
 	@for p in $(EXAMPLES); do echo "== $$p (valgrind)"; $(VALGRIND) $$p > /dev/null || exit 1; done
 
-test-python: lib
-	cd bindings/python && APSIM_LIBRARY=$(LIB) python3 -m pytest -q tests
+# The Python suite includes the end-to-end tests of `apsim serve` (build/bin/apsim).
+test-python: lib cli
+	cd bindings/python && APSIM_LIBRARY=$(LIB) APSIM_CLI=$(CURDIR)/build/bin/apsim python3 -m pytest -q -p no:benchmark tests
+
+test-install: lib cli
+	bash tests/install/test_install.sh
 
 # Every suite, each runner's summary, and one closing "total: N passed, N failed" line.
 test: deps
@@ -107,6 +113,10 @@ fuzz:
 
 corpus: lib
 	python3 tools/gen_fuzz_corpus.py
+
+# The benchmark suite (not timed tests): prints the table; BENCHMARKS.md holds a full run.
+bench: lib deps
+	bash bench/run.sh
 
 clean:
 	rm -rf .build .build-fuzz .build-tsan .build-asan cli/.build build examples/c/bin tests/c/bin

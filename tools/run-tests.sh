@@ -61,6 +61,13 @@ swift_summary() {  # swift_summary NAME: counts a Swift Testing run
   fi
 }
 
+# make install into a temporary prefix, a C program built with pkg-config, the installed apsim.
+stage install make --no-print-directory test-install
+grep -E "^[0-9]+ passed, [0-9]+ failed" "$logs/install.log" | while read -r l; do echo "install: $l"; done
+while read -r p f; do passed=$((passed + p)); failed=$((failed + f)); done < <(
+  sed -nE 's/^([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' "$logs/install.log")
+grep -qE "^[0-9]+ passed" "$logs/install.log" || failed=$((failed + 1))
+
 if [ -z "${APSIM_QUICK:-}" ]; then
   stage tsan swift test --disable-xctest --sanitize=thread --scratch-path .build-tsan
   swift_summary tsan

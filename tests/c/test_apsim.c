@@ -18,6 +18,7 @@
 
 #include "apsim.h"
 #include "check.h"
+#include "json_path.h"
 
 /* ---- Helpers --------------------------------------------------------------------------------- */
 
@@ -28,17 +29,6 @@
 static char sentinel_byte;
 #define SENTINEL (&sentinel_byte)
 
-/* Parses a library string (NULL gives NULL) and releases it. */
-static json_t *parse_and_free(char *text) {
-    json_t *doc = NULL;
-    if (text != NULL) {
-        json_error_t err;
-        doc = json_loads(text, JSON_REJECT_DUPLICATES, &err);
-        if (doc == NULL) fprintf(stderr, "unparsable response (%s): %s\n", err.text, text);
-        apsim_string_free(text);
-    }
-    return doc;
-}
 
 /* apsim_call, parsed: the document (caller decrefs) and the return code in *rc. */
 static json_t *call(apsim *sim, const char *op, const char *req, int *rc) {
@@ -55,34 +45,9 @@ static json_t *validate(const char *op, const char *req, int *rc) {
     return parse_and_free(out);
 }
 
-/* The value at a dotted path: "Error.Code", "AccessPoints.0.AccessPointId" (numbers index arrays). */
-static json_t *jget(json_t *root, const char *path) {
-    char buf[256];
-    char *seg, *save = NULL;
-    json_t *cur = root;
-    if (root == NULL || strlen(path) >= sizeof buf) return NULL;
-    strcpy(buf, path);
-    for (seg = strtok_r(buf, ".", &save); seg != NULL && cur != NULL; seg = strtok_r(NULL, ".", &save)) {
-        if (json_is_array(cur) && isdigit((unsigned char)seg[0])) {
-            cur = json_array_get(cur, (size_t)strtoul(seg, NULL, 10));
-        } else {
-            cur = json_object_get(cur, seg);
-        }
-    }
-    return cur;
-}
 
-static const char *jstr(json_t *root, const char *path) { return json_string_value(jget(root, path)); }
 
-static long long jint(json_t *root, const char *path) {
-    json_t *v = jget(root, path);
-    return json_is_integer(v) ? (long long)json_integer_value(v) : LLONG_MIN;
-}
 
-static size_t jlen(json_t *root, const char *path) {
-    json_t *v = jget(root, path);
-    return json_is_array(v) ? json_array_size(v) : (size_t)-1;
-}
 
 /* prefix + exactly 17 lowercase hex digits. */
 static int is_aws_id(const char *s, const char *prefix) {

@@ -25,6 +25,7 @@
 
 #include "apsim.h"
 #include "check.h"
+#include "json_path.h"
 
 /* ---- Helpers --------------------------------------------------------------------------------- */
 
@@ -62,41 +63,9 @@ static int under_valgrind(void) {
     return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
 }
 
-/* Parses a library string (NULL gives NULL) and releases it. Error messages may carry NULs. */
-static json_t *parse_and_free(char *text) {
-    json_t *doc = NULL;
-    if (text != NULL) {
-        json_error_t err;
-        doc = json_loads(text, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
-        if (doc == NULL) fprintf(stderr, "unparsable response (%s): %.300s\n", err.text, text);
-        apsim_string_free(text);
-    }
-    return doc;
-}
 
-/* The value at a dotted path: "Error.Code", "AccessPoints.0.AccessPointId" (numbers index arrays). */
-static json_t *jget(json_t *root, const char *path) {
-    char buf[256];
-    char *seg, *save = NULL;
-    json_t *cur = root;
-    if (root == NULL || strlen(path) >= sizeof buf) return NULL;
-    strcpy(buf, path);
-    for (seg = strtok_r(buf, ".", &save); seg != NULL && cur != NULL; seg = strtok_r(NULL, ".", &save)) {
-        if (json_is_array(cur) && isdigit((unsigned char)seg[0])) {
-            cur = json_array_get(cur, (size_t)strtoul(seg, NULL, 10));
-        } else {
-            cur = json_object_get(cur, seg);
-        }
-    }
-    return cur;
-}
 
-static const char *jstr(json_t *root, const char *path) { return json_string_value(jget(root, path)); }
 
-static long long jint(json_t *root, const char *path) {
-    json_t *v = jget(root, path);
-    return json_is_integer(v) ? (long long)json_integer_value(v) : LLONG_MIN;
-}
 
 /* Whether the JSON string at `path` is exactly the `len` bytes of `expected`. */
 static int jstr_is(json_t *doc, const char *path, const char *expected, size_t len) {

@@ -1,0 +1,58 @@
+/* Reading the library's JSON answers in the C tests (jansson): parse-and-free and dotted paths. */
+#ifndef APSIM_TESTS_JSON_PATH_H
+#define APSIM_TESTS_JSON_PATH_H
+
+#include <ctype.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apsim.h"
+
+/* Parses a library string (NULL gives NULL) and releases it with apsim_string_free. Duplicate
+ * keys are an error (the library never writes them); NULs in strings are allowed. */
+static inline json_t *parse_and_free(char *text) {
+    json_t *doc = NULL;
+    if (text != NULL) {
+        json_error_t err;
+        doc = json_loads(text, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
+        if (doc == NULL) fprintf(stderr, "unparsable response (%s): %.300s\n", err.text, text);
+        apsim_string_free(text);
+    }
+    return doc;
+}
+
+/* The value at a dotted path: "Error.Code", "AccessPoints.0.AccessPointId" (numbers index arrays). */
+static inline json_t *jget(json_t *root, const char *path) {
+    char buf[256];
+    char *seg, *save = NULL;
+    json_t *cur = root;
+    if (root == NULL || strlen(path) >= sizeof buf) return NULL;
+    strcpy(buf, path);
+    for (seg = strtok_r(buf, ".", &save); seg != NULL && cur != NULL; seg = strtok_r(NULL, ".", &save)) {
+        if (json_is_array(cur) && isdigit((unsigned char)seg[0])) {
+            cur = json_array_get(cur, (size_t)strtoul(seg, NULL, 10));
+        } else {
+            cur = json_object_get(cur, seg);
+        }
+    }
+    return cur;
+}
+
+static inline const char *jstr(json_t *root, const char *path) { return json_string_value(jget(root, path)); }
+
+/* The integer at `path`, LLONG_MIN when there is none. */
+static inline long long jint(json_t *root, const char *path) {
+    json_t *v = jget(root, path);
+    return json_is_integer(v) ? (long long)json_integer_value(v) : LLONG_MIN;
+}
+
+/* The length of the array at `path`, (size_t)-1 when there is none. */
+static inline size_t jlen(json_t *root, const char *path) {
+    json_t *v = jget(root, path);
+    return json_is_array(v) ? json_array_size(v) : (size_t)-1;
+}
+
+#endif
