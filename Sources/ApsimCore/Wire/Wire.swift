@@ -164,6 +164,15 @@ public enum Wire {
     }
 }
 
+extension Wire {
+    /// An error for a request refused before it could be read (e.g. a body that is not UTF-8),
+    /// in the protocol its service speaks.
+    public static func refuse(_ req: HTTPRequest, _ error: APIError) -> HTTPResponse {
+        let result = CallResult(failure: error)
+        return req.header("x-amz-target") == nil && !req.path.hasPrefix("/_apsim/") ? restJSON(result) : json11(result)
+    }
+}
+
 extension World {
     /// Answers one HTTP request in the AWS wire protocol of its service (see `Wire`).
     public func http(_ req: HTTPRequest) -> HTTPResponse {

@@ -16,18 +16,21 @@ struct Apsim: ParsableCommand {
 
     /// Exit codes: 0 success, 1 an AWS error or an invalid request, 2 a usage error.
     static func main() {
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            command = try parseAsRoot()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                exit(withError: error)  // --help, --version
-            }
-            let message = fullMessage(for: error)
-            if !message.isEmpty { printError(message) }
-            if let failure = error as? Failure { Glibc.exit(failure.code) }
-            Glibc.exit(code == ExitCode.failure ? 1 : 2)
+            if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
+            printError(fullMessage(for: error))
+            Glibc.exit(2)
+        }
+        do {
+            try command.run()
+        } catch let failure as Failure {
+            Glibc.exit(failure.code)  // the command printed what it had to
+        } catch {
+            printError("Error: " + message(for: error))
+            Glibc.exit(exitCode(for: error) == ExitCode.failure ? 1 : 2)
         }
     }
 }

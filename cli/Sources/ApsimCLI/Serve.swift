@@ -80,13 +80,7 @@ final class Server: Sendable {
                     channel.pipeline.addHandler(HTTPHandler(server: self))
                 }
             }
-        let channel = try bootstrap.bind(host: host, port: port).wait()
-        let bound = channel.localAddress?.port ?? port
-        // The one line a script waits for.
-        print("apsim \(apsimVersion) serving on http://\(host):\(bound)")
-        fflush(nil)
-        logger.notice("listening", metadata: ["host": "\(host)", "port": "\(bound)"])
-
+        // Signals first: once the ready line is out, SIGTERM/SIGINT must find their handlers.
         let stop = DispatchSemaphore(value: 0)
         var sources: [DispatchSourceSignal] = []
         for sig in [SIGTERM, SIGINT] {
@@ -96,6 +90,12 @@ final class Server: Sendable {
             source.resume()
             sources.append(source)
         }
+        let channel = try bootstrap.bind(host: host, port: port).wait()
+        let bound = channel.localAddress?.port ?? port
+        // The one line a script waits for.
+        print("apsim \(apsimVersion) serving on http://\(host):\(bound)")
+        fflush(nil)
+        logger.notice("listening", metadata: ["host": "\(host)", "port": "\(bound)"])
         stop.wait()
         logger.notice("shutting down: no new connections; finishing in-flight requests")
         try? channel.close().wait()
@@ -111,12 +111,12 @@ final class Server: Sendable {
     func answer(_ head: HTTPRequestHead, _ body: ByteBuffer?) -> HTTPResponse {
         var bytes = body ?? ByteBuffer()
         let raw = bytes.readBytes(length: bytes.readableBytes) ?? []
+        var request = HTTPRequest(method: head.method.rawValue, path: head.uri,
+                                  headers: head.headers.map { (name: $0.name, value: $0.value) })
         guard let text = String(validating: raw, as: UTF8.self) else {
-            return HTTPResponse(status: 400, headers: [("Content-Type", "application/json")],
-                                body: #"{"__type":"SerializationException","Message":"The request body is not valid UTF-8."}"#)
+            return Wire.refuse(request, APIError.serialization("The request body is not valid UTF-8."))
         }
-        let request = HTTPRequest(method: head.method.rawValue, path: head.uri,
-                                  headers: head.headers.map { (name: $0.name, value: $0.value) }, body: text)
+        request.body = text
         return world.http(request)
     }
 }

@@ -14,11 +14,13 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         let text = try readInput(file)
-        let requests: [String] = jsonl
-            ? text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
-            : [text]
+        // (line number, request): --jsonl skips blank lines but keeps the file's line numbers.
+        let requests: [(Int, String)] = jsonl
+            ? text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                .map { ($0.offset + 1, String($0.element)) }.filter { !$0.1.allSatisfy(\.isWhitespace) }
+            : [(1, text)]
         var invalid = 0
-        for (i, request) in requests.enumerated() {
+        for (line, request) in requests {
             let result = World.validate(operation, request)
             if result.isError, result.body["Error"]?["Code"]?.string == "UnknownOperationException" {
                 throw ValidationError(result.body["Error"]?["Message"]?.string ?? "unknown operation \(operation)")
@@ -28,7 +30,7 @@ struct Validate: ParsableCommand {
                 print(result.body.text)
                 continue
             }
-            let label = jsonl ? "line \(i + 1): " : ""
+            let label = jsonl ? "line \(line): " : ""
             guard result.isError else {
                 print("\(label)valid")
                 continue
@@ -67,6 +69,9 @@ struct Call: ParsableCommand {
     @OptionGroup var world: WorldOptions
 
     func run() throws {
+        guard World.isOperation(operation) else {
+            throw ValidationError("unknown operation '\(operation)'; operations are named <service>:<Operation>, e.g. efs:CreateAccessPoint")
+        }
         let request = try file.map(readInput) ?? "{}"
         let result = try world.world().call(operation, request)
         print(result.body.text)
