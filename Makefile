@@ -21,7 +21,7 @@ help:
 	@echo "make test      Swift tests, C tests under valgrind, pytest for the Python binding"
 	@echo "make models    regenerate the shape tables from botocore's service models"
 	@echo "make fuzz      fuzz the C ABI with libFuzzer + ASan (FUZZ_SECONDS=60)"
-	@echo "make bench     the benchmark suite (see BENCHMARKS.md)"
+	@echo "make bench     benchmarks vs moto, the Stubber and a jansson floor (BENCH_ARGS=--markdown BENCHMARKS.md)"
 
 all: lib
 
@@ -114,9 +114,11 @@ fuzz:
 corpus: lib
 	python3 tools/gen_fuzz_corpus.py
 
-# The benchmark suite (not timed tests): prints the table; BENCHMARKS.md holds a full run.
+# Benchmarks (not timed tests; about 4 minutes): the table on stdout. To regenerate the document:
+#   make bench BENCH_ARGS="--markdown BENCHMARKS.md"   (BENCH_ARGS=--quick: a 35 s smoke run)
+BENCH_ARGS ?=
 bench: lib deps
-	bash bench/run.sh
+	bench/run.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf .build .build-fuzz .build-tsan .build-asan cli/.build build examples/c/bin tests/c/bin

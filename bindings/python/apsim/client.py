@@ -42,8 +42,40 @@ def operation_names() -> List[str]:
     return _operations
 
 
+# id(shape) -> (shape, whether a timestamp is reachable from it); the shape is kept so that its id
+# cannot be reused by another object.
+_timestamp_shapes: Dict[int, Any] = {}
+
+
+def _has_timestamps(shape: Any, seen: Optional[set] = None) -> bool:
+    """Whether any member reachable from ``shape`` is a timestamp (most outputs have none, and
+    then the response is not walked at all)."""
+    cached = _timestamp_shapes.get(id(shape))
+    if cached is not None:
+        return cached[1]
+    seen = set() if seen is None else seen
+    if id(shape) in seen:
+        return False
+    seen.add(id(shape))
+    kind = getattr(shape, "type_name", None)
+    if kind == "timestamp":
+        found = True
+    elif kind == "structure":
+        found = any(_has_timestamps(m, seen) for m in shape.members.values())
+    elif kind == "list":
+        found = _has_timestamps(shape.member, seen)
+    elif kind == "map":
+        found = _has_timestamps(shape.value, seen)
+    else:
+        found = False
+    _timestamp_shapes[id(shape)] = (shape, found)
+    return found
+
+
 def _convert_timestamps(value: Any, shape: Any, parse: Callable[[Any], datetime.datetime]) -> Any:
     """Replaces, in place, the members of ``value`` that botocore's ``shape`` types as timestamps."""
+    if not _has_timestamps(shape):
+        return value
     kind = getattr(shape, "type_name", None)
     if kind == "timestamp" and isinstance(value, (int, float, str)) and not isinstance(value, bool):
         return parse(value)
