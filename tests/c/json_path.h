@@ -1,4 +1,5 @@
-/* Reading the library's JSON answers in the C tests (jansson): parse-and-free and dotted paths. */
+/* Reading the library's JSON answers in the C tests (jansson): parse-and-free, dotted paths and
+ * the ID formats. */
 #ifndef APSIM_TESTS_JSON_PATH_H
 #define APSIM_TESTS_JSON_PATH_H
 
@@ -53,6 +54,30 @@ static inline long long jint(json_t *root, const char *path) {
 static inline size_t jlen(json_t *root, const char *path) {
     json_t *v = jget(root, path);
     return json_is_array(v) ? json_array_size(v) : (size_t)-1;
+}
+
+/* prefix + exactly 17 lowercase hex digits (fs-, fsap-, fsvol-, svm-). */
+static inline int is_aws_id(const char *s, const char *prefix) {
+    size_t n = strlen(prefix), i;
+    if (s == NULL || strncmp(s, prefix, n) != 0 || strlen(s) != n + 17) return 0;
+    for (i = n; i < n + 17; i++) {
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
+    }
+    return 1;
+}
+
+/* A RequestId: 8-4-4-4-12 lowercase hex. */
+static inline int is_request_id(const char *s) {
+    size_t i;
+    if (s == NULL || strlen(s) != 36) return 0;
+    for (i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-') return 0;
+        } else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 #endif

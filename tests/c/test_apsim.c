@@ -49,29 +49,7 @@ static json_t *validate(const char *op, const char *req, int *rc) {
 
 
 
-/* prefix + exactly 17 lowercase hex digits. */
-static int is_aws_id(const char *s, const char *prefix) {
-    size_t n = strlen(prefix), i;
-    if (s == NULL || strncmp(s, prefix, n) != 0 || strlen(s) != n + 17) return 0;
-    for (i = n; i < n + 17; i++) {
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
-    }
-    return 1;
-}
 
-/* 8-4-4-4-12 lowercase hex. */
-static int is_request_id(const char *s) {
-    size_t i;
-    if (s == NULL || strlen(s) != 36) return 0;
-    for (i = 0; i < 36; i++) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (s[i] != '-') return 0;
-        } else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
-            return 0;
-        }
-    }
-    return 1;
-}
 
 /* An error envelope: the return code, Error.Code, HTTPStatusCode and a message. */
 #define CHECK_ENVELOPE(doc, rc, status, code)                                                  \

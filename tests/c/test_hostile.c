@@ -73,19 +73,6 @@ static int jstr_is(json_t *doc, const char *path, const char *expected, size_t l
     return json_is_string(v) && json_string_length(v) == len && memcmp(json_string_value(v), expected, len) == 0;
 }
 
-/* 8-4-4-4-12 lowercase hex. */
-static int is_request_id(const char *s) {
-    size_t i;
-    if (s == NULL || strlen(s) != 36) return 0;
-    for (i = 0; i < 36; i++) {
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (s[i] != '-') return 0;
-        } else if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) {
-            return 0;
-        }
-    }
-    return 1;
-}
 
 /* Helpers check on behalf of a case: when one of their checks failed, name the case's line. */
 static long failures(void) { return check_state_()->failed_checks; }

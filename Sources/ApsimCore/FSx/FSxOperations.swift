@@ -77,6 +77,27 @@ enum FSxOperations {
         }
     }
 
+    // MARK: Paging with filters
+
+    /// A page of `order` from the request's NextToken, at most `maxPage` (also the default) of the
+    /// resources that pass every filter (filters ANDed, a filter's values ORed).
+    static func filteredPage<E: AnyObject>(
+        _ s: borrowing WorldState, _ input: JSONObject, _ order: CreationIndex<E>, scope: String, maxPage: Int64,
+        _ matches: (E, _ filter: String, _ values: Set<String>) -> Bool
+    ) throws(APIError) -> ([E], UInt64?) {
+        let filters = (input["Filters"]?.array ?? []).map { f in
+            (f["Name"]?.string ?? "", Set((f["Values"]?.array ?? []).compactMap(\.string)))
+        }
+        var start: UInt64 = 0
+        if let token = input["NextToken"]?.string {
+            guard let seq = s.pageTokens.decode(token, scope: scope) else { throw invalidToken() }
+            start = seq
+        }
+        let limit = Int(min(input["MaxResults"]?.int ?? maxPage, maxPage))
+        let page = order.page(from: start, limit: limit) { e in filters.allSatisfy { matches(e, $0.0, $0.1) } }
+        return (page.items, page.next)
+    }
+
     // MARK: Attachments
 
     /// Per-file-system attachment quota of OpenZFS, by provisioned throughput (MBps).
@@ -192,22 +213,11 @@ enum FSxOperations {
                 if !found.contains(where: { $0 === a }) { found.append(a) }
             }
         } else {
-            let filters = (input["Filters"]?.array ?? []).map { f in
-                (f["Name"]?.string ?? "", Set((f["Values"]?.array ?? []).compactMap(\.string)))
-            }
-            var start: UInt64 = 0
-            if let token = input["NextToken"]?.string {
-                guard let seq = s.pageTokens.decode(token, scope: scope) else { throw invalidToken() }
-                start = seq
-            }
-            let limit = Int(min(input["MaxResults"]?.int ?? 1000, 1000))
-            (found, next) = region.fsx.attachmentOrder.page(from: start, limit: limit) { a in
-                filters.allSatisfy { name, values in
-                    switch name {
-                    case "file-system-id": return values.contains(a.fileSystemID)
-                    case "volume-id": return values.contains(a.volumeID)
-                    default: return values.contains(a.type)
-                    }
+            (found, next) = try filteredPage(s, input, region.fsx.attachmentOrder, scope: scope, maxPage: 1000) { a, name, values in
+                switch name {
+                case "file-system-id": return values.contains(a.fileSystemID)
+                case "volume-id": return values.contains(a.volumeID)
+                default: return values.contains(a.type)
                 }
             }
         }

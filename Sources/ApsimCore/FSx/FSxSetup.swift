@@ -231,19 +231,8 @@ extension FSxOperations {
                 found.append(v)
             }
         } else {
-            let filters = (input["Filters"]?.array ?? []).map { f in
-                (f["Name"]?.string ?? "", Set((f["Values"]?.array ?? []).compactMap(\.string)))
-            }
-            var start: UInt64 = 0
-            if let token = input["NextToken"]?.string {
-                guard let seq = s.pageTokens.decode(token, scope: scope) else { throw invalidToken() }
-                start = seq
-            }
-            let limit = Int(min(input["MaxResults"]?.int ?? 50, 50))
-            (found, next) = region.fsx.volumeOrder.page(from: start, limit: limit) { v in
-                filters.allSatisfy { name, values in
-                    name == "file-system-id" ? values.contains(v.fileSystemID) : values.contains(v.storageVirtualMachineID ?? "")
-                }
+            (found, next) = try filteredPage(s, input, region.fsx.volumeOrder, scope: scope, maxPage: 50) { v, name, values in
+                name == "file-system-id" ? values.contains(v.fileSystemID) : values.contains(v.storageVirtualMachineID ?? "")
             }
         }
         var out = JSONObject()
