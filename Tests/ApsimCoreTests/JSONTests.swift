@@ -32,6 +32,24 @@ import Testing
         #expect(throws: JSONParseError(message: message)) { try JSON.parse(text) }
     }
 
+    @Test func writerEscapesInsideLongRunsAndAtTheEdges() throws {
+        let value = "\"start\\ \t tab, a run of plain text, é and 😀, \r\n\u{7}end\""
+        let text = JSON.string(value).text
+        #expect(text == #""\"start\\ \t tab, a run of plain text, é and 😀, \r\n\u0007end\"""#)
+        #expect(try JSON.parse(text) == .string(value))
+        #expect(JSON.string("").text == #""""#)
+        #expect(JSON.array([.null, .bool(true), .bool(false)]).text == "[null,true,false]")
+    }
+
+    @Test func parsesNestedContainersFromOneScratchStack() throws {
+        let text = #"{"a":[{"b":[1,[2,3],{}],"c":"é"},[]],"d":{"e":{"f":[null]}},"g":"x"}"#
+        let doc = try JSON.parse(text)
+        #expect(doc.text == text)
+        #expect(doc.object?.count == 3)
+        #expect(doc["a"]?.array?.count == 2)
+        #expect(doc["d"]?["e"]?["f"] == .array([.null]))
+    }
+
     @Test func refusesInvalidUTF8() {
         let bytes: [UInt8] = [0x22, 0xC3, 0x28, 0x22]
         #expect(throws: JSONParseError(message: "Malformed JSON: a string is not valid UTF-8.")) {

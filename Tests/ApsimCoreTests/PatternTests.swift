@@ -73,4 +73,26 @@ func modelPatterns(_ model: ServiceModel) -> [Pattern] {
         #expect(Pattern("a)").compileError == "unbalanced ')'")
         #expect(Pattern("[a-").compileError != nil)
     }
+
+    @Test func oneScalarRepetitionsGiveBackWhatTheRestNeeds() {
+        // The fast path for `x*`, `[..]{n,m}` and `.+` must backtrack like the general one.
+        #expect(Pattern("^a*ab$").matches("aaab"))
+        #expect(Pattern("^[a-z]{2,3}x$").matches("abx"))
+        #expect(!Pattern("^[a-z]{2,3}x$").matches("ax"))
+        #expect(!Pattern("^[a-z]{2,3}x$").matches("abcdx"))
+        #expect(Pattern("^.+b.+$").matches("abab"))
+        #expect(!Pattern("^.+$").matches("a\nb"))
+        #expect(Pattern("^x{0}y$").matches("y"))
+        #expect(Pattern("^[0-9a-f]{8,40}$").matches("0123abcd"))
+        #expect(!Pattern("^[0-9a-f]{8,40}$").matches(String(repeating: "a", count: 41)))
+    }
+
+    @Test func asciiBitmapAgreesWithTheItemsForEveryASCIIScalarAndBeyond() {
+        let sets = [Pattern(#"[^$#<>;`|&?{}^*/\n]"#), Pattern(#"[\p{L}\p{Z}\p{N}_.:/=+\-@]"#), Pattern(#"[\w\s]"#),
+                    Pattern(#"[^\d]"#)]
+        let samples: [(Int, String)] = [(0, "a"), (0, "$"), (0, "\n"), (0, "Z"), (1, "é"), (1, "日"), (1, "!"), (1, " "),
+                                        (1, "\u{3000}"), (1, "٣"), (2, "_"), (2, "\t"), (2, "-"), (3, "5"), (3, "x")]
+        let expected = [true, false, false, true, true, true, false, true, true, true, true, true, false, false, true]
+        for ((i, v), want) in zip(samples, expected) { #expect(sets[i].matches(v) == want, "\(sets[i].source) on \(v)") }
+    }
 }

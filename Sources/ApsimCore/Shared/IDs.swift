@@ -47,19 +47,40 @@ public struct IDGenerator: Sendable {
     public mutating func resourceID(prefix: String) -> String {
         var n = resources.next()
         while !issued.insert(n).inserted { n = resources.next() }
-        return prefix + "0" + Hex.fixed(n, digits: 16)
+        var out = Array(prefix.utf8)
+        out.append(0x30)
+        Hex.append(n, digits: 16, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A fresh random value from the resource stream (for aliases and secrets).
     public mutating func nextResourceRandom() -> UInt64 { resources.next() }
 
     /// A RequestId in the UUID form AWS uses.
-    public mutating func requestID() -> String {
-        let a = requests.next(), b = requests.next()
-        let h = Hex.fixed(a, digits: 16) + Hex.fixed(b, digits: 16)
-        let c = Array(h.utf8)
-        func part(_ r: Range<Int>) -> String { String(decoding: c[r], as: UTF8.self) }
-        return part(0..<8) + "-" + part(8..<12) + "-" + part(12..<16) + "-" + part(16..<20) + "-" + part(20..<32)
+    public mutating func requestID() -> String { IDGenerator.requestID(nextRequestBits()) }
+
+    /// The next RequestId's 128 bits: drawn under the world's lock (the stream's order is the
+    /// calls' order), spelled out by `requestID(_:)` after it.
+    mutating func nextRequestBits() -> RequestBits { RequestBits(high: requests.next(), low: requests.next()) }
+
+    struct RequestBits: Sendable {
+        let high: UInt64
+        let low: UInt64
+    }
+
+    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` from 128 bits.
+    static func requestID(_ bits: RequestBits) -> String {
+        var hex: [UInt8] = []
+        hex.reserveCapacity(32)
+        Hex.append(bits.high, digits: 16, to: &hex)
+        Hex.append(bits.low, digits: 16, to: &hex)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, h) in hex.enumerated() {
+            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
+            out.append(h)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A seed for a world opened without one.
@@ -74,15 +95,16 @@ enum Hex {
 
     /// `value` as exactly `digits` lowercase hex digits (the low bits when it has more).
     static func fixed(_ value: UInt64, digits count: Int) -> String {
-        var out = [UInt8](repeating: 0x30, count: count)
-        var v = value
-        var i = count - 1
-        while i >= 0 {
-            out[i] = digits[Int(v & 0xF)]
-            v >>= 4
-            i -= 1
-        }
+        var out: [UInt8] = []
+        append(value, digits: count, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `value` as exactly `digits` lowercase hex digits to `out`.
+    static func append(_ value: UInt64, digits count: Int, to out: inout [UInt8]) {
+        for i in stride(from: count - 1, through: 0, by: -1) {
+            out.append(i >= 16 ? 0x30 : digits[Int((value >> UInt64(4 * i)) & 0xF)])
+        }
     }
 }
 

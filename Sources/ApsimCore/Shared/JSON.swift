@@ -48,6 +48,7 @@ public struct JSONObject: Sendable, Equatable {
     public var members: [Member]
 
     public init() { members = [] }
+    public init(members: [Member]) { self.members = members }
     public init(_ pairs: KeyValuePairs<String, JSON>) {
         members = pairs.map { Member(key: $0.key, value: $0.value) }
     }
@@ -137,6 +138,10 @@ extension JSON {
 private struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
     var pos = 0
+    /// Members and items of the objects and arrays being parsed, innermost last: each container is
+    /// copied out at its close into one array of exactly its size (no growth while parsing).
+    var memberStack: [JSONObject.Member] = []
+    var itemStack: [JSON] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -178,19 +183,21 @@ private struct JSONParser {
     mutating func parseObject(depth: Int) throws(JSONParseError) -> JSON {
         if depth > JSONLimits.maxDepth { throw tooDeep() }
         pos += 1
-        var obj = JSONObject()
         skipWhitespace()
-        if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(obj) }
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(JSONObject()) }
+        let base = memberStack.count
+        defer { memberStack.removeSubrange(base...) }
         var seen: Set<String>? = nil
         while true {
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let key = try parseString()
             // Duplicate keys are ambiguous (which one would AWS use?), so they are refused.
-            if obj.members.count < 16 {
-                if obj.members.contains(where: { $0.key == key }) { throw duplicate(key) }
+            let count = memberStack.count - base
+            if count < 16 {
+                if memberStack[base...].contains(where: { $0.key == key }) { throw duplicate(key) }
             } else {
-                if seen == nil { seen = Set(obj.members.map(\.key)) }
+                if seen == nil { seen = Set(memberStack[base...].map(\.key)) }
                 if seen?.insert(key).inserted == false { throw duplicate(key) }
             }
             skipWhitespace()
@@ -198,12 +205,14 @@ private struct JSONParser {
             pos += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            obj.append(key, value)
-            if obj.members.count == 16 { seen = Set(obj.members.map(\.key)) }
+            memberStack.append(JSONObject.Member(key: key, value: value))
             skipWhitespace()
             guard pos < bytes.count else { throw error("unexpected end of input") }
             if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-            if bytes[pos] == UInt8(ascii: "}") { pos += 1; return .object(obj) }
+            if bytes[pos] == UInt8(ascii: "}") {
+                pos += 1
+                return .object(JSONObject(members: Array(memberStack[base...])))
+            }
             throw error("expected ',' or '}'")
         }
     }
@@ -219,16 +228,17 @@ private struct JSONParser {
     mutating func parseArray(depth: Int) throws(JSONParseError) -> JSON {
         if depth > JSONLimits.maxDepth { throw tooDeep() }
         pos += 1
-        var items: [JSON] = []
         skipWhitespace()
-        if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
+        if pos < bytes.count, bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array([]) }
+        let base = itemStack.count
+        defer { itemStack.removeSubrange(base...) }
         while true {
             skipWhitespace()
-            items.append(try parseValue(depth: depth))
+            itemStack.append(try parseValue(depth: depth))
             skipWhitespace()
             guard pos < bytes.count else { throw error("unexpected end of input") }
             if bytes[pos] == UInt8(ascii: ",") { pos += 1; continue }
-            if bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array(items) }
+            if bytes[pos] == UInt8(ascii: "]") { pos += 1; return .array(Array(itemStack[base...])) }
             throw error("expected ',' or ']'")
         }
     }
@@ -266,17 +276,20 @@ private struct JSONParser {
     mutating func parseString() throws(JSONParseError) -> String {
         pos += 1  // opening quote
         let start = pos
-        // Fast path: no escapes.
+        // Fast path: no escapes (and for pure ASCII, nothing to validate).
+        var high: UInt8 = 0
         while pos < bytes.count {
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<pos])
                 pos += 1
+                if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
                 guard let s = String(validating: slice, as: UTF8.self) else {
                     throw JSONParseError(message: "Malformed JSON: a string is not valid UTF-8.")
                 }
                 return s
             }
+            high |= b
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw error("unescaped control character in a string") }
             pos += 1
@@ -361,8 +374,8 @@ extension JSON {
 
     public func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: b ? "true".utf8 : "false".utf8)
         case .int(let v): out.append(contentsOf: String(v).utf8)
         case .number(let t): out.append(contentsOf: t.utf8)
         case .string(let s): JSON.writeString(s, to: &out)
@@ -389,19 +402,26 @@ extension JSON {
 
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out.append(0x5C); out.append(0x22)
-            case UInt8(ascii: "\\"): out.append(0x5C); out.append(0x5C)
-            case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-            case 0x00..<0x20:
-                out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
-                out.append(hexDigits[Int(b >> 4)])
-                out.append(hexDigits[Int(b & 0xF)])
-            default: out.append(b)
+        var s = s
+        s.withUTF8 { bytes in
+            // Runs of bytes that need no escaping are copied whole.
+            var run = 0
+            for (i, b) in bytes.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                run = i + 1
+                switch b {
+                case UInt8(ascii: "\""): out.append(0x5C); out.append(0x22)
+                case UInt8(ascii: "\\"): out.append(0x5C); out.append(0x5C)
+                case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+                default:
+                    out.append(contentsOf: "\\u00".utf8)
+                    out.append(hexDigits[Int(b >> 4)])
+                    out.append(hexDigits[Int(b & 0xF)])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// A world's state behind a pthread mutex.
 ///
@@ -33,8 +34,30 @@ final class Locked: @unchecked Sendable {
     }
 
     func withLock<R>(_ body: (inout WorldState) -> R) -> R {
-        pthread_mutex_lock(mutex)
+        lock()
         defer { pthread_mutex_unlock(mutex) }
         return body(&value)
     }
+
+    /// How many times a waiter retries before it sleeps in the mutex, with a short pause between
+    /// tries: together about as long as a call holds the lock (a few microseconds), so a waiter
+    /// almost never sleeps, because a sleeping waiter costs a cross-CPU wake-up and the CPU time of
+    /// two system calls, more than the call it waits for (see BENCHMARKS.md, "2 threads vs 1").
+    static let spinTries = 512
+
+    private func lock() {
+        if pthread_mutex_trylock(mutex) == 0 { return }
+        for _ in 0..<Locked.spinTries {
+            Locked.pause()
+            if pthread_mutex_trylock(mutex) == 0 { return }
+        }
+        pthread_mutex_lock(mutex)
+    }
+
+    /// A short busy wait (some tens of nanoseconds): atomic loads, which the optimizer keeps.
+    private static func pause() {
+        for _ in 0..<32 { _ = spinTicks.load(ordering: .relaxed) }
+    }
 }
+
+private let spinTicks = Atomic<Int>(0)

@@ -86,6 +86,7 @@ public enum Operations {
 extension JSON {
     /// The document without null object members, at any depth.
     func droppingNulls() -> JSON {
+        guard containsNull else { return self }
         switch self {
         case .object(let o):
             var r = JSONObject()
@@ -95,6 +96,16 @@ extension JSON {
             return .array(items.map { $0.droppingNulls() })
         default:
             return self
+        }
+    }
+
+    /// Whether a null appears anywhere inside (most requests have none and are kept as they are).
+    var containsNull: Bool {
+        switch self {
+        case .null: return true
+        case .object(let o): return o.members.contains { $0.value.containsNull }
+        case .array(let items): return items.contains { $0.containsNull }
+        default: return false
         }
     }
 

@@ -12,12 +12,13 @@
 /// cannot make a pattern run away: past the budget the value is reported as not matching. The
 /// matcher recurses once or twice per character, so callers keep values short (the validator
 /// evaluates patterns on values of at most 512 characters).
-public struct Pattern: Sendable {
+public final class Pattern: Sendable {
     /// The pattern as written in the service model (used verbatim in error messages).
     public let source: String
     /// The compiled program: a flat node table (no indirect enums, so every allocation is an
-    /// ordinary array that leak checkers can follow from the global shape tables).
-    let program: Program?
+    /// ordinary array that leak checkers can follow from the global shape tables). Empty when
+    /// `source` did not compile.
+    let program: Program
     /// Why `source` could not be compiled (nil when it compiled). Tests assert every model pattern compiles.
     public let compileError: String?
 
@@ -30,16 +31,27 @@ public struct Pattern: Sendable {
             program = Program(nodes: parser.nodes, children: parser.children, sets: parser.sets, root: root)
             compileError = nil
         } catch {
-            program = nil
+            program = Program(nodes: [], children: [], sets: [], root: 0)
             compileError = error.message
         }
     }
 
     /// Whether the whole of `value` matches. An uncompilable pattern accepts everything.
     public func matches(_ value: String) -> Bool {
-        guard let program else { return true }
-        let m = Matcher(program: program, input: Array(value.unicodeScalars.lazy.map(\.value)))
+        guard compileError == nil else { return true }
+        let m = Matcher(pattern: self, input: Pattern.scalars(value))
         return m.match(program.root, 0) { $0 == m.input.count }
+    }
+
+    /// The Unicode scalars of `value` (ASCII bytes directly: the common case, without decoding).
+    static func scalars(_ value: String) -> [UInt32] {
+        var out: [UInt32] = []
+        out.reserveCapacity(value.utf8.count)
+        for b in value.utf8 {
+            guard b < 0x80 else { return value.unicodeScalars.map(\.value) }
+            out.append(UInt32(b))
+        }
+        return out
     }
 }
 
@@ -73,10 +85,33 @@ struct CharSet: Sendable {
         case range(UInt32, UInt32)
         case letter, separator, number, digit, word, space
     }
-    var items: [Item]
-    var negated: Bool
+    var items: [Item] { didSet { ascii = CharSet.asciiBitmap(items, negated) } }
+    var negated: Bool { didSet { ascii = CharSet.asciiBitmap(items, negated) } }
+    /// Membership of the 128 ASCII scalars, precomputed (bit c of word c >> 6): most values are
+    /// ASCII, and a bit test is what keeps patterns off the hot path of a call.
+    private(set) var ascii: (UInt64, UInt64)
+
+    init(items: [Item], negated: Bool) {
+        self.items = items
+        self.negated = negated
+        ascii = CharSet.asciiBitmap(items, negated)
+    }
 
     func contains(_ c: UInt32) -> Bool {
+        if c < 64 { return ascii.0 & (1 << UInt64(c)) != 0 }
+        if c < 128 { return ascii.1 & (1 << UInt64(c - 64)) != 0 }
+        return CharSet.slowContains(items, negated, c)
+    }
+
+    private static func asciiBitmap(_ items: [Item], _ negated: Bool) -> (UInt64, UInt64) {
+        var low: UInt64 = 0, high: UInt64 = 0
+        for c in UInt32(0)..<128 where slowContains(items, negated, c) {
+            if c < 64 { low |= 1 << UInt64(c) } else { high |= 1 << UInt64(c - 64) }
+        }
+        return (low, high)
+    }
+
+    private static func slowContains(_ items: [Item], _ negated: Bool, _ c: UInt32) -> Bool {
         var hit = false
         for item in items {
             switch item {
@@ -86,12 +121,14 @@ struct CharSet: Sendable {
             case .space: hit = c == 0x20 || (c >= 0x09 && c <= 0x0D)
             case .letter, .separator, .number:
                 guard let s = Unicode.Scalar(c) else { hit = false; break }
-                let cat = s.properties.generalCategory
-                switch item {
-                case .letter:
-                    hit = [.uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter].contains(cat)
-                case .separator: hit = [.spaceSeparator, .lineSeparator, .paragraphSeparator].contains(cat)
-                default: hit = [.decimalNumber, .letterNumber, .otherNumber].contains(cat)
+                switch (item, s.properties.generalCategory) {
+                case (.letter, .uppercaseLetter), (.letter, .lowercaseLetter), (.letter, .titlecaseLetter),
+                     (.letter, .modifierLetter), (.letter, .otherLetter),
+                     (.separator, .spaceSeparator), (.separator, .lineSeparator), (.separator, .paragraphSeparator),
+                     (.number, .decimalNumber), (.number, .letterNumber), (.number, .otherNumber):
+                    hit = true
+                default:
+                    hit = false
                 }
             }
             if hit { break }
@@ -106,15 +143,18 @@ private func isLineTerminator(_ c: UInt32) -> Bool {
 }
 
 private final class Matcher {
-    let program: Program
+    /// The pattern whose program runs (read in place through the reference, never copied).
+    let pattern: Pattern
     let input: [UInt32]
     var steps = 0
     static let budget = 50_000
 
-    init(program: Program, input: [UInt32]) {
-        self.program = program
+    init(pattern: Pattern, input: [UInt32]) {
+        self.pattern = pattern
         self.input = input
     }
+
+    var program: Program { _read { yield pattern.program } }
 
     func match(_ index: Int, _ i: Int, _ k: (Int) -> Bool) -> Bool {
         steps += 1
@@ -133,6 +173,10 @@ private final class Matcher {
             for c in node.a..<(node.a + node.b) where match(program.children[c], i, k) { return true }
             return false
         case .repetition:
+            let sub = program.nodes[node.a]
+            if sub.op == .char || sub.op == .any || sub.op == .set {
+                return repeatedScalar(sub, min: node.b, max: node.c, i, k)
+            }
             return repeated(node.a, min: node.b, max: node.c, count: 0, i, k)
         case .look:
             let found: Bool
@@ -159,6 +203,33 @@ private final class Matcher {
     func sequence(_ c: Int, _ end: Int, _ i: Int, _ k: (Int) -> Bool) -> Bool {
         if c == end { return k(i) }
         return match(program.children[c], i) { j in self.sequence(c + 1, end, j, k) }
+    }
+
+    /// Whether the one-scalar node `node` (char, any or set) matches the scalar at `i`.
+    func matchesScalar(_ node: Node, _ i: Int) -> Bool {
+        guard i < input.count else { return false }
+        let c = input[i]
+        switch node.op {
+        case .char: return c == UInt32(node.a)
+        case .any: return !isLineTerminator(c)
+        default: return program.sets[node.a].contains(c)
+        }
+    }
+
+    /// Greedy repetition of a one-scalar node (`[a-z]+`, `.{1,128}`): take as many as allowed, then
+    /// give back one at a time; the same order of attempts as `repeated`, without a recursion per scalar.
+    func repeatedScalar(_ node: Node, min: Int, max: Int, _ i: Int, _ k: (Int) -> Bool) -> Bool {
+        var n = 0
+        while (max < 0 || n < max) && matchesScalar(node, i + n) { n += 1 }
+        steps += n
+        if steps > Matcher.budget { return false }
+        while n >= min {
+            if k(i + n) { return true }
+            steps += 1
+            if steps > Matcher.budget { return false }
+            n -= 1
+        }
+        return false
     }
 
     /// Greedy repetition; an iteration that consumes nothing ends the loop (so `(?!x)+` terminates).

@@ -275,7 +275,7 @@ enum Snapshot {
 
     static func restoreRegion(_ r: Reader, into s: inout WorldState, config: WorldConfig) throws(APIError) {
         let account = try r.string("Account"), regionName = try r.string("Region")
-        let ctx = CallContext(account: account, region: regionName, config: config, requestID: "", now: s.nowMilliseconds)
+        let ctx = CallContext(account: account, region: regionName, config: config, now: s.nowMilliseconds)
         let region = s.region(ctx)
         var lastSeq: UInt64 = 0
         func ordered(_ seq: UInt64, _ path: String) throws(APIError) {

@@ -25,7 +25,7 @@ public struct Validator {
         guard case .object = value else {
             throw APIError.serialization("The request body must be a JSON object, not \(value.typeName).")
         }
-        try v.check(value, shape, path: "", botoPath: "input")
+        try v.check(value, shape)
         try v.finish()
     }
 
@@ -72,10 +72,58 @@ public struct Validator {
         return f.lowercased() + s.dropFirst()
     }
 
-    mutating func check(_ value: JSON, _ shape: Shape, path: String, botoPath: String) throws(APIError) {
+    /// One step from the request's root to the value being checked. Paths are only spelled out
+    /// when something is reported, so a valid request builds no strings.
+    enum Step {
+        case member(String)
+        case item(Int)
+        case mapKey
+        case mapValue(String)
+    }
+    private var steps: [Step] = []
+
+    /// The Coral path of the value being checked (`rootDirectory.path`, `tags.1.member.key`).
+    var path: String {
+        var out = ""
+        for step in steps {
+            switch step {
+            case .member(let name): out += (out.isEmpty ? "" : ".") + Validator.lowerFirst(name)
+            case .item(let i): out += ".\(i + 1).member"
+            case .mapKey: out += ".key"
+            case .mapValue(let key): out += "." + key
+            }
+        }
+        return out
+    }
+
+    /// botocore's name for the same place (`input`, `RootDirectory.Path`, `Tags[0]`).
+    var botoPath: String {
+        var out = ""
+        for step in steps {
+            switch step {
+            case .member(let name): out += (out.isEmpty ? "" : ".") + name
+            case .item(let i): out += "[\(i)]"
+            case .mapKey: break
+            case .mapValue(let key): out += "." + key
+            }
+        }
+        return out.isEmpty ? "input" : out
+    }
+
+    mutating func check(_ value: JSON, _ shape: Shape, at step: Step) throws(APIError) {
+        steps.append(step)
+        defer { steps.removeLast() }
+        try check(value, shape)
+    }
+
+    mutating func add(value: JSON?, constraint: String) {
+        add(value: value, path: path, constraint: constraint)
+    }
+
+    mutating func check(_ value: JSON, _ shape: Shape) throws(APIError) {
         switch shape.kind {
         case .structure(let members, let required):
-            guard case .object(let obj) = value else { throw typeError(path, "an object", value) }
+            guard case .object(let obj) = value else { throw typeError("an object", value) }
             for m in obj.members where !members.contains(where: { $0.name == m.key }) {
                 throw APIError(
                     code: "ValidationException",
@@ -84,28 +132,27 @@ public struct Validator {
                     status: 400)
             }
             for member in members {
-                let childPath = path.isEmpty ? Validator.lowerFirst(member.name) : path + "." + Validator.lowerFirst(member.name)
-                let present = obj[member.name].flatMap { $0 == .null ? nil : $0 }
-                guard let child = present else {
+                guard let child = obj[member.name], child != .null else {
                     if required.contains(member.name) {
-                        violations.append(Validator.violation(value: nil, path: childPath, constraint: "Member must not be null"))
+                        steps.append(.member(member.name))
+                        add(value: nil, constraint: "Member must not be null")
+                        steps.removeLast()
                     }
                     continue
                 }
-                let childBoto = botoPath == "input" ? member.name : botoPath + "." + member.name
-                try check(child, member.shape, path: childPath, botoPath: childBoto)
+                try check(child, member.shape, at: .member(member.name))
             }
         case .list(let memberShape, let min, let max):
-            guard case .array(let items) = value else { throw typeError(path, "an array", value) }
+            guard case .array(let items) = value else { throw typeError("an array", value) }
             if let max, items.count > max {
-                add(value: value, path: path, constraint: "Member must have length less than or equal to \(max)")
+                add(value: value, constraint: "Member must have length less than or equal to \(max)")
             }
             if let min, items.count < min {
-                add(value: value, path: path, constraint: "Member must have length greater than or equal to \(min)")
+                add(value: value, constraint: "Member must have length greater than or equal to \(min)")
             }
             if case .structure = memberShape.kind {
                 for (i, item) in items.enumerated() {
-                    try check(item, memberShape, path: "\(path).\(i + 1).member", botoPath: "\(botoPath)[\(i)]")
+                    try check(item, memberShape, at: .item(i))
                 }
             } else {
                 // Coral reports a bad scalar item once, at the list, with every constraint of the item shape.
@@ -113,45 +160,46 @@ public struct Validator {
                 for item in items {
                     if item == .null { bad = true; continue }
                     var inner = Validator(validationCode: validationCode)
-                    try inner.check(item, memberShape, path: path, botoPath: botoPath)
+                    inner.steps = steps
+                    try inner.check(item, memberShape)
                     if !inner.violations.isEmpty { bad = true }
                 }
                 if bad {
                     let all = Validator.constraints(of: memberShape)
-                    add(value: value, path: path, constraint: "Member must satisfy constraint: [" + all.joined(separator: ", ") + "]")
+                    add(value: value, constraint: "Member must satisfy constraint: [" + all.joined(separator: ", ") + "]")
                 }
             }
         case .map(let keyShape, let valueShape, let min, let max):
-            guard case .object(let obj) = value else { throw typeError(path, "an object", value) }
+            guard case .object(let obj) = value else { throw typeError("an object", value) }
             if let max, obj.count > max {
-                add(value: value, path: path, constraint: "Member must have length less than or equal to \(max)")
+                add(value: value, constraint: "Member must have length less than or equal to \(max)")
             }
             if let min, obj.count < min {
-                add(value: value, path: path, constraint: "Member must have length greater than or equal to \(min)")
+                add(value: value, constraint: "Member must have length greater than or equal to \(min)")
             }
             for m in obj.members {
-                try check(.string(m.key), keyShape, path: path + ".key", botoPath: botoPath)
-                try check(m.value, valueShape, path: path + "." + m.key, botoPath: botoPath + "." + m.key)
+                try check(.string(m.key), keyShape, at: .mapKey)
+                try check(m.value, valueShape, at: .mapValue(m.key))
             }
         case .string(let min, let max, let pattern, let enumValues):
-            guard case .string(let s) = value else { throw typeError(path, "a string", value) }
+            guard case .string(let s) = value else { throw typeError("a string", value) }
             // Java counts UTF-16 code units.
             let length = s.utf16.count
             if let max, length > max {
-                add(value: value, path: path, constraint: "Member must have length less than or equal to \(max)")
+                add(value: value, constraint: "Member must have length less than or equal to \(max)")
             }
             if let min, length < min {
-                add(value: value, path: path, constraint: "Member must have length greater than or equal to \(min)")
+                add(value: value, constraint: "Member must have length greater than or equal to \(min)")
             }
             // The matcher recurses per character (about 200 bytes of stack each): it only sees
             // values of at most 512 characters, so no value can exhaust a host thread's stack, even
             // a 128 KiB one. Longer values are checked for length only; realistic values of every
             // patterned member are far shorter.
             if let pattern, length <= Validator.maxPatternLength, !pattern.matches(s) {
-                add(value: value, path: path, constraint: "Member must satisfy regular expression pattern: \(pattern.source)")
+                add(value: value, constraint: "Member must satisfy regular expression pattern: \(pattern.source)")
             }
             if let enumValues, !enumValues.contains(s) {
-                add(value: value, path: path, constraint: "Member must satisfy enum value set: [" + enumValues.joined(separator: ", ") + "]")
+                add(value: value, constraint: "Member must satisfy enum value set: [" + enumValues.joined(separator: ", ") + "]")
             }
         case .integer(let bits, let min, let max):
             let v: Int64
@@ -162,16 +210,16 @@ public struct Validator {
                     throw APIError.serialization("Invalid value for member '\(path)': \(text) is not an integer.")
                 }
                 throw APIError.serialization("Invalid value for member '\(path)': \(text) does not fit a \(bits)-bit integer.")
-            default: throw typeError(path, "an integer", value)
+            default: throw typeError("an integer", value)
             }
             if bits == 32 && (v < Int64(Int32.min) || v > Int64(Int32.max)) {
                 throw APIError.serialization("Invalid value for member '\(path)': \(v) does not fit a 32-bit integer.")
             }
             if let max, v > max {
-                add(value: value, path: path, constraint: "Member must have value less than or equal to \(max)")
+                add(value: value, constraint: "Member must have value less than or equal to \(max)")
             }
             if let min, v < min {
-                add(value: value, path: path, constraint: "Member must have value greater than or equal to \(min)")
+                add(value: value, constraint: "Member must have value greater than or equal to \(min)")
             }
         case .double(let min, let max):
             let d: Double
@@ -182,30 +230,30 @@ public struct Validator {
                     throw APIError.serialization("Invalid value for member '\(path)': \(text) is not a finite number.")
                 }
                 d = parsed
-            default: throw typeError(path, "a number", value)
+            default: throw typeError("a number", value)
             }
             if let max, d > max {
-                add(value: value, path: path, constraint: "Member must have value less than or equal to \(Validator.format(max))")
+                add(value: value, constraint: "Member must have value less than or equal to \(Validator.format(max))")
             }
             if let min, d < min {
-                add(value: value, path: path, constraint: "Member must have value greater than or equal to \(Validator.format(min))")
+                add(value: value, constraint: "Member must have value greater than or equal to \(Validator.format(min))")
             }
         case .boolean:
-            guard case .bool = value else { throw typeError(path, "a boolean", value) }
+            guard case .bool = value else { throw typeError("a boolean", value) }
         case .timestamp:
             switch value {
             case .int, .string: break
             case .number(let t) where Double(t)?.isFinite == true: break
-            default: throw typeError(path, "a timestamp (epoch seconds or ISO 8601 string)", value)
+            default: throw typeError("a timestamp (epoch seconds or ISO 8601 string)", value)
             }
         case .blob:
-            guard case .string = value else { throw typeError(path, "a base64 string", value) }
+            guard case .string = value else { throw typeError("a base64 string", value) }
         case .document:
             break
         }
     }
 
-    func typeError(_ path: String, _ expected: String, _ got: JSON) -> APIError {
+    func typeError(_ expected: String, _ got: JSON) -> APIError {
         APIError.serialization("Invalid type for member '\(path)': expected \(expected), got \(got.typeName).")
     }
 

@@ -47,8 +47,8 @@ public final class World: Sendable {
     static func replay(_ journaled: StateFile.Entry, into s: inout WorldState, config: WorldConfig) throws(APIError) {
         let entry = try Operations.entry(journaled.operation)
         let input = try Operations.validate(entry, journaled.request)
-        let ctx = CallContext(account: journaled.account, region: journaled.region, config: config,
-                              requestID: entry.isControl ? controlRequestID : s.ids.requestID(), now: s.nowMilliseconds)
+        if !entry.isControl { _ = s.ids.nextRequestBits() }
+        let ctx = CallContext(account: journaled.account, region: journaled.region, config: config, now: s.nowMilliseconds)
         _ = try entry.handler(&s, ctx, input)
         s.journalSeq = journaled.seq
     }
@@ -86,11 +86,10 @@ public final class World: Sendable {
             }
             let entry = try Operations.entry(operation)
             let input = try Operations.validate(entry, document)
-            let (requestID, outcome) = state.withLock { s -> (String, Result<JSONObject, APIError>) in
-                let requestID = entry.isControl ? World.controlRequestID : s.ids.requestID()
-                if let fault = s.fireFault(for: entry.fullName) { return (requestID, .failure(fault)) }
-                let ctx = CallContext(account: account, region: region, config: config, requestID: requestID,
-                                      now: s.nowMilliseconds)
+            let (requestBits, outcome) = state.withLock { s -> (IDGenerator.RequestBits?, Result<JSONObject, APIError>) in
+                let requestBits = entry.isControl ? nil : s.ids.nextRequestBits()
+                if let fault = s.fireFault(for: entry.fullName) { return (requestBits, .failure(fault)) }
+                let ctx = CallContext(account: account, region: region, config: config, now: s.nowMilliseconds)
                 do throws(APIError) {
                     let seq = s.journalSeq + 1
                     let output = try entry.handler(&s, ctx, input)
@@ -100,11 +99,12 @@ public final class World: Sendable {
                         try stateFile.append(StateFile.Entry(seq: seq, account: account, region: region,
                                                              operation: entry.fullName, request: .object(input)))
                     }
-                    return (requestID, .success(output))
+                    return (requestBits, .success(output))
                 } catch {
-                    return (requestID, .failure(error))
+                    return (requestBits, .failure(error))
                 }
             }
+            let requestID = requestBits.map(IDGenerator.requestID) ?? World.controlRequestID
             switch outcome {
             case .success(var body):
                 body.append("ResponseMetadata", ResponseMetadata.json(requestID: requestID, status: entry.successStatus))
@@ -181,7 +181,6 @@ public struct CallContext: Sendable {
     public let account: String
     public let region: String
     public let config: WorldConfig
-    public let requestID: String
     /// The virtual clock at the start of the call, epoch milliseconds.
     public let now: Int64
 }

@@ -1,6 +1,5 @@
 import ApsimCore
 import ArgumentParser
-import Dispatch
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -43,9 +42,18 @@ struct Serve: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "apsim")
+        // SIGTERM and SIGINT are blocked before any thread exists (threads inherit the mask), so
+        // they stay pending until the main thread takes them with sigwait: a signal sent the
+        // moment the ready line is out is never lost. (A Dispatch signal source installed its
+        // handler asynchronously: a SIGTERM right after the ready line was sometimes ignored.)
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         let world = try world.world()
         try Server(world: world, logger: logger, maxBodyBytes: maxBodyBytes, threads: Swift.max(1, threads))
-            .run(host: host, port: port)
+            .run(host: host, port: port, stopSignals: stopSignals)
     }
 }
 
@@ -69,7 +77,8 @@ final class Server: Sendable {
         pool = NIOThreadPool(numberOfThreads: threads)
     }
 
-    func run(host: String, port: Int) throws {
+    /// Serves until one of `stopSignals` (blocked in every thread) arrives.
+    func run(host: String, port: Int, stopSignals: sigset_t) throws {
         pool.start()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -80,30 +89,21 @@ final class Server: Sendable {
                     channel.pipeline.addHandler(HTTPHandler(server: self))
                 }
             }
-        // Signals first: once the ready line is out, SIGTERM/SIGINT must find their handlers.
-        let stop = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
-        for sig in [SIGTERM, SIGINT] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            sources.append(source)
-        }
         let channel = try bootstrap.bind(host: host, port: port).wait()
         let bound = channel.localAddress?.port ?? port
         // The one line a script waits for.
         print("apsim \(apsimVersion) serving on http://\(host):\(bound)")
         fflush(nil)
         logger.notice("listening", metadata: ["host": "\(host)", "port": "\(bound)"])
-        stop.wait()
+        var stopSignals = stopSignals
+        var received: Int32 = 0
+        while sigwait(&stopSignals, &received) != 0 {}
         logger.notice("shutting down: no new connections; finishing in-flight requests")
         try? channel.close().wait()
         // In-flight calls finish (each has written the state file, if any, before it answers).
         for _ in 0..<1000 where inFlight.withLockedValue({ $0 }) > 0 { usleep(10_000) }
         try? pool.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
-        _ = sources
         logger.notice("stopped")
     }
 
