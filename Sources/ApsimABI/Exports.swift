@@ -88,7 +88,7 @@ public func apsim_http(
     case .success(let request): (isError, document) = world.http(requestJSON: request)
     case .failure(let error): (isError, document) = (true, CallResult(failure: error).body)
     }
-    guard let text = CABI.cString(document.serialized()) else { return APSIM_E_NOMEM }
+    guard let text = CABI.cString(document) else { return APSIM_E_NOMEM }
     outResponseJSON.pointee = text
     return isError ? 400 : APSIM_OK
 }
@@ -190,23 +190,23 @@ enum CABI {
 
     /// Hands `result` to the caller as a malloc'd C string; returns 0 or the error's HTTP status.
     static func finish(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>, _ result: CallResult) -> CInt {
-        guard let text = cString(result.json) else { return APSIM_E_NOMEM }
+        guard let text = cString(result.body) else { return APSIM_E_NOMEM }
         out.pointee = text
         return result.isError ? CInt(clamping: result.status) : APSIM_OK
     }
 
     static func fail(_ out: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ error: APIError) -> CInt {
-        out?.pointee = cString(CallResult(failure: error).json)
+        out?.pointee = cString(CallResult(failure: error).body)
         return CInt(clamping: error.status)
     }
 
-    /// A malloc'd, NUL-terminated copy of `bytes` (released by apsim_string_free).
-    static func cString(_ bytes: [UInt8]) -> UnsafeMutablePointer<CChar>? {
-        guard let p = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
-        bytes.withUnsafeBufferPointer { src in
-            if let base = src.baseAddress { memcpy(p, base, bytes.count) }
-        }
-        p[bytes.count] = 0
-        return p
+    /// `document` as malloc'd, NUL-terminated JSON text (released by apsim_string_free), written
+    /// straight into the buffer handed out.
+    static func cString(_ document: JSON) -> UnsafeMutablePointer<CChar>? {
+        let count = document.utf8Count
+        guard let p = malloc(count + 1)?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        let end = document.write(to: p)
+        end.pointee = 0
+        return UnsafeMutableRawPointer(p).assumingMemoryBound(to: CChar.self)
     }
 }

@@ -438,14 +438,14 @@ def bench_breakdown(repeats, scale):
         parts["create_decode"].append(timed_calls(lambda k: [sample_text] * k, json.loads, n))
         parts["create_timestamps"].append(timed_calls(
             lambda k: [json.loads(sample_text) for _ in range(k)],
-            lambda d: efs._convert("CreateAccessPoint", d), n))
+            lambda d: efs._finish("CreateAccessPoint", d), n))
         parts["client_describe_total"].append(timed_calls(lambda k: [None] * k,
                                                           lambda _: efs.describe_access_points(FileSystemId=fs_read), n))
         parts["describe_c_call"].append(timed_calls(lambda k: [describe_req] * k, describe_c, n))
         parts["describe_decode"].append(timed_calls(lambda k: [describe_text] * k, json.loads, n))
         parts["describe_timestamps"].append(timed_calls(
             lambda k: [json.loads(describe_text) for _ in range(k)],
-            lambda d: efs._convert("DescribeAccessPoints", d), n))
+            lambda d: efs._finish("DescribeAccessPoints", d), n))
         parts["mock_http"].append(timed_calls(http_requests, mock_sim.http, n))
         parts["mock_http_c_call"].append(timed_calls(
             lambda k: [(encode(q),) for q in http_requests(k)],

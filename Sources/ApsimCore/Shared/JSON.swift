@@ -359,73 +359,9 @@ private struct JSONParser {
     }
 }
 
-// MARK: - Writing
+// MARK: - Writing (JSONWriter.swift)
 
 extension JSON {
-    /// Compact UTF-8 serialization, members in stored order.
-    public func serialized() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(512)
-        write(to: &out)
-        return out
-    }
-
-    public var text: String { String(decoding: serialized(), as: UTF8.self) }
-
-    public func write(to out: inout [UInt8]) {
-        switch self {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: b ? "true".utf8 : "false".utf8)
-        case .int(let v): out.append(contentsOf: String(v).utf8)
-        case .number(let t): out.append(contentsOf: t.utf8)
-        case .string(let s): JSON.writeString(s, to: &out)
-        case .array(let items):
-            out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                item.write(to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let o):
-            out.append(UInt8(ascii: "{"))
-            for (i, m) in o.members.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSON.writeString(m.key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                m.value.write(to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
-    }
-
-    static let hexDigits = Array("0123456789abcdef".utf8)
-
-    static func writeString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { bytes in
-            // Runs of bytes that need no escaping are copied whole.
-            var run = 0
-            for (i, b) in bytes.enumerated() where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
-                run = i + 1
-                switch b {
-                case UInt8(ascii: "\""): out.append(0x5C); out.append(0x22)
-                case UInt8(ascii: "\\"): out.append(0x5C); out.append(0x5C)
-                case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
-                default:
-                    out.append(contentsOf: "\\u00".utf8)
-                    out.append(hexDigits[Int(b >> 4)])
-                    out.append(hexDigits[Int(b & 0xF)])
-                }
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
     /// An epoch-seconds timestamp from milliseconds, as AWS JSON protocols write them
     /// (`1732280000`, `1732280000.5`, `1732280000.123`).
     public static func timestamp(milliseconds ms: Int64) -> JSON {

@@ -15,7 +15,8 @@ from ctypes import POINTER, c_char_p, c_int, c_void_p
 from pathlib import Path
 from typing import Any, List, Optional, Tuple
 
-__all__ = ["EXPECTED_VERSION_NUMBER", "LibraryNotFoundError", "call", "candidates", "check_misuse", "library", "take_document"]
+__all__ = ["EXPECTED_VERSION_NUMBER", "LibraryNotFoundError", "call", "candidates", "check_misuse", "invoke", "library",
+           "take_document"]
 
 #: APSIM_VERSION_NUMBER of the apsim.h this binding was written against (0.1.0).
 EXPECTED_VERSION_NUMBER = 1000
@@ -112,6 +113,23 @@ def take_document(lib: ctypes.CDLL, pointer: c_void_p) -> Optional[Any]:
         return json.loads(ctypes.string_at(pointer.value).decode("utf-8"))
     finally:
         lib.apsim_string_free(pointer)
+
+
+_loads = json.JSONDecoder().decode
+
+
+def invoke(fn: Any, free: Any, *args: Any) -> Tuple[int, Any]:
+    """``call`` for a hot path: ``fn`` and ``free`` (apsim_string_free) already looked up."""
+    out = c_void_p()
+    rc = fn(ctypes.byref(out), *args)
+    try:
+        pointer = out.value
+        document = _loads(ctypes.string_at(pointer).decode("utf-8")) if pointer else None
+    finally:
+        free(out)
+    if rc < 0:
+        check_misuse(rc, fn.__name__)
+    return rc, document
 
 
 def check_misuse(rc: int, function: str) -> None:

@@ -35,9 +35,13 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+_encoder = json.JSONEncoder(default=_json_default)
+
+
 def encode(document: Any) -> bytes:
-    """A request or config document as the library takes it: JSON text, UTF-8."""
-    return json.dumps({} if document is None else document, default=_json_default).encode("utf-8")
+    """A request or config document as the library takes it: JSON text, UTF-8. (One encoder made
+    once: ``json.dumps`` with ``default=`` would build a new encoder on every call.)"""
+    return _encoder.encode({} if document is None else document).encode("utf-8")
 
 
 def c_string(value: Optional[str], what: str) -> Optional[bytes]:
@@ -103,6 +107,11 @@ class Simulator:
         if rc != 0 or not handle.value:
             raise ConfigError(envelope or {"Error": {"Code": "InvalidConfiguration", "Message": f"apsim_open returned {rc}"}})
         self._handle: Optional[int] = handle.value
+        # The hot path of every call, looked up once.
+        self._h = ctypes.c_void_p(handle.value)
+        self._apsim_call = lib.apsim_call
+        self._apsim_call_in = lib.apsim_call_in
+        self._free = lib.apsim_string_free
         # Whether a fault may be armed (then mock_aws takes botocore's full path, retries included).
         self._faults_maybe = "state" in self.config or "state_file" in self.config
         self._finalizer = weakref.finalize(self, lib.apsim_close, ctypes.c_void_p(handle.value))
@@ -128,15 +137,17 @@ class Simulator:
 
     def _raw(self, operation: str, params: Optional[Dict[str, Any]], account_id: Optional[str] = None,
              region: Optional[str] = None) -> Tuple[int, Any]:
-        handle = self._handle
-        if handle is None:
+        return self._raw_bytes(c_string(operation, "the operation name"), params,
+                               c_string(account_id, "the account ID"), c_string(region, "the region"))
+
+    def _raw_bytes(self, operation: bytes, params: Optional[Dict[str, Any]], account_id: Optional[bytes] = None,
+                   region: Optional[bytes] = None) -> Tuple[int, Any]:
+        """One call with the names already encoded (clients encode theirs once)."""
+        if self._handle is None:
             raise ValueError("the Simulator is closed")
-        op = c_string(operation, "the operation name")
         if account_id is None and region is None:
-            return _native.call("apsim_call", ctypes.c_void_p(handle), op, encode(params))
-        return _native.call(
-            "apsim_call_in", ctypes.c_void_p(handle),
-            c_string(account_id, "the account ID"), c_string(region, "the region"), op, encode(params))
+            return _native.invoke(self._apsim_call, self._free, self._h, operation, encode(params))
+        return _native.invoke(self._apsim_call_in, self._free, self._h, account_id, region, operation, encode(params))
 
     def call(self, operation: str, params: Optional[Dict[str, Any]] = None, *, account_id: Optional[str] = None,
              region: Optional[str] = None) -> Dict[str, Any]:
