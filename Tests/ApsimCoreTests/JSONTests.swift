@@ -41,6 +41,23 @@ import Testing
         #expect(JSON.array([.null, .bool(true), .bool(false)]).text == "[null,true,false]")
     }
 
+    @Test func writerSizeIsExactForEscapesAtEveryPositionOfTheEightByteScan() throws {
+        let specials: [Character] = ["\"", "\\", "\n", "\u{1}", "é", "a"]
+        for length in 0...19 {
+            for position in 0..<max(length, 1) {
+                for special in specials {
+                    var chars = Array(repeating: Character("x"), count: length)
+                    if position < length { chars[position] = special }
+                    let value = JSON.array([.string(String(chars)), .int(-9_223_372_036_854_775_808), .int(0),
+                                            .int(1_000), .number("1.5e3"), .object(JSONObject(["k\"": .string(String(chars))]))])
+                    let bytes = value.serialized()
+                    #expect(bytes.count == value.utf8Count)
+                    #expect(try JSON.parse(String(decoding: bytes, as: UTF8.self)) == value)
+                }
+            }
+        }
+    }
+
     @Test func parsesNestedContainersFromOneScratchStack() throws {
         let text = #"{"a":[{"b":[1,[2,3],{}],"c":"é"},[]],"d":{"e":{"f":[null]}},"g":"x"}"#
         let doc = try JSON.parse(text)

@@ -173,10 +173,22 @@ public struct WorldConfig: Sendable, Equatable {
 
     /// `us-east-1`, `ap-southeast-2`, `us-gov-west-1`, `cn-north-1`: lowercase words and a number.
     static func isRegionName(_ s: String) -> Bool {
-        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count >= 3, s.utf8.count <= 32, let last = parts.last, !last.isEmpty,
-              last.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
-        else { return false }
-        return parts.dropLast().allSatisfy { p in !p.isEmpty && p.utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7A } }
+        // One pass: words of a-z separated by single '-', at least two of them, then a number.
+        guard s.utf8.count <= 32 else { return false }
+        var words = 0, letters = 0, digits = 0
+        for b in s.utf8 {
+            if b == UInt8(ascii: "-") {
+                guard letters > 0, digits == 0 else { return false }
+                words += 1
+                letters = 0
+            } else if b >= 0x30 && b <= 0x39 {
+                digits += 1
+            } else if b >= 0x61 && b <= 0x7A {
+                letters += 1
+            } else {
+                return false
+            }
+        }
+        return words >= 2 && digits > 0 && letters == 0
     }
 }

@@ -11,7 +11,7 @@ public struct HTTPRequest: Sendable {
 
     public init(method: String, path: String, query: [(name: String, value: String)] = [],
                 headers: [(name: String, value: String)] = [], body: String = "") {
-        self.method = method.uppercased()
+        self.method = method.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) ? method.uppercased() : method
         self.path = path
         self.query = query
         self.headers = headers
@@ -23,10 +23,20 @@ public struct HTTPRequest: Sendable {
         }
     }
 
-    /// The first header named `name`, case-insensitively.
+    /// The first header named `name`, case-insensitively (ASCII, as HTTP header names are).
     public func header(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return headers.first { $0.name.lowercased() == lower }?.value
+        headers.first { HTTPRequest.sameName($0.name, name) }?.value
+    }
+
+    /// Whether two header names are equal ignoring ASCII case, without allocating.
+    static func sameName(_ a: String, _ b: String) -> Bool {
+        guard a.utf8.count == b.utf8.count else { return false }
+        for (x, y) in zip(a.utf8, b.utf8) where x != y {
+            let lx = x >= 0x41 && x <= 0x5A ? x | 0x20 : x
+            let ly = y >= 0x41 && y <= 0x5A ? y | 0x20 : y
+            if lx != ly { return false }
+        }
+        return true
     }
 
     public func queryValues(_ name: String) -> [String] {
@@ -72,13 +82,15 @@ public struct HTTPRequest: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+    static let documentMembers: Set<String> = ["method", "path", "query", "headers", "body"]
+
     /// A request from its JSON form: `{"method", "path", "query", "headers", "body"}`. `query` is
     /// an object of strings (numbers and booleans too) or arrays of them, or a raw query string; `headers` an object of
     /// strings; `body` a string.
     public static func from(json: JSON) throws(APIError) -> HTTPRequest {
         func bad(_ what: String) -> APIError { APIError.serialization("Invalid HTTP request document: \(what).") }
         guard case .object(let o) = json else { throw bad("it must be a JSON object") }
-        for m in o.members where !["method", "path", "query", "headers", "body"].contains(m.key) {
+        for m in o.members where !HTTPRequest.documentMembers.contains(m.key) {
             throw bad("unknown member \"\(m.key)\"; the members are method, path, query, headers, body")
         }
         guard let method = o["method"]?.string, !method.isEmpty else { throw bad("\"method\" must be a string such as \"POST\"") }

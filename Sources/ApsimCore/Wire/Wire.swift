@@ -28,20 +28,32 @@ public enum Wire {
     /// The account and region a request speaks for (nil: the world's default).
     static func identity(_ req: HTTPRequest) -> (account: String?, region: String?) {
         var account: String? = nil, region: String? = nil
-        if let auth = req.header("authorization"), let r = auth.firstRange(of: "Credential=") {
-            let scope = auth[r.upperBound...].prefix { $0 != "," && $0 != " " }.split(separator: "/")
-            if scope.count >= 3 {
-                if WorldConfig.isAccountID(String(scope[0])) { account = String(scope[0]) }
-                if WorldConfig.isRegionName(String(scope[2])) { region = String(scope[2]) }
+        if let auth = req.header("authorization"), let scope = credentialScope(auth) {
+            // Credential=AKID/20261122/us-east-1/elasticfilesystem/aws4_request
+            let parts = scope.split(separator: "/", maxSplits: 3)
+            if parts.count >= 3 {
+                if WorldConfig.isAccountID(String(parts[0])) { account = String(parts[0]) }
+                if WorldConfig.isRegionName(String(parts[2])) { region = String(parts[2]) }
             }
         }
         if region == nil, let host = req.header("host") {
-            let labels = host.prefix { $0 != ":" }.split(separator: ".")
-            if labels.count >= 4, labels.contains("amazonaws"), WorldConfig.isRegionName(String(labels[1])) {
-                region = String(labels[1])
+            // service.region.amazonaws.com[:port]
+            let name = host.utf8.split(separator: UInt8(ascii: ":"), maxSplits: 1).first ?? host.utf8[...]
+            let labels = name.split(separator: UInt8(ascii: "."))
+            if labels.count >= 4, labels.contains(where: { $0.elementsEqual("amazonaws".utf8) }),
+               let label = String(labels[1]), WorldConfig.isRegionName(label) {
+                region = label
             }
         }
         return (account, region)
+    }
+
+    /// What follows `Credential=` in an Authorization header, up to the next ',' or ' '.
+    static func credentialScope(_ auth: String) -> Substring? {
+        guard let r = auth.utf8.firstRange(of: "Credential=".utf8) else { return nil }
+        let rest = auth.utf8[r.upperBound...]
+        let end = rest.firstIndex(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: " ") }) ?? rest.endIndex
+        return Substring(auth.utf8[r.upperBound..<end])
     }
 
     static func requestID(_ body: JSON) -> String {
@@ -95,19 +107,14 @@ public enum Wire {
 
     /// The rest-json operation a method and path name, with the URI members it captured.
     static func route(_ req: HTTPRequest) -> (Route, [String: String])? {
-        let parts = req.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        for route in efsRoutes where route.operation.method == req.method && route.segments.count == parts.count {
+        let parts = req.path.split(separator: "/", omittingEmptySubsequences: true)
+        for route in efsRoutes where route.segments.count == parts.count && route.operation.method == req.method {
+            guard zip(route.segments, parts).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { continue }
             var captures: [String: String] = [:]
-            var matched = true
-            for (template, part) in zip(route.segments, parts) {
-                if template.hasPrefix("{") && template.hasSuffix("}") {
-                    captures[String(template.dropFirst().dropLast())] = HTTPRequest.percentDecode(part)
-                } else if template != part {
-                    matched = false
-                    break
-                }
+            for (template, part) in zip(route.segments, parts) where template.hasPrefix("{") && template.hasSuffix("}") {
+                captures[String(template.dropFirst().dropLast())] = HTTPRequest.percentDecode(String(part))
             }
-            if matched { return (route, captures) }
+            return (route, captures)
         }
         return nil
     }

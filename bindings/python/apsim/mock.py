@@ -80,7 +80,10 @@ def _text(value: Any) -> str:
 
 
 def _headers(headers: Any) -> Dict[str, str]:
-    return {str(k): _text(v) for k, v in dict(headers or {}).items()}
+    headers = dict(headers or {})
+    if all(type(v) is str for v in headers.values()):  # what botocore serializes: no copy per value
+        return headers
+    return {str(k): _text(v) for k, v in headers.items()}
 
 
 def _parser(protocol: str) -> Any:
@@ -97,6 +100,24 @@ def _answer(sim: Simulator, request: Dict[str, Any]) -> Tuple[int, Dict[str, str
     return reply["status"], reply["headers"], reply["body"].encode("utf-8")
 
 
+_awsrequest: Any = None
+
+
+def _botocore_awsrequest() -> Any:
+    global _awsrequest
+    if _awsrequest is None:
+        import botocore.awsrequest
+
+        _awsrequest = botocore.awsrequest
+    return _awsrequest
+
+
+def _host(url: str) -> str:
+    """The host of an absolute URL (``https://host[:port]/path``), as urlsplit's netloc."""
+    rest = url.partition("//")[2]
+    return rest.split("/", 1)[0].split("?", 1)[0]
+
+
 def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, context: Any = None,
                  event_name: str = "", **kwargs: Any) -> Any:
     sim = _current()
@@ -104,11 +125,11 @@ def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, con
         return None
     if sim.faults_armed():
         return None  # the full path: before-send answers and botocore retries as usual
-    from botocore.awsrequest import AWSResponse, HeadersDict
+    awsrequest = _botocore_awsrequest()
 
     url = params.get("url", "")
     headers = _headers(params.get("headers"))
-    host = urlsplit(url).netloc
+    host = _host(url)
     if host:
         headers.setdefault("Host", host)
     query = params.get("query_string") or {}
@@ -119,7 +140,8 @@ def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, con
         "headers": headers,
         "body": _text(params.get("body")),
     })
-    response = {"status_code": status, "headers": HeadersDict(reply_headers), "body": body}
+    http_headers = awsrequest.HeadersDict(reply_headers)
+    response = {"status_code": status, "headers": http_headers, "body": body}
     parser = _parser(model.metadata["protocol"])
     parsed = parser.parse(response, model.output_shape)
     if status >= 300:
@@ -129,7 +151,7 @@ def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, con
         if shape is not None:
             parsed.update(parser.parse(response, shape))
     parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = 0
-    return AWSResponse(url, status, HeadersDict(reply_headers), _Raw(body)), parsed
+    return awsrequest.AWSResponse(url, status, http_headers, _Raw(body)), parsed
 
 
 def _before_send(request: Any = None, event_name: str = "", **kwargs: Any) -> Any:

@@ -111,6 +111,7 @@ class Simulator:
         self._h = ctypes.c_void_p(handle.value)
         self._apsim_call = lib.apsim_call
         self._apsim_call_in = lib.apsim_call_in
+        self._apsim_http = lib.apsim_http
         self._free = lib.apsim_string_free
         # Whether a fault may be armed (then mock_aws takes botocore's full path, retries included).
         self._faults_maybe = "state" in self.config or "state_file" in self.config
@@ -171,7 +172,7 @@ class Simulator:
         handle = self._handle
         if handle is None:
             raise ValueError("the Simulator is closed")
-        rc, document = _native.call("apsim_http", ctypes.c_void_p(handle), encode(request))
+        rc, document = _native.invoke(self._apsim_http, self._free, self._h, encode(request))
         if rc != 0:
             raise ValueError((document or {}).get("Error", {}).get("Message", f"apsim_http returned {rc}"))
         return document
