@@ -1,4 +1,4 @@
-import ApsimCore
+@testable import ApsimCore
 import Testing
 
 #if canImport(Glibc)
@@ -117,6 +117,14 @@ import Glibc
 }
 
 @Suite struct AccountsAndRegionsTests {
+    @Test(arguments: [("us-east-1", true), ("us-gov-west-1", true), ("ap-southeast-2", true), ("cn-north-12", true),
+                      ("us-east", false), ("us1-east-1", false), ("us--east-1", false), ("-us-east-1", false),
+                      ("us-east-1a", false), ("US-east-1", false), ("us-east-", false), ("", false), ("1-2-3", false),
+                      ("us-east-1-", false), (String(repeating: "a-", count: 16) + "1", false)])
+    func regionNames(_ name: String, _ valid: Bool) {
+        #expect(WorldConfig.isRegionName(name) == valid, "\(name)")
+    }
+
     @Test func isolatedWorldsInOneHandle() throws {
         let w = try makeWorld()
         let fs = makeFileSystem(w)
