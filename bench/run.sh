@@ -157,32 +157,6 @@ if [ "$PROFILE" = 1 ]; then
     else
         log "valgrind not found: no callgrind profile"
     fi
-    # The world's lock: the same thread benchmark with a lock that spins briefly before it sleeps
-    # (pthread_mutex_lock interposed with LD_PRELOAD; libapsim.so calls glibc's), to show what the
-    # plain (sleeping) pthread mutex costs when two threads meet at it.
-    cat > "$WORK/spin_mutex.c" <<'EOF'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <pthread.h>
-static int (*real_lock)(pthread_mutex_t *);
-int pthread_mutex_lock(pthread_mutex_t *m) {
-    int i;
-    if (real_lock == 0) real_lock = (int (*)(pthread_mutex_t *))dlsym(RTLD_NEXT, "pthread_mutex_lock");
-    for (i = 0; i < 4000; i++) {
-        if (pthread_mutex_trylock(m) == 0) return 0;
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
-    }
-    return real_lock(m);
-}
-EOF
-    if "$CC" -O2 -shared -fPIC "$WORK/spin_mutex.c" -o "$WORK/spin_mutex.so" -ldl; then
-        log "threads with a spin-then-sleep lock (LD_PRELOAD experiment)"
-        LD_PRELOAD="$WORK/spin_mutex.so" "$BIN/bench_apsim" --only threads > "$WORK/spin.out"
-        sed '$d' "$WORK/spin.out" >&2
-        tail -n 1 "$WORK/spin.out" > "$WORK/spin.json"
-    fi
 fi
 ELAPSED=$(( $(date +%s) - START ))
 
@@ -221,7 +195,6 @@ c = [json.loads((work / f"c{i}.json").read_text()) for i in range(1, runs + 1)]
 py = [json.loads((work / f"py{i}.json").read_text()) for i in range(1, runs + 1)]
 machine = dict(line.split("=", 1) for line in (work / "machine.txt").read_text().splitlines() if "=" in line)
 busy = (work / "busy.txt").read_text().strip()
-spin = json.loads((work / "spin.json").read_text()) if (work / "spin.json").exists() else None
 cg_text = (work / "callgrind.txt").read_text() if (work / "callgrind.txt").exists() else ""
 
 
@@ -425,9 +398,9 @@ def callgrind_parts():
     parts = {
         "total": ir(r":apsim_efs_create_access_point \["),
         "validate": ir(r"9ValidatorV8validate"),
-        "patterns": ir(r"PatternV7matches"),
+        "patterns": ir(r"PatternC7matches"),
         "parse": ir(r"4JSONO5parseyACSS"),
-        "serialize": ir(r"10CallResultV4json"),
+        "serialize": ir(r"4CABIO7cString"),
         "handler": ir(r"13EFSOperationsO17createAccessPoint"),
         "floor_loads": ir(r":json_loads \["),
         "floor_dumps": ir(r":json_dumps \["),
@@ -455,7 +428,7 @@ def profile_text():
         out.append(f"| request validation (`Validator.validate`) | {cg['validate']:,.0f} | {pct(cg['validate'], t)} |")
         out.append(f"| ↳ of which pattern matching (`Pattern.matches`) | {cg['patterns']:,.0f} | {pct(cg['patterns'], t)} |")
         out.append(f"| JSON parse of the request (`JSON.parse`) | {cg['parse']:,.0f} | {pct(cg['parse'], t)} |")
-        out.append(f"| JSON serialization of the response (`CallResult.json`) | {cg['serialize']:,.0f} | {pct(cg['serialize'], t)} |")
+        out.append(f"| JSON serialization of the response (`CABI.cString`) | {cg['serialize']:,.0f} | {pct(cg['serialize'], t)} |")
         out.append(f"| the operation under the world's lock (`EFSOperations.createAccessPoint`) | {cg['handler']:,.0f} | {pct(cg['handler'], t)} |")
         out.append(f"| floor: jansson `json_loads` + `json_dumps` | {cg['floor_loads']:,.0f} + {cg['floor_dumps']:,.0f} = {floor:,.0f} | "
                    f"{t / floor:.2f}× fewer than apsim |")
@@ -464,8 +437,8 @@ def profile_text():
         out.append(f"apsim's own JSON parse and serialization take {json_cost:,.0f} instructions, "
                    f"{'fewer' if json_cost < floor else 'more'} than jansson's {floor:,.0f} for the same documents; what "
                    f"the floor does not do is validation against the AWS model ({pct(cg['validate'], t)} of the call, "
-                   f"{pct(cg['patterns'], cg['validate'])} of that the Java-regex pattern matcher, which classifies every "
-                   f"character with Unicode general-category lookups) and the operation itself ({pct(cg['handler'], t)}).\n")
+                   f"{pct(cg['patterns'], cg['validate'])} of that the Java-regex pattern matcher) and the operation "
+                   f"itself ({pct(cg['handler'], t)}).\n")
     if b:
         out.append("**Python: one call taken apart** (each step timed alone on the same inputs, median µs):\n")
         out.append("| step | create_access_point | describe_access_points (10 items) |\n|---|---|---|")
@@ -473,13 +446,17 @@ def profile_text():
         out.append(f"| the C call through ctypes (request already encoded) | {b['create_c_call']:.1f} | {b['describe_c_call']:.1f} |")
         out.append(f"| `json.dumps` of the request | {b['create_encode']:.1f} | — |")
         out.append(f"| `json.loads` of the response | {b['create_decode']:.1f} | {b['describe_decode']:.1f} |")
-        out.append(f"| timestamp conversion walk over botocore's output shape | {b['create_timestamps']:.1f} | {b['describe_timestamps']:.1f} |")
+        out.append(f"| finishing the response (timestamps; none in these outputs, so no walk) | {b['create_timestamps']:.1f} | {b['describe_timestamps']:.1f} |")
+        if b.get("describe_bytes"):
+            out.append(f"| response size | — | {b['describe_bytes']:,.0f} bytes |")
         out.append("")
         out.append("| step of boto3 through `apsim.mock_aws` (create_access_point) | µs |\n|---|---|")
         out.append(f"| boto3 + Stubber (validate, serialize, canned parsed response) | {med(py, 'create_access_point.stubber.median_us'):.1f} |")
         out.append(f"| `sim.http` (apsim_http with its JSON in and out in Python) | {b['mock_http']:.1f} |")
         out.append(f"| ↳ of which the C call `apsim_http` | {b['mock_http_c_call']:.1f} |")
         out.append(f"| botocore's rest-json parser on the reply | {b['mock_parse']:.1f} |")
+        if b.get("mock_handler_in_call"):
+            out.append(f"| the whole before-call handler, timed inside real calls (of {b['mock_call_timed']:.1f} per call) | {b['mock_handler_in_call']:.1f} |")
         out.append(f"| whole call through `apsim.mock_aws` | {med(py, 'create_access_point.apsim_mock_aws.median_us'):.1f} |")
         out.append("")
     return "\n".join(out)
@@ -506,22 +483,28 @@ def why():
                 f"pass of 5,000 calls bracketed by getrusage {100 * (med(c, key + '.tail.diag_slow_with_fault') or 0):.0f}% of "
                 f"the slow calls had one against {100 * (med(c, key + '.tail.diag_fast_with_fault') or 0):.0f}% of the others. "
                 f"So the p99 ratio measures the machine as much as apsim (per run: {runs_of(c, key + '.ratio_p99')}); "
-                f"what apsim can do is shorten the median (validation is half of it, see the profile), which shortens the "
-                f"exposure with it.")
+                f"what apsim can do is shorten the median (see the profile), which shortens the exposure with it.")
         elif group == "2" and "moto via boto3" in name:
             op = "create" if "create" in name else "describe"
             full = "create_access_point" if op == "create" else "describe_access_points"
             total, cc = b.get(f"client_{op}_total"), b.get(f"{op}_c_call")
+            enc, dec = b.get(f"{op}_encode"), b.get(f"{op}_decode")
             limit = med(py, full + ".moto_boto3.median_us") / 50
+            parts = f"the C call {us(cc)}" + (f", `json.dumps` of the request {us(enc)}" if enc else "") \
+                + f", `json.loads` of the response {us(dec)}"
             out.append(
                 f"- **{name}**: 50× faster than moto via boto3 ({us(med(py, full + '.moto_boto3.median_us'))}) means at most "
-                f"{us(limit)} per call. Taken apart (profiles below), the apsim client call takes {us(total)}: the C call alone is {us(cc)} "
-                f"(validation, the operation, JSON in and out; see the C profile){' — already more than the limit' if cc and cc > limit else ''}, "
-                f"and the binding adds `json.dumps` of the request, `json.loads` of the response and a walk over botocore's "
-                f"output shape that converts timestamps ({us(b.get(op + '_timestamps'))} here, although {full}'s output has no "
-                f"timestamp member: the walk visits every member and list item anyway). Skipping that walk for shapes "
-                f"without timestamps is the cheap fix in the binding; the C call sets the floor." if total and cc
-                else f"- **{name}**: see the breakdown in the profiles.")
+                f"{us(limit)} per call. Taken apart (profiles below), the apsim client call takes {us(total)}: {parts}, "
+                f"and the rest is ctypes and the client's own few lines (the response plan per operation is made once; "
+                f"outputs without timestamps are not walked). "
+                + (f"`json.loads` alone is {us(dec)} here, more than the whole budget: this page of 10 access points is "
+                   f"{b.get('describe_bytes', 0):,.0f} bytes of JSON, which CPython's json module decodes at "
+                   f"{b.get('describe_bytes', 0) / dec:.0f} MB/s, so no JSON API reaches this target for pages through it. "
+                   if op == "describe" and dec and dec > limit and b.get("describe_bytes") else "")
+                + (f"The C call is measured from Python, with caches cooled by the interpreter between calls; "
+                   f"the same call in a tight C loop takes {us(med(c, 'efs_create_access_point.apsim.median_us'))}."
+                   if op == "create" else "")
+                if total and cc else f"- **{name}**: see the breakdown in the profiles.")
         elif group == "2" and "backend" in name:
             op = "create_access_point" if "create" in name else "describe_access_points"
             out.append(
@@ -544,37 +527,32 @@ def why():
         elif group == "3" and "Stubber" in name:
             budget = stub / 2
             http, parse = b.get("mock_http") or 0, b.get("mock_parse") or 0
-            fits = ("more than that budget by themselves" if http + parse > budget
-                    else "within that budget by themselves; the rest is glue")
+            inside, timed_call = b.get("mock_handler_in_call"), b.get("mock_call_timed")
             out.append(
                 f"- **{name}**: the Stubber answers from a queue with an already parsed response: no backend, no response "
                 f"parsing. boto3 through apsim.mock_aws pays the same request path (validation, serialization) and then "
-                f"`sim.http` ({us(http)} timed alone, of which the C call `apsim_http` {us(b.get('mock_http_c_call'))}) and "
-                f"botocore's rest-json parser on the reply ({us(parse)} timed alone), plus the handler's glue (request "
-                f"document, headers, AWSResponse); in the run they add {us(m - stub)} per call. 1.5× the Stubber leaves "
-                f"{us(budget)}; `sim.http` and the parser take {us(http + parse)}, {fits}"
-                f"{'' if http + parse > budget else f' (about {us(m - stub - http - parse)}: the request document, HeadersDict and AWSResponse, botocore header checks)'}. Parsing with botocore's own "
-                f"parser is deliberate (callers get exactly what AWS would give them); an in-process path that hands "
-                f"botocore the library's already parsed document (as the Stubber does) would remove the parse and the "
-                f"HTTP framing, not the C call.")
+                f"its before-call handler: `sim.http` ({us(http)} timed alone, of which the C call `apsim_http` "
+                f"{us(b.get('mock_http_c_call'))}), botocore's rest-json parser on the reply ({us(parse)} timed alone) and "
+                f"the glue (request document, HeadersDict, AWSResponse); in the run they add {us(m - stub)} per call. "
+                f"1.5× the Stubber leaves {us(budget)} for all of that. "
+                + (f"Timed inside real calls the handler takes {us(inside)} (of {us(timed_call)} per call): about "
+                   f"{inside / (http + parse):.1f}× what its two big steps take alone, because botocore's own request path "
+                   f"between two calls evicts the library's and the parser's code and data from the caches. "
+                   if inside and http + parse else "")
+                + f"Parsing with botocore's own parser is deliberate (callers get exactly what AWS would give them); only "
+                f"an in-process path that hands botocore an already parsed document, as the Stubber does, would fit the "
+                f"budget.")
         elif group == "4" and "threads" in name:
-            sp = f" The same benchmark with a lock that spins briefly before it sleeps (pthread_mutex_lock interposed " \
-                 f"with LD_PRELOAD, no other change): two threads reach **{spin['threads']['ratio']:.2f}×** (plain mutex: " \
-                 f"{rt:.2f}×), with {spin['threads']['switches_per_1000_calls_2']:.0f} context switch per 1,000 calls and " \
-                 f"{spin['threads']['cpus_busy_2']:.2f} CPUs busy; what remains is the serialized part and two vCPUs that " \
-                 f"this VM does not always get at once (both vary from run to run here)." if spin else ""
             out.append(
-                f"- **{name}**: parsing, validation and serialization run outside the world's lock, but the operation "
-                f"(dictionary inserts, ID generation, the response document) runs inside it — about "
-                f"{pct(cg['handler'], cg['total']) if cg else 'a fifth'} of a call. The lock is glibc's adaptive mutex (a waiter "
-                f"spins briefly, then sleeps; with a plain mutex the ratio was 1.2×), yet with two threads "
-                f"{med(c, 'threads.switches_per_1000_calls_2'):.0f} of every 1,000 calls still sleep and are woken by the other core "
-                f"(1 thread: {med(c, 'threads.switches_per_1000_calls_1'):.1f} context switches per 1,000 calls). A sleeping "
-                f"thread waits for a cross-CPU wake-up (slow in a VM), so only {med(c, 'threads.cpus_busy_2'):.2f} of "
-                f"{machine.get('cores')} CPUs are busy, and the CPU per call rises from {med(c, 'threads.cpu_us_per_call_1'):.1f} "
-                f"to {med(c, 'threads.cpu_us_per_call_2'):.1f} µs (the futex system calls and the scheduler's work on every "
-                f"sleep and wake-up, and cache lines shared by the two cores).{sp} "
-                f"The ratio varies between runs on this VM (1.3× to 1.7× seen); the next step is building the response document outside the lock.")
+                f"- **{name}**: parsing, validation and serialization run outside the world's lock, the operation "
+                f"(dictionary inserts, ID generation, the response document) inside it — about "
+                f"{pct(cg['handler'], cg['total']) if cg else 'a fifth'} of a call. A waiter spins (up to about the time a call "
+                f"holds the lock) before it sleeps in the mutex; with two threads {med(c, 'threads.switches_per_1000_calls_2'):.0f} "
+                f"of every 1,000 calls still sleep (1 thread: {med(c, 'threads.switches_per_1000_calls_1'):.1f}), "
+                f"{med(c, 'threads.cpus_busy_2'):.2f} of {machine.get('cores')} CPUs are busy, and the CPU per call rises from "
+                f"{med(c, 'threads.cpu_us_per_call_1'):.1f} to {med(c, 'threads.cpu_us_per_call_2'):.1f} µs (spinning, and the "
+                f"world's cache lines moving between the two cores). The ratio varies between runs on this VM "
+                f"(per run: {runs_of(c, 'threads.ratio')}).")
         else:
             out.append(f"- **{name}**: missed; see the numbers above.")
     return "\n".join(out)

@@ -56,7 +56,7 @@ enum EFSOperations {
     // MARK: Rendering
 
     static func describe(_ fs: EFSFileSystem, _ ctx: CallContext, state: String) -> JSON {
-        var o = JSONObject()
+        var o = JSONObject(capacity: 16)
         o.append("OwnerId", .string(ctx.account))
         o.append("CreationToken", .string(fs.creationToken))
         o.append("FileSystemId", .string(fs.id))
@@ -77,7 +77,7 @@ enum EFSOperations {
     }
 
     static func describe(_ ap: EFSAccessPoint, _ ctx: CallContext, state: String) -> JSON {
-        var o = JSONObject()
+        var o = JSONObject(capacity: 11)
         o.append("ClientToken", .string(ap.clientToken))
         o.append("Name", ifPresent: Tag.name(in: ap.tags).map { .string($0) })
         o.append("Tags", .array(ap.tags.map(\.json)))

@@ -99,7 +99,7 @@ public struct PosixUser: Sendable, Equatable {
     }
 
     var json: JSON {
-        var o = JSONObject()
+        var o = JSONObject(capacity: 3)
         o.append("Uid", .int(uid))
         o.append("Gid", .int(gid))
         if let secondaryGids { o.append("SecondaryGids", .array(secondaryGids.map { .int($0) })) }
@@ -126,7 +126,7 @@ public struct RootDirectory: Sendable, Equatable {
     }
 
     var json: JSON {
-        var o = JSONObject()
+        var o = JSONObject(capacity: 2)
         o.append("Path", .string(path))
         if let ci = creationInfo {
             o.append("CreationInfo", ["OwnerUid": .int(ci.uid), "OwnerGid": .int(ci.gid), "Permissions": .string(ci.permissions)])

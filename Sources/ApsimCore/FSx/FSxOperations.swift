@@ -108,13 +108,13 @@ enum FSxOperations {
     static let highAvailability: Set<String> = ["SINGLE_AZ_HA_1", "SINGLE_AZ_HA_2", "MULTI_AZ_1"]
 
     static func describe(_ a: FSxAttachment, state: String) -> JSON {
-        var o = JSONObject()
+        var o = JSONObject(capacity: 6)
         o.append("Lifecycle", .string(state))
         o.append("CreationTime", JSON.timestamp(milliseconds: a.creationTime))
         o.append("Name", .string(a.name))
         o.append("Type", .string(a.type))
         o.append(a.type == "OPENZFS" ? "OpenZFSConfiguration" : "OntapConfiguration", a.configuration)
-        var s3 = JSONObject()
+        var s3 = JSONObject(capacity: 3)
         s3.append("ResourceARN", .string(a.arn))
         s3.append("Alias", .string(a.alias))
         s3.append("VpcConfiguration", ifPresent: a.vpcConfiguration)

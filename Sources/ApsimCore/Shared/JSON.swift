@@ -49,6 +49,11 @@ public struct JSONObject: Sendable, Equatable {
 
     public init() { members = [] }
     public init(members: [Member]) { self.members = members }
+    /// An empty object with room for `capacity` members (responses of a known shape grow once).
+    public init(capacity: Int) {
+        members = []
+        members.reserveCapacity(capacity)
+    }
     public init(_ pairs: KeyValuePairs<String, JSON>) {
         members = pairs.map { Member(key: $0.key, value: $0.value) }
     }

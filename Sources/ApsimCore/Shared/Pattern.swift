@@ -45,13 +45,17 @@ public final class Pattern: Sendable {
 
     /// The Unicode scalars of `value` (ASCII bytes directly: the common case, without decoding).
     static func scalars(_ value: String) -> [UInt32] {
-        var out: [UInt32] = []
-        out.reserveCapacity(value.utf8.count)
-        for b in value.utf8 {
-            guard b < 0x80 else { return value.unicodeScalars.map(\.value) }
-            out.append(UInt32(b))
+        var value = value
+        let ascii: [UInt32]? = value.withUTF8 { bytes in
+            var high: UInt8 = 0
+            for b in bytes { high |= b }
+            guard high < 0x80 else { return nil }
+            return [UInt32](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+                for (i, b) in bytes.enumerated() { buffer[i] = UInt32(b) }
+                count = bytes.count
+            }
         }
-        return out
+        return ascii ?? value.unicodeScalars.map(\.value)
     }
 }
 
@@ -85,11 +89,11 @@ struct CharSet: Sendable {
         case range(UInt32, UInt32)
         case letter, separator, number, digit, word, space
     }
-    var items: [Item] { didSet { ascii = CharSet.asciiBitmap(items, negated) } }
-    var negated: Bool { didSet { ascii = CharSet.asciiBitmap(items, negated) } }
+    let items: [Item]
+    let negated: Bool
     /// Membership of the 128 ASCII scalars, precomputed (bit c of word c >> 6): most values are
     /// ASCII, and a bit test is what keeps patterns off the hot path of a call.
-    private(set) var ascii: (UInt64, UInt64)
+    let ascii: (UInt64, UInt64)
 
     init(items: [Item], negated: Bool) {
         self.items = items
@@ -429,17 +433,17 @@ private struct PatternParser {
     }
 
     mutating func parseClass() throws(Failure) -> CharSet {
-        var set = CharSet(items: [], negated: false)
-        if peek() == "^" { set.negated = true; pos += 1 }
+        var items: [CharSet.Item] = [], negated = false
+        if peek() == "^" { negated = true; pos += 1 }
         var first = true
         while let c = peek() {
-            if c == "]" && !first { pos += 1; return set }
+            if c == "]" && !first { pos += 1; return CharSet(items: items, negated: negated) }
             first = false
             pos += 1
             var lo: UInt32
             if c == "\\" {
                 let item = try parseEscape()
-                guard case .range(let a, let b) = item, a == b else { set.items.append(item); continue }
+                guard case .range(let a, let b) = item, a == b else { items.append(item); continue }
                 lo = a
             } else {
                 lo = c.value
@@ -459,9 +463,9 @@ private struct PatternParser {
                     hi = next.value
                 }
                 if hi < lo { throw Failure(message: "bad class range") }
-                set.items.append(.range(lo, hi))
+                items.append(.range(lo, hi))
             } else {
-                set.items.append(.range(lo, lo))
+                items.append(.range(lo, lo))
             }
         }
         throw Failure(message: "missing ']'")
