@@ -95,4 +95,20 @@ func modelPatterns(_ model: ServiceModel) -> [Pattern] {
         let expected = [true, false, false, true, true, true, false, true, true, true, true, true, false, false, true]
         for ((i, v), want) in zip(samples, expected) { #expect(sets[i].matches(v) == want, "\(sets[i].source) on \(v)") }
     }
+
+    @Test func oneRepetitionPatternsTakeThePlainLoopAndAgreeWithTheMatcher() {
+        // `.+`, `^[0-7]{3,4}$`, `[A-za-z0-9_.-]{0,63}$` and `^([..]*)$` are loops; others are not.
+        #expect(Pattern(".+").simple != nil)
+        #expect(Pattern("^[0-7]{3,4}$").simple != nil)
+        #expect(Pattern("[A-za-z0-9_.-]{0,63}$").simple != nil)
+        #expect(Pattern(#"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"#).simple != nil)
+        #expect(Pattern("^a*ab$").simple == nil)
+        #expect(Pattern("^(a|b)+$").simple == nil)
+        for (p, ok, bad) in [(".+", ["a", "é😀", " x "], ["", "a\nb", "\u{2028}"]),
+                             ("^[0-7]{3,4}$", ["755", "0755"], ["75", "07555", "758", "７５５"]),
+                             ("x{2}", ["xx"], ["x", "xxx", ""])] {
+            for v in ok { #expect(Pattern(p).matches(v), "\(p) on \(v)") }
+            for v in bad { #expect(!Pattern(p).matches(v), "\(p) on \(v)") }
+        }
+    }
 }

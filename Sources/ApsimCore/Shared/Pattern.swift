@@ -21,6 +21,15 @@ public final class Pattern: Sendable {
     let program: Program
     /// Why `source` could not be compiled (nil when it compiled). Tests assert every model pattern compiles.
     public let compileError: String?
+    /// The pattern when it is one repetition of one character or class between optional anchors
+    /// (`.+`, `^[0-7]{3,4}$`, `^([\p{L}...]*)$`): matched by a plain loop over the scalars.
+    let simple: SimpleRepetition?
+
+    struct SimpleRepetition: Sendable {
+        let node: Node
+        let min: Int
+        let max: Int  // -1: unbounded
+    }
 
     public init(_ source: String) {
         self.source = source
@@ -30,15 +39,27 @@ public final class Pattern: Sendable {
             if parser.pos != parser.chars.count { throw PatternParser.Failure(message: "unbalanced ')'") }
             program = Program(nodes: parser.nodes, children: parser.children, sets: parser.sets, root: root)
             compileError = nil
+            simple = Pattern.simpleRepetition(program)
         } catch {
             program = Program(nodes: [], children: [], sets: [], root: 0)
             compileError = error.message
+            simple = nil
         }
     }
 
     /// Whether the whole of `value` matches. An uncompilable pattern accepts everything.
     public func matches(_ value: String) -> Bool {
         guard compileError == nil else { return true }
+        if let simple {
+            // Whole-value match of X{min,max}: every scalar is an X and their number is in range.
+            var n = 0
+            for scalar in value.unicodeScalars {
+                guard simple.max < 0 || n < simple.max, Matcher.scalarMatches(simple.node, scalar.value, program)
+                else { return false }
+                n += 1
+            }
+            return n >= simple.min
+        }
         let m = Matcher(pattern: self, input: Pattern.scalars(value))
         return m.match(program.root, 0) { $0 == m.input.count }
     }
@@ -56,6 +77,27 @@ public final class Pattern: Sendable {
             }
         }
         return ascii ?? value.unicodeScalars.map(\.value)
+    }
+}
+
+extension Pattern {
+    /// The one repetition the whole program is, anchors aside (see `simple`), if it is one.
+    static func simpleRepetition(_ program: Program) -> SimpleRepetition? {
+        guard program.nodes.indices.contains(program.root) else { return nil }
+        let root = program.nodes[program.root]
+        var items: [Int] = [program.root]
+        if root.op == .seq, root.a >= 0, root.a + root.b <= program.children.count {
+            items = Array(program.children[root.a..<(root.a + root.b)])
+        }
+        // A leading ^ and a trailing $ change nothing when the whole value must match.
+        if let first = items.first, program.nodes.indices.contains(first), program.nodes[first].op == .start { items.removeFirst() }
+        if let last = items.last, program.nodes.indices.contains(last), program.nodes[last].op == .end { items.removeLast() }
+        guard items.count == 1, let only = items.first, program.nodes.indices.contains(only) else { return nil }
+        let repetition = program.nodes[only]
+        guard repetition.op == .repetition, program.nodes.indices.contains(repetition.a) else { return nil }
+        let sub = program.nodes[repetition.a]
+        guard sub.op == .char || sub.op == .any || sub.op == .set else { return nil }
+        return SimpleRepetition(node: sub, min: repetition.b, max: repetition.c)
     }
 }
 
@@ -147,18 +189,16 @@ private func isLineTerminator(_ c: UInt32) -> Bool {
 }
 
 private final class Matcher {
-    /// The pattern whose program runs (read in place through the reference, never copied).
-    let pattern: Pattern
+    /// The pattern's program (its arrays shared, not copied).
+    let program: Program
     let input: [UInt32]
     var steps = 0
     static let budget = 50_000
 
     init(pattern: Pattern, input: [UInt32]) {
-        self.pattern = pattern
+        program = pattern.program
         self.input = input
     }
-
-    var program: Program { _read { yield pattern.program } }
 
     func match(_ index: Int, _ i: Int, _ k: (Int) -> Bool) -> Bool {
         steps += 1
@@ -212,11 +252,15 @@ private final class Matcher {
     /// Whether the one-scalar node `node` (char, any or set) matches the scalar at `i`.
     func matchesScalar(_ node: Node, _ i: Int) -> Bool {
         guard i < input.count else { return false }
-        let c = input[i]
+        return Matcher.scalarMatches(node, input[i], program)
+    }
+
+    /// Whether the one-scalar node `node` (char, any or set) matches the scalar `c`.
+    static func scalarMatches(_ node: Node, _ c: UInt32, _ program: Program) -> Bool {
         switch node.op {
         case .char: return c == UInt32(node.a)
         case .any: return !isLineTerminator(c)
-        default: return program.sets[node.a].contains(c)
+        default: return program.sets.indices.contains(node.a) && program.sets[node.a].contains(c)
         }
     }
 
