@@ -7,7 +7,8 @@ enum EFSOperations {
         entry("CreateFileSystem", rules: EFSRules.createFileSystem, createFileSystem),
         entry("DescribeFileSystems", describeFileSystems),
         entry("DeleteFileSystem", deleteFileSystem),
-        entry("CreateAccessPoint", rules: EFSRules.tags, createAccessPoint),
+        OperationEntry(service: service, validationCode: EFSRules.validationCode, name: "CreateAccessPoint",
+                       rules: EFSRules.tags, deferring: createAccessPoint),
         entry("DescribeAccessPoints", rules: EFSRules.describeAccessPoints, describeAccessPoints),
         entry("DeleteAccessPoint", deleteAccessPoint),
         entry("TagResource", rules: EFSRules.tags, tagResource),
@@ -77,6 +78,31 @@ enum EFSOperations {
     }
 
     static func describe(_ ap: EFSAccessPoint, _ ctx: CallContext, state: String) -> JSON {
+        describe(AccessPointView(ap, ctx, state: state))
+    }
+
+    /// What a description shows of an access point, copied under the lock (so that it can be
+    /// rendered after the lock is released).
+    struct AccessPointView: Sendable {
+        let clientToken, id, arn, fileSystemID, account, state: String
+        let tags: [Tag]
+        let posixUser: PosixUser?
+        let rootDirectory: RootDirectory
+
+        init(_ ap: EFSAccessPoint, _ ctx: CallContext, state: String) {
+            clientToken = ap.clientToken
+            id = ap.id
+            arn = ap.arn
+            fileSystemID = ap.fileSystemID
+            account = ctx.account
+            self.state = state
+            tags = ap.tags
+            posixUser = ap.posixUser
+            rootDirectory = ap.rootDirectory
+        }
+    }
+
+    static func describe(_ ap: AccessPointView) -> JSON {
         var o = JSONObject(capacity: 11)
         o.append("ClientToken", .string(ap.clientToken))
         o.append("Name", ifPresent: Tag.name(in: ap.tags).map { .string($0) })
@@ -86,8 +112,8 @@ enum EFSOperations {
         o.append("FileSystemId", .string(ap.fileSystemID))
         o.append("PosixUser", ifPresent: ap.posixUser?.json)
         o.append("RootDirectory", ap.rootDirectory.json)
-        o.append("OwnerId", .string(ctx.account))
-        o.append("LifeCycleState", .string(state))
+        o.append("OwnerId", .string(ap.account))
+        o.append("LifeCycleState", .string(ap.state))
         return .object(o)
     }
 
@@ -158,7 +184,7 @@ enum EFSOperations {
 
     // MARK: Access points
 
-    static func createAccessPoint(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    static func createAccessPoint(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
         let region = s.region(ctx)
         let token = input["ClientToken"]?.string ?? ""
         let ref = input["FileSystemId"]?.string ?? ""
@@ -169,7 +195,7 @@ enum EFSOperations {
         if let existing = region.efs.accessPointsByToken[token] {
             if ctx.config.idempotentClientTokens, fileSystem(ref, region.efs, ctx)?.id == existing.fileSystemID,
                existing.tags == tags, existing.posixUser == posixUser, existing.rootDirectory == rootDirectory {
-                return describe(existing, ctx, state: existing.lifecycle.observe(now: ctx.now)).objectValue
+                return .object(describe(existing, ctx, state: existing.lifecycle.observe(now: ctx.now)).objectValue)
             }
             throw error("AccessPointAlreadyExists",
                         "Access point '\(existing.id)' already exists with client token '\(token)'",
@@ -203,7 +229,8 @@ enum EFSOperations {
         region.efs.accessPointOrder.append(ap, seq: ap.seq)
         fs.accessPoints.append(ap, seq: ap.seq)
         fs.lastAccessPointCreated = ctx.now
-        return describe(ap, ctx, state: ap.lifecycle.current).objectValue
+        let view = AccessPointView(ap, ctx, state: ap.lifecycle.current)
+        return .deferred { describe(view).objectValue }
     }
 
     static func describeAccessPoints(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {

@@ -3,8 +3,9 @@ enum FSxOperations {
     static let service = ServiceModel.fsx
 
     static let entries: [OperationEntry] = [
-        entry("CreateAndAttachS3AccessPoint", rules: FSxRules.createAndAttach,
-              deferred: FSxRules.attachmentConsistency, createAndAttach),
+        OperationEntry(service: service, validationCode: FSxRules.validationCode, name: "CreateAndAttachS3AccessPoint",
+                       rules: FSxRules.createAndAttach, deferredRules: FSxRules.attachmentConsistency,
+                       deferring: createAndAttach),
         entry("DescribeS3AccessPointAttachments", describeAttachments),
         entry("DetachAndDeleteS3AccessPoint", detachAndDelete),
         entry("CreateFileSystem", rules: FSxRules.createFileSystem, createFileSystem),
@@ -108,8 +109,31 @@ enum FSxOperations {
     static let highAvailability: Set<String> = ["SINGLE_AZ_HA_1", "SINGLE_AZ_HA_2", "MULTI_AZ_1"]
 
     static func describe(_ a: FSxAttachment, state: String) -> JSON {
+        describe(AttachmentView(a, state: state))
+    }
+
+    /// What a description shows of an attachment, copied under the lock (see AccessPointView).
+    struct AttachmentView: Sendable {
+        let state, name, type, arn, alias: String
+        let creationTime: Int64
+        let configuration: JSON
+        let vpcConfiguration: JSON?
+
+        init(_ a: FSxAttachment, state: String) {
+            self.state = state
+            name = a.name
+            type = a.type
+            arn = a.arn
+            alias = a.alias
+            creationTime = a.creationTime
+            configuration = a.configuration
+            vpcConfiguration = a.vpcConfiguration
+        }
+    }
+
+    static func describe(_ a: AttachmentView) -> JSON {
         var o = JSONObject(capacity: 6)
-        o.append("Lifecycle", .string(state))
+        o.append("Lifecycle", .string(a.state))
         o.append("CreationTime", JSON.timestamp(milliseconds: a.creationTime))
         o.append("Name", .string(a.name))
         o.append("Type", .string(a.type))
@@ -142,11 +166,11 @@ enum FSxOperations {
         }
     }
 
-    static func createAndAttach(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    static func createAndAttach(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
         let region = s.region(ctx)
         let op = "CreateAndAttachS3AccessPoint"
         if let name = try replay(region.fsx, op, input), let existing = region.fsx.attachments[name] {
-            return JSONObject(["S3AccessPointAttachment": describe(existing, state: existing.lifecycle.observe(now: ctx.now))])
+            return .object(JSONObject(["S3AccessPointAttachment": describe(existing, state: existing.lifecycle.observe(now: ctx.now))]))
         }
         try FSxRules.attachmentConsistency(input)
         let type = input["Type"]?.string ?? ""
@@ -199,7 +223,8 @@ enum FSxOperations {
         volume.attachments += 1
         fs.attachments += 1
         region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: op, request: withoutToken(input), resourceID: name)
-        return JSONObject(["S3AccessPointAttachment": describe(attachment, state: attachment.lifecycle.current)])
+        let view = AttachmentView(attachment, state: attachment.lifecycle.current)
+        return .deferred { JSONObject(["S3AccessPointAttachment": describe(view)]) }
     }
 
     static func describeAttachments(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {

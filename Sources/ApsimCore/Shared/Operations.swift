@@ -2,6 +2,25 @@
 public typealias OperationHandler =
     @Sendable (inout WorldState, CallContext, JSONObject) throws(APIError) -> JSONObject
 
+/// A handler whose response may be built after the world's lock is released.
+public typealias DeferringHandler =
+    @Sendable (inout WorldState, CallContext, JSONObject) throws(APIError) -> HandlerOutput
+
+/// What a handler answers: the response, or how to build it from values it captured under the
+/// world's lock (immutable copies, so building it needs no lock: the hot creates do this, which
+/// shortens the time a call holds the lock).
+public enum HandlerOutput: Sendable {
+    case object(JSONObject)
+    case deferred(@Sendable () -> JSONObject)
+
+    var object: JSONObject {
+        switch self {
+        case .object(let o): return o
+        case .deferred(let build): return build()
+        }
+    }
+}
+
 /// The spec's stateless rules beyond the model (cross-field checks, extra limits): they run after
 /// the shape checks passed and are part of `apsim_validate`.
 public typealias OperationRules = @Sendable (JSONObject) throws(APIError) -> Void
@@ -20,10 +39,16 @@ public struct OperationEntry: Sendable {
     /// Stateless rules that a call checks later, where the spec orders them (e.g. after the client
     /// token); `apsim_validate` runs them right after `rules`.
     let deferredRules: OperationRules?
-    let handler: OperationHandler
+    let handler: DeferringHandler
 
     init(service: ServiceModel, validationCode: String, name: String, rules: OperationRules? = nil,
          deferredRules: OperationRules? = nil, handler: @escaping OperationHandler) {
+        self.init(service: service, validationCode: validationCode, name: name, rules: rules, deferredRules: deferredRules,
+                  deferring: { s, ctx, input throws(APIError) in .object(try handler(&s, ctx, input)) })
+    }
+
+    init(service: ServiceModel, validationCode: String, name: String, rules: OperationRules? = nil,
+         deferredRules: OperationRules? = nil, deferring handler: @escaping DeferringHandler) {
         // Every handled operation is in the generated model; a mismatch is a build-time bug that the
         // test suite catches (OperationsTests), so the fallback shape is never used in a release.
         let model = service.operations[name]
@@ -45,7 +70,7 @@ public struct OperationEntry: Sendable {
         successStatus = 200
         rules = nil
         deferredRules = nil
-        self.handler = handler
+        self.handler = { s, ctx, input throws(APIError) in .object(try handler(&s, ctx, input)) }
     }
 }
 

@@ -86,10 +86,12 @@ public final class World: Sendable {
             }
             let entry = try Operations.entry(operation)
             let input = try Operations.validate(entry, document)
-            let (requestBits, outcome) = state.withLock { s -> (IDGenerator.RequestBits?, Result<JSONObject, APIError>) in
+            let regionKey = RegionKey(account: account, region: region)
+            let (requestBits, outcome) = state.withLock { s -> (IDGenerator.RequestBits?, Result<HandlerOutput, APIError>) in
                 let requestBits = entry.isControl ? nil : s.ids.nextRequestBits()
                 if let fault = s.fireFault(for: entry.fullName) { return (requestBits, .failure(fault)) }
-                let ctx = CallContext(account: account, region: region, config: config, now: s.nowMilliseconds)
+                let ctx = CallContext(account: account, region: region, config: config, now: s.nowMilliseconds,
+                                      regionKey: regionKey)
                 do throws(APIError) {
                     let seq = s.journalSeq + 1
                     let output = try entry.handler(&s, ctx, input)
@@ -106,7 +108,8 @@ public final class World: Sendable {
             }
             let requestID = requestBits.map(IDGenerator.requestID) ?? World.controlRequestID
             switch outcome {
-            case .success(var body):
+            case .success(let output):
+                var body = output.object
                 body.append("ResponseMetadata", ResponseMetadata.json(requestID: requestID, status: entry.successStatus))
                 return CallResult(status: entry.successStatus, body: .object(body))
             case .failure(let error):
@@ -183,6 +186,22 @@ public struct CallContext: Sendable {
     public let config: WorldConfig
     /// The virtual clock at the start of the call, epoch milliseconds.
     public let now: Int64
+    /// `account/region`: the key of the call's RegionState (made before the lock is taken).
+    let regionKey: RegionKey
+
+    init(account: String, region: String, config: WorldConfig, now: Int64, regionKey: RegionKey? = nil) {
+        self.account = account
+        self.region = region
+        self.config = config
+        self.now = now
+        self.regionKey = regionKey ?? RegionKey(account: account, region: region)
+    }
+}
+
+/// The key of one account's resources in one region.
+struct RegionKey: Sendable {
+    let text: String
+    init(account: String, region: String) { text = account + "/" + region }
 }
 
 /// All mutable state of a world; only ever touched under the world's lock.
@@ -234,7 +253,7 @@ public struct WorldState: ~Copyable {
 
     /// The state of one account in one region, created on first use.
     public mutating func region(_ ctx: CallContext) -> RegionState {
-        let key = ctx.account + "/" + ctx.region
+        let key = ctx.regionKey.text
         if let r = regions[key] { return r }
         let r = RegionState()
         regions[key] = r
