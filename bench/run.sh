@@ -400,7 +400,7 @@ def callgrind_parts():
         "validate": ir(r"9ValidatorV8validate"),
         "patterns": ir(r"PatternC7matches"),
         "parse": ir(r"4JSONO5parseyACSS"),
-        "serialize": ir(r"4CABIO7cString"),
+        "serialize": ir(r"4JSONO5write2to"),
         "handler": ir(r"13EFSOperationsO17createAccessPoint"),
         "floor_loads": ir(r":json_loads \["),
         "floor_dumps": ir(r":json_dumps \["),
@@ -428,10 +428,10 @@ def profile_text():
         out.append(f"| request validation (`Validator.validate`) | {cg['validate']:,.0f} | {pct(cg['validate'], t)} |")
         out.append(f"| ↳ of which pattern matching (`Pattern.matches`) | {cg['patterns']:,.0f} | {pct(cg['patterns'], t)} |")
         out.append(f"| JSON parse of the request (`JSON.parse`) | {cg['parse']:,.0f} | {pct(cg['parse'], t)} |")
-        out.append(f"| JSON serialization of the response (`CABI.cString`) | {cg['serialize']:,.0f} | {pct(cg['serialize'], t)} |")
+        out.append(f"| JSON serialization of the response (`JSON.write`) | {cg['serialize']:,.0f} | {pct(cg['serialize'], t)} |")
         out.append(f"| the operation under the world's lock (`EFSOperations.createAccessPoint`) | {cg['handler']:,.0f} | {pct(cg['handler'], t)} |")
         out.append(f"| floor: jansson `json_loads` + `json_dumps` | {cg['floor_loads']:,.0f} + {cg['floor_dumps']:,.0f} = {floor:,.0f} | "
-                   f"{t / floor:.2f}× fewer than apsim |")
+                   f"apsim's call is {t / floor:.2f}× the floor |")
         out.append("")
         json_cost = cg["parse"] + cg["serialize"]
         out.append(f"apsim's own JSON parse and serialization take {json_cost:,.0f} instructions, "
@@ -544,8 +544,8 @@ def why():
                 f"budget.")
         elif group == "4" and "threads" in name:
             out.append(
-                f"- **{name}**: parsing, validation and serialization run outside the world's lock, the operation "
-                f"(dictionary inserts, ID generation, the response document) inside it — about "
+                f"- **{name}**: parsing, validation, rendering the response and serialization run outside the world's "
+                f"lock, the operation (lookups, dictionary inserts, ID generation) inside it — about "
                 f"{pct(cg['handler'], cg['total']) if cg else 'a fifth'} of a call. A waiter spins (up to about the time a call "
                 f"holds the lock) before it sleeps in the mutex; with two threads {med(c, 'threads.switches_per_1000_calls_2'):.0f} "
                 f"of every 1,000 calls still sleep (1 thread: {med(c, 'threads.switches_per_1000_calls_1'):.1f}), "

@@ -203,10 +203,9 @@ enum CABI {
     /// `document` as malloc'd, NUL-terminated JSON text (released by apsim_string_free), written
     /// straight into the buffer handed out.
     static func cString(_ document: JSON) -> UnsafeMutablePointer<CChar>? {
-        let count = document.utf8Count
-        guard let p = malloc(count + 1)?.assumingMemoryBound(to: UInt8.self) else { return nil }
-        let end = document.write(to: p)
-        end.pointee = 0
+        var sink = ByteSink(capacity: 1024)
+        document.write(to: &sink)
+        guard let p = sink.takeCString() else { return nil }
         return UnsafeMutableRawPointer(p).assumingMemoryBound(to: CChar.self)
     }
 }

@@ -41,7 +41,7 @@ import Testing
         #expect(JSON.array([.null, .bool(true), .bool(false)]).text == "[null,true,false]")
     }
 
-    @Test func writerSizeIsExactForEscapesAtEveryPositionOfTheEightByteScan() throws {
+    @Test func writerEscapesAtEveryPositionOfTheEightByteScan() throws {
         let specials: [Character] = ["\"", "\\", "\n", "\u{1}", "é", "a"]
         for length in 0...19 {
             for position in 0..<max(length, 1) {
@@ -51,7 +51,6 @@ import Testing
                     let value = JSON.array([.string(String(chars)), .int(-9_223_372_036_854_775_808), .int(0),
                                             .int(1_000), .number("1.5e3"), .object(JSONObject(["k\"": .string(String(chars))]))])
                     let bytes = value.serialized()
-                    #expect(bytes.count == value.utf8Count)
                     #expect(try JSON.parse(String(decoding: bytes, as: UTF8.self)) == value)
                 }
             }

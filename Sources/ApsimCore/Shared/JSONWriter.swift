@@ -1,66 +1,45 @@
-/// Compact JSON serialization in two passes: the exact size first, then the bytes written once
-/// into memory of that size (no growth, no per-byte capacity checks). The C ABI writes a response
-/// straight into the malloc'd buffer it hands out.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Compact JSON serialization in one pass into a malloc'd buffer that grows by doubling: the C ABI
+/// hands that buffer out as the response (no copy), and each string is scanned once, eight bytes at
+/// a time, with its runs of plain bytes copied whole.
 extension JSON {
     /// Compact UTF-8 serialization, members in stored order.
     public func serialized() -> [UInt8] {
-        let count = utf8Count
-        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            guard let base = buffer.baseAddress else { initialized = 0; return }
-            initialized = write(to: base) - base
-        }
+        var sink = ByteSink(capacity: 256)
+        write(to: &sink)
+        defer { sink.release() }
+        return sink.bytes.map { Array($0) } ?? []
     }
 
     public var text: String { String(decoding: serialized(), as: UTF8.self) }
 
-    /// The number of bytes `write(to:)` writes.
-    public var utf8Count: Int {
+    /// Appends the document to `sink`.
+    public func write(to sink: inout ByteSink) {
         switch self {
-        case .null: return 4
-        case .bool(let b): return b ? 4 : 5
-        case .int(let v): return JSON.digitCount(v)
-        case .number(let t): return t.utf8.count
-        case .string(let s): return JSON.stringCount(s)
+        case .null: sink.append("null")
+        case .bool(let b): sink.append(b ? "true" : "false")
+        case .int(let v): JSON.writeInt(v, to: &sink)
+        case .number(let t): sink.append(t)
+        case .string(let s): JSON.writeString(s, to: &sink)
         case .array(let items):
-            var n = 2 + Swift.max(0, items.count - 1)
-            for item in items { n += item.utf8Count }
-            return n
-        case .object(let o):
-            // Braces, commas between members, a colon per member.
-            var n = 2 + Swift.max(0, o.members.count - 1) + o.members.count
-            for m in o.members { n += JSON.stringCount(m.key) + m.value.utf8Count }
-            return n
-        }
-    }
-
-    /// Writes the document at `out`, which has room for `utf8Count` bytes; returns the end.
-    public func write(to out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        switch self {
-        case .null: return JSON.copy("null", to: out)
-        case .bool(let b): return JSON.copy(b ? "true" : "false", to: out)
-        case .int(let v): return JSON.writeInt(v, to: out)
-        case .number(let t): return JSON.copy(t, to: out)
-        case .string(let s): return JSON.writeString(s, to: out)
-        case .array(let items):
-            var p = out
-            p.pointee = UInt8(ascii: "["); p += 1
+            sink.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { p.pointee = UInt8(ascii: ","); p += 1 }
-                p = item.write(to: p)
+                if i > 0 { sink.append(UInt8(ascii: ",")) }
+                item.write(to: &sink)
             }
-            p.pointee = UInt8(ascii: "]")
-            return p + 1
+            sink.append(UInt8(ascii: "]"))
         case .object(let o):
-            var p = out
-            p.pointee = UInt8(ascii: "{"); p += 1
+            sink.append(UInt8(ascii: "{"))
             for (i, m) in o.members.enumerated() {
-                if i > 0 { p.pointee = UInt8(ascii: ","); p += 1 }
-                p = JSON.writeString(m.key, to: p)
-                p.pointee = UInt8(ascii: ":"); p += 1
-                p = m.value.write(to: p)
+                if i > 0 { sink.append(UInt8(ascii: ",")) }
+                JSON.writeString(m.key, to: &sink)
+                sink.append(UInt8(ascii: ":"))
+                m.value.write(to: &sink)
             }
-            p.pointee = UInt8(ascii: "}")
-            return p + 1
+            sink.append(UInt8(ascii: "}"))
         }
     }
 
@@ -69,15 +48,6 @@ extension JSON {
     /// Whether byte `b` of a string is written escaped.
     @inline(__always)
     static func needsEscape(_ b: UInt8) -> Bool { b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") }
-
-    /// The escaped form's size: `\"`, `\\`, `\n`, `\r`, `\t` take 2 bytes, other controls `\u00XX` 6.
-    @inline(__always)
-    static func escapedCount(_ b: UInt8) -> Int {
-        switch b {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09: return 2
-        default: return 6
-        }
-    }
 
     /// The index of the first byte at or after `from` that needs escaping (`count` when none):
     /// eight bytes at a time, since most strings need no escape at all.
@@ -99,80 +69,140 @@ extension JSON {
         return i
     }
 
-    static func stringCount(_ s: String) -> Int {
+    static func writeString(_ s: String, to sink: inout ByteSink) {
         var s = s
-        return s.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return 2 }
-            var n = bytes.count + 2
-            var i = nextEscape(base, from: 0, count: bytes.count)
-            while i < bytes.count {
-                n += escapedCount(base[i]) - 1
-                i = nextEscape(base, from: i + 1, count: bytes.count)
-            }
-            return n
-        }
-    }
-
-    static func writeString(_ s: String, to out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        var s = s
-        var p = out
-        p.pointee = UInt8(ascii: "\""); p += 1
         s.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
+            guard let base = bytes.baseAddress, sink.reserve(bytes.count + 2) else {
+                sink.append(UInt8(ascii: "\""))
+                sink.append(UInt8(ascii: "\""))
+                return
+            }
+            sink.appendReserved(UInt8(ascii: "\""))
             // Runs of bytes that need no escaping are copied whole.
             var run = 0
             while true {
                 let i = nextEscape(base, from: run, count: bytes.count)
-                p.update(from: base + run, count: i - run)
-                p += i - run
+                sink.append(UnsafeBufferPointer(start: base + run, count: i - run))
                 if i == bytes.count { break }
                 run = i + 1
                 let b = base[i]
-                p.pointee = 0x5C
                 switch b {
-                case UInt8(ascii: "\""): p[1] = 0x22; p += 2
-                case UInt8(ascii: "\\"): p[1] = 0x5C; p += 2
-                case 0x0A: p[1] = UInt8(ascii: "n"); p += 2
-                case 0x0D: p[1] = UInt8(ascii: "r"); p += 2
-                case 0x09: p[1] = UInt8(ascii: "t"); p += 2
+                case UInt8(ascii: "\""): sink.append(0x5C, 0x22)
+                case UInt8(ascii: "\\"): sink.append(0x5C, 0x5C)
+                case 0x0A: sink.append(0x5C, UInt8(ascii: "n"))
+                case 0x0D: sink.append(0x5C, UInt8(ascii: "r"))
+                case 0x09: sink.append(0x5C, UInt8(ascii: "t"))
                 default:
-                    p[1] = UInt8(ascii: "u"); p[2] = 0x30; p[3] = 0x30
-                    p[4] = hexDigits[Int(b >> 4)]
-                    p[5] = hexDigits[Int(b & 0xF)]
-                    p += 6
+                    sink.append("\\u00")
+                    sink.append(hexDigits[Int(b >> 4)], hexDigits[Int(b & 0xF)])
                 }
             }
+            sink.append(UInt8(ascii: "\""))
         }
-        p.pointee = UInt8(ascii: "\"")
-        return p + 1
     }
 
-    static func copy(_ s: String, to out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+    static func writeInt(_ v: Int64, to sink: inout ByteSink) {
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 19 digits and a sign
+        withUnsafeMutableBytes(of: &buffer) { raw in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+            var i = raw.count
+            var m = v.magnitude
+            repeat {
+                i -= 1
+                base[i] = UInt8(ascii: "0") + UInt8(m % 10)
+                m /= 10
+            } while m > 0
+            if v < 0 {
+                i -= 1
+                base[i] = UInt8(ascii: "-")
+            }
+            sink.append(UnsafeBufferPointer(start: base + i, count: raw.count - i))
+        }
+    }
+}
+
+/// A malloc'd byte buffer that doubles when it fills. A failed allocation leaves it failed
+/// (`bytes` nil) and later appends do nothing, so callers check once at the end.
+public struct ByteSink {
+    private var base: UnsafeMutablePointer<UInt8>?
+    private(set) var count = 0
+    private var capacity: Int
+
+    public init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 16)
+        base = malloc(self.capacity)?.assumingMemoryBound(to: UInt8.self)
+    }
+
+    /// The bytes written, nil after a failed allocation.
+    public var bytes: UnsafeBufferPointer<UInt8>? {
+        base.map { UnsafeBufferPointer(start: $0, count: count) }
+    }
+
+    /// Makes room for `extra` more bytes; false when memory ran out.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) -> Bool {
+        if count + extra <= capacity { return base != nil }
+        return grow(count + extra)
+    }
+
+    private mutating func grow(_ needed: Int) -> Bool {
+        guard let old = base else { return false }
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        guard let grown = realloc(old, newCapacity) else {
+            free(old)
+            base = nil
+            return false
+        }
+        base = grown.assumingMemoryBound(to: UInt8.self)
+        capacity = newCapacity
+        return true
+    }
+
+    /// Appends a byte already reserved.
+    @inline(__always)
+    mutating func appendReserved(_ b: UInt8) {
+        base?[count] = b
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ b: UInt8) {
+        guard reserve(1), let p = base else { return }
+        p[count] = b
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ a: UInt8, _ b: UInt8) {
+        guard reserve(2), let p = base else { return }
+        p[count] = a
+        p[count + 1] = b
+        count += 2
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard bytes.count > 0, let src = bytes.baseAddress, reserve(bytes.count), let p = base else { return }
+        (p + count).update(from: src, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ s: String) {
         var s = s
-        return s.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return out }
-            out.update(from: base, count: bytes.count)
-            return out + bytes.count
-        }
+        s.withUTF8 { append($0) }
     }
 
-    static func digitCount(_ v: Int64) -> Int {
-        var n = v < 0 ? 2 : 1
-        var m = v.magnitude
-        while m >= 10 { m /= 10; n += 1 }
-        return n
+    /// Hands the buffer over, NUL-terminated, to a caller that frees it (nil when memory ran out).
+    public mutating func takeCString() -> UnsafeMutablePointer<UInt8>? {
+        append(0)
+        guard let p = base else { return nil }
+        base = nil
+        return p
     }
 
-    static func writeInt(_ v: Int64, to out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
-        let count = digitCount(v)
-        if v < 0 { out.pointee = UInt8(ascii: "-") }
-        var m = v.magnitude
-        var i = count - 1
-        repeat {
-            out[i] = UInt8(ascii: "0") + UInt8(m % 10)
-            m /= 10
-            i -= 1
-        } while m > 0
-        return out + count
+    /// Frees the buffer (when it was not taken).
+    public mutating func release() {
+        free(base)
+        base = nil
     }
 }
