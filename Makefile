@@ -41,7 +41,10 @@ lib:
 # The `apsim` executable (serve, validate, call): its own package, so SwiftNIO never reaches
 # libapsim.so. Linked with the static Swift stdlib like the library.
 CLI_BUILD := cli/.build/release/apsim-cli
+# (The build plan is dropped first: SwiftPM reuses a path dependency's cached source list, so a
+# file added to Sources/ApsimCore would otherwise be missing from the CLI's build until a clean.)
 cli:
+	rm -f cli/.build/release.yaml
 	cd cli && swift build -c release --static-swift-stdlib --product apsim-cli
 	@mkdir -p build/bin && cp $(CLI_BUILD) build/bin/apsim
 
