@@ -25,7 +25,9 @@ public enum HandlerOutput: Sendable {
 /// the shape checks passed and are part of `apsim_validate`.
 public typealias OperationRules = @Sendable (JSONObject) throws(APIError) -> Void
 
-public struct OperationEntry: Sendable {
+/// One operation: its model, rules and handler. A class, so that a call holds one reference to it
+/// rather than copying (and retaining) each of its members.
+public final class OperationEntry: Sendable {
     public let fullName: String
     public let input: Shape
     /// The code of a constraint violation in this service (EFS ValidationException, FSx BadRequest).
@@ -41,8 +43,8 @@ public struct OperationEntry: Sendable {
     let deferredRules: OperationRules?
     let handler: DeferringHandler
 
-    init(service: ServiceModel, validationCode: String, name: String, rules: OperationRules? = nil,
-         deferredRules: OperationRules? = nil, handler: @escaping OperationHandler) {
+    convenience init(service: ServiceModel, validationCode: String, name: String, rules: OperationRules? = nil,
+                     deferredRules: OperationRules? = nil, handler: @escaping OperationHandler) {
         self.init(service: service, validationCode: validationCode, name: name, rules: rules, deferredRules: deferredRules,
                   deferring: { s, ctx, input throws(APIError) in .object(try handler(&s, ctx, input)) })
     }

@@ -67,8 +67,8 @@ public final class World: Sendable {
     /// JSON object (nil or "" mean {}).
     public func call(account: String?, region: String?, operation: String, request: String?) -> CallResult {
         do throws(APIError) {
-            _ = try Operations.entry(operation)  // an unknown operation is reported before a bad request
-            return call(account: account, region: region, operation: operation, document: try Operations.parse(request))
+            let entry = try Operations.entry(operation)  // an unknown operation is reported before a bad request
+            return call(account: account, region: region, entry: entry, document: try Operations.parse(request))
         } catch {
             return CallResult(error: error, requestID: earlyRequestID(operation))
         }
@@ -77,6 +77,15 @@ public final class World: Sendable {
     /// Calls `operation` with an already parsed request document (the wire protocols use this).
     public func call(account: String?, region: String?, operation: String, document: JSON) -> CallResult {
         do throws(APIError) {
+            return call(account: account, region: region, entry: try Operations.entry(operation), document: document)
+        } catch {
+            return CallResult(error: error, requestID: earlyRequestID(operation))
+        }
+    }
+
+    func call(account: String?, region: String?, entry: OperationEntry, document: JSON) -> CallResult {
+        let operation = entry.fullName
+        do throws(APIError) {
             let account = account ?? config.accountID, region = region ?? config.region
             guard WorldConfig.isAccountID(account) else {
                 throw APIError(code: "ValidationException", message: "The account ID '\(APIError.echo(account))' is not valid: it must be 12 digits.", status: 400)
@@ -84,7 +93,6 @@ public final class World: Sendable {
             guard WorldConfig.isRegionName(region) else {
                 throw APIError(code: "ValidationException", message: "The region '\(APIError.echo(region))' is not valid: use a region name such as 'us-east-1'.", status: 400)
             }
-            let entry = try Operations.entry(operation)
             let input = try Operations.validate(entry, document)
             let regionKey = RegionKey(account: account, region: region)
             let (requestBits, outcome) = state.withLock { s -> (IDGenerator.RequestBits?, Result<HandlerOutput, APIError>) in
