@@ -7,10 +7,11 @@ import Synchronization
 ///
 /// (Not `Synchronization.Mutex`: that one synchronizes with futexes inside the uninstrumented
 /// standard library, which ThreadSanitizer cannot see; it then reports every access under the
-/// lock as a race. A pthread mutex costs the same uncontended and is understood by TSan.) The
-/// mutex is glibc's adaptive kind: a waiter spins briefly before it sleeps, since a call holds
-/// the lock for microseconds (a plain mutex put two busy threads to sleep on every collision:
-/// see BENCHMARKS.md, "2 threads vs 1").
+/// lock as a race. A pthread mutex costs the same uncontended and is understood by TSan.) A call
+/// holds the lock for a few microseconds, so a waiter retries with `trylock` for about that long
+/// before it sleeps in the mutex (glibc's adaptive kind, which spins a little more): a sleeping
+/// waiter costs a cross-CPU wake-up, and with a plain mutex two busy threads slept on almost every
+/// collision (see BENCHMARKS.md, "2 threads vs 1").
 final class Locked: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var value: WorldState

@@ -9,9 +9,11 @@
 /// alternation, greedy/lazy quantifiers (`* + ? {n} {n,} {n,m}`), lookahead, lookbehind, `^`, `$`.
 ///
 /// Matching works on Unicode scalars (Java code points) and has a step budget, so a hostile input
-/// cannot make a pattern run away: past the budget the value is reported as not matching. The
-/// matcher recurses once or twice per character, so callers keep values short (the validator
-/// evaluates patterns on values of at most 512 characters).
+/// cannot make a pattern run away: past the budget the value is reported as not matching. A
+/// repetition of one character or class (`[0-9a-f]{8,40}`, `.+`) is a loop, and a pattern that is
+/// nothing else is matched without the backtracking machinery at all; other constructs may recurse
+/// once or twice per character, so callers keep values short (the validator evaluates patterns on
+/// values of at most 512 characters).
 public final class Pattern: Sendable {
     /// The pattern as written in the service model (used verbatim in error messages).
     public let source: String

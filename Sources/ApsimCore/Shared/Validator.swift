@@ -191,7 +191,7 @@ public struct Validator {
             if let min, length < min {
                 add(value: value, constraint: "Member must have length greater than or equal to \(min)")
             }
-            // The matcher recurses per character (about 200 bytes of stack each): it only sees
+            // The matcher may recurse per character (about 200 bytes of stack each): it only sees
             // values of at most 512 characters, so no value can exhaust a host thread's stack, even
             // a 128 KiB one. Longer values are checked for length only; realistic values of every
             // patterned member are far shorter.
