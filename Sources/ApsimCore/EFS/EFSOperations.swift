@@ -9,7 +9,8 @@ enum EFSOperations {
         entry("DeleteFileSystem", deleteFileSystem),
         OperationEntry(service: service, validationCode: EFSRules.validationCode, name: "CreateAccessPoint",
                        rules: EFSRules.tags, deferring: createAccessPoint),
-        entry("DescribeAccessPoints", rules: EFSRules.describeAccessPoints, describeAccessPoints),
+        OperationEntry(service: service, validationCode: EFSRules.validationCode, name: "DescribeAccessPoints",
+                       rules: EFSRules.describeAccessPoints, deferring: describeAccessPoints),
         entry("DeleteAccessPoint", deleteAccessPoint),
         entry("TagResource", rules: EFSRules.tags, tagResource),
         entry("UntagResource", untagResource),
@@ -233,11 +234,14 @@ enum EFSOperations {
         return .deferred { describe(view).objectValue }
     }
 
-    static func describeAccessPoints(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    /// Pages are rendered after the lock is released, from views copied under it (a page of 100
+    /// is most of a read's work; concurrent readers and writers then overlap).
+    static func describeAccessPoints(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
         let region = s.region(ctx)
         if let ref = input["AccessPointId"]?.string {
             guard let ap = accessPoint(ref, region.efs, ctx) else { throw accessPointNotFound(ref) }
-            return JSONObject(["AccessPoints": .array([describe(ap, ctx, state: ap.lifecycle.observe(now: ctx.now))])])
+            let view = AccessPointView(ap, ctx, state: ap.lifecycle.observe(now: ctx.now))
+            return .deferred { JSONObject(["AccessPoints": .array([describe(view)])]) }
         }
         let index: CreationIndex<EFSAccessPoint>
         let scope: String
@@ -255,10 +259,14 @@ enum EFSOperations {
             start = seq
         }
         let (page, next) = index.page(from: start, limit: Int(input["MaxResults"]?.int ?? 100))
-        var out = JSONObject()
-        out.append("AccessPoints", .array(page.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
-        out.append("NextToken", ifPresent: next.map { .string(s.pageTokens.encode(scope: scope, seq: $0)) })
-        return out
+        let views = page.map { AccessPointView($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }
+        let nextToken = next.map { s.pageTokens.encode(scope: scope, seq: $0) }
+        return .deferred {
+            var out = JSONObject(capacity: 2)
+            out.append("AccessPoints", .array(views.map(describe)))
+            out.append("NextToken", ifPresent: nextToken.map { .string($0) })
+            return out
+        }
     }
 
     static func deleteAccessPoint(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
