@@ -6,7 +6,8 @@ enum FSxOperations {
         OperationEntry(service: service, validationCode: FSxRules.validationCode, name: "CreateAndAttachS3AccessPoint",
                        rules: FSxRules.createAndAttach, deferredRules: FSxRules.attachmentConsistency,
                        deferring: createAndAttach),
-        entry("DescribeS3AccessPointAttachments", describeAttachments),
+        OperationEntry(service: service, validationCode: FSxRules.validationCode, name: "DescribeS3AccessPointAttachments",
+                       deferring: describeAttachments),
         entry("DetachAndDeleteS3AccessPoint", detachAndDelete),
         entry("CreateFileSystem", rules: FSxRules.createFileSystem, createFileSystem),
         entry("DescribeFileSystems", describeFileSystems),
@@ -227,7 +228,8 @@ enum FSxOperations {
         return .deferred { JSONObject(["S3AccessPointAttachment": describe(view)]) }
     }
 
-    static func describeAttachments(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    /// Rendered after the lock is released, from views copied under it (see describeAccessPoints).
+    static func describeAttachments(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
         let region = s.region(ctx)
         var found: [FSxAttachment] = []
         var next: UInt64? = nil
@@ -246,15 +248,19 @@ enum FSxOperations {
                 }
             }
         }
-        var out = JSONObject()
-        out.append("S3AccessPointAttachments", .array(found.map { a in
-            let shown = describe(a, state: a.lifecycle.observe(now: ctx.now))
+        let views = found.map { a in
+            let view = AttachmentView(a, state: a.lifecycle.observe(now: ctx.now))
             // A DELETING attachment is seen once more (on_read), then it is gone.
             if a.deleting { region.fsx.remove(a) }
-            return shown
-        }))
-        out.append("NextToken", ifPresent: next.map { .string(s.pageTokens.encode(scope: scope, seq: $0)) })
-        return out
+            return view
+        }
+        let nextToken = next.map { s.pageTokens.encode(scope: scope, seq: $0) }
+        return .deferred {
+            var out = JSONObject(capacity: 2)
+            out.append("S3AccessPointAttachments", .array(views.map(describe)))
+            out.append("NextToken", ifPresent: nextToken.map { .string($0) })
+            return out
+        }
     }
 
     static func detachAndDelete(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
