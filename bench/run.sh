@@ -533,8 +533,8 @@ def why():
                 f"JSON-in/JSON-out API is slower than that: the C call alone (request already encoded, response not decoded) "
                 f"takes {us(b.get(('create' if 'create' in op else 'describe') + '_c_call'))}, and the jansson floor of the same "
                 f"request and response alone is {us(med(c, 'efs_create_access_point.floor.median_us'))}. This target is out of "
-                f"reach for a ctypes binding over a JSON C API; it would need a Python-native object API or a cache of parsed "
-                f"responses.")
+                f"reach for a ctypes binding over a JSON C API; it would need a Python-native object API instead of "
+                f"JSON.")
         elif group == "3" and "moto" in name and "Stubber" not in name:
             limit = mb3 / 3
             out.append(
