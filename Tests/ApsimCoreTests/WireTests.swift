@@ -1,4 +1,4 @@
-import ApsimCore
+@testable import ApsimCore
 import Testing
 
 /// Sends `request` (its JSON form) and returns status, headers (lowercased names) and parsed body.
@@ -20,6 +20,16 @@ func fsxRequest(_ op: String, _ body: JSON, headers: JSON = [:]) -> JSON {
 }
 
 @Suite struct RestJSONTests {
+    @Test(arguments: [("elasticfilesystem.ap-south-1.amazonaws.com", "ap-south-1"),
+                      ("fsx.eu-west-1.amazonaws.com:443", "eu-west-1"),
+                      ("elasticfilesystem..us-east-2.amazonaws.com", "us-east-2"),
+                      ("fsx.cn-north-1.amazonaws.com.cn", "cn-north-1"),
+                      ("localhost:27746", nil), ("fsx.amazonaws.com", nil), ("a.b.c.d", nil),
+                      ("fsx.notaregion.amazonaws.com", nil), ("", nil)] as [(String, String?)])
+    func regionFromTheHost(_ host: String, _ region: String?) {
+        #expect(Wire.regionOfHost(host) == region, "\(host)")
+    }
+
     @Test func efsEndToEnd() throws {
         let w = try makeWorld()
         let created = http(w, ["method": "POST", "path": "/2015-02-01/file-systems", "body": #"{"CreationToken":"t"}"#])

@@ -82,7 +82,12 @@ public struct HTTPRequest: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static let documentMembers: Set<String> = ["method", "path", "query", "headers", "body"]
+    static func isDocumentMember(_ key: String) -> Bool {
+        switch key {
+        case "method", "path", "query", "headers", "body": return true
+        default: return false
+        }
+    }
 
     /// A request from its JSON form: `{"method", "path", "query", "headers", "body"}`. `query` is
     /// an object of strings (numbers and booleans too) or arrays of them, or a raw query string; `headers` an object of
@@ -90,7 +95,7 @@ public struct HTTPRequest: Sendable {
     public static func from(json: JSON) throws(APIError) -> HTTPRequest {
         func bad(_ what: String) -> APIError { APIError.serialization("Invalid HTTP request document: \(what).") }
         guard case .object(let o) = json else { throw bad("it must be a JSON object") }
-        for m in o.members where !HTTPRequest.documentMembers.contains(m.key) {
+        for m in o.members where !HTTPRequest.isDocumentMember(m.key) {
             throw bad("unknown member \"\(m.key)\"; the members are method, path, query, headers, body")
         }
         guard let method = o["method"]?.string, !method.isEmpty else { throw bad("\"method\" must be a string such as \"POST\"") }

@@ -37,15 +37,41 @@ public enum Wire {
             }
         }
         if region == nil, let host = req.header("host") {
-            // service.region.amazonaws.com[:port]
-            let name = host.utf8.split(separator: UInt8(ascii: ":"), maxSplits: 1).first ?? host.utf8[...]
-            let labels = name.split(separator: UInt8(ascii: "."))
-            if labels.count >= 4, labels.contains(where: { $0.elementsEqual("amazonaws".utf8) }),
-               let label = String(labels[1]), WorldConfig.isRegionName(label) {
-                region = label
-            }
+            region = regionOfHost(host)
         }
         return (account, region)
+    }
+
+    static let amazonaws: [UInt8] = Array("amazonaws".utf8)
+
+    /// The region of an AWS endpoint host, `service.region.amazonaws.com[:port]` (one pass over
+    /// the bytes, no allocation unless it finds one).
+    static func regionOfHost(_ host: String) -> String? {
+        var host = host
+        return host.withUTF8 { bytes -> String? in
+            var labels = 0, labelStart = 0, second: Range<Int>? = nil, amazonaws = false
+            let amazon = Wire.amazonaws
+            func endLabel(_ end: Int) {
+                guard end > labelStart else { return }  // empty labels do not count
+                if labels == 1 { second = labelStart..<end }
+                if end - labelStart == amazon.count, amazon.indices.allSatisfy({ bytes[labelStart + $0] == amazon[$0] }) {
+                    amazonaws = true
+                }
+                labels += 1
+            }
+            var end = bytes.count
+            for (i, b) in bytes.enumerated() {
+                if b == UInt8(ascii: ":") { end = i; break }
+                if b == UInt8(ascii: ".") {
+                    endLabel(i)
+                    labelStart = i + 1
+                }
+            }
+            endLabel(end)
+            guard labels >= 4, amazonaws, let second else { return nil }
+            let label = String(decoding: UnsafeBufferPointer(rebasing: bytes[second]), as: UTF8.self)
+            return WorldConfig.isRegionName(label) ? label : nil
+        }
     }
 
     /// What follows `Credential=` in an Authorization header, up to the next ',' or ' '.
