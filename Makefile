@@ -117,7 +117,7 @@ fuzz:
 corpus: lib
 	python3 tools/gen_fuzz_corpus.py
 
-# Benchmarks (not timed tests; about 4 minutes): the table on stdout. To regenerate the document:
+# Benchmarks (not timed tests; about 5 minutes): the table on stdout. To regenerate the document:
 #   make bench BENCH_ARGS="--markdown BENCHMARKS.md"   (BENCH_ARGS=--quick: a 35 s smoke run)
 BENCH_ARGS ?=
 bench: lib deps

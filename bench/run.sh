@@ -3,12 +3,12 @@
 # benchmark several times (waiting for a quiet machine before each timed run), profiles what
 # misses its target, and prints one table of medians, ratios and PASS/MISS per target.
 #
-#   bench/run.sh                          # the table on stdout (about 4 minutes on 2 cores)
+#   bench/run.sh                          # the table on stdout (about 5 minutes on 2 cores)
 #   bench/run.sh --markdown BENCHMARKS.md # also (re)writes BENCHMARKS.md, keeping the section
 #                                         # "## apsim serve vs moto server" (bench/serve_load.py)
 #   bench/run.sh --quick                  # one short run, no profiles (a smoke test)
 #
-# Options: --runs N (default 3), --no-profile, --wait SECONDS (how long to wait at most for a
+# Options: --runs N (default 5: this VM is noisy), --no-profile, --wait SECONDS (how long to wait at most for a
 # quiet machine before each timed run, default 600; after that it runs anyway and says so).
 # Needs .build/release/libapsim.so (make lib), gcc, libjansson-dev, python3 with boto3 and moto;
 # valgrind for the profile. Never builds Swift. Leaves nothing behind but bench/c/bin/.
@@ -17,7 +17,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
 
-RUNS=3
+RUNS=5
 MARKDOWN=""
 QUICK=0
 PROFILE=1
