@@ -85,7 +85,7 @@ enum EFSOperations {
     /// What a description shows of an access point, copied under the lock (so that it can be
     /// rendered after the lock is released).
     struct AccessPointView: Sendable {
-        let clientToken, id, arn, fileSystemID, account, state: String
+        let clientToken, id, fileSystemID, account, region, state: String
         let tags: [Tag]
         let posixUser: PosixUser?
         let rootDirectory: RootDirectory
@@ -93,7 +93,7 @@ enum EFSOperations {
         init(_ ap: EFSAccessPoint, _ ctx: CallContext, state: String) {
             clientToken = ap.clientToken
             id = ap.id
-            arn = ap.arn
+            region = ctx.region
             fileSystemID = ap.fileSystemID
             account = ctx.account
             self.state = state
@@ -103,13 +103,22 @@ enum EFSOperations {
         }
     }
 
+    /// `arn:<partition>:elasticfilesystem:<region>:<account>:access-point/`: made once per response.
+    static func accessPointARNPrefix(account: String, region: String) -> String {
+        ARN.make(service: "elasticfilesystem", region: region, account: account, resource: "access-point/")
+    }
+
     static func describe(_ ap: AccessPointView) -> JSON {
+        describe(ap, arnPrefix: accessPointARNPrefix(account: ap.account, region: ap.region))
+    }
+
+    static func describe(_ ap: AccessPointView, arnPrefix: String) -> JSON {
         var o = JSONObject(capacity: 11)
         o.append("ClientToken", .string(ap.clientToken))
         o.append("Name", ifPresent: Tag.name(in: ap.tags).map { .string($0) })
         o.append("Tags", .array(ap.tags.map(\.json)))
         o.append("AccessPointId", .string(ap.id))
-        o.append("AccessPointArn", .string(ap.arn))
+        o.append("AccessPointArn", .string(arnPrefix + ap.id))
         o.append("FileSystemId", .string(ap.fileSystemID))
         o.append("PosixUser", ifPresent: ap.posixUser?.json)
         o.append("RootDirectory", ap.rootDirectory.json)
@@ -222,7 +231,6 @@ enum EFSOperations {
         let id = s.ids.resourceID(prefix: "fsap-")
         let ap = EFSAccessPoint(
             id: id, seq: s.sequence(),
-            arn: ARN.make(service: "elasticfilesystem", region: ctx.region, account: ctx.account, resource: "access-point/" + id),
             clientToken: token, fileSystemID: fs.id, tags: tags, posixUser: posixUser, rootDirectory: rootDirectory,
             lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config, now: ctx.now))
         region.efs.accessPoints[id] = ap
@@ -263,7 +271,8 @@ enum EFSOperations {
         let nextToken = next.map { s.pageTokens.encode(scope: scope, seq: $0) }
         return .deferred {
             var out = JSONObject(capacity: 2)
-            out.append("AccessPoints", .array(views.map(describe)))
+            let arnPrefix = accessPointARNPrefix(account: ctx.account, region: ctx.region)
+            out.append("AccessPoints", .array(views.map { describe($0, arnPrefix: arnPrefix) }))
             out.append("NextToken", ifPresent: nextToken.map { .string($0) })
             return out
         }

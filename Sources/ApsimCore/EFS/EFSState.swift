@@ -135,10 +135,11 @@ public struct RootDirectory: Sendable, Equatable {
     }
 }
 
+/// Its ARN is not stored: it follows from the ID, account and region, and is spelled out when a
+/// description is rendered (outside the world's lock; about 90 bytes saved per access point).
 public final class EFSAccessPoint {
     let id: String
     let seq: UInt64
-    let arn: String
     let clientToken: String
     /// The file system by ID, not by reference: no retain cycle, and no dangling reference.
     let fileSystemID: String
@@ -147,11 +148,10 @@ public final class EFSAccessPoint {
     let rootDirectory: RootDirectory
     var lifecycle: LifecycleState
 
-    init(id: String, seq: UInt64, arn: String, clientToken: String, fileSystemID: String, tags: [Tag],
+    init(id: String, seq: UInt64, clientToken: String, fileSystemID: String, tags: [Tag],
          posixUser: PosixUser?, rootDirectory: RootDirectory, lifecycle: LifecycleState) {
         self.id = id
         self.seq = seq
-        self.arn = arn
         self.clientToken = clientToken
         self.fileSystemID = fileSystemID
         self.tags = tags

@@ -47,10 +47,7 @@ public struct IDGenerator: Sendable {
     public mutating func resourceID(prefix: String) -> String {
         var n = resources.next()
         while !issued.insert(n).inserted { n = resources.next() }
-        var out = Array(prefix.utf8)
-        out.append(0x30)
-        Hex.append(n, digits: 16, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return prefix + "0" + Hex.fixed(n, digits: 16)
     }
 
     /// A fresh random value from the resource stream (for aliases and secrets).
@@ -95,9 +92,14 @@ enum Hex {
 
     /// `value` as exactly `digits` lowercase hex digits (the low bits when it has more).
     static func fixed(_ value: UInt64, digits count: Int) -> String {
-        var out: [UInt8] = []
-        append(value, digits: count, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            for i in 0..<count {
+                let shift = 4 * (count - 1 - i)
+                buffer[i] = shift >= 64 ? 0x30 : digits[Int((value >> UInt64(shift)) & 0xF)]
+            }
+            return count
+        }
     }
 
     /// Appends `value` as exactly `digits` lowercase hex digits to `out`.
@@ -117,7 +119,26 @@ public enum ARN {
     }
 
     public static func make(service: String, region: String, account: String, resource: String) -> String {
-        "arn:\(partition(region: region)):\(service):\(region):\(account):\(resource)"
+        concatenate(["arn:", partition(region: region), ":", service, ":", region, ":", account, ":", resource])
+    }
+
+    /// The parts' UTF-8 copied once into a string of exactly their size.
+    static func concatenate(_ parts: [String]) -> String {
+        var count = 0
+        for p in parts { count += p.utf8.count }
+        guard count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var at = 0
+            guard let base = buffer.baseAddress else { return 0 }
+            for var part in parts {
+                part.withUTF8 { bytes in
+                    let n = Swift.min(bytes.count, buffer.count - at)
+                    if n > 0, let source = bytes.baseAddress { (base + at).update(from: source, count: n) }
+                    at += Swift.max(n, 0)
+                }
+            }
+            return at
+        }
     }
 
     /// The resource part of `arn` when it is an ARN of `service` in this region and account and

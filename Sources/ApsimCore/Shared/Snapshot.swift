@@ -305,7 +305,7 @@ enum Snapshot {
             try ordered(seq, a.path + ".Seq")
             guard let fs = region.efs.fileSystems[fsID] else { throw invalid(a.path + ".FileSystemId", "no such file system") }
             let ap = EFSAccessPoint(
-                id: id, seq: seq, arn: ARN.make(service: "elasticfilesystem", region: regionName, account: account, resource: "access-point/" + id),
+                id: id, seq: seq,
                 clientToken: try a.string("ClientToken"), fileSystemID: fsID, tags: try a.tags("Tags"),
                 posixUser: PosixUser(a.raw("PosixUser")), rootDirectory: RootDirectory(a.raw("RootDirectory")),
                 lifecycle: try a.lifecycle("Lifecycle"))

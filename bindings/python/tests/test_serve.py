@@ -935,7 +935,9 @@ def _stop_with_requests_in_flight(server, sig, fs_id, prefix, count):
             try:
                 socket.create_connection(("127.0.0.1", server.port), timeout=5).close()
                 time.sleep(0.01)
-            except ConnectionRefusedError:
+            except (ConnectionRefusedError, ConnectionResetError):
+                # Refused, or reset when the listening socket closed during the handshake: either
+                # way the server no longer accepts connections.
                 refused = True
         assert refused
         for t in readers:
