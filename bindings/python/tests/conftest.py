@@ -25,6 +25,8 @@ FS_ID_PATTERN = r"^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-
 AP_ID_PATTERN = r"^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:access-point/fsap-[0-9a-f]{8,40}|fsap-[0-9a-f]{8,40})$"
 TAG_KEY_PATTERN = r"^(?![aA]{1}[wW]{1}[sS]{1}:)([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$"
 TAG_VALUE_PATTERN = r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"
+SUBNET = "subnet-0123456789abcdef0"
+ZFS = {"DeploymentType": "SINGLE_AZ_HA_2", "ThroughputCapacity": 160}  # HA, 160 MBps: 4 attachments
 PATH_PATTERN = r"^(\/|(\/(?!\.)+[^$#<>;`|&?{}^*/\n]+){1,4})$"
 
 
@@ -90,3 +92,40 @@ def no_botocore(monkeypatch):
     monkeypatch.setitem(sys.modules, "botocore", None)
     with pytest.raises(ImportError):
         import botocore.session  # noqa: F401
+
+
+def check_boto3_modeled_errors(efs, fsx):
+    """What boto3 clients served by apsim raise, the same in process (apsim.mock_aws) and over
+    HTTP (apsim serve): the modeled exception classes with AWS's codes, messages, extra members and
+    statuses. Uses an empty world; creates one file system and one access point."""
+    import botocore.exceptions
+
+    fs = efs.create_file_system(CreationToken="t")["FileSystemId"]
+    ap = efs.create_access_point(ClientToken="c", FileSystemId=fs)["AccessPointId"]
+    with pytest.raises(efs.exceptions.AccessPointAlreadyExists) as e:
+        efs.create_access_point(ClientToken="c", FileSystemId=fs)
+    assert e.value.response["Error"] == {"Code": "AccessPointAlreadyExists",
+                                         "Message": f"Access point '{ap}' already exists with client token 'c'"}
+    assert e.value.response["AccessPointId"] == ap
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    assert e.value.operation_name == "CreateAccessPoint"
+    with pytest.raises(efs.exceptions.FileSystemNotFound) as e:
+        efs.describe_file_systems(FileSystemId="fs-0123456789abcdef0")
+    assert e.value.response["Error"]["Message"] == "File system 'fs-0123456789abcdef0' does not exist."
+    with pytest.raises(botocore.exceptions.ClientError) as e:  # botocore does not check max or pattern
+        efs.create_access_point(ClientToken="x", FileSystemId=fs, RootDirectory={"Path": "/a/b/c/d/e"})
+    assert e.value.response["Error"]["Code"] == "ValidationException"
+    assert e.value.response["Error"]["Message"].startswith(
+        "1 validation error detected: Value '/a/b/c/d/e' at 'rootDirectory.path'")
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    with pytest.raises(botocore.exceptions.ParamValidationError):  # botocore's own checks still run
+        efs.create_access_point(ClientToken="", FileSystemId=fs)
+    with pytest.raises(fsx.exceptions.VolumeNotFound) as e:
+        fsx.create_and_attach_s3_access_point(Name="abc", Type="OPENZFS", OpenZFSConfiguration={
+            "VolumeId": "fsvol-0123456789abcdef0", "FileSystemIdentity": {"Type": "POSIX", "PosixUser": {"Uid": 1, "Gid": 1}}})
+    assert e.value.response["Error"]["Message"] == "Volume 'fsvol-0123456789abcdef0' does not exist."
+    with pytest.raises(fsx.exceptions.IncompatibleParameterError) as e:
+        fsx.create_file_system(ClientRequestToken="t", FileSystemType="OPENZFS", SubnetIds=[SUBNET], OpenZFSConfiguration=ZFS)
+        fsx.create_file_system(ClientRequestToken="t", FileSystemType="OPENZFS", SubnetIds=[SUBNET], StorageCapacity=128,
+                               OpenZFSConfiguration=ZFS)
+    assert e.value.response["Parameter"] == "StorageCapacity"

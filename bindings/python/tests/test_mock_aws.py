@@ -16,9 +16,8 @@ from botocore.stub import Stubber
 
 import apsim
 from apsim import mock as apsim_mock
+from conftest import SUBNET, ZFS, check_boto3_modeled_errors
 
-SUBNET = "subnet-0123456789abcdef0"
-ZFS = {"DeploymentType": "SINGLE_AZ_HA_2", "ThroughputCapacity": 160}
 
 
 @pytest.fixture
@@ -109,34 +108,7 @@ def test_every_operation_through_real_boto3_clients(no_network, clean_env):
 
 def test_errors_are_botocores_modeled_exceptions(no_network, clean_env):
     with apsim.mock_aws(seed=1):
-        efs, fsx = boto3.client("efs"), boto3.client("fsx")
-        fs = efs.create_file_system(CreationToken="t")["FileSystemId"]
-        ap = efs.create_access_point(ClientToken="c", FileSystemId=fs)["AccessPointId"]
-        with pytest.raises(efs.exceptions.AccessPointAlreadyExists) as e:
-            efs.create_access_point(ClientToken="c", FileSystemId=fs)
-        assert e.value.response["Error"] == {"Code": "AccessPointAlreadyExists",
-                                             "Message": f"Access point '{ap}' already exists with client token 'c'"}
-        assert e.value.response["AccessPointId"] == ap
-        assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
-        assert e.value.operation_name == "CreateAccessPoint"
-        with pytest.raises(efs.exceptions.FileSystemNotFound) as e:
-            efs.describe_file_systems(FileSystemId="fs-0123456789abcdef0")
-        assert e.value.response["Error"]["Message"] == "File system 'fs-0123456789abcdef0' does not exist."
-        with pytest.raises(botocore.exceptions.ClientError) as e:  # botocore does not check max or pattern
-            efs.create_access_point(ClientToken="x", FileSystemId=fs, RootDirectory={"Path": "/a/b/c/d/e"})
-        assert e.value.response["Error"]["Code"] == "ValidationException"
-        assert e.value.response["Error"]["Message"].startswith("1 validation error detected: Value '/a/b/c/d/e' at 'rootDirectory.path'")
-        with pytest.raises(botocore.exceptions.ParamValidationError):  # botocore's own checks still run
-            efs.create_access_point(ClientToken="", FileSystemId=fs)
-        with pytest.raises(fsx.exceptions.VolumeNotFound) as e:
-            fsx.create_and_attach_s3_access_point(Name="abc", Type="OPENZFS", OpenZFSConfiguration={
-                "VolumeId": "fsvol-0123456789abcdef0", "FileSystemIdentity": {"Type": "POSIX", "PosixUser": {"Uid": 1, "Gid": 1}}})
-        assert e.value.response["Error"]["Message"] == "Volume 'fsvol-0123456789abcdef0' does not exist."
-        with pytest.raises(fsx.exceptions.IncompatibleParameterError) as e:
-            fsx.create_file_system(ClientRequestToken="t", FileSystemType="OPENZFS", SubnetIds=[SUBNET], OpenZFSConfiguration=ZFS)
-            fsx.create_file_system(ClientRequestToken="t", FileSystemType="OPENZFS", SubnetIds=[SUBNET], StorageCapacity=128,
-                                   OpenZFSConfiguration=ZFS)
-        assert e.value.response["Parameter"] == "StorageCapacity"
+        check_boto3_modeled_errors(boto3.client("efs"), boto3.client("fsx"))
 
 
 def test_injected_faults_go_through_botocores_retries(no_network, clean_env):

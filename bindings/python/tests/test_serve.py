@@ -35,6 +35,7 @@ import pytest
 from botocore.config import Config
 
 import apsim
+from conftest import check_boto3_modeled_errors
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_mock_aws import SUBNET, ZFS, efs_scenario, fsx_scenario  # noqa: E402
@@ -456,31 +457,7 @@ def test_boto3_every_operation_and_paginators(serve):
 
 
 def test_boto3_errors_are_modeled_exceptions(server):
-    efs, fsx = server.client("efs"), server.client("fsx")
-    fs = efs.create_file_system(CreationToken="t")["FileSystemId"]
-    ap = efs.create_access_point(ClientToken="c", FileSystemId=fs)["AccessPointId"]
-    with pytest.raises(efs.exceptions.AccessPointAlreadyExists) as e:
-        efs.create_access_point(ClientToken="c", FileSystemId=fs)
-    assert e.value.response["Error"] == {"Code": "AccessPointAlreadyExists",
-                                         "Message": f"Access point '{ap}' already exists with client token 'c'"}
-    assert e.value.response["AccessPointId"] == ap
-    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
-    with pytest.raises(efs.exceptions.FileSystemNotFound) as e:
-        efs.describe_file_systems(FileSystemId=UNKNOWN_FS)
-    assert e.value.response["Error"]["Message"] == f"File system '{UNKNOWN_FS}' does not exist."
-    with pytest.raises(botocore.exceptions.ClientError) as e:
-        efs.create_access_point(ClientToken="x", FileSystemId=fs, RootDirectory={"Path": "/a/b/c/d/e"})
-    assert e.value.response["Error"]["Code"] == "ValidationException"
-    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    with pytest.raises(fsx.exceptions.VolumeNotFound) as e:
-        fsx.create_and_attach_s3_access_point(Name="abc", Type="OPENZFS", OpenZFSConfiguration={
-            "VolumeId": "fsvol-0123456789abcdef0", "FileSystemIdentity": POSIX})
-    assert e.value.response["Error"]["Message"] == "Volume 'fsvol-0123456789abcdef0' does not exist."
-    with pytest.raises(fsx.exceptions.IncompatibleParameterError) as e:
-        fsx.create_file_system(ClientRequestToken="t", FileSystemType="OPENZFS", SubnetIds=[SUBNET], OpenZFSConfiguration=ZFS)
-        fsx.create_file_system(ClientRequestToken="t", FileSystemType="OPENZFS", SubnetIds=[SUBNET], StorageCapacity=128,
-                               OpenZFSConfiguration=ZFS)
-    assert e.value.response["Parameter"] == "StorageCapacity"
+    check_boto3_modeled_errors(server.client("efs"), server.client("fsx"))
 
 
 def test_same_scenario_over_http_as_in_process(serve):
