@@ -76,72 +76,67 @@ def read_line(proc, timeout):
     return line.decode()
 
 
-class Apsim:
+class Server:
+    """A server process that prints one ready line with its port, then serves until stopped."""
+
+    def start(self, command, ready, timeout, **popen):
+        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, **popen)
+        try:
+            match = re.fullmatch(ready, read_line(self.proc, timeout))
+            if not match:
+                raise RuntimeError("unexpected ready line")
+            self.port = int(match.group(1))
+        except BaseException:
+            self.kill()
+            raise
+
+    def ask_to_stop(self):
+        raise NotImplementedError
+
+    def stop(self):
+        """Asks the server to stop; the exit code (it is killed if it does not exit within 30 s)."""
+        if self.proc.poll() is None:
+            self.ask_to_stop()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.proc.stdout.close()
+        return self.proc.returncode
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+class Apsim(Server):
     def __init__(self, cli, quota):
         self.name = "apsim serve"
         version = subprocess.run([cli, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
         self.label = f"apsim serve {version}"
-        self.proc = subprocess.Popen([cli, "serve", "--host", HOST, "--port", "0", "--seed", "1",
-                                      "--access-points-per-file-system", str(quota)],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.start([cli, "serve", "--host", HOST, "--port", "0", "--seed", "1", "--access-points-per-file-system",
+                    str(quota)], r"apsim \S+ serving on http://127\.0\.0\.1:(\d+)\n", 30, stdin=subprocess.DEVNULL)
         try:
-            match = re.fullmatch(r"apsim \S+ serving on http://127\.0\.0\.1:(\d+)\n", read_line(self.proc, 30))
-            if not match:
-                raise RuntimeError("unexpected ready line")
-            self.port = int(match.group(1))
             wait_healthy(self.port)
         except BaseException:
             self.kill()
             raise
 
-    def stop(self):
-        """SIGTERM; the exit code (the server is killed if it does not exit within 30 s)."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.proc.stdout.close()
-        return self.proc.returncode
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
+    def ask_to_stop(self):
+        self.proc.send_signal(signal.SIGTERM)
 
 
-class Moto:
+class Moto(Server):
     def __init__(self):
         import moto
 
         self.name = "moto server"
         self.label = f"moto {moto.__version__} server"
-        self.proc = subprocess.Popen([sys.executable, "-c", MOTO_MAIN], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        try:
-            match = re.fullmatch(r"moto serving on port (\d+)\n", read_line(self.proc, 60))
-            if not match:
-                raise RuntimeError("unexpected ready line")
-            self.port = int(match.group(1))
-        except BaseException:
-            self.kill()
-            raise
+        self.start([sys.executable, "-c", MOTO_MAIN], r"moto serving on port (\d+)\n", 60, stdin=subprocess.PIPE)
 
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.stdin.close()  # the child stops its server and exits
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.proc.stdout.close()
-        return self.proc.returncode
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
+    def ask_to_stop(self):
+        self.proc.stdin.close()  # the child stops its server and exits
 
 
 def wait_healthy(port, timeout=30):

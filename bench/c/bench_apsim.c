@@ -65,12 +65,17 @@ static json_t *g_results;
 
 /* ---- Small helpers --------------------------------------------------------------------------- */
 
+/* One line on stderr: `prefix`, the formatted message, a newline. */
+static void say(const char *prefix, const char *fmt, va_list ap) {
+    fprintf(stderr, "%s", prefix);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+}
+
 static void die(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "bench_apsim: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
+    say("bench_apsim: ", fmt, ap);
     va_end(ap);
     exit(1);
 }
@@ -78,9 +83,7 @@ static void die(const char *fmt, ...) {
 static void progress(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "  .. ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n");
+    say("  .. ", fmt, ap);
     va_end(ap);
 }
 
