@@ -66,6 +66,38 @@ import Testing
         #expect(doc["d"]?["e"]?["f"] == .array([.null]))
     }
 
+    @Test func parserCopiesTheRunsBetweenEscapes() throws {
+        let cases: [(String, String)] = [
+            (#""\"a""#, "\"a"), (#""a\"""#, "a\""), (#""\\""#, "\\"),
+            (#""ab\\cd\/ef\u00e9gh""#, "ab\\cd/efégh"), (#""\né😀 run\tend""#, "\né😀 run\tend"),
+        ]
+        for (text, value) in cases { #expect(try JSON.parse(text) == .string(value), "\(text)") }
+        // A document inside a string, as apsim_http's body travels.
+        let inner = #"{"Path":"/export/é","Tags":[{"Key":"Name","Value":"a\"b\\c"}]}"#
+        let outer = JSON.object(JSONObject(["body": .string(inner)])).text
+        #expect(try JSON.parse(outer)["body"] == .string(inner))
+    }
+
+    @Test func parserChecksWhatFollowsAnEscape() {
+        let invalid: [UInt8] = [0x22, 0x5C, 0x6E, 0xC3, 0x28, 0x22]  // "\n" then invalid UTF-8
+        #expect(throws: JSONParseError(message: "Malformed JSON: a string is not valid UTF-8.")) {
+            try invalid.withUnsafeBufferPointer { b throws(JSONParseError) in _ = try JSON.parse(bytes: b) }
+        }
+        #expect(throws: JSONParseError(message: "Malformed JSON at byte 3: unescaped control character in a string.")) {
+            try JSON.parse("\"\\n\u{1}\"")
+        }
+        #expect(throws: JSONParseError(message: "Malformed JSON at byte 6: unterminated string.")) {
+            try JSON.parse("\"\\nabc")
+        }
+    }
+
+    @Test func writesAnObjectWithoutOneMember() {
+        let o = JSONObject(["a": 1, "ResponseMetadata": ["RequestId": "x"], "b": "é"])
+        #expect(o.text(excluding: "ResponseMetadata") == #"{"a":1,"b":"é"}"#)
+        #expect(o.text(excluding: "c") == JSON.object(o).text)
+        #expect(JSONObject(["ResponseMetadata": 1]).text(excluding: "ResponseMetadata") == "{}")
+    }
+
     @Test func refusesInvalidUTF8() {
         let bytes: [UInt8] = [0x22, 0xC3, 0x28, 0x22]
         #expect(throws: JSONParseError(message: "Malformed JSON: a string is not valid UTF-8.")) {

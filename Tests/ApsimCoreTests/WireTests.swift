@@ -62,6 +62,22 @@ func fsxRequest(_ op: String, _ body: JSON, headers: JSON = [:]) -> JSON {
         #expect(call(w, "efs:DescribeAccessPoints").body["AccessPoints"] == [])
     }
 
+    @Test func routesOnWholeSegments() throws {
+        let w = try makeWorld()
+        // Empty segments do not count, a literal segment matches only whole, a method in any case.
+        #expect(http(w, ["method": "GET", "path": "//2015-02-01/access-points/"]).status == 200)
+        #expect(http(w, ["method": "get", "path": "/2015-02-01/access-points"]).status == 200)
+        for path in ["/2015-02-01/access-point", "/2015-02-01/access-pointsx", "/2015-02-02/access-points",
+                     "/2015-02-01/access-points/fsap-0123456789abcdef0/x"] {
+            let r = http(w, ["method": "GET", "path": .string(path)])
+            #expect(r.status == 404, "\(path)")
+            #expect(r.headers["x-amzn-errortype"] == "UnknownOperationException")
+        }
+        // A capture takes the whole (percent-decoded) segment.
+        let missing = http(w, ["method": "DELETE", "path": "/2015-02-01/access-points/fsap-0123456789abcdef%30"])
+        #expect(missing.body == ["ErrorCode": "AccessPointNotFound", "Message": "Access point 'fsap-0123456789abcdef0' does not exist."])
+    }
+
     @Test func errorsCarryTheTypeHeaderAndModeledMembers() throws {
         let w = try makeWorld()
         let fs = makeFileSystem(w)

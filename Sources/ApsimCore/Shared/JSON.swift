@@ -299,18 +299,30 @@ private struct JSONParser {
             if b < 0x20 { throw error("unescaped control character in a string") }
             pos += 1
         }
-        var out = [UInt8](UnsafeBufferPointer(rebasing: bytes[start..<pos]))
+        // Slow path: runs of plain bytes are copied whole between the escapes.
+        var out = [UInt8]()
+        out.reserveCapacity(pos - start + 64)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<pos]))
         while pos < bytes.count {
+            let run = pos
+            while pos < bytes.count {
+                let b = bytes[pos]
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+                high |= b
+                pos += 1
+            }
+            if pos > run { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<pos])) }
+            guard pos < bytes.count else { break }
             let b = bytes[pos]
             if b == UInt8(ascii: "\"") {
                 pos += 1
+                if high < 0x80 { return String(decoding: out, as: UTF8.self) }
                 guard let s = String(validating: out, as: UTF8.self) else {
                     throw JSONParseError(message: "Malformed JSON: a string is not valid UTF-8.")
                 }
                 return s
             }
             if b < 0x20 { throw error("unescaped control character in a string") }
-            if b != UInt8(ascii: "\\") { out.append(b); pos += 1; continue }
             pos += 1
             guard pos < bytes.count else { break }
             let e = bytes[pos]

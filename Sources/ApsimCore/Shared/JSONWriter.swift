@@ -14,7 +14,21 @@ extension JSON {
         return sink.bytes.map { Array($0) } ?? []
     }
 
-    public var text: String { String(decoding: serialized(), as: UTF8.self) }
+    /// The serialization as a String.
+    public var text: String { JSON.string { write(to: &$0) } }
+
+    /// What `write` writes, as a String copied once from the writer's buffer (what the writer
+    /// writes is valid UTF-8: its strings are Swift strings and its escapes ASCII).
+    static func string(_ write: (inout ByteSink) -> Void) -> String {
+        var sink = ByteSink(capacity: 256)
+        write(&sink)
+        defer { sink.release() }
+        guard let bytes = sink.bytes, bytes.count > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+            _ = buffer.initialize(fromContentsOf: bytes)
+            return bytes.count
+        }
+    }
 
     /// Appends the document to `sink`.
     public func write(to sink: inout ByteSink) {
@@ -31,15 +45,7 @@ extension JSON {
                 item.write(to: &sink)
             }
             sink.append(UInt8(ascii: "]"))
-        case .object(let o):
-            sink.append(UInt8(ascii: "{"))
-            for (i, m) in o.members.enumerated() {
-                if i > 0 { sink.append(UInt8(ascii: ",")) }
-                JSON.writeString(m.key, to: &sink)
-                sink.append(UInt8(ascii: ":"))
-                m.value.write(to: &sink)
-            }
-            sink.append(UInt8(ascii: "}"))
+        case .object(let o): o.write(to: &sink)
         }
     }
 
@@ -118,6 +124,28 @@ extension JSON {
             }
             sink.append(UnsafeBufferPointer(start: base + i, count: raw.count - i))
         }
+    }
+}
+
+extension JSONObject {
+    /// Appends the object to `sink`, leaving out the member named `excluded` (if any): a
+    /// response without its ResponseMetadata, with no copy of the object.
+    public func write(to sink: inout ByteSink, excluding excluded: String? = nil) {
+        sink.append(UInt8(ascii: "{"))
+        var first = true
+        for m in members where m.key != excluded {
+            if !first { sink.append(UInt8(ascii: ",")) }
+            first = false
+            JSON.writeString(m.key, to: &sink)
+            sink.append(UInt8(ascii: ":"))
+            m.value.write(to: &sink)
+        }
+        sink.append(UInt8(ascii: "}"))
+    }
+
+    /// The object's text without the member named `excluded`.
+    public func text(excluding excluded: String) -> String {
+        JSON.string { write(to: &$0, excluding: excluded) }
     }
 }
 

@@ -17,9 +17,9 @@ public struct HTTPRequest: Sendable {
         self.headers = headers
         self.body = body
         // A query string left in the path joins the others.
-        if let q = path.firstIndex(of: "?") {
+        if let q = path.utf8.firstIndex(of: UInt8(ascii: "?")) {
             self.path = String(path[..<q])
-            self.query = HTTPRequest.parseQuery(String(path[path.index(after: q)...])) + query
+            self.query = HTTPRequest.parseQuery(String(path[path.utf8.index(after: q)...])) + query
         }
     }
 

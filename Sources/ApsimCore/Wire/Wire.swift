@@ -15,12 +15,27 @@ public enum Wire {
     /// One rest-json route: a method and a path template from the model.
     struct Route: Sendable {
         let operation: OperationModel
-        /// Path segments; `{Name}` segments capture a URI member.
-        let segments: [String]
+        /// Path segments, worked out once from the template.
+        let segments: [Segment]
+
+        enum Segment: Sendable {
+            /// Matched as it is.
+            case literal(String)
+            /// `{Name}`: any segment, captured as the URI member `Name`.
+            case capture(String)
+        }
+
+        init(operation: OperationModel) {
+            self.operation = operation
+            segments = operation.requestURI.split(separator: "/").map { s in
+                if s.hasPrefix("{") && s.hasSuffix("}") { return .capture(String(s.dropFirst().dropLast())) }
+                return .literal(String(s))
+            }
+        }
     }
 
     static let efsRoutes: [Route] = ServiceModel.efs.operations.values.sorted { $0.name < $1.name }.map {
-        Route(operation: $0, segments: $0.requestURI.split(separator: "/").map(String.init))
+        Route(operation: $0)
     }
 
     static let fsxTargetPrefix = (ServiceModel.fsx.targetPrefix ?? "") + "."
@@ -88,9 +103,8 @@ public enum Wire {
 
     /// The response members without ResponseMetadata, as JSON text ("" for 204).
     static func payload(_ result: CallResult) -> String {
-        guard case .object(var o) = result.body else { return "{}" }
-        o["ResponseMetadata"] = nil
-        return result.status == 204 ? "" : JSON.object(o).text
+        guard case .object(let o) = result.body else { return "{}" }
+        return result.status == 204 ? "" : o.text(excluding: "ResponseMetadata")
     }
 
     /// An error's modeled members beyond Code and Message.
@@ -133,12 +147,14 @@ public enum Wire {
 
     /// The rest-json operation a method and path name, with the URI members it captured.
     static func route(_ req: HTTPRequest) -> (Route, [String: String])? {
-        let parts = req.path.split(separator: "/", omittingEmptySubsequences: true)
-        for route in efsRoutes where route.segments.count == parts.count && route.operation.method == req.method {
-            guard zip(route.segments, parts).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) else { continue }
+        let parts = req.path.utf8.split(separator: UInt8(ascii: "/"))  // empty segments dropped
+        routes: for route in efsRoutes where route.segments.count == parts.count && route.operation.method == req.method {
+            for (segment, part) in zip(route.segments, parts) {
+                if case .literal(let text) = segment, !part.elementsEqual(text.utf8) { continue routes }
+            }
             var captures: [String: String] = [:]
-            for (template, part) in zip(route.segments, parts) where template.hasPrefix("{") && template.hasSuffix("}") {
-                captures[String(template.dropFirst().dropLast())] = HTTPRequest.percentDecode(String(part))
+            for (segment, part) in zip(route.segments, parts) {
+                if case .capture(let name) = segment { captures[name] = HTTPRequest.percentDecode(String(Substring(part))) }
             }
             return (route, captures)
         }

@@ -140,8 +140,9 @@ def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, con
         "headers": headers,
         "body": _text(params.get("body")),
     })
-    http_headers = awsrequest.HeadersDict(reply_headers)
-    response = {"status_code": status, "headers": http_headers, "body": body}
+    # One HeadersDict, shared by the AWSResponse and the parser (as botocore's endpoint does).
+    http_response = awsrequest.AWSResponse(url, status, reply_headers, _Raw(body))
+    response = {"status_code": status, "headers": http_response.headers, "body": body}
     parser = _parser(model.metadata["protocol"])
     parsed = parser.parse(response, model.output_shape)
     if status >= 300:
@@ -151,7 +152,7 @@ def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, con
         if shape is not None:
             parsed.update(parser.parse(response, shape))
     parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = 0
-    return awsrequest.AWSResponse(url, status, http_headers, _Raw(body)), parsed
+    return http_response, parsed
 
 
 def _before_send(request: Any = None, event_name: str = "", **kwargs: Any) -> Any:
