@@ -169,7 +169,7 @@ public enum Wire {
             guard case .object(let body) = parsed else {
                 throw APIError.serialization("The request body must be a JSON object, not \(parsed.typeName).")
             }
-            for m in body.members { doc.append(m.key, m.value) }
+            doc = body
         }
         for member in route.operation.input.members where member.location != .body {
             let wireName = member.locationName ?? member.name
