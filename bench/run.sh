@@ -368,6 +368,11 @@ def detail_table():
     out.append(f"| threads: context switches per 1,000 calls, 1 / 2 threads | {med(c, 'threads.switches_per_1000_calls_1'):.1f} / "
                f"{med(c, 'threads.switches_per_1000_calls_2'):.1f} |")
     out.append(f"| threads: CPUs busy with 2 threads (of {machine.get('cores')}) | {med(c, 'threads.cpus_busy_2'):.2f} |")
+    if med(c, "threads.separate_worlds.ratio") is not None:
+        out.append(f"| threads: 2 threads on a world each (nothing shared: the machine's own scaling) vs 1 thread | "
+                   f"{med(c, 'threads.separate_worlds.ratio'):.2f}× (per run: {runs_of(c, 'threads.separate_worlds.ratio')}); "
+                   f"{med(c, 'threads.separate_worlds.cpu_us_per_call'):.1f} µs CPU per call, "
+                   f"{med(c, 'threads.separate_worlds.cpus_busy'):.2f} CPUs busy |")
     if rss is not None:
         out.append(f"| filling 1,000,000 APs (1 thread) | {med(c, 'rss.creates_per_s'):,.0f} creates/s |")
     out.append(f"| state_file create p99, 1,000 / 100,000 | {us(med(c, 'state_file_create.world_1000.p99_us'))} / "
@@ -572,7 +577,8 @@ def why():
                 f"{med(c, 'threads.cpus_busy_2'):.2f} of {machine.get('cores')} CPUs are busy, and the CPU per call rises from "
                 f"{med(c, 'threads.cpu_us_per_call_1'):.1f} to {med(c, 'threads.cpu_us_per_call_2'):.1f} µs (spinning, and the "
                 f"world's cache lines moving between the two cores). The ratio varies between runs on this VM "
-                f"(per run: {runs_of(c, 'threads.ratio')}).")
+                f"(per run: {runs_of(c, 'threads.ratio')}); two threads on a world each, which share nothing, scale "
+                f"{med(c, 'threads.separate_worlds.ratio') or 0:.2f}× (per run: {runs_of(c, 'threads.separate_worlds.ratio')}).")
         else:
             out.append(f"- **{name}**: missed; see the numbers above.")
     return "\n".join(out)
