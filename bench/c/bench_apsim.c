@@ -230,6 +230,20 @@ static json_t *dist_json(struct dist d) {
                      (json_int_t)d.n);
 }
 
+/* Prints one measurement taken in a world of 1,000 and one of 100,000 access points (d[0], d[1]):
+ * the median and p99 of each, then their ratios against the target of at most 2x. */
+static void print_scale_pair(const char *what, const struct dist d[2]) {
+    const char *sizes[2] = {"1,000", "100,000"};
+    char label[96];
+    int j;
+    for (j = 0; j < 2; j++) {
+        snprintf(label, sizeof label, "%s, %s APs", what, sizes[j]);
+        printf("%-44s median %8.2f us  p99 %8.2f us\n", label, d[j].median_ns / 1000, d[j].p99_ns / 1000);
+    }
+    printf("%-44s median %8.2fx     p99 %8.2fx   (target <= 2x)\n", "  100,000 / 1,000", d[1].median_ns / d[0].median_ns,
+           d[1].p99_ns / d[0].p99_ns);
+}
+
 static long rss_bytes(void) {
     long size = 0, resident = 0;
     FILE *f = fopen("/proc/self/statm", "r");
@@ -520,12 +534,7 @@ static void bench_page(void) {
                         json_pack("{s:o,s:o,s:f,s:f,s:I}", "world_1000", dist_json(d[0]), "world_100000", dist_json(d[1]),
                                   "ratio_median", d[1].median_ns / d[0].median_ns, "ratio_p99", d[1].p99_ns / d[0].p99_ns,
                                   "response_bytes", (json_int_t)w[1].response_bytes));
-    printf("%-44s median %8.2f us  p99 %8.2f us\n", "DescribeAccessPoints page of 100, 1,000 APs", d[0].median_ns / 1000,
-           d[0].p99_ns / 1000);
-    printf("%-44s median %8.2f us  p99 %8.2f us\n", "DescribeAccessPoints page of 100, 100,000 APs",
-           d[1].median_ns / 1000, d[1].p99_ns / 1000);
-    printf("%-44s median %8.2fx     p99 %8.2fx   (target <= 2x)\n", "  100,000 / 1,000", d[1].median_ns / d[0].median_ns,
-           d[1].p99_ns / d[0].p99_ns);
+    print_scale_pair("DescribeAccessPoints page of 100", d);
     for (j = 0; j < 2; j++) {
         free(ns[j]);
         free(w[j].request);
@@ -809,12 +818,7 @@ static void bench_state(void) {
                                   d[1].p99_ns / d[0].p99_ns, "open_ms_1000", w[0].open_ms, "open_ms_100000", w[1].open_ms,
                                   "state_bytes_1000", (json_int_t)w[0].state_bytes, "state_bytes_100000",
                                   (json_int_t)w[1].state_bytes, "dir", dir));
-    printf("%-44s median %8.2f us  p99 %8.2f us\n", "CreateAccessPoint + state_file, 1,000 APs", d[0].median_ns / 1000,
-           d[0].p99_ns / 1000);
-    printf("%-44s median %8.2f us  p99 %8.2f us\n", "CreateAccessPoint + state_file, 100,000 APs",
-           d[1].median_ns / 1000, d[1].p99_ns / 1000);
-    printf("%-44s median %8.2fx     p99 %8.2fx   (target <= 2x)\n", "  100,000 / 1,000", d[1].median_ns / d[0].median_ns,
-           d[1].p99_ns / d[0].p99_ns);
+    print_scale_pair("CreateAccessPoint + state_file", d);
     printf("%-44s %.1f ms / %.1f ms (state files of %.1f KiB / %.1f MiB)\n", "  open (load + compact) 1,000 / 100,000",
            w[0].open_ms, w[1].open_ms, w[0].state_bytes / 1024.0, w[1].state_bytes / 1048576.0);
     for (j = 0; j < 2; j++) {

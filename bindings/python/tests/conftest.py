@@ -1,5 +1,6 @@
 """Shared fixtures. The binding is imported from this checkout (bindings/python), not an install."""
 
+import datetime
 import itertools
 import sys
 from pathlib import Path
@@ -129,3 +130,79 @@ def check_boto3_modeled_errors(efs, fsx):
         fsx.create_file_system(ClientRequestToken="t", FileSystemType="OPENZFS", SubnetIds=[SUBNET], StorageCapacity=128,
                                OpenZFSConfiguration=ZFS)
     assert e.value.response["Parameter"] == "StorageCapacity"
+
+
+def efs_scenario(efs):
+    """Every EFS operation, with explicit tokens so that the outcome is deterministic."""
+    fs = efs.create_file_system(CreationToken="fs1", PerformanceMode="generalPurpose", Tags=[{"Key": "Name", "Value": "data"}])
+    fs_id = fs["FileSystemId"]
+    ids = [efs.create_access_point(ClientToken=f"t{i}", FileSystemId=fs_id, RootDirectory={"Path": f"/d{i}"})["AccessPointId"]
+           for i in range(5)]
+    efs.tag_resource(ResourceId=ids[0], Tags=[{"Key": "team", "Value": "x"}])
+    efs.untag_resource(ResourceId=ids[0], TagKeys=["team"])
+    efs.list_tags_for_resource(ResourceId=fs_id)
+    efs.describe_access_points(FileSystemId=fs_id, MaxResults=2)
+    efs.describe_file_systems(FileSystemId=fs_id)
+    efs.delete_access_point(AccessPointId=ids[4])
+    efs.create_file_system(CreationToken="fs2")
+    return fs_id, ids[:4]
+
+
+def fsx_scenario(fsx):
+    fs = fsx.create_file_system(ClientRequestToken="f1", FileSystemType="OPENZFS", SubnetIds=[SUBNET], OpenZFSConfiguration=ZFS)
+    root = fs["FileSystem"]["OpenZFSConfiguration"]["RootVolumeId"]
+    vol = fsx.create_volume(ClientRequestToken="v1", VolumeType="OPENZFS", Name="data",
+                            OpenZFSConfiguration={"ParentVolumeId": root})["Volume"]["VolumeId"]
+    ontap = fsx.create_file_system(ClientRequestToken="f2", FileSystemType="ONTAP", SubnetIds=[SUBNET],
+                                   OntapConfiguration={"DeploymentType": "SINGLE_AZ_1", "ThroughputCapacity": 128})
+    svm = fsx.create_storage_virtual_machine(ClientRequestToken="s1", FileSystemId=ontap["FileSystem"]["FileSystemId"], Name="svm1")
+    fsx.create_volume(ClientRequestToken="v2", VolumeType="ONTAP", Name="vol1", OntapConfiguration={
+        "StorageVirtualMachineId": svm["StorageVirtualMachine"]["StorageVirtualMachineId"], "JunctionPath": "/vol1", "SizeInMegabytes": 1024})
+    for name in ("ap-one", "ap-two"):
+        fsx.create_and_attach_s3_access_point(ClientRequestToken=name, Name=name, Type="OPENZFS", OpenZFSConfiguration={
+            "VolumeId": vol, "FileSystemIdentity": {"Type": "POSIX", "PosixUser": {"Uid": 1000, "Gid": 1000}}})
+    fsx.describe_s3_access_point_attachments(Filters=[{"Name": "volume-id", "Values": [vol]}])
+    fsx.detach_and_delete_s3_access_point(ClientRequestToken="d1", Name="ap-two")
+    fsx.describe_volumes(VolumeIds=[vol])
+    fsx.describe_file_systems()
+    extra = fsx.create_volume(ClientRequestToken="v3", VolumeType="OPENZFS", Name="tmp", OpenZFSConfiguration={"ParentVolumeId": root})
+    fsx.delete_volume(VolumeId=extra["Volume"]["VolumeId"])
+    return vol
+
+
+def check_boto3_every_operation(efs, fsx):
+    """Every operation of both services through boto3 clients served by apsim, the same in process
+    (apsim.mock_aws) and over HTTP (apsim serve), then what they left as describe calls and
+    paginators (pages of 1) see it, then the deletions. Uses a world of seed 5."""
+    fs_id, ids = efs_scenario(efs)
+    fs = efs.describe_file_systems()["FileSystems"]
+    assert [f["Name"] for f in fs if "Name" in f] == ["data"]
+    assert isinstance(fs[0]["CreationTime"], datetime.datetime) and fs[0]["LifeCycleState"] == "available"
+    assert efs.list_tags_for_resource(ResourceId=ids[0])["Tags"] == []
+    pages = list(efs.get_paginator("describe_access_points").paginate(FileSystemId=fs_id, PaginationConfig={"PageSize": 3}))
+    assert [len(p["AccessPoints"]) for p in pages] == [3, 1]
+    assert [a["AccessPointId"] for p in pages for a in p["AccessPoints"]] == ids
+    fs_pages = list(efs.get_paginator("describe_file_systems").paginate(PaginationConfig={"PageSize": 1}))
+    assert [f["CreationToken"] for p in fs_pages for f in p["FileSystems"]] == ["fs1", "fs2"]
+    with pytest.raises(efs.exceptions.AccessPointNotFound):
+        efs.delete_access_point(AccessPointId="fsap-0123456789abcdef0")
+
+    vol = fsx_scenario(fsx)
+    atts = fsx.describe_s3_access_point_attachments()["S3AccessPointAttachments"]
+    assert [(a["Name"], a["Lifecycle"]) for a in atts] == [("ap-one", "AVAILABLE"), ("ap-two", "DELETING")]
+    assert isinstance(atts[0]["CreationTime"], datetime.datetime) and atts[0]["OpenZFSConfiguration"]["VolumeId"] == vol
+    paged = [a["Name"] for p in fsx.get_paginator("describe_s3_access_point_attachments").paginate(
+        PaginationConfig={"PageSize": 1}) for a in p["S3AccessPointAttachments"]]
+    assert paged == ["ap-one"]
+    volumes = [v["Name"] for p in fsx.get_paginator("describe_volumes").paginate(PaginationConfig={"PageSize": 1})
+               for v in p["Volumes"]]
+    assert volumes == ["fsx", "data", "vol1"]
+    systems = [f["FileSystemType"] for p in fsx.get_paginator("describe_file_systems").paginate(
+        PaginationConfig={"PageSize": 1}) for f in p["FileSystems"]]
+    assert systems == ["OPENZFS", "ONTAP"]
+    zfs = fsx.describe_file_systems()["FileSystems"][0]["FileSystemId"]
+    fsx.detach_and_delete_s3_access_point(Name="ap-one")
+    deleted = fsx.delete_file_system(FileSystemId=zfs, OpenZFSConfiguration={"Options": ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"]})
+    assert deleted["Lifecycle"] == "DELETING"
+    efs.delete_file_system(FileSystemId=fs_id)
+    assert [f["CreationToken"] for f in efs.describe_file_systems()["FileSystems"]] == ["fs2"]

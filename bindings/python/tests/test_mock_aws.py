@@ -1,12 +1,10 @@
 """Unmodified boto3 clients against apsim.mock_aws: every operation of both services, paginators,
 error codes, retries, pass-through, and the same scenario through apsim_call and apsim_http."""
-import datetime
 import json
 import os
 import socket
 import subprocess
 import sys
-import tempfile
 
 import boto3
 import botocore
@@ -16,7 +14,7 @@ from botocore.stub import Stubber
 
 import apsim
 from apsim import mock as apsim_mock
-from conftest import SUBNET, ZFS, check_boto3_modeled_errors
+from conftest import check_boto3_every_operation, check_boto3_modeled_errors, efs_scenario, fsx_scenario
 
 
 
@@ -38,72 +36,11 @@ def clean_env(monkeypatch):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
 
 
-def efs_scenario(efs):
-    """Every EFS operation, with explicit tokens so that the outcome is deterministic."""
-    fs = efs.create_file_system(CreationToken="fs1", PerformanceMode="generalPurpose", Tags=[{"Key": "Name", "Value": "data"}])
-    fs_id = fs["FileSystemId"]
-    ids = [efs.create_access_point(ClientToken=f"t{i}", FileSystemId=fs_id, RootDirectory={"Path": f"/d{i}"})["AccessPointId"]
-           for i in range(5)]
-    efs.tag_resource(ResourceId=ids[0], Tags=[{"Key": "team", "Value": "x"}])
-    efs.untag_resource(ResourceId=ids[0], TagKeys=["team"])
-    efs.list_tags_for_resource(ResourceId=fs_id)
-    efs.describe_access_points(FileSystemId=fs_id, MaxResults=2)
-    efs.describe_file_systems(FileSystemId=fs_id)
-    efs.delete_access_point(AccessPointId=ids[4])
-    efs.create_file_system(CreationToken="fs2")
-    return fs_id, ids[:4]
-
-
-def fsx_scenario(fsx):
-    fs = fsx.create_file_system(ClientRequestToken="f1", FileSystemType="OPENZFS", SubnetIds=[SUBNET], OpenZFSConfiguration=ZFS)
-    root = fs["FileSystem"]["OpenZFSConfiguration"]["RootVolumeId"]
-    vol = fsx.create_volume(ClientRequestToken="v1", VolumeType="OPENZFS", Name="data",
-                            OpenZFSConfiguration={"ParentVolumeId": root})["Volume"]["VolumeId"]
-    ontap = fsx.create_file_system(ClientRequestToken="f2", FileSystemType="ONTAP", SubnetIds=[SUBNET],
-                                   OntapConfiguration={"DeploymentType": "SINGLE_AZ_1", "ThroughputCapacity": 128})
-    svm = fsx.create_storage_virtual_machine(ClientRequestToken="s1", FileSystemId=ontap["FileSystem"]["FileSystemId"], Name="svm1")
-    fsx.create_volume(ClientRequestToken="v2", VolumeType="ONTAP", Name="vol1", OntapConfiguration={
-        "StorageVirtualMachineId": svm["StorageVirtualMachine"]["StorageVirtualMachineId"], "JunctionPath": "/vol1", "SizeInMegabytes": 1024})
-    for name in ("ap-one", "ap-two"):
-        fsx.create_and_attach_s3_access_point(ClientRequestToken=name, Name=name, Type="OPENZFS", OpenZFSConfiguration={
-            "VolumeId": vol, "FileSystemIdentity": {"Type": "POSIX", "PosixUser": {"Uid": 1000, "Gid": 1000}}})
-    fsx.describe_s3_access_point_attachments(Filters=[{"Name": "volume-id", "Values": [vol]}])
-    fsx.detach_and_delete_s3_access_point(ClientRequestToken="d1", Name="ap-two")
-    fsx.describe_volumes(VolumeIds=[vol])
-    fsx.describe_file_systems()
-    extra = fsx.create_volume(ClientRequestToken="v3", VolumeType="OPENZFS", Name="tmp", OpenZFSConfiguration={"ParentVolumeId": root})
-    fsx.delete_volume(VolumeId=extra["Volume"]["VolumeId"])
-    return vol
-
-
 def test_every_operation_through_real_boto3_clients(no_network, clean_env):
-    with apsim.mock_aws(seed=5) as sim:
+    with apsim.mock_aws(seed=5):
         efs, fsx = boto3.client("efs"), boto3.client("fsx")
         assert efs.meta.region_name == "us-east-1"  # defaulted inside the block
-        fs_id, ids = efs_scenario(efs)
-        fs = efs.describe_file_systems()["FileSystems"]
-        assert [f["Name"] for f in fs if "Name" in f] == ["data"]
-        assert isinstance(fs[0]["CreationTime"], datetime.datetime)
-        assert fs[0]["LifeCycleState"] == "available"
-        pages = list(efs.get_paginator("describe_access_points").paginate(FileSystemId=fs_id, PaginationConfig={"PageSize": 3}))
-        assert [len(p["AccessPoints"]) for p in pages] == [3, 1]
-        assert [a["AccessPointId"] for p in pages for a in p["AccessPoints"]] == ids
-        vol = fsx_scenario(fsx)
-        atts = fsx.describe_s3_access_point_attachments()["S3AccessPointAttachments"]
-        assert [(a["Name"], a["Lifecycle"]) for a in atts] == [("ap-one", "AVAILABLE"), ("ap-two", "DELETING")]
-        assert [a["Name"] for a in fsx.describe_s3_access_point_attachments()["S3AccessPointAttachments"]] == ["ap-one"]
-        assert isinstance(atts[0]["CreationTime"], datetime.datetime)
-        assert atts[0]["OpenZFSConfiguration"]["VolumeId"] == vol
-        paged = [a["Name"] for p in fsx.get_paginator("describe_s3_access_point_attachments").paginate() for a in p["S3AccessPointAttachments"]]
-        assert paged == ["ap-one"]
-        volumes = [v["Name"] for p in fsx.get_paginator("describe_volumes").paginate() for v in p["Volumes"]]
-        assert volumes == ["fsx", "data", "vol1"]
-        zfs = fsx.describe_file_systems()["FileSystems"][0]["FileSystemId"]
-        fsx.detach_and_delete_s3_access_point(Name="ap-one")
-        deleted = fsx.delete_file_system(FileSystemId=zfs, OpenZFSConfiguration={"Options": ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"]})
-        assert deleted["Lifecycle"] == "DELETING"
-        efs.delete_file_system(FileSystemId=fs_id)
-        assert [f["CreationToken"] for f in efs.describe_file_systems()["FileSystems"]] == ["fs2"]
+        check_boto3_every_operation(efs, fsx)
 
 
 def test_errors_are_botocores_modeled_exceptions(no_network, clean_env):

@@ -35,10 +35,9 @@ import pytest
 from botocore.config import Config
 
 import apsim
-from conftest import check_boto3_modeled_errors
+from conftest import SUBNET, ZFS, check_boto3_every_operation, check_boto3_modeled_errors, efs_scenario, fsx_scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_mock_aws import SUBNET, ZFS, efs_scenario, fsx_scenario  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[3]
 CLI = os.environ.get("APSIM_CLI") or str(REPO / "build" / "bin" / "apsim")
@@ -421,39 +420,7 @@ def test_aws_cli_errors(aws_cli, server):
 
 def test_boto3_every_operation_and_paginators(serve):
     server = serve(seed=5)
-    efs, fsx = server.client("efs"), server.client("fsx")
-    fs_id, ids = efs_scenario(efs)
-    fs = efs.describe_file_systems()["FileSystems"]
-    assert [f["Name"] for f in fs if "Name" in f] == ["data"]
-    assert isinstance(fs[0]["CreationTime"], datetime.datetime) and fs[0]["LifeCycleState"] == "available"
-    assert efs.list_tags_for_resource(ResourceId=ids[0])["Tags"] == []
-    pages = list(efs.get_paginator("describe_access_points").paginate(FileSystemId=fs_id, PaginationConfig={"PageSize": 3}))
-    assert [len(p["AccessPoints"]) for p in pages] == [3, 1]
-    assert [a["AccessPointId"] for p in pages for a in p["AccessPoints"]] == ids
-    fs_pages = list(efs.get_paginator("describe_file_systems").paginate(PaginationConfig={"PageSize": 1}))
-    assert [f["CreationToken"] for p in fs_pages for f in p["FileSystems"]] == ["fs1", "fs2"]
-    with pytest.raises(efs.exceptions.AccessPointNotFound):
-        efs.delete_access_point(AccessPointId="fsap-0123456789abcdef0")
-
-    vol = fsx_scenario(fsx)
-    atts = fsx.describe_s3_access_point_attachments()["S3AccessPointAttachments"]
-    assert [(a["Name"], a["Lifecycle"]) for a in atts] == [("ap-one", "AVAILABLE"), ("ap-two", "DELETING")]
-    assert isinstance(atts[0]["CreationTime"], datetime.datetime) and atts[0]["OpenZFSConfiguration"]["VolumeId"] == vol
-    paged = [a["Name"] for p in fsx.get_paginator("describe_s3_access_point_attachments").paginate(
-        PaginationConfig={"PageSize": 1}) for a in p["S3AccessPointAttachments"]]
-    assert paged == ["ap-one"]
-    volumes = [v["Name"] for p in fsx.get_paginator("describe_volumes").paginate(PaginationConfig={"PageSize": 1})
-               for v in p["Volumes"]]
-    assert volumes == ["fsx", "data", "vol1"]
-    systems = [f["FileSystemType"] for p in fsx.get_paginator("describe_file_systems").paginate(
-        PaginationConfig={"PageSize": 1}) for f in p["FileSystems"]]
-    assert systems == ["OPENZFS", "ONTAP"]
-    zfs = fsx.describe_file_systems()["FileSystems"][0]["FileSystemId"]
-    fsx.detach_and_delete_s3_access_point(Name="ap-one")
-    deleted = fsx.delete_file_system(FileSystemId=zfs, OpenZFSConfiguration={"Options": ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"]})
-    assert deleted["Lifecycle"] == "DELETING"
-    efs.delete_file_system(FileSystemId=fs_id)
-    assert [f["CreationToken"] for f in efs.describe_file_systems()["FileSystems"]] == ["fs2"]
+    check_boto3_every_operation(server.client("efs"), server.client("fsx"))
 
 
 def test_boto3_errors_are_modeled_exceptions(server):
