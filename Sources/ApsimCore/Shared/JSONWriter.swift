@@ -15,11 +15,11 @@ extension JSON {
     }
 
     /// The serialization as a String.
-    public var text: String { JSON.string { write(to: &$0) } }
+    public var text: String { JSON.writtenText { write(to: &$0) } }
 
     /// What `write` writes, as a String copied once from the writer's buffer (what the writer
     /// writes is valid UTF-8: its strings are Swift strings and its escapes ASCII).
-    static func string(_ write: (inout ByteSink) -> Void) -> String {
+    static func writtenText(_ write: (inout ByteSink) -> Void) -> String {
         var sink = ByteSink(capacity: 256)
         write(&sink)
         defer { sink.release() }
@@ -145,7 +145,7 @@ extension JSONObject {
 
     /// The object's text without the member named `excluded`.
     public func text(excluding excluded: String) -> String {
-        JSON.string { write(to: &$0, excluding: excluded) }
+        JSON.writtenText { write(to: &$0, excluding: excluded) }
     }
 }
 
