@@ -50,6 +50,8 @@ def client_exceptions(service: str) -> Optional[Any]:
     if model is None:
         return None
     bc = botocore()
+    if bc is None:
+        return None
     with _lock:
         if _exceptions_factory is None:
             _exceptions_factory = bc.errorfactory.ClientExceptionsFactory()

@@ -15,6 +15,25 @@ class ConfigError(ValueError):
         self.response = response
 
 
+class ServiceNotMockedError(Exception):
+    """A client of a service apsim does not serve was called inside ``apsim.mock_aws`` with neither
+    ``moto.mock_aws()`` active nor the service let through: the request never left the process.
+
+    ``.service`` is boto3's name of the service (``"s3"``), ``.operation`` the operation name.
+    """
+
+    def __init__(self, service: str, operation: str) -> None:
+        super().__init__(
+            f"apsim.mock_aws serves efs and fsx only, so this {service} request ({operation}) was "
+            f"stopped before it left the process. To have moto answer {service}, start "
+            f"moto.mock_aws() as well (either nesting order: apsim for EFS and FSx, moto for the "
+            f"rest); to send real {service} requests deliberately, pass "
+            f'passthrough=["{service}"] (or passthrough=True) to apsim.mock_aws.'
+        )
+        self.service = service
+        self.operation = operation
+
+
 class ClientError(Exception):
     """An AWS-style error, raised when botocore is not importable (else botocore's ClientError is).
 

@@ -148,11 +148,12 @@ class BaseClient:
         parsers do (nothing to do when its output has none), or, without botocore, every
         CreationTime."""
         full_name = c_string(f"{self._service}:{operation}", "the operation name")
-        bc = _botocore.botocore() if self._model is not None else None
-        if bc is None:
+        model = self._model
+        bc = _botocore.botocore() if model is not None else None
+        if model is None or bc is None:
             return full_name, _convert_creation_times
         try:
-            output = self._model.operation_model(operation).output_shape
+            output = model.operation_model(operation).output_shape
         except bc.exceptions.OperationNotFoundError:
             return full_name, _convert_creation_times
         if output is None or not _has_timestamps(output):

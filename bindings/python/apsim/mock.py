@@ -4,30 +4,40 @@
         efs = boto3.client("efs", region_name="us-east-1")
         efs.create_file_system(CreationToken="t")        # answered by libapsim.so
 
-Every ``efs`` and ``fsx`` client created inside the block (or before it, from a session created
-after ``apsim`` first mocked) is routed to the block's world; other services pass through
-untouched. botocore itself validates and serializes each request and parses each response, so
-callers get exactly what AWS would give them: ``ClientError`` subclasses with the right code and
-status, ``datetime`` fields, paginators and waiters.
+A drop-in for ``moto.mock_aws``: the same decorator (bare or called, on functions, coroutine
+functions, generators and classes), context manager and ``start()``/``stop()`` forms. Every ``efs``
+and ``fsx`` client created inside the block (or before it, from a session created after ``apsim``
+first mocked) is routed to the block's world. Requests of every other service are answered by moto
+when ``moto.mock_aws()`` is active too, let through when the block's ``passthrough`` names them, and
+otherwise stopped before they leave the process (:class:`apsim.ServiceNotMockedError`). botocore
+itself validates and serializes each request and parses each response, so callers get exactly what
+AWS would give them: ``ClientError`` subclasses with the right code and status, ``datetime``
+fields, paginators and waiters.
 
 How: a ``before-call`` handler (the event botocore emits once the request is validated and
 serialized, before it is signed or sent) hands the serialized request to ``apsim_http`` and parses
 the reply with botocore's own parser for the operation, then adds the modeled error fields the
 way botocore's endpoint does. While a fault injected with :meth:`Simulator.inject_fault` is
 armed, the handler steps aside and a ``before-send`` handler answers instead, so botocore's retry
-logic runs exactly as against AWS (429 and 5xx are retried).
+logic runs exactly as against AWS (429 and 5xx are retried). The same ``before-send`` handler,
+registered ahead of moto's, stops the requests of other services that nothing answers.
 
 Works with no AWS credentials configured: inside the block the AWS_* credential variables hold
 dummy values (restored afterwards), and AWS_DEFAULT_REGION defaults to the world's region.
 """
+import contextlib
 import functools
 import inspect
 import json
 import os
+import sys
 import threading
-from typing import Any, Dict, List, Optional, Tuple
+import unittest
+import weakref
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 from urllib.parse import parse_qsl, urlsplit
 
+from ._errors import ServiceNotMockedError
 from .simulator import Simulator
 
 SERVICES = ("efs", "fsx")
@@ -121,7 +131,12 @@ def _host(url: str) -> str:
 def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, context: Any = None,
                  event_name: str = "", **kwargs: Any) -> Any:
     sim = _current()
-    if sim is None or _service(event_name) not in SERVICES or params is None:
+    if sim is None or params is None:
+        return None
+    service = _service(event_name)
+    if service not in SERVICES:
+        if service not in _service_names and model is not None:
+            _service_names[service] = model.service_model.service_name
         return None
     if sim.faults_armed():
         return None  # the full path: before-send answers and botocore retries as usual
@@ -155,9 +170,25 @@ def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, con
     return http_response, parsed
 
 
+def _moto_active() -> bool:
+    """Whether a ``moto.mock_aws()`` is active (moto's botocore stubber is enabled). moto is never
+    imported here: when it is not imported, it is not active."""
+    models = sys.modules.get("moto.core.models")
+    return bool(getattr(getattr(models, "botocore_stubber", None), "enabled", False))
+
+
+# The boto3 name of each service ID seen by before-call ("elastic-load-balancing-v2" -> "elbv2"), so
+# that before-send (whose event names carry only the ID) can name the service as the user knows it.
+_service_names: Dict[str, str] = {}
+
+
 def _before_send(request: Any = None, event_name: str = "", **kwargs: Any) -> Any:
     sim = _current()
-    if sim is None or _service(event_name) not in SERVICES or request is None:
+    if sim is None or request is None:
+        return None
+    service = _service(event_name)
+    if service not in SERVICES:
+        _guard(sim, service, event_name)
         return None
     from botocore.awsrequest import AWSResponse, HeadersDict
 
@@ -171,7 +202,29 @@ def _before_send(request: Any = None, event_name: str = "", **kwargs: Any) -> An
         "headers": headers,
         "body": _text(request.body),
     })
-    return AWSResponse(request.url, status, HeadersDict(reply_headers), _Raw(body))
+    answered = AWSResponse(request.url, status, HeadersDict(reply_headers), _Raw(body))
+    # botocore calls every before-send handler, so moto's stubber (after this one) would see the
+    # request too and act on its own EFS/FSx backend. It ignores URLs it does not know; botocore
+    # builds a new request for each attempt, so this one is not used again.
+    request.url = "apsim://answered" + (url.path or "/")
+    return answered
+
+
+def _guard(sim: Simulator, service_id: str, event_name: str) -> None:
+    """Stops a request of a service apsim does not serve before it leaves the process, unless moto
+    is active (moto answers it, in a handler after this one) or the block lets it pass."""
+    if _moto_active():
+        return
+    service = _service_names.get(service_id, service_id)
+    allowed = _passthrough.get(id(sim), frozenset())
+    if allowed is True or service in allowed or service_id in allowed:
+        return
+    parts = event_name.split(".")
+    raise ServiceNotMockedError(service, parts[2] if len(parts) > 2 else "")
+
+
+# id(Simulator) -> the passthrough of the block that made it current: True or a set of service names.
+_passthrough: Dict[int, Any] = {}
 
 
 def _multi(pairs: List[Tuple[str, str]]) -> Dict[str, Any]:
@@ -185,48 +238,85 @@ def _multi(pairs: List[Tuple[str, str]]) -> Dict[str, Any]:
 
 
 def _install() -> None:
-    """Adds the handlers to every botocore session created from now on (as moto does)."""
+    """Adds the handlers to every botocore session created from now on (as moto does). apsim's
+    before-send goes first, ahead of moto's if moto is imported: while a fault is armed, EFS and FSx
+    requests reach before-send and must be answered by apsim."""
     global _installed
     if _installed:
         return
     from botocore.handlers import BUILTIN_HANDLERS
 
     BUILTIN_HANDLERS.append(("before-call", _before_call))
-    BUILTIN_HANDLERS.append(("before-send", _before_send))
+    BUILTIN_HANDLERS.insert(0, ("before-send", _before_send))
     _installed = True
 
 
 def patch_client(client: Any) -> Any:
     """Routes a client created before apsim first mocked (its session lacks the handlers)."""
     client.meta.events.register("before-call", _before_call)
-    client.meta.events.register("before-send", _before_send)
+    client.meta.events.register_first("before-send", _before_send)
     return client
 
 
-class mock_aws:
-    """A context manager, decorator (sync and async functions) and the core of the ``apsim_aws``
-    pytest fixture: routes boto3's efs and fsx clients to a world.
+def _is_target(value: Any) -> bool:
+    """What a bare ``@mock_aws`` decorates: a function or a class (not a Simulator)."""
+    return inspect.isclass(value) or inspect.isfunction(value) or inspect.ismethod(value)
 
-    ``mock_aws(**config)`` opens a world with those config keys (see :class:`Simulator`);
-    ``mock_aws(simulator=sim)`` uses an existing one (and leaves it open afterwards).
-    ``__enter__`` returns the Simulator, to steer the world (faults, clock, snapshots).
+
+class mock_aws:
+    """Routes boto3's efs and fsx clients to a fresh apsim world, as ``moto.mock_aws`` does for its
+    services. Every form moto has works:
+
+    - context manager: ``with mock_aws(seed=1) as sim:`` (``sim`` is the :class:`Simulator`);
+    - decorator, bare or called: ``@mock_aws``, ``@mock_aws()``, ``@mock_aws(seed=1)`` on functions,
+      methods, coroutine functions and (async) generators: each call gets a fresh world, and the
+      wrapper keeps the name, docstring and signature (pytest still injects fixtures);
+    - class decorator: every ``test*`` method runs in a fresh world; ``setUp``/``tearDown`` of a
+      ``unittest.TestCase`` (and ``setup_method``/``teardown_method`` of a pytest class) run in the
+      world of their test; ``setUpClass`` runs outside any world, as with moto;
+    - ``m = mock_aws(); sim = m.start(); ...; m.stop()``;
+    - the ``apsim_aws`` pytest fixture.
+
+    ``mock_aws(**config)`` opens each world with those config keys (see :class:`Simulator`);
+    ``mock_aws(simulator=sim)`` uses an existing world (and leaves it open).
+
+    Other services: inside the block no request of a service apsim does not serve leaves the
+    process. When ``moto.mock_aws()`` is active too (either nesting order), moto answers them (apsim
+    for EFS and FSx, moto for the rest); otherwise the call raises :class:`ServiceNotMockedError` at
+    once. ``passthrough=["s3", ...]`` or ``passthrough=True`` lets real requests of those services
+    (or all) go out deliberately.
     """
 
-    def __init__(self, simulator: Optional[Simulator] = None, **config: Any) -> None:
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs and _is_target(args[0]):
+            return cls()(args[0])  # bare @mock_aws
+        return super().__new__(cls)
+
+    def __init__(self, simulator: Optional[Simulator] = None, *,
+                 passthrough: Union[bool, Iterable[str], None] = None, **config: Any) -> None:
         if simulator is not None and config:
             raise TypeError("give either simulator= or config keys, not both")
+        if isinstance(passthrough, str):
+            raise TypeError('passthrough takes True or a list of service names, e.g. passthrough=["s3"]')
         self._given = simulator
         self._config = config
+        self._passthrough: Any = True if passthrough is True else frozenset(passthrough or ())
         self._owned: Optional[Simulator] = None
+        self._current: Optional[Simulator] = None
         self._saved_env: Dict[str, Optional[str]] = {}
+        with _lock:
+            _install()
 
     def __enter__(self) -> Simulator:
+        if self._current is not None:
+            raise RuntimeError("this mock_aws is already started; make another for a nested world")
         sim = self._given or Simulator(**self._config)
         if self._given is None:
             self._owned = sim
         with _lock:
-            _install()
             _active.append(sim)
+            _passthrough[id(sim)] = self._passthrough
+        self._current = sim
         env = dict(_DUMMY_ENV)
         if not os.environ.get("AWS_DEFAULT_REGION"):
             env["AWS_DEFAULT_REGION"] = self._config.get("region") or "us-east-1"
@@ -241,33 +331,167 @@ class mock_aws:
         return sim
 
     def __exit__(self, *exc: Any) -> None:
+        sim = self._current
+        if sim is None:
+            raise RuntimeError("Called stop() before start().")
         for k, v in self._saved_env.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
         with _lock:
-            sim = self._owned or self._given
             if sim in _active:
                 _active.remove(sim)
+            if sim not in _active:
+                _passthrough.pop(id(sim), None)
+        self._current = None
         if self._owned is not None:
             self._owned.close()
             self._owned = None
 
+    def start(self) -> Simulator:
+        """moto's imperative form: starts routing to a fresh world and returns its Simulator."""
+        return self.__enter__()
+
+    def stop(self) -> None:
+        """Ends what :meth:`start` began (the world is closed unless it was given)."""
+        self.__exit__(None, None, None)
+
     def _fresh(self) -> "mock_aws":
         """A new mock with the same arguments: each decorated call gets its own world."""
-        return mock_aws(simulator=self._given) if self._given is not None else mock_aws(**self._config)
+        passthrough = self._passthrough if self._passthrough is True else sorted(self._passthrough)
+        if self._given is not None:
+            return mock_aws(simulator=self._given, passthrough=passthrough)
+        return mock_aws(passthrough=passthrough, **self._config)
 
-    def __call__(self, fn: Any) -> Any:
+    def __call__(self, target: Any) -> Any:
+        if inspect.isclass(target):
+            return _decorate_class(self, target)
+        return _decorate_function(self._fresh, target)
+
+
+def _decorate_function(fresh: Callable[[], "mock_aws"], fn: Any) -> Any:
+    """``fn`` run inside ``with fresh():``, whatever kind of function it is."""
+    if inspect.iscoroutinefunction(fn):
+        @functools.wraps(fn)
+        async def coroutine_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with fresh():
+                return await fn(*args, **kwargs)
+        return coroutine_wrapper
+
+    if inspect.isasyncgenfunction(fn):
+        @functools.wraps(fn)
+        async def async_generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with fresh():
+                agen = fn(*args, **kwargs)
+                try:
+                    value = await agen.__anext__()
+                    while True:
+                        try:
+                            sent = yield value
+                        except GeneratorExit:
+                            await agen.aclose()
+                            raise
+                        except BaseException as e:  # thrown into the wrapper: into fn
+                            value = await agen.athrow(e)
+                        else:
+                            value = await agen.asend(sent)
+                except StopAsyncIteration:
+                    return
+        return async_generator_wrapper
+
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def generator_wrapper(*args: Any, **kwargs: Any) -> Any:
+            with fresh():
+                return (yield from fn(*args, **kwargs))
+        return generator_wrapper
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with fresh():
+            return fn(*args, **kwargs)
+    return wrapper
+
+
+def _decorate_class(mock: mock_aws, klass: type) -> type:
+    """Each test of ``klass`` in a fresh world, with its set-up and tear-down in the same world.
+
+    A ``unittest.TestCase`` gets its ``run`` wrapped: unittest (and pytest, which runs TestCases
+    through ``run``) calls setUp, the test, tearDown and the cleanups inside it. A plain (pytest)
+    class gets its ``test*`` methods wrapped, and, when it has ``setup_method`` or
+    ``teardown_method``, both: the world opens before ``setup_method`` and closes after
+    ``teardown_method``. Class-level set-up (``setUpClass``, ``setup_class``) is left as it is.
+    """
+    if issubclass(klass, unittest.TestCase):
+        run = klass.run
+
+        @functools.wraps(run)
+        def run_in_world(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with mock._fresh():
+                return run(self, *args, **kwargs)
+        klass.run = run_in_world  # type: ignore[method-assign]
+        return klass
+
+    worlds: "weakref.WeakKeyDictionary[Any, mock_aws]" = weakref.WeakKeyDictionary()
+
+    def in_world(fn: Any) -> Any:
+        """A test method: in the world its setup_method opened, else in one of its own."""
+        def fresh_unless_open(self: Any) -> Any:
+            return contextlib.nullcontext() if self in worlds else mock._fresh()
         if inspect.iscoroutinefunction(fn):
             @functools.wraps(fn)
-            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
-                with self._fresh():
-                    return await fn(*args, **kwargs)
-            return async_wrapper
+            async def coroutine_method(self: Any, *args: Any, **kwargs: Any) -> Any:
+                with fresh_unless_open(self):
+                    return await fn(self, *args, **kwargs)
+            return coroutine_method
 
         @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self._fresh():
-                return fn(*args, **kwargs)
-        return wrapper
+        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with fresh_unless_open(self):
+                return fn(self, *args, **kwargs)
+        return method
+
+    for name, value in list(vars(klass).items()):
+        if name.startswith("test") and inspect.isfunction(value):
+            setattr(klass, name, in_world(value))
+
+    setup, teardown = getattr(klass, "setup_method", None), getattr(klass, "teardown_method", None)
+    if setup is None and teardown is None:
+        return klass
+
+    def setup_method(self: Any, method: Any = None) -> None:
+        opened = mock._fresh()
+        opened.__enter__()
+        worlds[self] = opened
+        try:
+            if setup is not None:
+                _call_with_optional_argument(setup, self, method)
+        except BaseException:
+            worlds.pop(self).__exit__(None, None, None)
+            raise
+
+    def teardown_method(self: Any, method: Any = None) -> None:
+        try:
+            if teardown is not None:
+                _call_with_optional_argument(teardown, self, method)
+        finally:
+            opened = worlds.pop(self, None)
+            if opened is not None:
+                opened.__exit__(None, None, None)
+
+    for name, wrapper, original in (("setup_method", setup_method, setup),
+                                    ("teardown_method", teardown_method, teardown)):
+        if original is not None:
+            functools.update_wrapper(wrapper, original)
+        setattr(klass, name, wrapper)
+    return klass
+
+
+def _call_with_optional_argument(fn: Any, self: Any, method: Any) -> None:
+    """Calls ``fn(self, method)`` or ``fn(self)``, as pytest calls setup_method/teardown_method."""
+    code = getattr(fn, "__code__", None)
+    if code is not None and code.co_argcount >= 2:
+        fn(self, method)
+    else:
+        fn(self)

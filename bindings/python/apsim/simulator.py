@@ -6,7 +6,7 @@ import ctypes
 import datetime
 import json
 import weakref
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple, overload
 
 from . import _native
 from ._errors import ConfigError, raise_error
@@ -44,6 +44,12 @@ def encode(document: Any) -> bytes:
     return _encoder.encode({} if document is None else document).encode("utf-8")
 
 
+@overload
+def c_string(value: str, what: str) -> bytes: ...
+@overload
+def c_string(value: None, what: str) -> None: ...
+@overload
+def c_string(value: Optional[str], what: str) -> Optional[bytes]: ...
 def c_string(value: Optional[str], what: str) -> Optional[bytes]:
     """``value`` as a C string; a NUL inside would silently cut it (ctypes stops there)."""
     if value is None:

@@ -1,6 +1,8 @@
 """Shared fixtures. The binding is imported from this checkout (bindings/python), not an install."""
 
+import asyncio
 import datetime
+import inspect
 import itertools
 import sys
 from pathlib import Path
@@ -10,6 +12,17 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import apsim  # noqa: E402
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Coroutine tests run with asyncio.run, so the suite needs no plugin for them (the drop-in
+    suite checks that ``@apsim.mock_aws`` keeps ``async def`` tests coroutine functions)."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+        asyncio.run(pyfuncitem.obj(**args))
+        return True
+    return None
 
 
 def pytest_configure(config):

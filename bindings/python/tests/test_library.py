@@ -107,3 +107,15 @@ def test_env_var_is_used(tmp_path):
     code = "import apsim, apsim._native as n; apsim.version(); print(n.library()._name)"
     out = subprocess.run([sys.executable, "-c", code], cwd=BINDING, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(copy)
+
+
+
+def test_the_package_build_carries_the_library_and_the_type_hints(tmp_path):
+    """What `pip install ./bindings/python` builds (setuptools' build step, run here without pip
+    so that no build dependency is fetched): libapsim.so, so that the package works alone, and
+    py.typed, so that type checkers read the binding's hints."""
+    env = dict(os.environ, APSIM_LIBRARY=str(BUILD_LIBRARY))
+    subprocess.run([sys.executable, "setup.py", "-q", "build", "--build-base", str(tmp_path / "build"),
+                    "--build-lib", str(tmp_path / "lib")], cwd=BINDING, check=True, env=env, capture_output=True)
+    built = {p.relative_to(tmp_path / "lib").as_posix() for p in (tmp_path / "lib").rglob("*") if p.is_file()}
+    assert {"apsim/py.typed", "apsim/libapsim.so", "apsim/mock.py", "apsim/pytest_plugin.py"} <= built
