@@ -1,7 +1,8 @@
 # apsim -- build, test, demo, install. `make help` lists the targets.
 SHELL := /bin/bash
 PREFIX ?= /usr/local
-VERSION := 0.1.0
+# The version is written once, in include/apsim.h.
+VERSION := $(shell awk '/^\#define APSIM_VERSION_(MAJOR|MINOR|PATCH) /{v = v s $$3; s = "."} END {print v}' include/apsim.h)
 SONAME := libapsim.so.0
 RELEASE_FLAGS := -c release -Xswiftc -static-stdlib -Xswiftc -use-ld=lld \
 	-Xlinker --version-script=$(CURDIR)/apsim.map -Xlinker -soname=$(SONAME)
@@ -11,7 +12,7 @@ CC ?= cc
 CFLAGS ?= -std=c99 -O2 -Wall -Wextra -Werror
 VALGRIND := valgrind --quiet --error-exitcode=9 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
 
-.PHONY: help all deps lib cli install demo test test-swift test-c test-python test-install examples check-exports models fuzz corpus bench clean
+.PHONY: help all deps lib cli install demo test test-swift test-c test-python test-install examples check-exports models models-update fuzz corpus bench clean
 
 help:
 	@echo "make lib       build .build/release/libapsim.so (static Swift stdlib, apsim_* exports only)"
@@ -19,7 +20,8 @@ help:
 	@echo "make install   PREFIX=/usr/local: the library, header, pkg-config file and apsim"
 	@echo "make demo      build the library and the C examples, and run them"
 	@echo "make test      Swift tests, C tests under valgrind, pytest for the Python binding"
-	@echo "make models    regenerate the shape tables from botocore's service models"
+	@echo "make models    regenerate the shape tables from the service models in models/"
+	@echo "make models-update  copy the installed botocore's service models into models/, regenerate"
 	@echo "make fuzz      fuzz the C ABI with libFuzzer + ASan (FUZZ_SECONDS=60)"
 	@echo "make bench     benchmarks vs moto, the Stubber and a jansson floor (BENCH_ARGS=--markdown BENCHMARKS.md)"
 
@@ -105,8 +107,13 @@ test-install: lib cli
 test: deps
 	tools/run-tests.sh
 
+# The tables are generated from the models committed in models/ (hermetic); models-update copies
+# the installed botocore's models in first (then review the diff and run the tests).
 models:
 	python3 tools/gen_models.py
+
+models-update:
+	python3 tools/gen_models.py --update
 
 # libFuzzer with AddressSanitizer over the C ABI (apsim_call for every operation, apsim_http,
 # apsim_validate), from the committed corpus: make fuzz FUZZ_SECONDS=600

@@ -14,8 +14,9 @@ let package = Package(
         .library(name: "ApsimCore", targets: ["ApsimCore"]),
     ],
     targets: [
-        // Pure Swift: validation, state, errors, one folder per service. No C types.
-        .target(name: "ApsimCore"),
+        // Pure Swift: validation, state, errors, one folder per service. No C types (it reads only
+        // the version macros of the header).
+        .target(name: "ApsimCore", dependencies: ["ApsimC"]),
         // The public header include/apsim.h (symlinked), so Swift can check the exports against it.
         .target(name: "ApsimC"),
         // The exported C functions only: convert C <-> Swift, catch every error, never trap.

@@ -70,10 +70,16 @@ extern "C" {
 
 /* ---- Versions ------------------------------------------------------------------------------- */
 
+/* The one place apsim's version is written: the library, the CLI, the Makefile and the Python
+ * package all read these three lines. */
 #define APSIM_VERSION_MAJOR 0
 #define APSIM_VERSION_MINOR 1
 #define APSIM_VERSION_PATCH 0
-#define APSIM_VERSION_STRING "0.1.0"
+#define APSIM_STRINGIFY_(x) #x
+#define APSIM_STRINGIFY(x) APSIM_STRINGIFY_(x)
+/* "MAJOR.MINOR.PATCH" */
+#define APSIM_VERSION_STRING \
+    APSIM_STRINGIFY(APSIM_VERSION_MAJOR) "." APSIM_STRINGIFY(APSIM_VERSION_MINOR) "." APSIM_STRINGIFY(APSIM_VERSION_PATCH)
 /* MAJOR * 1000000 + MINOR * 1000 + PATCH, as sqlite does. */
 #define APSIM_VERSION_NUMBER (APSIM_VERSION_MAJOR * 1000000 + APSIM_VERSION_MINOR * 1000 + APSIM_VERSION_PATCH)
 

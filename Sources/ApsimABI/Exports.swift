@@ -8,12 +8,12 @@ import ApsimCore
 import Glibc
 #endif
 
-/// The version string, a static C string for the life of the process.
-private let versionString: StaticString = "0.1.0"
+/// The version string, a C string made once and kept for the life of the process.
+nonisolated(unsafe) private let versionCString: UnsafeMutablePointer<CChar>? = strdup(apsimVersion)  // never written after
 
 @c @implementation
 public func apsim_version() -> UnsafePointer<CChar>? {
-    UnsafeRawPointer(versionString.utf8Start).assumingMemoryBound(to: CChar.self)
+    UnsafePointer(versionCString)
 }
 
 @c @implementation

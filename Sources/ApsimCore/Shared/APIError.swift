@@ -18,6 +18,11 @@ public struct APIError: Error, Sendable, Equatable {
         self.init(code: code, message: message, status: service.errors[code]?.status ?? 400, members: members)
     }
 
+    /// A modeled error of the service whose generated code enum `code` belongs to.
+    init<Code: ModeledErrorCode>(_ code: Code, _ message: String, members: JSONObject = JSONObject()) {
+        self.init(Code.service, code.rawValue, message, members: members)
+    }
+
     /// A body that is not JSON, not an object, or a member of the wrong JSON type.
     public static func serialization(_ message: String) -> APIError {
         APIError(code: "SerializationException", message: message, status: 400)
@@ -54,4 +59,11 @@ enum ResponseMetadata {
         meta.append("HTTPStatusCode", .int(Int64(status)))
         return .object(meta)
     }
+}
+
+/// The error codes one service model declares, generated per service (`EFSErrorCode`,
+/// `FSxErrorCode`): handlers name errors by case, never by a string.
+protocol ModeledErrorCode: RawRepresentable<String>, Sendable {
+    /// The model that gives each code its HTTP status and members.
+    static var service: ServiceModel { get }
 }

@@ -270,5 +270,3 @@ extension World {
     }
 }
 
-/// The library version (include/apsim.h APSIM_VERSION_STRING).
-public let apsimVersion = "0.1.0"
