@@ -4,6 +4,7 @@ package (the metadata is in pyproject.toml).
 The library comes from $APSIM_LIBRARY, else the repository's .build/release/libapsim.so, which is
 built with `make lib` when missing. The wheel is platform specific (it carries a native library).
 """
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -14,6 +15,14 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
+
+
+def version() -> str:
+    """apsim's version, written once in include/apsim.h (read by apsim/_version.py)."""
+    spec = importlib.util.spec_from_file_location("apsim_version", HERE / "apsim" / "_version.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.__version__
 
 
 def built_library() -> Path:
@@ -35,6 +44,7 @@ class BuildWithLibrary(build_py):
         target = Path(self.build_lib) / "apsim" / "libapsim.so"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(lib, target)
+        (target.parent / "VERSION").write_text(version() + "\n")
 
 
 class BinaryDistribution(Distribution):
@@ -42,4 +52,4 @@ class BinaryDistribution(Distribution):
         return True
 
 
-setup(cmdclass={"build_py": BuildWithLibrary}, distclass=BinaryDistribution)
+setup(version=version(), cmdclass={"build_py": BuildWithLibrary}, distclass=BinaryDistribution)

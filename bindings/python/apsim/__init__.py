@@ -26,8 +26,8 @@ from ._native import EXPECTED_VERSION_NUMBER, LibraryNotFoundError
 from .client import BaseClient
 from .mock import mock_aws, patch_client
 from .simulator import Simulator, validate, version, version_number
+from ._version import __version__
 
-__version__ = "0.1.0"
 
 __all__ = [
     "BaseClient",

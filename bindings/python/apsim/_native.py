@@ -15,11 +15,13 @@ from ctypes import POINTER, c_char_p, c_int, c_void_p
 from pathlib import Path
 from typing import Any, List, Optional, Tuple
 
+from ._version import VERSION_NUMBER
+
 __all__ = ["EXPECTED_VERSION_NUMBER", "LibraryNotFoundError", "call", "candidates", "check_misuse", "invoke", "library",
            "take_document"]
 
-#: APSIM_VERSION_NUMBER of the apsim.h this binding was written against (0.1.0).
-EXPECTED_VERSION_NUMBER = 1000
+#: APSIM_VERSION_NUMBER of the apsim.h this binding was written against.
+EXPECTED_VERSION_NUMBER = VERSION_NUMBER
 
 #: The environment variable that names the shared library to load (a file path).
 ENV_VAR = "APSIM_LIBRARY"

@@ -112,10 +112,11 @@ def test_env_var_is_used(tmp_path):
 
 def test_the_package_build_carries_the_library_and_the_type_hints(tmp_path):
     """What `pip install ./bindings/python` builds (setuptools' build step, run here without pip
-    so that no build dependency is fetched): libapsim.so, so that the package works alone, and
-    py.typed, so that type checkers read the binding's hints."""
+    so that no build dependency is fetched): libapsim.so, so that the package works alone, py.typed,
+    so that type checkers read the binding's hints, and VERSION (apsim.h's, which it then reads)."""
     env = dict(os.environ, APSIM_LIBRARY=str(BUILD_LIBRARY))
     subprocess.run([sys.executable, "setup.py", "-q", "build", "--build-base", str(tmp_path / "build"),
                     "--build-lib", str(tmp_path / "lib")], cwd=BINDING, check=True, env=env, capture_output=True)
     built = {p.relative_to(tmp_path / "lib").as_posix() for p in (tmp_path / "lib").rglob("*") if p.is_file()}
-    assert {"apsim/py.typed", "apsim/libapsim.so", "apsim/mock.py", "apsim/pytest_plugin.py"} <= built
+    assert {"apsim/py.typed", "apsim/libapsim.so", "apsim/VERSION", "apsim/mock.py", "apsim/pytest_plugin.py"} <= built
+    assert (tmp_path / "lib" / "apsim" / "VERSION").read_text() == apsim.__version__ + "\n"
