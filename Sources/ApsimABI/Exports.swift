@@ -33,12 +33,11 @@ public func apsim_open(
     if let configJSON {
         // A config may embed a whole state (the `state` key): bounded like a state file.
         if strnlen(configJSON, WorldConfig.maxBytes + 1) > WorldConfig.maxBytes {
-            return CABI.fail(outErrorJSON, APIError(code: "InvalidConfiguration",
-                message: "The configuration is larger than \(WorldConfig.maxBytes) bytes.", status: 400))
+            return CABI.fail(outErrorJSON, RuntimeError.invalidConfiguration(
+                "The configuration is larger than \(WorldConfig.maxBytes) bytes."))
         }
         guard let s = String(validatingCString: configJSON) else {
-            return CABI.fail(outErrorJSON, APIError(code: "InvalidConfiguration",
-                                                    message: "The configuration is not valid UTF-8.", status: 400))
+            return CABI.fail(outErrorJSON, RuntimeError.invalidConfiguration("The configuration is not valid UTF-8."))
         }
         config = s
     }
@@ -106,7 +105,7 @@ public func apsim_validate(
     case .success(let (op, request)): result = World.validate(op, request)
     case .failure(let error):
         let op = String(validatingCString: operation) ?? "<invalid UTF-8>"
-        result = CallResult(failure: World.isOperation(op) ? error : APIError.unknownOperation(op))
+        result = CallResult(failure: World.isOperation(op) ? error : RuntimeError.unknownOperation(op))
     }
     return CABI.finish(outResponseJSON, result)
 }
@@ -150,7 +149,7 @@ enum CABI {
         let world = Unmanaged<Handle>.fromOpaque(UnsafeRawPointer(sim)).takeUnretainedValue().world
         let result: CallResult
         guard let op = String(validatingCString: operation) else {
-            return finish(out, world.refuse(operation: "<invalid UTF-8>", APIError.unknownOperation("<invalid UTF-8>")))
+            return finish(out, world.refuse(operation: "<invalid UTF-8>", RuntimeError.unknownOperation("<invalid UTF-8>")))
         }
         switch CABI.request(requestJSON) {
         case .success(let request):
@@ -167,7 +166,7 @@ enum CABI {
         -> Result<(String, String?), APIError>
     {
         guard let op = String(validatingCString: operation) else {
-            return .failure(APIError.unknownOperation("<invalid UTF-8>"))
+            return .failure(RuntimeError.unknownOperation("<invalid UTF-8>"))
         }
         return CABI.request(request).map { (op, $0) }
     }
@@ -179,11 +178,11 @@ enum CABI {
         // Refuse an oversized request before copying it.
         let length = strnlen(request, JSONLimits.maxBytes + 1)
         if length > JSONLimits.maxBytes {
-            return .failure(APIError.serialization(
+            return .failure(RuntimeError.serialization(
                 "Request too large: more than \(JSONLimits.maxBytes) bytes; the limit is \(JSONLimits.maxBytes) bytes."))
         }
         guard let body = String(validatingCString: request) else {
-            return .failure(APIError.serialization("The request is not valid UTF-8."))
+            return .failure(RuntimeError.serialization("The request is not valid UTF-8."))
         }
         return .success(body)
     }

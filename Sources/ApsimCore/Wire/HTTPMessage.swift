@@ -93,7 +93,7 @@ public struct HTTPRequest: Sendable {
     /// an object of strings (numbers and booleans too) or arrays of them, or a raw query string; `headers` an object of
     /// strings; `body` a string.
     public static func from(json: JSON) throws(APIError) -> HTTPRequest {
-        func bad(_ what: String) -> APIError { APIError.serialization("Invalid HTTP request document: \(what).") }
+        func bad(_ what: String) -> APIError { RuntimeError.serialization("Invalid HTTP request document: \(what).") }
         guard case .object(let o) = json else { throw bad("it must be a JSON object") }
         for m in o.members where !HTTPRequest.isDocumentMember(m.key) {
             throw bad("unknown member \"\(m.key)\"; the members are method, path, query, headers, body")

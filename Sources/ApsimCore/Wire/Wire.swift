@@ -167,7 +167,7 @@ public enum Wire {
         if !req.body.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
             let parsed = try Operations.parse(req.body)
             guard case .object(let body) = parsed else {
-                throw APIError.serialization("The request body must be a JSON object, not \(parsed.typeName).")
+                throw RuntimeError.serialization("The request body must be a JSON object, not \(parsed.typeName).")
             }
             doc = body
         }
@@ -192,12 +192,12 @@ public enum Wire {
             switch shape.kind {
             case .integer:
                 guard let v = Int64(text) else {
-                    throw APIError.serialization("Invalid value for member '\(path)': '\(text)' is not an integer.")
+                    throw RuntimeError.serialization("Invalid value for member '\(path)': '\(text)' is not an integer.")
                 }
                 return .int(v)
             case .boolean:
                 guard text == "true" || text == "false" else {
-                    throw APIError.serialization("Invalid value for member '\(path)': '\(text)' is not true or false.")
+                    throw RuntimeError.serialization("Invalid value for member '\(path)': '\(text)' is not true or false.")
                 }
                 return .bool(text == "true")
             default:

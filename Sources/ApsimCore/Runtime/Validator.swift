@@ -23,7 +23,7 @@ public struct Validator {
     public static func validate(_ value: JSON, _ shape: Shape, validationCode: String) throws(APIError) {
         var v = Validator(validationCode: validationCode)
         guard case .object = value else {
-            throw APIError.serialization("The request body must be a JSON object, not \(value.typeName).")
+            throw RuntimeError.serialization("The request body must be a JSON object, not \(value.typeName).")
         }
         try v.check(value, shape)
         try v.finish()
@@ -125,11 +125,7 @@ public struct Validator {
         case .structure(let members, let required):
             guard case .object(let obj) = value else { throw typeError("an object", value) }
             for m in obj.members where !members.contains(where: { $0.name == m.key }) {
-                throw APIError(
-                    code: "ValidationException",
-                    message: "Unknown parameter in \(botoPath): \"\(m.key)\", must be one of: "
-                        + members.map(\.name).joined(separator: ", "),
-                    status: 400)
+                throw RuntimeError.unknownParameter(m.key, in: botoPath, expected: members.map(\.name))
             }
             for member in members {
                 guard let child = obj[member.name], child != .null else {
@@ -207,13 +203,13 @@ public struct Validator {
             case .int(let i): v = i
             case .number(let text):
                 if text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
-                    throw APIError.serialization("Invalid value for member '\(path)': \(text) is not an integer.")
+                    throw RuntimeError.serialization("Invalid value for member '\(path)': \(text) is not an integer.")
                 }
-                throw APIError.serialization("Invalid value for member '\(path)': \(text) does not fit a \(bits)-bit integer.")
+                throw RuntimeError.serialization("Invalid value for member '\(path)': \(text) does not fit a \(bits)-bit integer.")
             default: throw typeError("an integer", value)
             }
             if bits == 32 && (v < Int64(Int32.min) || v > Int64(Int32.max)) {
-                throw APIError.serialization("Invalid value for member '\(path)': \(v) does not fit a 32-bit integer.")
+                throw RuntimeError.serialization("Invalid value for member '\(path)': \(v) does not fit a 32-bit integer.")
             }
             if let max, v > max {
                 add(value: value, constraint: "Member must have value less than or equal to \(max)")
@@ -227,7 +223,7 @@ public struct Validator {
             case .int(let i): d = Double(i)
             case .number(let text):
                 guard let parsed = Double(text), parsed.isFinite else {
-                    throw APIError.serialization("Invalid value for member '\(path)': \(text) is not a finite number.")
+                    throw RuntimeError.serialization("Invalid value for member '\(path)': \(text) is not a finite number.")
                 }
                 d = parsed
             default: throw typeError("a number", value)
@@ -254,7 +250,7 @@ public struct Validator {
     }
 
     func typeError(_ expected: String, _ got: JSON) -> APIError {
-        APIError.serialization("Invalid type for member '\(path)': expected \(expected), got \(got.typeName).")
+        RuntimeError.serialization("Invalid type for member '\(path)': expected \(expected), got \(got.typeName).")
     }
 
     static func format(_ d: Double) -> String {

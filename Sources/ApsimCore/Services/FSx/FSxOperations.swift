@@ -1,42 +1,5 @@
 /// The FSx operations: state logic only (inputs arrive validated by the model and FSxRules).
 enum FSxOperations {
-    static let service = ServiceModel.fsx
-
-    static let entries: [OperationEntry] = [
-        OperationEntry(service: service, validationCode: FSxRules.validationCode, name: "CreateAndAttachS3AccessPoint",
-                       rules: FSxRules.createAndAttach, deferredRules: FSxRules.attachmentConsistency,
-                       deferring: createAndAttach),
-        OperationEntry(service: service, validationCode: FSxRules.validationCode, name: "DescribeS3AccessPointAttachments",
-                       deferring: describeAttachments),
-        entry("DetachAndDeleteS3AccessPoint", detachAndDelete),
-        entry("CreateFileSystem", rules: FSxRules.createFileSystem, createFileSystem),
-        entry("DescribeFileSystems", describeFileSystems),
-        entry("DeleteFileSystem", deleteFileSystem),
-        entry("CreateStorageVirtualMachine", createStorageVirtualMachine),
-        entry("CreateVolume", rules: FSxRules.createVolume, createVolume),
-        entry("DescribeVolumes", describeVolumes),
-        entry("DeleteVolume", deleteVolume),
-    ]
-
-    static func entry(_ name: String, rules: OperationRules? = nil, deferred: OperationRules? = nil,
-                      _ handler: @escaping OperationHandler) -> OperationEntry {
-        OperationEntry(service: service, validationCode: FSxRules.validationCode, name: name, rules: rules,
-                       deferredRules: deferred, handler: handler)
-    }
-
-    static func error(_ code: String, _ message: String, members: JSONObject = JSONObject()) -> APIError {
-        APIError(service, code, message, members: members)
-    }
-
-    static func volumeNotFound(_ id: String) -> APIError { error("VolumeNotFound", "Volume '\(id)' does not exist.") }
-    static func fileSystemNotFound(_ id: String) -> APIError { error("FileSystemNotFound", "File system '\(id)' does not exist.") }
-    static func attachmentNotFound(_ name: String) -> APIError {
-        error("S3AccessPointAttachmentNotFound", "S3 access point attachment '\(name)' does not exist.")
-    }
-    static func invalidToken() -> APIError {
-        FSxRules.badRequest("Invalid NextToken: use a value returned by a previous call of this operation with the same filters.")
-    }
-
     static func arn(_ ctx: CallContext, _ resource: String) -> String {
         ARN.make(service: "fsx", region: ctx.region, account: ctx.account, resource: resource)
     }
@@ -52,13 +15,11 @@ enum FSxOperations {
         guard let token = input["ClientRequestToken"]?.string,
               let record = fsx.clientTokens[operation + "/" + token] else { return nil }
         let request = withoutToken(input)
-        let members = service.operations[operation]?.input.members.map(\.name) ?? request.keys
+        let members = FSxService.model.operations[operation]?.input.members.map(\.name) ?? request.keys
         guard let differing = members.first(where: { !sameValue(record.request[$0], request[$0]) }) else {
             return record.resourceID
         }
-        throw error("IncompatibleParameterError",
-                    "The client request token '\(token)' was already used with a different value of \(differing).",
-                    members: JSONObject(["Parameter": .string(differing)]))
+        throw FSxError.incompatibleToken(token, differing: differing)
     }
 
     static func withoutToken(_ input: JSONObject) -> JSONObject {
@@ -92,7 +53,7 @@ enum FSxOperations {
         }
         var start: UInt64 = 0
         if let token = input["NextToken"]?.string {
-            guard let seq = s.pageTokens.decode(token, scope: scope) else { throw invalidToken() }
+            guard let seq = s.pageTokens.decode(token, scope: scope) else { throw FSxError.invalidPageToken }
             start = seq
         }
         let limit = Int(min(input["MaxResults"]?.int ?? maxPage, maxPage))
@@ -169,47 +130,35 @@ enum FSxOperations {
 
     static func createAndAttach(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
         let region = s.region(ctx)
-        let op = "CreateAndAttachS3AccessPoint"
-        if let name = try replay(region.fsx, op, input), let existing = region.fsx.attachments[name] {
-            return .object(JSONObject(["S3AccessPointAttachment": describe(existing, state: existing.lifecycle.observe(now: ctx.now))]))
-        }
-        try FSxRules.attachmentConsistency(input)
         let type = input["Type"]?.string ?? ""
         let name = input["Name"]?.string ?? ""
         let configuration = input[type == "OPENZFS" ? "OpenZFSConfiguration" : "OntapConfiguration"] ?? .null
         let volumeID = configuration["VolumeId"]?.string ?? ""
-        guard let volume = region.fsx.volumes[volumeID] else { throw volumeNotFound(volumeID) }
-        if volume.type != type {
-            throw FSxRules.badRequest("Volume '\(volumeID)' is an \(volume.type) volume; it cannot be attached with Type \(type).")
-        }
+        guard let volume = region.fsx.volumes[volumeID] else { throw FSxError.volumeNotFound(volumeID) }
+        if volume.type != type { throw FSxError.volumeTypeMismatch(volumeID, volumeType: volume.type, type: type) }
         let volumeState = volume.lifecycle.observe(now: ctx.now)
         let usable = type == "OPENZFS" ? "AVAILABLE" : "CREATED"
         if volumeState != usable {
-            throw FSxRules.badRequest("Volume '\(volumeID)' is \(volumeState); an S3 access point can be attached only to a volume that is \(usable).")
+            throw FSxError.volumeNotUsable(volumeID, state: volumeState, usable: usable)
         }
-        guard let fs = region.fsx.fileSystems[volume.fileSystemID] else { throw volumeNotFound(volumeID) }
+        guard let fs = region.fsx.fileSystems[volume.fileSystemID] else { throw FSxError.volumeNotFound(volumeID) }
         if type == "OPENZFS" {
             if !highAvailability.contains(fs.deploymentType) {
-                throw error("UnsupportedOperation",
-                            "S3 access points can be attached only to volumes of high-availability OpenZFS file systems (SINGLE_AZ_HA_1, SINGLE_AZ_HA_2, MULTI_AZ_1); file system '\(fs.id)' is \(fs.deploymentType).")
+                throw FSxError.attachmentNeedsHighAvailability(fs.id, deployment: fs.deploymentType)
             }
         } else if volume.junctionPath == nil {
-            throw FSxRules.badRequest("Volume '\(volumeID)' is not mounted: an ONTAP volume needs a JunctionPath before an S3 access point can be attached.")
+            throw FSxError.volumeNotMounted(volumeID)
         }
         if let existing = region.fsx.attachments[name] {
-            guard existing.deleting else {
-                throw FSxRules.s3Error("AccessPointAlreadyOwnedByYou", "An access point with that name already exists in the Region in your account.")
-            }
+            guard existing.deleting else { throw FSxError.accessPointAlreadyOwnedByYou }
             region.fsx.remove(existing)  // a DELETING one settles (is gone) when its name is needed
         }
         let regionLimit = ctx.config.s3AccessPointsPerRegion
         if region.fsx.liveAttachments >= regionLimit {
-            throw FSxRules.s3Error("TooManyAccessPoints",
-                                   "You have reached the maximum number of S3 access points (\(regionLimit)) for your account in this Region.")
+            throw FSxError.tooManyAccessPointsInRegion(limit: regionLimit)
         }
         if type == "OPENZFS", let limit = openZFSAttachmentQuota[fs.throughputCapacity ?? 0], fs.attachments >= limit {
-            throw FSxRules.s3Error("TooManyAccessPoints",
-                                   "File system '\(fs.id)' has reached its maximum of \(limit) S3 access point attachments for its throughput capacity of \(fs.throughputCapacity ?? 0) MBps.")
+            throw FSxError.tooManyAttachments(fs.id, limit: limit, throughput: fs.throughputCapacity ?? 0)
         }
         let attachment = FSxAttachment(
             name: name, seq: s.sequence(), type: type, creationTime: ctx.now,
@@ -218,12 +167,9 @@ enum FSxOperations {
             arn: ARN.make(service: "s3", region: ctx.region, account: ctx.account, resource: "accesspoint/" + name),
             alias: alias(name: name, region: ctx.region, &s),
             vpcConfiguration: input["S3AccessPoint"]?["VpcConfiguration"], policy: input["S3AccessPoint"]?["Policy"]?.string)
-        region.fsx.attachments[name] = attachment
-        region.fsx.attachmentOrder.append(attachment, seq: attachment.seq)
-        region.fsx.liveAttachments += 1
-        volume.attachments += 1
-        fs.attachments += 1
-        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: op, request: withoutToken(input), resourceID: name)
+        region.fsx.insert(attachment)
+        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateAndAttachS3AccessPoint",
+                            request: withoutToken(input), resourceID: name)
         let view = AttachmentView(attachment, state: attachment.lifecycle.current)
         return .deferred { JSONObject(["S3AccessPointAttachment": describe(view)]) }
     }
@@ -236,7 +182,7 @@ enum FSxOperations {
         let scope = "fsx:attachments:" + (input["Filters"]?.text ?? "")
         if let names = input["Names"]?.array?.compactMap(\.string) {
             for name in names {
-                guard let a = region.fsx.attachments[name] else { throw attachmentNotFound(name) }
+                guard let a = region.fsx.attachments[name] else { throw FSxError.attachmentNotFound(name) }
                 if !found.contains(where: { $0 === a }) { found.append(a) }
             }
         } else {
@@ -266,7 +212,7 @@ enum FSxOperations {
     static func detachAndDelete(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         let name = input["Name"]?.string ?? ""
-        guard let a = region.fsx.attachments[name] else { throw attachmentNotFound(name) }
+        guard let a = region.fsx.attachments[name] else { throw FSxError.attachmentNotFound(name) }
         region.fsx.markDeleting(a)
         if ctx.config.lifecycle == .instant { region.fsx.remove(a) }
         return JSONObject(["Lifecycle": "DELETING", "Name": .string(name)])

@@ -1,49 +1,89 @@
-/// The FSx resources of one account in one region.
-public struct FSxState {
-    var fileSystems: [String: FSxFileSystem] = [:]
-    var fileSystemOrder = CreationIndex<FSxFileSystem>()
-    var volumes: [String: FSxVolume] = [:]
-    var volumeOrder = CreationIndex<FSxVolume>()
-    var storageVirtualMachines: [String: FSxStorageVirtualMachine] = [:]
+/// The FSx resources of one account in one region. Its inserts and removes are the only way in
+/// and out: they keep the indexes, the counters that guard deletions and quotas (volumes, SVMs and
+/// live attachments per parent) and the client token table in step, for handlers and snapshot
+/// restores alike.
+final class FSxState: ServiceState {
+    private(set) var fileSystems: [String: FSxFileSystem] = [:]
+    private(set) var fileSystemOrder = CreationIndex<FSxFileSystem>()
+    private(set) var volumes: [String: FSxVolume] = [:]
+    private(set) var volumeOrder = CreationIndex<FSxVolume>()
+    private(set) var storageVirtualMachines: [String: FSxStorageVirtualMachine] = [:]
     /// Attachments by name: S3 access point names are unique per account and region.
-    var attachments: [String: FSxAttachment] = [:]
-    var attachmentOrder = CreationIndex<FSxAttachment>()
+    private(set) var attachments: [String: FSxAttachment] = [:]
+    private(set) var attachmentOrder = CreationIndex<FSxAttachment>()
     /// Attachments that are not DELETING (the ones quotas count).
-    var liveAttachments = 0
+    private(set) var liveAttachments = 0
     /// Client request tokens, per operation: "<Operation>/<token>".
-    var clientTokens: [String: ClientTokenRecord] = [:]
+    private(set) var clientTokens: [String: ClientTokenRecord] = [:]
+    /// "<Operation>/<resource ID or attachment name>" -> its key in `clientTokens` (attachment
+    /// names and resource IDs may look alike, so the operation is part of the key).
+    private var tokenKeys: [String: String] = [:]
 
-    mutating func remove(_ a: FSxAttachment) {
-        if !a.deleting { detachCounts(a) }
+    init() {}
+
+    // MARK: Inserts
+
+    func insert(_ fs: FSxFileSystem) {
+        fileSystems[fs.id] = fs
+        fileSystemOrder.append(fs, seq: fs.seq)
+    }
+
+    /// Adds a storage virtual machine to its file system, which must be in this state.
+    func insert(_ svm: FSxStorageVirtualMachine, into fs: FSxFileSystem) {
+        storageVirtualMachines[svm.id] = svm
+        fs.storageVirtualMachines += 1
+    }
+
+    /// Adds a volume to its file system (and parent volume or SVM), which must be in this state.
+    func insert(_ v: FSxVolume, into fs: FSxFileSystem) {
+        volumes[v.id] = v
+        volumeOrder.append(v, seq: v.seq)
+        if !v.isRoot { fs.volumes += 1 }
+        if let parent = v.parentVolumeID { volumes[parent]?.children += 1 }
+        if let svm = v.storageVirtualMachineID { storageVirtualMachines[svm]?.volumes += 1 }
+    }
+
+    /// Adds an attachment; unless it is DELETING, it counts toward its volume's and file system's.
+    func insert(_ a: FSxAttachment) {
+        attachments[a.name] = a
+        attachmentOrder.append(a, seq: a.seq)
+        if !a.deleting { countAttachment(a, by: 1) }
+    }
+
+    // MARK: Removes
+
+    func remove(_ a: FSxAttachment) {
+        if !a.deleting { countAttachment(a, by: -1) }
         attachments[a.name] = nil
         attachmentOrder.remove(seq: a.seq)
         forgetToken("CreateAndAttachS3AccessPoint", a.name)
     }
 
     /// Marks an attachment DELETING: it stops counting toward quotas and blocking deletions.
-    mutating func markDeleting(_ a: FSxAttachment) {
+    func markDeleting(_ a: FSxAttachment) {
         guard !a.deleting else { return }
         a.deleting = true
         a.lifecycle.force("DELETING")
-        detachCounts(a)
+        countAttachment(a, by: -1)
     }
 
-    private mutating func detachCounts(_ a: FSxAttachment) {
-        liveAttachments -= 1
-        volumes[a.volumeID]?.attachments -= 1
-        fileSystems[a.fileSystemID]?.attachments -= 1
+    private func countAttachment(_ a: FSxAttachment, by delta: Int) {
+        liveAttachments += delta
+        volumes[a.volumeID]?.attachments += delta
+        fileSystems[a.fileSystemID]?.attachments += delta
     }
 
-    mutating func remove(_ v: FSxVolume) {
+    func remove(_ v: FSxVolume) {
         volumes[v.id] = nil
         volumeOrder.remove(seq: v.seq)
         if let parent = v.parentVolumeID { volumes[parent]?.children -= 1 }
-        fileSystems[v.fileSystemID]?.volumes -= 1
+        if !v.isRoot { fileSystems[v.fileSystemID]?.volumes -= 1 }
         if let svm = v.storageVirtualMachineID { storageVirtualMachines[svm]?.volumes -= 1 }
         forgetToken("CreateVolume", v.id)
     }
 
-    mutating func remove(_ fs: FSxFileSystem) {
+    /// Removes a file system with its volumes and storage virtual machines.
+    func remove(_ fs: FSxFileSystem) {
         for v in volumeOrder.all where v.fileSystemID == fs.id { remove(v) }
         for svm in storageVirtualMachines.values where svm.fileSystemID == fs.id {
             storageVirtualMachines[svm.id] = nil
@@ -54,25 +94,28 @@ public struct FSxState {
         forgetToken("CreateFileSystem", fs.id)
     }
 
+    // MARK: Client request tokens
+
+    /// Remembers a create request under its token (if it has one) while its resource exists.
+    func remember(token: String?, operation: String, request: JSONObject, resourceID: String) {
+        guard let token else { return }
+        let key = operation + "/" + token
+        clientTokens[key] = ClientTokenRecord(request: request, resourceID: resourceID)
+        tokenKeys[operation + "/" + resourceID] = key
+    }
+
     /// Tokens are remembered while their resource exists; afterwards the token is free again.
-    private mutating func forgetToken(_ operation: String, _ resourceID: String) {
+    private func forgetToken(_ operation: String, _ resourceID: String) {
         let resource = operation + "/" + resourceID
         if let key = tokenKeys[resource] {
             clientTokens[key] = nil
             tokenKeys[resource] = nil
         }
     }
+}
 
-    /// "<Operation>/<resource ID or attachment name>" -> its key in `clientTokens` (attachment
-    /// names and resource IDs may look alike, so the operation is part of the key).
-    private var tokenKeys: [String: String] = [:]
-
-    mutating func remember(token: String?, operation: String, request: JSONObject, resourceID: String) {
-        guard let token else { return }
-        let key = operation + "/" + token
-        clientTokens[key] = ClientTokenRecord(request: request, resourceID: resourceID)
-        tokenKeys[operation + "/" + resourceID] = key
-    }
+extension RegionState {
+    var fsx: FSxState { state(FSxState.self) }
 }
 
 /// A create request remembered under its client request token.
@@ -83,7 +126,7 @@ struct ClientTokenRecord {
     let resourceID: String
 }
 
-public final class FSxFileSystem {
+final class FSxFileSystem: LifecycleHolder {
     let id: String
     let seq: UInt64
     let type: String
@@ -123,7 +166,7 @@ public final class FSxFileSystem {
     }
 }
 
-public final class FSxStorageVirtualMachine {
+final class FSxStorageVirtualMachine: LifecycleHolder {
     let id: String
     let fileSystemID: String
     let name: String
@@ -144,7 +187,7 @@ public final class FSxStorageVirtualMachine {
     }
 }
 
-public final class FSxVolume {
+final class FSxVolume: LifecycleHolder {
     let id: String
     let seq: UInt64
     let type: String
@@ -180,7 +223,7 @@ public final class FSxVolume {
     }
 }
 
-public final class FSxAttachment {
+final class FSxAttachment: LifecycleHolder {
     let name: String
     let seq: UInt64
     let type: String

@@ -49,7 +49,7 @@ public struct WorldConfig: Sendable, Equatable {
     ]
 
     static func invalid(_ message: String) -> APIError {
-        APIError(code: "InvalidConfiguration", message: message, status: 400)
+        RuntimeError.invalidConfiguration(message)
     }
 
     /// Parses a config document; nil, "" and "{}" give the defaults.

@@ -25,6 +25,10 @@ public enum HandlerOutput: Sendable {
 /// the shape checks passed and are part of `apsim_validate`.
 public typealias OperationRules = @Sendable (JSONObject) throws(APIError) -> Void
 
+/// The idempotency phase of a create, under the world's lock before its handler: the answer to a
+/// request repeated under a client token it already used (nil: a new request).
+typealias ReplayHandler = @Sendable (inout WorldState, CallContext, JSONObject) throws(APIError) -> HandlerOutput?
+
 /// One operation: its model, rules and handler. A class, so that a call holds one reference to it
 /// rather than copying (and retaining) each of its members.
 public final class OperationEntry: Sendable {
@@ -38,19 +42,22 @@ public final class OperationEntry: Sendable {
     /// An `apsim:` operation.
     public var isControl: Bool { fullName.hasPrefix("apsim:") }
     let rules: OperationRules?
-    /// Stateless rules that a call checks later, where the spec orders them (e.g. after the client
-    /// token); `apsim_validate` runs them right after `rules`.
+    let replay: ReplayHandler?
+    /// Stateless rules that a call checks later, where the spec orders them (after the client
+    /// token's replay); `apsim_validate` runs them right after `rules`.
     let deferredRules: OperationRules?
     let handler: DeferringHandler
 
     convenience init(service: ServiceModel, validationCode: String, name: String, rules: OperationRules? = nil,
-                     deferredRules: OperationRules? = nil, handler: @escaping OperationHandler) {
-        self.init(service: service, validationCode: validationCode, name: name, rules: rules, deferredRules: deferredRules,
+                     replay: ReplayHandler? = nil, deferredRules: OperationRules? = nil,
+                     handler: @escaping OperationHandler) {
+        self.init(service: service, validationCode: validationCode, name: name, rules: rules, replay: replay,
+                  deferredRules: deferredRules,
                   deferring: { s, ctx, input throws(APIError) in .object(try handler(&s, ctx, input)) })
     }
 
     init(service: ServiceModel, validationCode: String, name: String, rules: OperationRules? = nil,
-         deferredRules: OperationRules? = nil, deferring handler: @escaping DeferringHandler) {
+         replay: ReplayHandler? = nil, deferredRules: OperationRules? = nil, deferring handler: @escaping DeferringHandler) {
         // Every handled operation is in the generated model; a mismatch is a build-time bug that the
         // test suite catches (OperationsTests), so the fallback shape is never used in a release.
         let model = service.operations[name]
@@ -60,6 +67,7 @@ public final class OperationEntry: Sendable {
         successStatus = model?.successStatus ?? 200
         mutates = !(name.hasPrefix("Describe") || name.hasPrefix("List"))
         self.rules = rules
+        self.replay = replay
         self.deferredRules = deferredRules
         self.handler = handler
     }
@@ -71,15 +79,26 @@ public final class OperationEntry: Sendable {
         validationCode = "ValidationException"
         successStatus = 200
         rules = nil
+        replay = nil
         deferredRules = nil
         self.handler = { s, ctx, input throws(APIError) in .object(try handler(&s, ctx, input)) }
+    }
+}
+
+extension OperationEntry {
+    /// The phases a validated call runs under the world's lock, in the spec's order: the client
+    /// token's replay, the deferred stateless rules, then the handler's state logic.
+    func run(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
+        if let replay, let answer = try replay(&s, ctx, input) { return answer }
+        try deferredRules?(input)
+        return try handler(&s, ctx, input)
     }
 }
 
 public enum Operations {
     static let table: [String: OperationEntry] = {
         var t: [String: OperationEntry] = [:]
-        for e in EFSOperations.entries + FSxOperations.entries + ControlOperations.entries { t[e.fullName] = e }
+        for e in Services.all.flatMap({ $0.operations }) + ControlOperations.entries { t[e.fullName] = e }
         return t
     }()
 
@@ -87,7 +106,7 @@ public enum Operations {
     public static var names: [String] { table.keys.sorted() }
 
     static func entry(_ name: String) throws(APIError) -> OperationEntry {
-        guard let e = table[name] else { throw APIError.unknownOperation(name) }
+        guard let e = table[name] else { throw RuntimeError.unknownOperation(name) }
         return e
     }
 
@@ -96,7 +115,7 @@ public enum Operations {
         guard let request, !request.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) else {
             return .object(JSONObject())
         }
-        do { return try JSON.parse(request) } catch { throw APIError.serialization(error.message) }
+        do { return try JSON.parse(request) } catch { throw RuntimeError.serialization(error.message) }
     }
 
     /// Runs every stateless check of `entry` that a call runs up front (the model's shapes, then
@@ -104,7 +123,7 @@ public enum Operations {
     static func validate(_ entry: OperationEntry, _ doc: JSON) throws(APIError) -> JSONObject {
         try Validator.validate(doc, entry.input, validationCode: entry.validationCode)
         // AWS reads a JSON null as an absent member; handlers and rules see it that way too.
-        guard case .object(let obj) = doc.droppingNulls() else { throw APIError.serialization("The request body must be a JSON object.") }
+        guard case .object(let obj) = doc.droppingNulls() else { throw RuntimeError.serialization("The request body must be a JSON object.") }
         try entry.rules?(obj)
         return obj
     }

@@ -24,9 +24,6 @@ extension FSxOperations {
 
     static func createFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
-        if let id = try replay(region.fsx, "CreateFileSystem", input), let fs = region.fsx.fileSystems[id] {
-            return JSONObject(["FileSystem": describe(fs, ctx, state: fs.lifecycle.observe(now: ctx.now))])
-        }
         let type = input["FileSystemType"]?.string ?? ""
         let given = (type == "ONTAP" ? input["OntapConfiguration"] : input["OpenZFSConfiguration"])?.object ?? JSONObject()
         let id = s.ids.resourceID(prefix: "fs-")
@@ -55,11 +52,11 @@ extension FSxOperations {
                 configuration: JSONObject(["VolumePath": "/fsx", "ReadOnly": false]))
             fs.rootVolumeID = root.id
             fs.configuration["RootVolumeId"] = .string(root.id)
-            region.fsx.volumes[root.id] = root
-            region.fsx.volumeOrder.append(root, seq: root.seq)
+            region.fsx.insert(fs)
+            region.fsx.insert(root, into: fs)
+        } else {
+            region.fsx.insert(fs)
         }
-        region.fsx.fileSystems[id] = fs
-        region.fsx.fileSystemOrder.append(fs, seq: fs.seq)
         region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateFileSystem",
                             request: withoutToken(input), resourceID: id)
         return JSONObject(["FileSystem": describe(fs, ctx, state: fs.lifecycle.current)])
@@ -71,13 +68,13 @@ extension FSxOperations {
         var next: UInt64? = nil
         if let ids = input["FileSystemIds"]?.array?.compactMap(\.string) {
             for id in ids {
-                guard let fs = region.fsx.fileSystems[id] else { throw fileSystemNotFound(id) }
+                guard let fs = region.fsx.fileSystems[id] else { throw FSxError.fileSystemNotFound(id) }
                 found.append(fs)
             }
         } else {
             var start: UInt64 = 0
             if let token = input["NextToken"]?.string {
-                guard let seq = s.pageTokens.decode(token, scope: "fsx:fs") else { throw invalidToken() }
+                guard let seq = s.pageTokens.decode(token, scope: "fsx:fs") else { throw FSxError.invalidPageToken }
                 start = seq
             }
             (found, next) = region.fsx.fileSystemOrder.page(from: start, limit: Int(input["MaxResults"]?.int ?? Int64(Int32.max)))
@@ -91,16 +88,14 @@ extension FSxOperations {
     static func deleteFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         let id = input["FileSystemId"]?.string ?? ""
-        guard let fs = region.fsx.fileSystems[id] else { throw fileSystemNotFound(id) }
-        if fs.attachments > 0 {
-            throw FSxRules.badRequest("File system '\(id)' has S3 access point attachments; detach and delete them before deleting the file system.")
-        }
+        guard let fs = region.fsx.fileSystems[id] else { throw FSxError.fileSystemNotFound(id) }
+        if fs.attachments > 0 { throw FSxError.fileSystemHasAttachments(id) }
         if fs.type == "ONTAP" && (fs.volumes > 0 || fs.storageVirtualMachines > 0) {
-            throw FSxRules.badRequest("File system '\(id)' has storage virtual machines or volumes; delete them before deleting the file system.")
+            throw FSxError.fileSystemHasONTAPResources(id)
         }
         let options = input["OpenZFSConfiguration"]?["Options"]?.array ?? []
         if fs.type == "OPENZFS" && fs.volumes > 0 && !options.contains("DELETE_CHILD_VOLUMES_AND_SNAPSHOTS") {
-            throw FSxRules.badRequest("File system '\(id)' has child volumes; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS].")
+            throw FSxError.fileSystemHasChildVolumes(id)
         }
         region.fsx.remove(fs)
         return JSONObject(["FileSystemId": .string(id), "Lifecycle": "DELETING"])
@@ -110,23 +105,17 @@ extension FSxOperations {
 
     static func createStorageVirtualMachine(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
-        if let id = try replay(region.fsx, "CreateStorageVirtualMachine", input), let svm = region.fsx.storageVirtualMachines[id] {
-            return JSONObject(["StorageVirtualMachine": describe(svm, ctx, state: svm.lifecycle.observe(now: ctx.now))])
-        }
         let fsID = input["FileSystemId"]?.string ?? ""
-        guard let fs = region.fsx.fileSystems[fsID] else { throw fileSystemNotFound(fsID) }
-        guard fs.type == "ONTAP" else {
-            throw error("UnsupportedOperation", "Storage virtual machines exist on ONTAP file systems only; '\(fsID)' is \(fs.type).")
-        }
+        guard let fs = region.fsx.fileSystems[fsID] else { throw FSxError.fileSystemNotFound(fsID) }
+        guard fs.type == "ONTAP" else { throw FSxError.storageVirtualMachinesNeedONTAP(fsID, type: fs.type) }
         let state = fs.lifecycle.observe(now: ctx.now)
-        guard state == "AVAILABLE" else { throw FSxRules.badRequest("File system '\(fsID)' is \(state); it must be AVAILABLE.") }
+        guard state == "AVAILABLE" else { throw FSxError.fileSystemNotAvailable(fsID, state: state) }
         let svm = FSxStorageVirtualMachine(
             id: s.ids.resourceID(prefix: "svm-"), fileSystemID: fsID, name: input["Name"]?.string ?? "",
             creationTime: ctx.now, uuid: s.ids.requestID(),
             lifecycle: LifecycleState(transitional: "CREATING", settled: "CREATED", config: ctx.config, now: ctx.now),
             tags: Tag.list(input["Tags"]))
-        region.fsx.storageVirtualMachines[svm.id] = svm
-        fs.storageVirtualMachines += 1
+        region.fsx.insert(svm, into: fs)
         region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateStorageVirtualMachine",
                             request: withoutToken(input), resourceID: svm.id)
         return JSONObject(["StorageVirtualMachine": describe(svm, ctx, state: svm.lifecycle.current)])
@@ -165,9 +154,6 @@ extension FSxOperations {
 
     static func createVolume(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
-        if let id = try replay(region.fsx, "CreateVolume", input), let v = region.fsx.volumes[id] {
-            return JSONObject(["Volume": describe(v, ctx, state: v.lifecycle.observe(now: ctx.now))])
-        }
         let type = input["VolumeType"]?.string ?? ""
         let name = input["Name"]?.string ?? ""
         var configuration = JSONObject()
@@ -176,13 +162,13 @@ extension FSxOperations {
         if type == "OPENZFS" {
             let given = input["OpenZFSConfiguration"]?.object ?? JSONObject()
             let pid = given["ParentVolumeId"]?.string ?? ""
-            guard let parent = region.fsx.volumes[pid] else { throw volumeNotFound(pid) }
-            guard parent.type == "OPENZFS" else { throw FSxRules.badRequest("Volume '\(pid)' is not an OpenZFS volume.") }
+            guard let parent = region.fsx.volumes[pid] else { throw FSxError.volumeNotFound(pid) }
+            guard parent.type == "OPENZFS" else { throw FSxError.notAnOpenZFSVolume(pid) }
             let parentState = parent.lifecycle.observe(now: ctx.now)
             guard parentState == "AVAILABLE" else {
-                throw FSxRules.badRequest("Parent volume '\(pid)' is \(parentState); it must be AVAILABLE.")
+                throw FSxError.parentVolumeNotAvailable(pid, state: parentState)
             }
-            guard let owner = region.fsx.fileSystems[parent.fileSystemID] else { throw volumeNotFound(pid) }
+            guard let owner = region.fsx.fileSystems[parent.fileSystemID] else { throw FSxError.volumeNotFound(pid) }
             fs = owner
             parentID = pid
             configuration.append("ParentVolumeId", .string(pid))
@@ -191,11 +177,8 @@ extension FSxOperations {
         } else {
             let given = input["OntapConfiguration"]?.object ?? JSONObject()
             let sid = given["StorageVirtualMachineId"]?.string ?? ""
-            guard let svm = region.fsx.storageVirtualMachines[sid] else {
-                throw error("StorageVirtualMachineNotFound", "Storage virtual machine '\(sid)' does not exist.")
-            }
-            guard let owner = region.fsx.fileSystems[svm.fileSystemID] else {
-                throw error("StorageVirtualMachineNotFound", "Storage virtual machine '\(sid)' does not exist.")
+            guard let svm = region.fsx.storageVirtualMachines[sid], let owner = region.fsx.fileSystems[svm.fileSystemID] else {
+                throw FSxError.storageVirtualMachineNotFound(sid)
             }
             fs = owner
             svmID = sid
@@ -210,11 +193,7 @@ extension FSxOperations {
             creationTime: ctx.now,
             lifecycle: LifecycleState(transitional: "CREATING", settled: type == "ONTAP" ? "CREATED" : "AVAILABLE", config: ctx.config, now: ctx.now),
             tags: Tag.list(input["Tags"]), parentVolumeID: parentID, storageVirtualMachineID: svmID, configuration: configuration)
-        region.fsx.volumes[v.id] = v
-        region.fsx.volumeOrder.append(v, seq: v.seq)
-        fs.volumes += 1
-        if let parentID { region.fsx.volumes[parentID]?.children += 1 }
-        if let svmID { region.fsx.storageVirtualMachines[svmID]?.volumes += 1 }
+        region.fsx.insert(v, into: fs)
         region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateVolume",
                             request: withoutToken(input), resourceID: v.id)
         return JSONObject(["Volume": describe(v, ctx, state: v.lifecycle.current)])
@@ -227,7 +206,7 @@ extension FSxOperations {
         let scope = "fsx:volumes:" + (input["Filters"]?.text ?? "")
         if let ids = input["VolumeIds"]?.array?.compactMap(\.string) {
             for id in ids {
-                guard let v = region.fsx.volumes[id] else { throw volumeNotFound(id) }
+                guard let v = region.fsx.volumes[id] else { throw FSxError.volumeNotFound(id) }
                 found.append(v)
             }
         } else {
@@ -244,16 +223,12 @@ extension FSxOperations {
     static func deleteVolume(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         let id = input["VolumeId"]?.string ?? ""
-        guard let v = region.fsx.volumes[id] else { throw volumeNotFound(id) }
-        if v.isRoot {
-            throw FSxRules.badRequest("Volume '\(id)' is the root volume of file system '\(v.fileSystemID)'; it is deleted with the file system.")
-        }
-        if v.attachments > 0 {
-            throw FSxRules.badRequest("Volume '\(id)' has S3 access point attachments; detach and delete them before deleting the volume.")
-        }
+        guard let v = region.fsx.volumes[id] else { throw FSxError.volumeNotFound(id) }
+        if v.isRoot { throw FSxError.rootVolume(id, fileSystemID: v.fileSystemID) }
+        if v.attachments > 0 { throw FSxError.volumeHasAttachments(id) }
         let options = input["OpenZFSConfiguration"]?["Options"]?.array ?? []
         if v.children > 0 && !options.contains("DELETE_CHILD_VOLUMES_AND_SNAPSHOTS") {
-            throw FSxRules.badRequest("Volume '\(id)' has child volumes; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS].")
+            throw FSxError.volumeHasChildVolumes(id)
         }
         // Children (and their children) go with it; a child with attachments blocks the delete.
         var doomed = [v], i = 0
@@ -263,7 +238,7 @@ extension FSxOperations {
             i += 1
         }
         if let busy = doomed.first(where: { $0.attachments > 0 }) {
-            throw FSxRules.badRequest("Volume '\(busy.id)' has S3 access point attachments; detach and delete them before deleting the volume.")
+            throw FSxError.volumeHasAttachments(busy.id)
         }
         for d in doomed.reversed() { region.fsx.remove(d) }
         return JSONObject(["VolumeId": .string(id), "Lifecycle": "DELETING"])

@@ -2,22 +2,6 @@
 import Glibc
 #endif
 
-/// A seeded pseudo-random generator (SplitMix64): the same seed gives the same sequence on every
-/// platform, which is what makes "same seed + same calls = same IDs" hold.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Resource IDs and request IDs, drawn from two independent seeded streams so that adding a
 /// read-only call (which consumes a RequestId) never changes the IDs of later resources.
 public struct IDGenerator: Sendable {
@@ -87,29 +71,6 @@ public struct IDGenerator: Sendable {
     }
 }
 
-enum Hex {
-    static let digits = Array("0123456789abcdef".utf8)
-
-    /// `value` as exactly `digits` lowercase hex digits (the low bits when it has more).
-    static func fixed(_ value: UInt64, digits count: Int) -> String {
-        guard count > 0 else { return "" }
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            for i in 0..<count {
-                let shift = 4 * (count - 1 - i)
-                buffer[i] = shift >= 64 ? 0x30 : digits[Int((value >> UInt64(shift)) & 0xF)]
-            }
-            return count
-        }
-    }
-
-    /// Appends `value` as exactly `digits` lowercase hex digits to `out`.
-    static func append(_ value: UInt64, digits count: Int, to out: inout [UInt8]) {
-        for i in stride(from: count - 1, through: 0, by: -1) {
-            out.append(i >= 16 ? 0x30 : digits[Int((value >> UInt64(4 * i)) & 0xF)])
-        }
-    }
-}
-
 /// ARNs and the partition a region belongs to.
 public enum ARN {
     public static func partition(region: String) -> String {
@@ -148,14 +109,5 @@ public enum ARN {
         let expected = "arn:\(partition(region: region)):\(service):\(region):\(account):\(resourcePrefix)"
         guard arn.hasPrefix(expected) else { return nil }
         return arn.dropFirst(expected.count)
-    }
-}
-
-/// The wall clock, read once when a world opens (the world's clock is virtual afterwards).
-public enum WallClock {
-    public static func nowMilliseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) &* 1000 &+ Int64(ts.tv_nsec / 1_000_000)
     }
 }

@@ -1,21 +1,40 @@
 /// The EFS resources of one account in one region, indexed for O(1) lookups and O(page) paging.
-public struct EFSState {
-    var fileSystems: [String: EFSFileSystem] = [:]
-    var fileSystemsByToken: [String: EFSFileSystem] = [:]
-    var fileSystemOrder = CreationIndex<EFSFileSystem>()
-    var accessPoints: [String: EFSAccessPoint] = [:]
+/// Its inserts and removes are the only way in and out: they keep the indexes (by ID, by token,
+/// creation order, per file system) in step, for handlers and snapshot restores alike.
+final class EFSState: ServiceState {
+    private(set) var fileSystems: [String: EFSFileSystem] = [:]
+    private(set) var fileSystemsByToken: [String: EFSFileSystem] = [:]
+    private(set) var fileSystemOrder = CreationIndex<EFSFileSystem>()
+    private(set) var accessPoints: [String: EFSAccessPoint] = [:]
     /// Client tokens are unique per account and region (not per file system).
-    var accessPointsByToken: [String: EFSAccessPoint] = [:]
-    var accessPointOrder = CreationIndex<EFSAccessPoint>()
+    private(set) var accessPointsByToken: [String: EFSAccessPoint] = [:]
+    private(set) var accessPointOrder = CreationIndex<EFSAccessPoint>()
 
-    mutating func remove(_ ap: EFSAccessPoint) {
+    init() {}
+
+    func insert(_ fs: EFSFileSystem) {
+        fileSystems[fs.id] = fs
+        fileSystemsByToken[fs.creationToken] = fs
+        fileSystemOrder.append(fs, seq: fs.seq)
+    }
+
+    /// Adds an access point to its file system, which must be in this state.
+    func insert(_ ap: EFSAccessPoint, into fs: EFSFileSystem) {
+        accessPoints[ap.id] = ap
+        accessPointsByToken[ap.clientToken] = ap
+        accessPointOrder.append(ap, seq: ap.seq)
+        fs.accessPoints.append(ap, seq: ap.seq)
+    }
+
+    func remove(_ ap: EFSAccessPoint) {
         accessPoints[ap.id] = nil
         accessPointsByToken[ap.clientToken] = nil
         accessPointOrder.remove(seq: ap.seq)
         fileSystems[ap.fileSystemID]?.accessPoints.remove(seq: ap.seq)
     }
 
-    mutating func remove(_ fs: EFSFileSystem) {
+    /// Removes a file system with its access points.
+    func remove(_ fs: EFSFileSystem) {
         for ap in fs.accessPoints.all { remove(ap) }
         fileSystems[fs.id] = nil
         fileSystemsByToken[fs.creationToken] = nil
@@ -23,32 +42,11 @@ public struct EFSState {
     }
 }
 
-public struct Tag: Sendable, Equatable {
-    public var key: String
-    public var value: String
-
-    var json: JSON { ["Key": .string(key), "Value": .string(value)] }
-
-    /// Tags from a validated `Tags` member (a list of {Key, Value}).
-    static func list(_ value: JSON?) -> [Tag] {
-        (value?.array ?? []).compactMap { t in
-            guard let k = t["Key"]?.string, let v = t["Value"]?.string else { return nil }
-            return Tag(key: k, value: v)
-        }
-    }
-
-    /// The `Name` tag's value: what EFS reports as a resource's Name.
-    static func name(in tags: [Tag]) -> String? { tags.first { $0.key == "Name" }?.value }
-
-    /// Adds or overwrites tags, keeping the position of keys that already exist.
-    static func merge(_ new: [Tag], into tags: inout [Tag]) {
-        for t in new {
-            if let i = tags.firstIndex(where: { $0.key == t.key }) { tags[i].value = t.value } else { tags.append(t) }
-        }
-    }
+extension RegionState {
+    var efs: EFSState { state(EFSState.self) }
 }
 
-public final class EFSFileSystem {
+final class EFSFileSystem: LifecycleHolder {
     let id: String
     let seq: UInt64
     let arn: String
@@ -86,7 +84,7 @@ public final class EFSFileSystem {
 }
 
 /// The identity an access point enforces.
-public struct PosixUser: Sendable, Equatable {
+struct PosixUser: Sendable, Equatable {
     var uid: Int64
     var gid: Int64
     var secondaryGids: [Int64]?
@@ -108,7 +106,7 @@ public struct PosixUser: Sendable, Equatable {
 }
 
 /// An access point's root directory; Path defaults to "/".
-public struct RootDirectory: Sendable, Equatable {
+struct RootDirectory: Sendable, Equatable {
     var path: String
     var creationInfo: (uid: Int64, gid: Int64, permissions: String)?
 
@@ -120,7 +118,7 @@ public struct RootDirectory: Sendable, Equatable {
         }
     }
 
-    public static func == (a: RootDirectory, b: RootDirectory) -> Bool {
+    static func == (a: RootDirectory, b: RootDirectory) -> Bool {
         a.path == b.path && a.creationInfo?.uid == b.creationInfo?.uid && a.creationInfo?.gid == b.creationInfo?.gid
             && a.creationInfo?.permissions == b.creationInfo?.permissions
     }
@@ -137,7 +135,7 @@ public struct RootDirectory: Sendable, Equatable {
 
 /// Its ARN is not stored: it follows from the ID, account and region, and is spelled out when a
 /// description is rendered (outside the world's lock; about 90 bytes saved per access point).
-public final class EFSAccessPoint {
+final class EFSAccessPoint: LifecycleHolder {
     let id: String
     let seq: UInt64
     let clientToken: String

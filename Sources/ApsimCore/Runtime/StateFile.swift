@@ -26,7 +26,7 @@ final class StateFile: @unchecked Sendable {
     static let maxBytes = 1 << 31
 
     func failure(_ what: String) -> APIError {
-        APIError(code: "InternalServerError", message: "apsim could not write state_file '\(path)': \(what).", status: 500)
+        RuntimeError.stateFileWrite(path, what)
     }
 
     /// The saved state, or nil when the file does not exist yet.
@@ -141,9 +141,7 @@ final class StateFile: @unchecked Sendable {
     }
 
     func refused(_ why: String) -> APIError {
-        let reason = why.hasSuffix(".") ? String(why.dropLast()) : why
-        return APIError(code: "InvalidConfiguration",
-                        message: "state_file '\(path)' is not a valid apsim state (\(reason)); it was left untouched.", status: 400)
+        RuntimeError.invalidStateFile(path, why)
     }
 
     /// Writes a snapshot atomically: temporary file, fsync, rename, directory fsync.

@@ -1,42 +1,6 @@
 /// The EFS operations: state logic only. Inputs arrive validated (shapes and EFSRules), so a
 /// missing required member cannot happen here; the `?? ""` fallbacks only keep the code trap-free.
 enum EFSOperations {
-    static let service = ServiceModel.efs
-
-    static let entries: [OperationEntry] = [
-        entry("CreateFileSystem", rules: EFSRules.createFileSystem, createFileSystem),
-        entry("DescribeFileSystems", describeFileSystems),
-        entry("DeleteFileSystem", deleteFileSystem),
-        OperationEntry(service: service, validationCode: EFSRules.validationCode, name: "CreateAccessPoint",
-                       rules: EFSRules.tags, deferring: createAccessPoint),
-        OperationEntry(service: service, validationCode: EFSRules.validationCode, name: "DescribeAccessPoints",
-                       rules: EFSRules.describeAccessPoints, deferring: describeAccessPoints),
-        entry("DeleteAccessPoint", deleteAccessPoint),
-        entry("TagResource", rules: EFSRules.tags, tagResource),
-        entry("UntagResource", untagResource),
-        entry("ListTagsForResource", listTagsForResource),
-    ]
-
-    static func entry(_ name: String, rules: OperationRules? = nil, _ handler: @escaping OperationHandler) -> OperationEntry {
-        OperationEntry(service: service, validationCode: EFSRules.validationCode, name: name, rules: rules, handler: handler)
-    }
-
-    static func error(_ code: String, _ message: String, members: JSONObject = JSONObject()) -> APIError {
-        APIError(service, code, message, members: members)
-    }
-
-    static func fileSystemNotFound(_ ref: String) -> APIError {
-        error("FileSystemNotFound", "File system '\(ref)' does not exist.")
-    }
-
-    static func accessPointNotFound(_ ref: String) -> APIError {
-        error("AccessPointNotFound", "Access point '\(ref)' does not exist.")
-    }
-
-    static func invalidToken(_ name: String) -> APIError {
-        EFSRules.badRequest("Invalid \(name): use a value returned by a previous call of this operation with the same filters.")
-    }
-
     // MARK: Lookups (an ID or an ARN of this account and region)
 
     static func fileSystem(_ ref: String, _ efs: EFSState, _ ctx: CallContext) -> EFSFileSystem? {
@@ -133,9 +97,7 @@ enum EFSOperations {
         let region = s.region(ctx)
         let token = input["CreationToken"]?.string ?? ""
         if let existing = region.efs.fileSystemsByToken[token] {
-            throw error("FileSystemAlreadyExists",
-                        "File system '\(existing.id)' already exists with creation token '\(token)'",
-                        members: JSONObject(["FileSystemId": .string(existing.id)]))
+            throw EFSError.fileSystemAlreadyExists(existing.id, token: token)
         }
         let id = s.ids.resourceID(prefix: "fs-")
         let fs = EFSFileSystem(
@@ -150,9 +112,7 @@ enum EFSOperations {
             provisionedThroughput: input["ProvisionedThroughputInMibps"],
             availabilityZoneName: input["AvailabilityZoneName"]?.string,
             tags: Tag.list(input["Tags"]))
-        region.efs.fileSystems[id] = fs
-        region.efs.fileSystemsByToken[token] = fs
-        region.efs.fileSystemOrder.append(fs, seq: fs.seq)
+        region.efs.insert(fs)
         return describe(fs, ctx, state: fs.lifecycle.current).objectValue
     }
 
@@ -163,14 +123,14 @@ enum EFSOperations {
         var found: [EFSFileSystem] = []
         var next: UInt64? = nil
         if let ref = input["FileSystemId"]?.string {
-            guard let fs = fileSystem(ref, region.efs, ctx) else { throw fileSystemNotFound(ref) }
+            guard let fs = fileSystem(ref, region.efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
             if input["CreationToken"]?.string.map({ $0 == fs.creationToken }) ?? true { found = [fs] }
         } else if let token = input["CreationToken"]?.string {
             found = region.efs.fileSystemsByToken[token].map { [$0] } ?? []
         } else {
             var start: UInt64 = 0
             if let marker = input["Marker"]?.string {
-                guard let seq = s.pageTokens.decode(marker, scope: "efs:fs") else { throw invalidToken("Marker") }
+                guard let seq = s.pageTokens.decode(marker, scope: "efs:fs") else { throw EFSError.invalidPageToken("Marker") }
                 start = seq
             }
             (found, next) = region.efs.fileSystemOrder.page(from: start, limit: Int(input["MaxItems"]?.int ?? 100))
@@ -183,10 +143,9 @@ enum EFSOperations {
     static func deleteFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         let ref = input["FileSystemId"]?.string ?? ""
-        guard let fs = fileSystem(ref, region.efs, ctx) else { throw fileSystemNotFound(ref) }
+        guard let fs = fileSystem(ref, region.efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
         if ctx.config.strictFileSystemDelete && fs.accessPoints.count > 0 {
-            throw error("FileSystemInUse",
-                        "The file system '\(fs.id)' cannot be deleted because it has access points. You must delete the access points, and then try again.")
+            throw EFSError.fileSystemHasAccessPoints(fs.id)
         }
         region.efs.remove(fs)
         return JSONObject()
@@ -207,36 +166,28 @@ enum EFSOperations {
                existing.tags == tags, existing.posixUser == posixUser, existing.rootDirectory == rootDirectory {
                 return .object(describe(existing, ctx, state: existing.lifecycle.observe(now: ctx.now)).objectValue)
             }
-            throw error("AccessPointAlreadyExists",
-                        "Access point '\(existing.id)' already exists with client token '\(token)'",
-                        members: JSONObject(["AccessPointId": .string(existing.id)]))
+            throw EFSError.accessPointAlreadyExists(existing.id, token: token)
         }
-        guard let fs = fileSystem(ref, region.efs, ctx) else { throw fileSystemNotFound(ref) }
+        guard let fs = fileSystem(ref, region.efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
         let fsState = fs.lifecycle.observe(now: ctx.now)
         guard fsState == "available" else {
-            throw error("IncorrectFileSystemLifeCycleState",
-                        "File system '\(fs.id)' is in the '\(fsState)' state; access points can only be created on an 'available' file system.")
+            throw EFSError.incorrectFileSystemLifeCycleState(fs.id, state: fsState)
         }
         let limit = ctx.config.accessPointsPerFileSystem
         guard fs.accessPoints.count < limit else {
-            throw error("AccessPointLimitExceeded",
-                        "You have reached the maximum number of access points (\(limit)) for your file system \(fs.id). Delete an access point and add a new one.")
+            throw EFSError.accessPointLimitExceeded(fs.id, limit: limit)
         }
         if let rule = ctx.config.throttling, let last = fs.lastAccessPointCreated,
            Double(fs.accessPoints.count) >= (rule.nearQuotaFraction * Double(limit)).rounded(.up),
            ctx.now - last < rule.intervalMilliseconds {
-            throw error("ThrottlingException",
-                        "Rate exceeded: access points are being created in quick succession on file system \(fs.id), which is near its limit of \(limit) access points. Retry later.")
+            throw EFSError.throttled(fs.id, limit: limit)
         }
         let id = s.ids.resourceID(prefix: "fsap-")
         let ap = EFSAccessPoint(
             id: id, seq: s.sequence(),
             clientToken: token, fileSystemID: fs.id, tags: tags, posixUser: posixUser, rootDirectory: rootDirectory,
             lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config, now: ctx.now))
-        region.efs.accessPoints[id] = ap
-        region.efs.accessPointsByToken[token] = ap
-        region.efs.accessPointOrder.append(ap, seq: ap.seq)
-        fs.accessPoints.append(ap, seq: ap.seq)
+        region.efs.insert(ap, into: fs)
         fs.lastAccessPointCreated = ctx.now
         let view = AccessPointView(ap, ctx, state: ap.lifecycle.current)
         return .deferred { describe(view).objectValue }
@@ -247,14 +198,14 @@ enum EFSOperations {
     static func describeAccessPoints(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
         let region = s.region(ctx)
         if let ref = input["AccessPointId"]?.string {
-            guard let ap = accessPoint(ref, region.efs, ctx) else { throw accessPointNotFound(ref) }
+            guard let ap = accessPoint(ref, region.efs, ctx) else { throw EFSError.accessPointNotFound(ref) }
             let view = AccessPointView(ap, ctx, state: ap.lifecycle.observe(now: ctx.now))
             return .deferred { JSONObject(["AccessPoints": .array([describe(view)])]) }
         }
         let index: CreationIndex<EFSAccessPoint>
         let scope: String
         if let ref = input["FileSystemId"]?.string {
-            guard let fs = fileSystem(ref, region.efs, ctx) else { throw fileSystemNotFound(ref) }
+            guard let fs = fileSystem(ref, region.efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
             index = fs.accessPoints
             scope = "efs:ap:" + fs.id
         } else {
@@ -263,7 +214,7 @@ enum EFSOperations {
         }
         var start: UInt64 = 0
         if let token = input["NextToken"]?.string {
-            guard let seq = s.pageTokens.decode(token, scope: scope) else { throw invalidToken("NextToken") }
+            guard let seq = s.pageTokens.decode(token, scope: scope) else { throw EFSError.invalidPageToken("NextToken") }
             start = seq
         }
         let (page, next) = index.page(from: start, limit: Int(input["MaxResults"]?.int ?? 100))
@@ -281,7 +232,7 @@ enum EFSOperations {
     static func deleteAccessPoint(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         let ref = input["AccessPointId"]?.string ?? ""
-        guard let ap = accessPoint(ref, region.efs, ctx) else { throw accessPointNotFound(ref) }
+        guard let ap = accessPoint(ref, region.efs, ctx) else { throw EFSError.accessPointNotFound(ref) }
         region.efs.remove(ap)
         return JSONObject()
     }
@@ -293,10 +244,10 @@ enum EFSOperations {
                             _ body: (inout [Tag]) throws(APIError) -> T) throws(APIError) -> T {
         let isAccessPoint = ref.hasPrefix("fsap-") || ref.contains(":access-point/")
         if isAccessPoint {
-            guard let ap = accessPoint(ref, efs, ctx) else { throw accessPointNotFound(ref) }
+            guard let ap = accessPoint(ref, efs, ctx) else { throw EFSError.accessPointNotFound(ref) }
             return try body(&ap.tags)
         }
-        guard let fs = fileSystem(ref, efs, ctx) else { throw fileSystemNotFound(ref) }
+        guard let fs = fileSystem(ref, efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
         return try body(&fs.tags)
     }
 
@@ -306,8 +257,7 @@ enum EFSOperations {
             var merged = tags
             Tag.merge(new, into: &merged)
             if merged.count > EFSRules.maxTags {
-                throw EFSRules.badRequest(
-                    "A resource can have at most \(EFSRules.maxTags) tags; this request would give it \(merged.count).")
+                throw EFSError.tooManyTags(merged.count, limit: EFSRules.maxTags)
             }
             tags = merged
         }
@@ -329,7 +279,7 @@ enum EFSOperations {
         var start = 0
         if let token = input["NextToken"]?.string {
             guard let seq = s.pageTokens.decode(token, scope: scope), seq <= UInt64(all.count) else {
-                throw invalidToken("NextToken")
+                throw EFSError.invalidPageToken("NextToken")
             }
             start = Int(seq)
         }

@@ -45,16 +45,7 @@ enum ControlOperations {
                 Member("Probability", Shape("Probability", .double(min: 0, max: 1))),
             ], required: ["Operation", "ErrorCode"]), mutates: true, handler: injectFault),
         OperationEntry(control: "ListFaults", input: empty, mutates: false) { s, _, _ throws(APIError) in
-            JSONObject(["Faults": .array(s.faults.map { f in
-                var j = JSONObject()
-                j.append("FaultId", .string(f.id))
-                j.append("Operation", .string(f.operation))
-                j.append("ErrorCode", .string(f.code))
-                j.append("StatusCode", .int(Int64(f.status)))
-                j.append("Count", ifPresent: f.remaining.map { .int(Int64($0)) })
-                j.append("Probability", ifPresent: f.probability.map { .number(String($0)) })
-                return .object(j)
-            })])
+            JSONObject(["Faults": .array(s.faults.map { .object($0.json(withMessage: false)) })])
         },
         OperationEntry(control: "ClearFaults", input: empty, mutates: true) { s, _, _ throws(APIError) in
             let n = s.faults.count
@@ -78,102 +69,50 @@ enum ControlOperations {
         },
     ]
 
-    static func invalid(_ message: String) -> APIError {
-        APIError(code: "ValidationException", message: message, status: 400)
-    }
-
+    /// Forces a resource's state through the service it belongs to (see `Service.forceLifecycle`).
     static func setLifecycleState(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         let state = input["State"]?.string ?? ""
-        func check(_ model: ServiceModel, _ kind: String, _ label: String) throws(APIError) {
-            let states = model.lifecycleStates[kind] ?? []
-            guard states.contains(state) else {
-                throw invalid("'\(state)' is not a lifecycle state of \(label); use one of: \(states.joined(separator: ", ")).")
-            }
-        }
+        let message = input["Message"]?.string
+        let target: LifecycleTarget
         if let name = input["Name"]?.string {
-            guard let a = region.fsx.attachments[name] else {
-                throw APIError(.fsx, "S3AccessPointAttachmentNotFound", "S3 access point attachment '\(name)' does not exist.")
-            }
-            try check(.fsx, "S3AccessPointAttachment", "an S3 access point attachment")
-            if state == "DELETING" { region.fsx.markDeleting(a) } else { a.lifecycle.force(state) }
-            return JSONObject(["Name": .string(name), "State": .string(state)])
-        }
-        guard let id = input["ResourceId"]?.string else { throw invalid("Give ResourceId (an fs-, fsap-, fsvol- or svm- ID) or Name (an S3 access point attachment).") }
-        if let fs = region.efs.fileSystems[id] {
-            try check(.efs, "FileSystem", "an EFS file system")
-            fs.lifecycle.force(state)
-        } else if let ap = region.efs.accessPoints[id] {
-            try check(.efs, "AccessPoint", "an EFS access point")
-            ap.lifecycle.force(state)
-        } else if let fs = region.fsx.fileSystems[id] {
-            try check(.fsx, "FileSystem", "an FSx file system")
-            fs.lifecycle.force(state)
-        } else if let v = region.fsx.volumes[id] {
-            try check(.fsx, "Volume", "an FSx volume")
-            v.lifecycle.force(state)
-        } else if let svm = region.fsx.storageVirtualMachines[id] {
-            try check(.fsx, "StorageVirtualMachine", "a storage virtual machine")
-            svm.lifecycle.force(state)
+            target = .name(name)
+        } else if let id = input["ResourceId"]?.string {
+            target = .id(id)
         } else {
-            throw APIError(code: "ResourceNotFound", message: "No resource '\(id)' exists in account \(ctx.account), region \(ctx.region).", status: 404)
+            throw RuntimeError.lifecycleTargetMissing
         }
-        return JSONObject(["ResourceId": .string(id), "State": .string(state)])
+        for service in Services.all where try service.forceLifecycle(target, to: state, in: region, message: message) {
+            switch target {
+            case .name(let name): return JSONObject(["Name": .string(name), "State": .string(state)])
+            case .id(let id): return JSONObject(["ResourceId": .string(id), "State": .string(state)])
+            }
+        }
+        switch target {
+        case .name(let name): throw RuntimeError.noSuchResource(name, account: ctx.account, region: ctx.region)
+        case .id(let id): throw RuntimeError.noSuchResource(id, account: ctx.account, region: ctx.region)
+        }
     }
 
     static func injectFault(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let operation = input["Operation"]?.string ?? ""
         if operation != "*" && (Operations.table[operation] == nil || operation.hasPrefix("apsim:")) {
-            throw invalid("Operation must be '*' or an AWS operation apsim emulates, e.g. 'efs:CreateAccessPoint'; got '\(operation)'.")
+            throw RuntimeError.faultOperation(operation)
         }
         if input["Count"] != nil && input["Probability"] != nil {
-            throw invalid("Give Count or Probability, not both.")
+            throw RuntimeError.faultCountAndProbability
         }
         let code = input["ErrorCode"]?.string ?? ""
-        let service = operation.hasPrefix("fsx:") ? ServiceModel.fsx : ServiceModel.efs
-        let status = input["StatusCode"]?.int.map { Int($0) } ?? service.errors[code]?.status ?? 400
+        // "*" takes the status the first service's model gives the code.
+        let model = Services.model(named: operation.prefix { $0 != ":" }) ?? Services.all.first?.model
+        let status = input["StatusCode"]?.int.map { Int($0) } ?? model?.errors[code]?.status ?? 400
         let id = "fault-\(s.faults.count + s.faultsInjected + 1)"
         s.faultsInjected += 1
-        let probability: Double?
-        switch input["Probability"] {
-        case .int(let i)?: probability = Double(i)
-        case .number(let t)?: probability = Double(t)
-        default: probability = nil
-        }
+        let probability = Fault.probability(input["Probability"])
         s.faults.append(Fault(
             id: id, operation: operation, code: code, status: status,
-            message: input["Message"]?.string ?? "Injected fault \(id) (apsim:InjectFault).",
+            message: input["Message"]?.string ?? RuntimeError.injectedFaultMessage(id),
             remaining: probability == nil ? Int(input["Count"]?.int ?? 1) : nil, probability: probability))
         return JSONObject(["FaultId": .string(id)])
-    }
-}
-
-/// A fault armed by apsim:InjectFault: the next `remaining` calls of `operation`, or a fraction
-/// `probability` of them (drawn from the world's seeded fault stream), fail with this error.
-public struct Fault: Sendable {
-    let id: String
-    let operation: String
-    let code: String
-    let status: Int
-    let message: String
-    var remaining: Int?
-    let probability: Double?
-}
-
-extension WorldState {
-    /// The error of the first armed fault that fires for `operation`, consuming it.
-    mutating func fireFault(for operation: String) -> APIError? {
-        guard !faults.isEmpty, !operation.hasPrefix("apsim:") else { return nil }
-        for i in faults.indices where faults[i].operation == "*" || faults[i].operation == operation {
-            let f = faults[i]
-            if let p = f.probability {
-                let draw = Double(faultRandom.next() >> 11) / Double(UInt64(1) << 53)
-                if draw >= p { continue }
-            } else if let n = f.remaining {
-                if n <= 1 { faults.remove(at: i) } else { faults[i].remaining = n - 1 }
-            }
-            return APIError(code: f.code, message: f.message, status: f.status)
-        }
-        return nil
     }
 }

@@ -50,4 +50,18 @@ public struct LifecycleState: Sendable, Equatable {
         settlesTo = nil
         settleAt = nil
     }
+
+    /// As a snapshot stores it (and `SnapshotReader.lifecycle` reads it back).
+    var json: JSON {
+        var o = JSONObject()
+        o.append("Current", .string(current))
+        o.append("SettlesTo", ifPresent: settlesTo.map { .string($0) })
+        o.append("SettleAt", ifPresent: settleAt.map { .int($0) })
+        return .object(o)
+    }
+}
+
+/// A resource with a lifecycle state (generic code settles or forces it).
+protocol LifecycleHolder: AnyObject {
+    var lifecycle: LifecycleState { get set }
 }

@@ -16,8 +16,7 @@ public final class World: Sendable {
         var initial = WorldState(config: config)
         if let snapshot = config.state {
             do { initial = try Snapshot.restore(snapshot, config: config) } catch {
-                let reason = error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message
-                throw APIError(code: "InvalidConfiguration", message: "state is not a valid apsim state (\(reason)).", status: 400)
+                throw RuntimeError.invalidStateConfiguration(error.message)
             }
         }
         if let path = config.stateFile {
@@ -49,7 +48,7 @@ public final class World: Sendable {
         let input = try Operations.validate(entry, journaled.request)
         if !entry.isControl { _ = s.ids.nextRequestBits() }
         let ctx = CallContext(account: journaled.account, region: journaled.region, config: config, now: s.nowMilliseconds)
-        _ = try entry.handler(&s, ctx, input)
+        _ = try entry.run(&s, ctx, input)
         s.journalSeq = journaled.seq
     }
 
@@ -88,10 +87,10 @@ public final class World: Sendable {
         do throws(APIError) {
             let account = account ?? config.accountID, region = region ?? config.region
             guard WorldConfig.isAccountID(account) else {
-                throw APIError(code: "ValidationException", message: "The account ID '\(APIError.echo(account))' is not valid: it must be 12 digits.", status: 400)
+                throw RuntimeError.invalidAccount(account)
             }
             guard WorldConfig.isRegionName(region) else {
-                throw APIError(code: "ValidationException", message: "The region '\(APIError.echo(region))' is not valid: use a region name such as 'us-east-1'.", status: 400)
+                throw RuntimeError.invalidRegion(region)
             }
             let input = try Operations.validate(entry, document)
             let regionKey = RegionKey(account: account, region: region)
@@ -102,7 +101,7 @@ public final class World: Sendable {
                                       regionKey: regionKey)
                 do throws(APIError) {
                     let seq = s.journalSeq + 1
-                    let output = try entry.handler(&s, ctx, input)
+                    let output = try entry.run(&s, ctx, input)
                     if entry.mutates, let stateFile {
                         // Durable before the caller hears of it (O(1): one journal line).
                         s.journalSeq = seq
@@ -131,7 +130,7 @@ public final class World: Sendable {
     /// A call refused before its request could be read (at the C boundary: too large, invalid
     /// UTF-8): an unknown operation is still reported first, and the answer gets a RequestId.
     public func refuse(operation: String, _ error: APIError) -> CallResult {
-        let reported = Operations.table[operation] == nil ? APIError.unknownOperation(operation) : error
+        let reported = Operations.table[operation] == nil ? RuntimeError.unknownOperation(operation) : error
         return CallResult(error: reported, requestID: earlyRequestID(operation))
     }
 
@@ -204,73 +203,4 @@ public struct CallContext: Sendable {
         self.now = now
         self.regionKey = regionKey ?? RegionKey(account: account, region: region)
     }
-}
-
-/// The key of one account's resources in one region.
-struct RegionKey: Sendable {
-    let text: String
-    init(account: String, region: String) { text = account + "/" + region }
-}
-
-/// All mutable state of a world; only ever touched under the world's lock.
-public struct WorldState: ~Copyable {
-    public var ids: IDGenerator
-    /// The virtual clock, epoch milliseconds.
-    public var nowMilliseconds: Int64
-    public let pageTokens: PageTokens
-    /// Faults armed by apsim:InjectFault, and how many were ever armed (for their IDs).
-    public var faults: [Fault] = []
-    public var faultsInjected = 0
-    /// The seeded stream that decides probabilistic faults.
-    public var faultRandom: SeededGenerator
-    /// The sequence number of the last change written to the state file's journal.
-    public var journalSeq: UInt64 = 0
-    /// Every S3 access point alias issued (aliases are globally unique).
-    public var aliases = Set<String>()
-    private var nextSequence: UInt64 = 1
-    private var regions: [String: RegionState] = [:]
-
-    init(config: WorldConfig) {
-        let seed = config.seed ?? IDGenerator.randomSeed()
-        var ids = IDGenerator(seed: seed)
-        pageTokens = PageTokens(secret: ids.nextResourceRandom())
-        self.ids = ids
-        faultRandom = SeededGenerator(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B)
-        nowMilliseconds = config.startTimeMilliseconds ?? WallClock.nowMilliseconds()
-    }
-
-    /// A state being restored from a snapshot (regions are added afterwards).
-    init(config: WorldConfig, clock: Int64, sequence: UInt64, ids: IDGenerator, faultRandom: SeededGenerator,
-         pageTokenSecret: UInt64) {
-        self.ids = ids
-        self.faultRandom = faultRandom
-        pageTokens = PageTokens(secret: pageTokenSecret)
-        nowMilliseconds = clock
-        nextSequence = sequence
-    }
-
-    var nextSequenceValue: UInt64 { nextSequence }
-    var regionKeys: [String] { Array(regions.keys) }
-    func regionState(_ key: String) -> RegionState? { regions[key] }
-
-    /// The creation sequence number of a new resource (world-wide, increasing).
-    public mutating func sequence() -> UInt64 {
-        defer { nextSequence += 1 }
-        return nextSequence
-    }
-
-    /// The state of one account in one region, created on first use.
-    public mutating func region(_ ctx: CallContext) -> RegionState {
-        let key = ctx.regionKey.text
-        if let r = regions[key] { return r }
-        let r = RegionState()
-        regions[key] = r
-        return r
-    }
-}
-
-/// The resources of one account in one region. Accounts and regions never see each other's.
-public final class RegionState {
-    public var efs = EFSState()
-    public var fsx = FSxState()
 }

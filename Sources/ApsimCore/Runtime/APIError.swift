@@ -23,17 +23,6 @@ public struct APIError: Error, Sendable, Equatable {
         self.init(Code.service, code.rawValue, message, members: members)
     }
 
-    /// A body that is not JSON, not an object, or a member of the wrong JSON type.
-    public static func serialization(_ message: String) -> APIError {
-        APIError(code: "SerializationException", message: message, status: 400)
-    }
-
-    public static func unknownOperation(_ name: String) -> APIError {
-        APIError(code: "UnknownOperationException",
-                 message: "Unknown operation '\(echo(name))'. Operations are named '<service>:<Operation>', e.g. 'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.",
-                 status: 400)
-    }
-
     /// A caller's text in a message, cut at 256 characters (as the validator cuts values).
     public static func echo(_ text: String) -> String {
         text.unicodeScalars.count > 256 ? String(String.UnicodeScalarView(text.unicodeScalars.prefix(256))) + "..." : text

@@ -1,0 +1,100 @@
+/// The errors of apsim's own machinery, shared by every service: the one place their codes and
+/// messages are written. (Each service's modeled errors are in its own catalogue, e.g.
+/// `EFSError`; a message never appears in a handler, rule or control.)
+public enum RuntimeError {
+    // MARK: Requests
+
+    /// A body that is not JSON, not an object, or a member of the wrong JSON type.
+    public static func serialization(_ message: String) -> APIError {
+        APIError(code: "SerializationException", message: message, status: 400)
+    }
+
+    public static func unknownOperation(_ name: String) -> APIError {
+        APIError(code: "UnknownOperationException",
+                 message: "Unknown operation '\(APIError.echo(name))'. Operations are named '<service>:<Operation>', e.g. 'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.",
+                 status: 400)
+    }
+
+    /// A member the operation's input does not have (botocore's client-side message).
+    static func unknownParameter(_ name: String, in path: String, expected: [String]) -> APIError {
+        validation("Unknown parameter in \(path): \"\(name)\", must be one of: " + expected.joined(separator: ", "))
+    }
+
+    /// A request that breaks apsim's own rules (a control request, an account or a region).
+    static func validation(_ message: String) -> APIError {
+        APIError(code: "ValidationException", message: message, status: 400)
+    }
+
+    static func invalidAccount(_ account: String) -> APIError {
+        validation("The account ID '\(APIError.echo(account))' is not valid: it must be 12 digits.")
+    }
+
+    static func invalidRegion(_ region: String) -> APIError {
+        validation("The region '\(APIError.echo(region))' is not valid: use a region name such as 'us-east-1'.")
+    }
+
+    // MARK: The wire
+
+    static func unknownTarget(_ target: String, served: String) -> APIError {
+        APIError(code: "UnknownOperationException", message: "Unknown X-Amz-Target '\(target)'; apsim serves \(served).",
+                 status: 400)
+    }
+
+    static func noRoute(method: String, path: String, restServices: String, targetServices: String) -> APIError {
+        APIError(code: "UnknownOperationException",
+                 message: "No \(restServices) operation is \(method) \(path); \(targetServices) requests need an X-Amz-Target header.",
+                 status: 404)
+    }
+
+    static let controlMethodNotAllowed = APIError(
+        code: "MethodNotAllowed", message: "Control operations are POST /_apsim/<Operation> with a JSON body.", status: 405)
+
+    // MARK: Configuration, state and the state file
+
+    public static func invalidConfiguration(_ message: String) -> APIError {
+        APIError(code: "InvalidConfiguration", message: message, status: 400)
+    }
+
+    static func invalidStateConfiguration(_ reason: String) -> APIError {
+        invalidConfiguration("state is not a valid apsim state (\(withoutPeriod(reason))).")
+    }
+
+    static func invalidStateFile(_ path: String, _ reason: String) -> APIError {
+        invalidConfiguration("state_file '\(path)' is not a valid apsim state (\(withoutPeriod(reason))); it was left untouched.")
+    }
+
+    static func stateFileWrite(_ path: String, _ what: String) -> APIError {
+        APIError(code: "InternalServerError", message: "apsim could not write state_file '\(path)': \(what).", status: 500)
+    }
+
+    /// A snapshot document with a bad member (apsim:ImportState, the `state` config key).
+    static func invalidState(at path: String, _ what: String) -> APIError {
+        APIError(code: "InvalidState", message: "Invalid apsim state at '\(path)': \(what).", status: 400)
+    }
+
+    // MARK: Control operations
+
+    static func invalidLifecycleState(_ state: String, label: String, states: [String]) -> APIError {
+        validation("'\(state)' is not a lifecycle state of \(label); use one of: \(states.joined(separator: ", ")).")
+    }
+
+    static let lifecycleTargetMissing = validation(
+        "Give ResourceId (an fs-, fsap-, fsvol- or svm- ID) or Name (an S3 access point attachment).")
+
+    static func noSuchResource(_ id: String, account: String, region: String) -> APIError {
+        APIError(code: "ResourceNotFound", message: "No resource '\(id)' exists in account \(account), region \(region).",
+                 status: 404)
+    }
+
+    static func faultOperation(_ operation: String) -> APIError {
+        validation("Operation must be '*' or an AWS operation apsim emulates, e.g. 'efs:CreateAccessPoint'; got '\(operation)'.")
+    }
+
+    static let faultCountAndProbability = validation("Give Count or Probability, not both.")
+
+    static func injectedFaultMessage(_ id: String) -> String { "Injected fault \(id) (apsim:InjectFault)." }
+
+    private static func withoutPeriod(_ text: String) -> String {
+        text.hasSuffix(".") ? String(text.dropLast()) : text
+    }
+}

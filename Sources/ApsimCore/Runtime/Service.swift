@@ -1,0 +1,52 @@
+/// A service apsim emulates. The world, the wire layer, the controls and snapshots know services
+/// only through this protocol; `Services.all` lists them. Adding a service is a folder under
+/// Services/ (its generated model, error catalogue, rules, state and handlers, and a type that
+/// conforms to `Service`) plus one line in `Services.all`.
+protocol Service {
+    /// The generated model: operations, bindings, errors and lifecycle enums.
+    static var model: ServiceModel { get }
+    /// Every operation the service answers, with its rules and handler.
+    static var operations: [OperationEntry] { get }
+    /// Adds the service's resources of one account and region to that region's object of an
+    /// apsim:ExportState document (members named after the service, e.g. `EFSFileSystems`).
+    static func export(_ region: RegionState, into document: inout JSONObject)
+    /// Restores what `export` wrote into a fresh region, through the state types' inserts (which
+    /// keep their indexes and counters); throws `InvalidState` naming the first bad member.
+    static func restore(_ document: SnapshotReader, into region: RegionState, account: String,
+                        region name: String) throws(APIError)
+    /// Forces the lifecycle state of one of the service's resources (apsim:SetLifecycleState);
+    /// false when the resource is not one of this service's.
+    static func forceLifecycle(_ target: LifecycleTarget, to state: String, in region: RegionState,
+                               message: String?) throws(APIError) -> Bool
+}
+
+/// What apsim:SetLifecycleState names: a resource by ID, or one by name (an S3 access point
+/// attachment has no ID).
+enum LifecycleTarget {
+    case id(String)
+    case name(String)
+}
+
+/// The state of one service in one account and region: a class made empty on first use.
+protocol ServiceState: AnyObject {
+    init()
+}
+
+/// The registry: every service apsim emulates.
+enum Services {
+    static let all: [any Service.Type] = [EFSService.self, FSxService.self]
+
+    /// The model of the service named `name` ("efs"), by its boto3 name.
+    static func model(named name: Substring) -> ServiceModel? {
+        all.first { $0.model.name == name }?.model
+    }
+}
+
+extension ServiceModel {
+    /// The lifecycle states of one kind of resource, or `InvalidLifecycleState` when `state` is not
+    /// one of them (apsim:SetLifecycleState).
+    func checkLifecycle(_ state: String, of kind: String, label: String) throws(APIError) {
+        let states = lifecycleStates[kind] ?? []
+        guard states.contains(state) else { throw RuntimeError.invalidLifecycleState(state, label: label, states: states) }
+    }
+}

@@ -1,0 +1,81 @@
+/// Reads the typed members of one object of a state document, naming the path of the first bad
+/// one (`State.Regions[0].EFSFileSystems[2].Seq`) in the `InvalidState` it throws.
+struct SnapshotReader {
+    let object: JSONObject
+    let path: String
+
+    init(_ value: JSON?, _ path: String) throws(APIError) {
+        guard case .object(let o)? = value else { throw RuntimeError.invalidState(at: path, "expected an object") }
+        object = o
+        self.path = path
+    }
+
+    /// The error for member `key` of this object.
+    func invalid(_ key: String, _ what: String) -> APIError { RuntimeError.invalidState(at: path + "." + key, what) }
+
+    func raw(_ key: String) -> JSON? { object[key] }
+    func string(_ key: String) throws(APIError) -> String {
+        guard let s = object[key]?.string else { throw invalid(key, "expected a string") }
+        return s
+    }
+    func optionalString(_ key: String) throws(APIError) -> String? {
+        guard let v = object[key] else { return nil }
+        guard let s = v.string else { throw invalid(key, "expected a string") }
+        return s
+    }
+    func int(_ key: String) throws(APIError) -> Int64 {
+        guard let i = object[key]?.int else { throw invalid(key, "expected an integer") }
+        return i
+    }
+    func optionalInt(_ key: String) throws(APIError) -> Int64? {
+        guard let v = object[key] else { return nil }
+        guard let i = v.int else { throw invalid(key, "expected an integer") }
+        return i
+    }
+    func hex(_ key: String) throws(APIError) -> UInt64 {
+        guard let v = UInt64(try string(key), radix: 16) else { throw invalid(key, "expected 16 hex digits") }
+        return v
+    }
+    func bool(_ key: String) throws(APIError) -> Bool {
+        guard let b = object[key]?.bool else { throw invalid(key, "expected a boolean") }
+        return b
+    }
+    func array(_ key: String) throws(APIError) -> [JSON] {
+        guard let a = object[key]?.array else { throw invalid(key, "expected an array") }
+        return a
+    }
+    /// The objects of array member `key`, each with its own path.
+    func items(_ key: String) throws(APIError) -> [SnapshotReader] {
+        var out: [SnapshotReader] = []
+        for (i, item) in try array(key).enumerated() { out.append(try SnapshotReader(item, "\(path).\(key)[\(i)]")) }
+        return out
+    }
+    func objectValue(_ key: String) throws(APIError) -> JSONObject {
+        guard let o = object[key]?.object else { throw invalid(key, "expected an object") }
+        return o
+    }
+    func tags(_ key: String) throws(APIError) -> [Tag] {
+        var out: [Tag] = []
+        for t in try items(key) { out.append(Tag(key: try t.string("Key"), value: try t.string("Value"))) }
+        return out
+    }
+    func lifecycle(_ key: String) throws(APIError) -> LifecycleState {
+        let r = try SnapshotReader(object[key], path + "." + key)
+        return LifecycleState(current: try r.string("Current"), settlesTo: try r.optionalString("SettlesTo"),
+                              settleAt: try r.optionalInt("SettleAt"))
+    }
+
+    /// Resources of one kind are stored in creation order: each Seq is positive and larger than
+    /// the one before.
+    struct Order {
+        private var last: UInt64 = 0
+
+        mutating func next(_ item: SnapshotReader) throws(APIError) -> UInt64 {
+            let seq = try item.int("Seq")
+            guard seq > 0 else { throw item.invalid("Seq", "expected a positive integer") }
+            guard UInt64(seq) > last else { throw item.invalid("Seq", "resources must be in increasing Seq order") }
+            last = UInt64(seq)
+            return last
+        }
+    }
+}

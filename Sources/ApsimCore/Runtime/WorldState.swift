@@ -1,0 +1,78 @@
+/// The key of one account's resources in one region.
+struct RegionKey: Sendable {
+    let text: String
+    init(account: String, region: String) { text = account + "/" + region }
+}
+
+/// All mutable state of a world; only ever touched under the world's lock.
+public struct WorldState: ~Copyable {
+    public var ids: IDGenerator
+    /// The virtual clock, epoch milliseconds.
+    public var nowMilliseconds: Int64
+    public let pageTokens: PageTokens
+    /// Faults armed by apsim:InjectFault, and how many were ever armed (for their IDs).
+    var faults: [Fault] = []
+    public var faultsInjected = 0
+    /// The seeded stream that decides probabilistic faults.
+    public var faultRandom: SeededGenerator
+    /// The sequence number of the last change written to the state file's journal.
+    public var journalSeq: UInt64 = 0
+    /// Names that must be unique in the whole world, across accounts and regions (S3 access
+    /// point aliases).
+    var aliases = Set<String>()
+    private var nextSequence: UInt64 = 1
+    private var regions: [String: RegionState] = [:]
+
+    init(config: WorldConfig) {
+        let seed = config.seed ?? IDGenerator.randomSeed()
+        var ids = IDGenerator(seed: seed)
+        pageTokens = PageTokens(secret: ids.nextResourceRandom())
+        self.ids = ids
+        faultRandom = SeededGenerator(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B)
+        nowMilliseconds = config.startTimeMilliseconds ?? WallClock.nowMilliseconds()
+    }
+
+    /// A state being restored from a snapshot (regions are added afterwards).
+    init(config: WorldConfig, clock: Int64, sequence: UInt64, ids: IDGenerator, faultRandom: SeededGenerator,
+         pageTokenSecret: UInt64) {
+        self.ids = ids
+        self.faultRandom = faultRandom
+        pageTokens = PageTokens(secret: pageTokenSecret)
+        nowMilliseconds = clock
+        nextSequence = sequence
+    }
+
+    var nextSequenceValue: UInt64 { nextSequence }
+    var regionKeys: [String] { Array(regions.keys) }
+    func regionState(_ key: String) -> RegionState? { regions[key] }
+
+    /// The creation sequence number of a new resource (world-wide, increasing).
+    public mutating func sequence() -> UInt64 {
+        defer { nextSequence += 1 }
+        return nextSequence
+    }
+
+    /// The state of one account in one region, created on first use.
+    public mutating func region(_ ctx: CallContext) -> RegionState {
+        let key = ctx.regionKey.text
+        if let r = regions[key] { return r }
+        let r = RegionState()
+        regions[key] = r
+        return r
+    }
+}
+
+/// The resources of one account in one region: one state per service, made on first use.
+/// Accounts and regions never see each other's.
+public final class RegionState {
+    private var states: [ObjectIdentifier: AnyObject] = [:]
+
+    /// The state of type `State` (each service has its own), made empty on first use.
+    func state<State: ServiceState>(_ type: State.Type) -> State {
+        let key = ObjectIdentifier(type)
+        if let found = states[key] as? State { return found }
+        let made = State()
+        states[key] = made
+        return made
+    }
+}

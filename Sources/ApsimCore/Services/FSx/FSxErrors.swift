@@ -1,0 +1,178 @@
+/// Every error FSx answers, with its message: the one place they are written. Codes, statuses and
+/// modeled members come from the model (`FSxErrorCode`, generated); handlers and rules throw
+/// these and never spell a code or a message.
+enum FSxError {
+    // MARK: Not found
+
+    static func fileSystemNotFound(_ id: String) -> APIError {
+        APIError(FSxErrorCode.fileSystemNotFound, "File system '\(id)' does not exist.")
+    }
+
+    static func volumeNotFound(_ id: String) -> APIError {
+        APIError(FSxErrorCode.volumeNotFound, "Volume '\(id)' does not exist.")
+    }
+
+    static func storageVirtualMachineNotFound(_ id: String) -> APIError {
+        APIError(FSxErrorCode.storageVirtualMachineNotFound, "Storage virtual machine '\(id)' does not exist.")
+    }
+
+    static func attachmentNotFound(_ name: String) -> APIError {
+        APIError(FSxErrorCode.s3AccessPointAttachmentNotFound, "S3 access point attachment '\(name)' does not exist.")
+    }
+
+    // MARK: Tokens and configuration
+
+    static func incompatibleToken(_ token: String, differing member: String) -> APIError {
+        APIError(FSxErrorCode.incompatibleParameterError,
+                 "The client request token '\(token)' was already used with a different value of \(member).",
+                 members: JSONObject(["Parameter": .string(member)]))
+    }
+
+    static func missingFileSystemConfiguration(_ type: String) -> APIError {
+        APIError(FSxErrorCode.missingFileSystemConfiguration,
+                 "\(configurationBlock(type)) is required when FileSystemType is \(type).")
+    }
+
+    static func missingVolumeConfiguration(_ type: String) -> APIError {
+        APIError(FSxErrorCode.missingVolumeConfiguration, "\(configurationBlock(type)) is required when VolumeType is \(type).")
+    }
+
+    private static func configurationBlock(_ type: String) -> String {
+        type == "ONTAP" ? "OntapConfiguration" : "OpenZFSConfiguration"
+    }
+
+    // MARK: UnsupportedOperation
+
+    static func attachmentNeedsHighAvailability(_ fileSystemID: String, deployment: String) -> APIError {
+        APIError(FSxErrorCode.unsupportedOperation,
+                 "S3 access points can be attached only to volumes of high-availability OpenZFS file systems (SINGLE_AZ_HA_1, SINGLE_AZ_HA_2, MULTI_AZ_1); file system '\(fileSystemID)' is \(deployment).")
+    }
+
+    static func storageVirtualMachinesNeedONTAP(_ fileSystemID: String, type: String) -> APIError {
+        APIError(FSxErrorCode.unsupportedOperation,
+                 "Storage virtual machines exist on ONTAP file systems only; '\(fileSystemID)' is \(type).")
+    }
+
+    // MARK: S3 errors (FSx passes S3's code through in ErrorCode)
+
+    static func invalidAccessPointName(_ name: String) -> APIError {
+        s3(.invalidAccessPoint, "The access point name '\(name)' is not valid: names must not end with '-s3alias' or '-ext-s3alias'.")
+    }
+
+    static let accessPointAlreadyOwnedByYou =
+        s3(.accessPointAlreadyOwnedByYou, "An access point with that name already exists in the Region in your account.")
+
+    static func tooManyAccessPointsInRegion(limit: Int) -> APIError {
+        s3(.tooManyAccessPoints, "You have reached the maximum number of S3 access points (\(limit)) for your account in this Region.")
+    }
+
+    static func tooManyAttachments(_ fileSystemID: String, limit: Int, throughput: Int64) -> APIError {
+        s3(.tooManyAccessPoints,
+           "File system '\(fileSystemID)' has reached its maximum of \(limit) S3 access point attachments for its throughput capacity of \(throughput) MBps.")
+    }
+
+    private static func s3(_ code: FSxErrorCode, _ message: String) -> APIError {
+        APIError(code, message, members: JSONObject(["ErrorCode": .string(code.rawValue)]))
+    }
+
+    // MARK: BadRequest
+
+    static func badRequest(_ message: String) -> APIError { APIError(FSxErrorCode.badRequest, message) }
+
+    static let invalidPageToken =
+        badRequest("Invalid NextToken: use a value returned by a previous call of this operation with the same filters.")
+
+    static func policyTooLarge(_ bytes: Int, limit: Int) -> APIError {
+        badRequest("The access point policy is \(bytes) bytes; the limit is \(limit) bytes (20 KiB).")
+    }
+
+    static let policyNotADocument = badRequest("The access point policy must be a JSON policy document with a Statement.")
+    static let posixUserRequired =
+        badRequest("OpenZFSConfiguration.FileSystemIdentity.PosixUser is required when the identity Type is POSIX.")
+    static let unixOrWindowsUser =
+        badRequest("OntapConfiguration.FileSystemIdentity takes either UnixUser or WindowsUser, not both.")
+    static let unixUserRequired =
+        badRequest("OntapConfiguration.FileSystemIdentity.UnixUser is required when the identity Type is UNIX.")
+    static let windowsUserRequired =
+        badRequest("OntapConfiguration.FileSystemIdentity.WindowsUser is required when the identity Type is WINDOWS.")
+    static let bothConfigurations = badRequest("Specify either OpenZFSConfiguration or OntapConfiguration, not both.")
+
+    /// An attachment whose configuration block does not match its Type.
+    static func attachmentConfigurationRequired(_ type: String) -> APIError {
+        type == "OPENZFS"
+            ? badRequest("OpenZFSConfiguration is required when Type is OPENZFS; OntapConfiguration applies to Type ONTAP.")
+            : badRequest("OntapConfiguration is required when Type is ONTAP; OpenZFSConfiguration applies to Type OPENZFS.")
+    }
+
+    static func configurationForOtherType(_ block: String, type: String) -> APIError {
+        badRequest("\(block) cannot be used with FileSystemType \(type).")
+    }
+
+    static func throughputNotValid(_ throughput: Int64, deployment: String, valid: [Int64]) -> APIError {
+        badRequest("ThroughputCapacity \(throughput) is not valid for DeploymentType \(deployment); valid values are "
+            + valid.map(String.init).joined(separator: ", ") + ".")
+    }
+
+    static let preferredSubnetRequired = badRequest("PreferredSubnetId is required when DeploymentType is MULTI_AZ_1.")
+
+    static func openZFSStorageCapacity(_ capacity: Int64) -> APIError {
+        badRequest("StorageCapacity \(capacity) is not valid for OpenZFS; it must be from 64 to 524288 GiB.")
+    }
+
+    static let ontapThroughputRequired =
+        badRequest("Specify ThroughputCapacity or ThroughputCapacityPerHAPair in OntapConfiguration.")
+
+    static func fileSystemTypeNotEmulated(_ type: String) -> APIError {
+        badRequest("FileSystemType \(type) is not emulated: apsim emulates OPENZFS and ONTAP file systems.")
+    }
+
+    static func volumeConfigurationMismatch(_ type: String) -> APIError {
+        badRequest("The configuration block does not match VolumeType \(type).")
+    }
+
+    static func volumeTypeMismatch(_ volumeID: String, volumeType: String, type: String) -> APIError {
+        badRequest("Volume '\(volumeID)' is an \(volumeType) volume; it cannot be attached with Type \(type).")
+    }
+
+    static func volumeNotUsable(_ volumeID: String, state: String, usable: String) -> APIError {
+        badRequest("Volume '\(volumeID)' is \(state); an S3 access point can be attached only to a volume that is \(usable).")
+    }
+
+    static func volumeNotMounted(_ volumeID: String) -> APIError {
+        badRequest("Volume '\(volumeID)' is not mounted: an ONTAP volume needs a JunctionPath before an S3 access point can be attached.")
+    }
+
+    static func fileSystemHasAttachments(_ id: String) -> APIError {
+        badRequest("File system '\(id)' has S3 access point attachments; detach and delete them before deleting the file system.")
+    }
+
+    static func fileSystemHasONTAPResources(_ id: String) -> APIError {
+        badRequest("File system '\(id)' has storage virtual machines or volumes; delete them before deleting the file system.")
+    }
+
+    static func fileSystemHasChildVolumes(_ id: String) -> APIError {
+        badRequest("File system '\(id)' has child volumes; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS].")
+    }
+
+    static func fileSystemNotAvailable(_ id: String, state: String) -> APIError {
+        badRequest("File system '\(id)' is \(state); it must be AVAILABLE.")
+    }
+
+    static func notAnOpenZFSVolume(_ id: String) -> APIError { badRequest("Volume '\(id)' is not an OpenZFS volume.") }
+
+    static func parentVolumeNotAvailable(_ id: String, state: String) -> APIError {
+        badRequest("Parent volume '\(id)' is \(state); it must be AVAILABLE.")
+    }
+
+    static func rootVolume(_ id: String, fileSystemID: String) -> APIError {
+        badRequest("Volume '\(id)' is the root volume of file system '\(fileSystemID)'; it is deleted with the file system.")
+    }
+
+    static func volumeHasAttachments(_ id: String) -> APIError {
+        badRequest("Volume '\(id)' has S3 access point attachments; detach and delete them before deleting the volume.")
+    }
+
+    static func volumeHasChildVolumes(_ id: String) -> APIError {
+        badRequest("Volume '\(id)' has child volumes; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS].")
+    }
+}

@@ -1,0 +1,77 @@
+/// Amazon FSx as the world sees it: the operation table, and the service's part of snapshots and
+/// of apsim:SetLifecycleState.
+enum FSxService: Service {
+    static let model = ServiceModel.fsx
+
+    static let operations: [OperationEntry] = [
+        OperationEntry(service: model, validationCode: FSxRules.validationCode, name: "CreateAndAttachS3AccessPoint",
+                       rules: FSxRules.createAndAttach, replay: replaying("CreateAndAttachS3AccessPoint", \.attachments) { a, _ in
+                           JSONObject(["S3AccessPointAttachment": FSxOperations.describe(a, state: a.lifecycle.current)])
+                       },
+                       deferredRules: FSxRules.attachmentConsistency, deferring: FSxOperations.createAndAttach),
+        OperationEntry(service: model, validationCode: FSxRules.validationCode, name: "DescribeS3AccessPointAttachments",
+                       deferring: FSxOperations.describeAttachments),
+        entry("DetachAndDeleteS3AccessPoint", FSxOperations.detachAndDelete),
+        entry("CreateFileSystem", rules: FSxRules.createFileSystem, replay: replaying("CreateFileSystem", \.fileSystems) { fs, ctx in
+            JSONObject(["FileSystem": FSxOperations.describe(fs, ctx, state: fs.lifecycle.current)])
+        }, FSxOperations.createFileSystem),
+        entry("DescribeFileSystems", FSxOperations.describeFileSystems),
+        entry("DeleteFileSystem", FSxOperations.deleteFileSystem),
+        entry("CreateStorageVirtualMachine", replay: replaying("CreateStorageVirtualMachine", \.storageVirtualMachines) { svm, ctx in
+            JSONObject(["StorageVirtualMachine": FSxOperations.describe(svm, ctx, state: svm.lifecycle.current)])
+        }, FSxOperations.createStorageVirtualMachine),
+        entry("CreateVolume", rules: FSxRules.createVolume, replay: replaying("CreateVolume", \.volumes) { v, ctx in
+            JSONObject(["Volume": FSxOperations.describe(v, ctx, state: v.lifecycle.current)])
+        }, FSxOperations.createVolume),
+        entry("DescribeVolumes", FSxOperations.describeVolumes),
+        entry("DeleteVolume", FSxOperations.deleteVolume),
+    ]
+
+    static func entry(_ name: String, rules: OperationRules? = nil, replay: ReplayHandler? = nil,
+                      _ handler: @escaping OperationHandler) -> OperationEntry {
+        OperationEntry(service: model, validationCode: FSxRules.validationCode, name: name, rules: rules, replay: replay,
+                       handler: handler)
+    }
+
+    /// The replay phase of a create with a ClientRequestToken: an identical earlier request under
+    /// the same token answers with what it created (as it is now, settled if due).
+    static func replaying<Resource: LifecycleHolder>(
+        _ operation: String, _ index: any KeyPath<FSxState, [String: Resource]> & Sendable,
+        _ render: @escaping @Sendable (Resource, CallContext) -> JSONObject
+    ) -> ReplayHandler {
+        { s, ctx, input throws(APIError) in
+            let fsx = s.region(ctx).fsx
+            guard let id = try FSxOperations.replay(fsx, operation, input), let found = fsx[keyPath: index][id] else {
+                return nil
+            }
+            _ = found.lifecycle.observe(now: ctx.now)
+            return .object(render(found, ctx))
+        }
+    }
+
+    // MARK: Lifecycle forcing
+
+    static func forceLifecycle(_ target: LifecycleTarget, to state: String, in region: RegionState,
+                               message: String?) throws(APIError) -> Bool {
+        switch target {
+        case .name(let name):
+            guard let a = region.fsx.attachments[name] else { throw FSxError.attachmentNotFound(name) }
+            try model.checkLifecycle(state, of: "S3AccessPointAttachment", label: "an S3 access point attachment")
+            if state == "DELETING" { region.fsx.markDeleting(a) } else { a.lifecycle.force(state) }
+        case .id(let id):
+            if let fs = region.fsx.fileSystems[id] {
+                try model.checkLifecycle(state, of: "FileSystem", label: "an FSx file system")
+                fs.lifecycle.force(state)
+            } else if let v = region.fsx.volumes[id] {
+                try model.checkLifecycle(state, of: "Volume", label: "an FSx volume")
+                v.lifecycle.force(state)
+            } else if let svm = region.fsx.storageVirtualMachines[id] {
+                try model.checkLifecycle(state, of: "StorageVirtualMachine", label: "a storage virtual machine")
+                svm.lifecycle.force(state)
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,130 @@
+/// FSx's part of snapshots: its resources of one account and region, in creation order.
+extension FSxService {
+    static func export(_ region: RegionState, into o: inout JSONObject) {
+        o.append("FSxFileSystems", .array(region.fsx.fileSystemOrder.all.map { fs in
+            var j = JSONObject()
+            j.append("Id", .string(fs.id))
+            j.append("Seq", .int(Int64(fs.seq)))
+            j.append("Type", .string(fs.type))
+            j.append("CreationTime", .int(fs.creationTime))
+            j.append("Lifecycle", fs.lifecycle.json)
+            j.append("StorageCapacity", .int(fs.storageCapacity))
+            j.append("SubnetIds", .array(fs.subnetIDs))
+            j.append("VpcId", .string(fs.vpcID))
+            j.append("KmsKeyId", ifPresent: fs.kmsKeyID.map { .string($0) })
+            j.append("Tags", Tag.json(fs.tags))
+            j.append("Configuration", .object(fs.configuration))
+            j.append("DeploymentType", .string(fs.deploymentType))
+            j.append("ThroughputCapacity", ifPresent: fs.throughputCapacity.map { .int($0) })
+            j.append("RootVolumeId", ifPresent: fs.rootVolumeID.map { .string($0) })
+            return .object(j)
+        }))
+        o.append("FSxStorageVirtualMachines", .array(region.fsx.storageVirtualMachines.keys.sorted().compactMap { id in
+            guard let svm = region.fsx.storageVirtualMachines[id] else { return nil }
+            var j = JSONObject()
+            j.append("Id", .string(svm.id))
+            j.append("FileSystemId", .string(svm.fileSystemID))
+            j.append("Name", .string(svm.name))
+            j.append("CreationTime", .int(svm.creationTime))
+            j.append("UUID", .string(svm.uuid))
+            j.append("Lifecycle", svm.lifecycle.json)
+            j.append("Tags", Tag.json(svm.tags))
+            return .object(j)
+        }))
+        o.append("FSxVolumes", .array(region.fsx.volumeOrder.all.map { v in
+            var j = JSONObject()
+            j.append("Id", .string(v.id))
+            j.append("Seq", .int(Int64(v.seq)))
+            j.append("Type", .string(v.type))
+            j.append("FileSystemId", .string(v.fileSystemID))
+            j.append("Name", .string(v.name))
+            j.append("CreationTime", .int(v.creationTime))
+            j.append("Lifecycle", v.lifecycle.json)
+            j.append("Tags", Tag.json(v.tags))
+            j.append("ParentVolumeId", ifPresent: v.parentVolumeID.map { .string($0) })
+            j.append("StorageVirtualMachineId", ifPresent: v.storageVirtualMachineID.map { .string($0) })
+            j.append("Configuration", .object(v.configuration))
+            return .object(j)
+        }))
+        o.append("FSxAttachments", .array(region.fsx.attachmentOrder.all.map { a in
+            var j = JSONObject()
+            j.append("Name", .string(a.name))
+            j.append("Seq", .int(Int64(a.seq)))
+            j.append("Type", .string(a.type))
+            j.append("CreationTime", .int(a.creationTime))
+            j.append("Lifecycle", a.lifecycle.json)
+            j.append("VolumeId", .string(a.volumeID))
+            j.append("FileSystemId", .string(a.fileSystemID))
+            j.append("Configuration", a.configuration)
+            j.append("Alias", .string(a.alias))
+            j.append("VpcConfiguration", ifPresent: a.vpcConfiguration)
+            j.append("Policy", ifPresent: a.policy.map { .string($0) })
+            j.append("Deleting", .bool(a.deleting))
+            return .object(j)
+        }))
+        o.append("FSxClientTokens", .array(region.fsx.clientTokens.keys.sorted().compactMap { key in
+            guard let rec = region.fsx.clientTokens[key] else { return nil }
+            return ["Key": .string(key), "Request": .object(rec.request), "ResourceId": .string(rec.resourceID)]
+        }))
+    }
+
+    static func restore(_ r: SnapshotReader, into region: RegionState, account: String,
+                        region name: String) throws(APIError) {
+        var order = SnapshotReader.Order()
+        for f in try r.items("FSxFileSystems") {
+            let seq = try order.next(f)
+            let fs = FSxFileSystem(
+                id: try f.string("Id"), seq: seq, type: try f.string("Type"), creationTime: try f.int("CreationTime"),
+                lifecycle: try f.lifecycle("Lifecycle"), storageCapacity: try f.int("StorageCapacity"),
+                subnetIDs: try f.array("SubnetIds"), vpcID: try f.string("VpcId"), kmsKeyID: try f.optionalString("KmsKeyId"),
+                tags: try f.tags("Tags"), configuration: try f.objectValue("Configuration"),
+                deploymentType: try f.string("DeploymentType"), throughputCapacity: try f.optionalInt("ThroughputCapacity"))
+            fs.rootVolumeID = try f.optionalString("RootVolumeId")
+            region.fsx.insert(fs)
+        }
+        for v in try r.items("FSxStorageVirtualMachines") {
+            let fsID = try v.string("FileSystemId")
+            guard let fs = region.fsx.fileSystems[fsID] else { throw v.invalid("FileSystemId", "no such file system") }
+            region.fsx.insert(FSxStorageVirtualMachine(
+                id: try v.string("Id"), fileSystemID: fsID, name: try v.string("Name"), creationTime: try v.int("CreationTime"),
+                uuid: try v.string("UUID"), lifecycle: try v.lifecycle("Lifecycle"), tags: try v.tags("Tags")), into: fs)
+        }
+        order = SnapshotReader.Order()
+        for v in try r.items("FSxVolumes") {
+            let seq = try order.next(v), fsID = try v.string("FileSystemId")
+            guard let fs = region.fsx.fileSystems[fsID] else { throw v.invalid("FileSystemId", "no such file system") }
+            let volume = FSxVolume(
+                id: try v.string("Id"), seq: seq, type: try v.string("Type"), fileSystemID: fsID, name: try v.string("Name"),
+                creationTime: try v.int("CreationTime"), lifecycle: try v.lifecycle("Lifecycle"), tags: try v.tags("Tags"),
+                parentVolumeID: try v.optionalString("ParentVolumeId"),
+                storageVirtualMachineID: try v.optionalString("StorageVirtualMachineId"),
+                configuration: try v.objectValue("Configuration"))
+            if let parent = volume.parentVolumeID, region.fsx.volumes[parent] == nil {
+                throw v.invalid("ParentVolumeId", "no such volume")
+            }
+            if let svm = volume.storageVirtualMachineID, region.fsx.storageVirtualMachines[svm] == nil {
+                throw v.invalid("StorageVirtualMachineId", "no such storage virtual machine")
+            }
+            region.fsx.insert(volume, into: fs)
+        }
+        order = SnapshotReader.Order()
+        for a in try r.items("FSxAttachments") {
+            let seq = try order.next(a), attachmentName = try a.string("Name")
+            let attachment = FSxAttachment(
+                name: attachmentName, seq: seq, type: try a.string("Type"), creationTime: try a.int("CreationTime"),
+                lifecycle: try a.lifecycle("Lifecycle"), volumeID: try a.string("VolumeId"),
+                fileSystemID: try a.string("FileSystemId"), configuration: a.raw("Configuration") ?? .null,
+                arn: ARN.make(service: "s3", region: name, account: account, resource: "accesspoint/" + attachmentName),
+                alias: try a.string("Alias"), vpcConfiguration: a.raw("VpcConfiguration"), policy: try a.optionalString("Policy"))
+            attachment.deleting = try a.bool("Deleting")
+            region.fsx.insert(attachment)
+        }
+        for t in try r.items("FSxClientTokens") {
+            let key = try t.string("Key")
+            let operation = String(key.prefix(while: { $0 != "/" }))
+            let token = String(key.dropFirst(operation.count + 1))
+            region.fsx.remember(token: token, operation: operation, request: try t.objectValue("Request"),
+                                resourceID: try t.string("ResourceId"))
+        }
+    }
+}
