@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVICES = {
     "efs": {
         "swift": "EFS",
-        "file": "Sources/ApsimCore/EFS/EFSModel.swift",
+        "file": "Sources/ApsimCore/Services/EFS/EFSModel.swift",
         "enums": {"FileSystem": "LifeCycleState", "AccessPoint": "LifeCycleState"},
         # Where ../shared/spec/efs.md binds a pattern the model no longer has. botocore 1.44's EFS
         # model dropped the lookahead that refuses the reserved `aws:` prefix from TagKey; AWS still
@@ -36,7 +36,7 @@ SERVICES = {
     },
     "fsx": {
         "swift": "FSx",
-        "file": "Sources/ApsimCore/FSx/FSxModel.swift",
+        "file": "Sources/ApsimCore/Services/FSx/FSxModel.swift",
         # The FSx model gives no HTTP status for its errors (JSON 1.1); spec/fsx.md: "every modeled
         # error is HTTP 400 except InternalServerError (500)".
         "error_status": {"InternalServerError": 500},

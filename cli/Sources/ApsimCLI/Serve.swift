@@ -114,7 +114,7 @@ final class Server: Sendable {
         var request = HTTPRequest(method: head.method.rawValue, path: head.uri,
                                   headers: head.headers.map { (name: $0.name, value: $0.value) })
         guard let text = String(validating: raw, as: UTF8.self) else {
-            return Wire.refuse(request, APIError.serialization("The request body is not valid UTF-8."))
+            return Wire.refuse(request, RuntimeError.serialization("The request body is not valid UTF-8."))
         }
         request.body = text
         return world.http(request)
