@@ -5,12 +5,20 @@ public struct APIError: Error, Sendable, Equatable {
     public var message: String
     public var status: Int
     public var members: JSONObject
+    /// The constraint violations a validation error reports, as data (its message spells them out).
+    public var violations: [Violation] = []
 
     public init(code: String, message: String, status: Int, members: JSONObject = JSONObject()) {
         self.code = code
         self.message = message
         self.status = status
         self.members = members
+    }
+
+    /// A validation error (400) of `code` reporting `violations` together, in model order.
+    init(code: String, violations: [Violation]) {
+        self.init(code: code, message: Violation.message(violations), status: 400)
+        self.violations = violations
     }
 
     /// A modeled error of `service`, its HTTP status taken from the service model.

@@ -76,7 +76,7 @@ public final class OperationEntry: Sendable {
         fullName = "apsim:" + name
         self.input = input
         self.mutates = mutates
-        validationCode = "ValidationException"
+        validationCode = RuntimeError.validationCode
         successStatus = 200
         rules = nil
         replay = nil

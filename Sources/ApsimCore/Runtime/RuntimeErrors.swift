@@ -20,9 +20,12 @@ public enum RuntimeError {
         validation("Unknown parameter in \(path): \"\(name)\", must be one of: " + expected.joined(separator: ", "))
     }
 
-    /// A request that breaks apsim's own rules (a control request, an account or a region).
+    /// The code of a request that breaks apsim's own rules (a control request, an account or a
+    /// region), as of a constraint violation in EFS.
+    static let validationCode = "ValidationException"
+
     static func validation(_ message: String) -> APIError {
-        APIError(code: "ValidationException", message: message, status: 400)
+        APIError(code: validationCode, message: message, status: 400)
     }
 
     static func invalidAccount(_ account: String) -> APIError {

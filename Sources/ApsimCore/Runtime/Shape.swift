@@ -94,6 +94,8 @@ public struct ErrorModel: Sendable {
 public struct ServiceModel: Sendable {
     /// The boto3 service name ("efs", "fsx").
     public let name: String
+    /// The model's service ID ("EFS", "FSx"): how messages name the service.
+    public let serviceID: String
     public let apiProtocol: String
     public let apiVersion: String
     public let targetPrefix: String?
@@ -102,10 +104,11 @@ public struct ServiceModel: Sendable {
     /// The lifecycle states each kind of resource can be in (the model's enums).
     public let lifecycleStates: [String: [String]]
 
-    public init(name: String, apiProtocol: String, apiVersion: String, targetPrefix: String?,
+    public init(name: String, serviceID: String, apiProtocol: String, apiVersion: String, targetPrefix: String?,
                 operations: [OperationModel], errors: [ErrorModel], lifecycleStates: [String: [String]]) {
         self.lifecycleStates = lifecycleStates
         self.name = name
+        self.serviceID = serviceID
         self.apiProtocol = apiProtocol
         self.apiVersion = apiVersion
         self.targetPrefix = targetPrefix

@@ -11,7 +11,7 @@
 ///   service's validation code (EFS `ValidationException`, FSx `BadRequest`).
 public struct Validator {
     public let validationCode: String
-    public private(set) var violations: [String] = []
+    public private(set) var violations: [Violation] = []
     /// The longest value a pattern is evaluated on.
     static let maxPatternLength = 512
 
@@ -32,22 +32,12 @@ public struct Validator {
     /// Throws the collected violations, if any, as one error.
     public func finish() throws(APIError) {
         if violations.isEmpty { return }
-        throw APIError(code: validationCode, message: Validator.coralMessage(violations), status: 400)
+        throw APIError(code: validationCode, violations: violations)
     }
 
-    /// Adds a violation in Coral's words (for the spec's own rules).
+    /// Adds a violation (for the spec's own rules).
     public mutating func add(value: JSON?, path: String, constraint: String) {
-        violations.append(Validator.violation(value: value, path: path, constraint: constraint))
-    }
-
-    public static func coralMessage(_ violations: [String]) -> String {
-        let n = violations.count
-        return "\(n) validation error\(n == 1 ? "" : "s") detected: " + violations.joined(separator: "; ")
-    }
-
-    public static func violation(value: JSON?, path: String, constraint: String) -> String {
-        let shown = value.map { "'\(echo($0))'" } ?? "null"
-        return "Value \(shown) at '\(path)' failed to satisfy constraint: \(constraint)"
+        violations.append(Violation(path: path, constraint: constraint, value: value))
     }
 
     /// A value as Coral prints it in a message: strings bare, lists as `[a, b]`. Long values are
@@ -276,5 +266,27 @@ public struct Validator {
             break
         }
         return out
+    }
+}
+
+/// One constraint violation, as data: where, which constraint, and the value (nil: absent). The
+/// AWS message is spelled out from these only when an answer is rendered.
+public struct Violation: Sendable, Equatable {
+    /// The lowerCamelCase member path (`rootDirectory.path`, `tags.1.member.key`).
+    public let path: String
+    /// Coral's words for the constraint (`Member must have length less than or equal to 100`).
+    public let constraint: String
+    public let value: JSON?
+
+    /// The violation in Coral's words: `Value '<v>' at '<path>' failed to satisfy constraint: ...`.
+    public var text: String {
+        let shown = value.map { "'\(Validator.echo($0))'" } ?? "null"
+        return "Value \(shown) at '\(path)' failed to satisfy constraint: \(constraint)"
+    }
+
+    /// Several violations as AWS reports them together: `N validation errors detected: a; b`.
+    static func message(_ violations: [Violation]) -> String {
+        let n = violations.count
+        return "\(n) validation error\(n == 1 ? "" : "s") detected: " + violations.map(\.text).joined(separator: "; ")
     }
 }

@@ -116,9 +116,7 @@ public final class World: Sendable {
             let requestID = requestBits.map(IDGenerator.requestID) ?? World.controlRequestID
             switch outcome {
             case .success(let output):
-                var body = output.object
-                body.append("ResponseMetadata", ResponseMetadata.json(requestID: requestID, status: entry.successStatus))
-                return CallResult(status: entry.successStatus, body: .object(body))
+                return CallResult(status: entry.successStatus, output: output.object, requestID: requestID)
             case .failure(let error):
                 return CallResult(error: error, requestID: requestID)
             }
@@ -153,33 +151,61 @@ public final class World: Sendable {
             let entry = try Operations.entry(operation)
             let input = try Operations.validate(entry, try Operations.parse(request))
             try entry.deferredRules?(input)
-            return CallResult(status: 200, body: ["Valid": true])
+            return CallResult.valid
         } catch {
             return CallResult(error: error, requestID: nil)
         }
     }
 }
 
-/// The outcome of one call: the HTTP status and the document for the caller.
+/// The outcome of one call, as data: the status, the response members or the error, and the
+/// RequestId. Each protocol renders it (the C API's document, rest-json, JSON 1.1); none of them
+/// reads a rendered document back.
 public struct CallResult: Sendable {
     /// The HTTP status (200, 201, 204 on success; the error's status otherwise).
     public let status: Int
-    public let isError: Bool
-    public let body: JSON
+    /// The response members of a success, without ResponseMetadata.
+    public let output: JSONObject
+    /// The error of a failure.
+    public let error: APIError?
+    /// The call's RequestId (nil for an error answered before any world was involved).
+    public let requestID: String?
+    /// A verdict of `World.validate`, which is no AWS call: its document has no ResponseMetadata.
+    private var isVerdict = false
 
-    init(status: Int, body: JSON) {
+    public var isError: Bool { error != nil }
+
+    init(status: Int, output: JSONObject, requestID: String?) {
         self.status = status
-        self.isError = false
-        self.body = body
+        self.output = output
+        self.error = nil
+        self.requestID = requestID
     }
+
+    /// `{"Valid": true}`, the verdict on a valid request.
+    static let valid: CallResult = {
+        var r = CallResult(status: 200, output: JSONObject(["Valid": true]), requestID: nil)
+        r.isVerdict = true
+        return r
+    }()
 
     /// An error answered before any world was involved (bad UTF-8, unknown operation).
     public init(failure: APIError) { self.init(error: failure, requestID: nil) }
 
     init(error: APIError, requestID: String?) {
         status = error.status
-        isError = true
-        body = error.envelope(requestID: requestID)
+        output = JSONObject()
+        self.error = error
+        self.requestID = requestID
+    }
+
+    /// The C API's document: the response with `ResponseMetadata`, or botocore's error shape.
+    public var body: JSON {
+        if let error { return error.envelope(requestID: requestID) }
+        if isVerdict { return .object(output) }
+        var o = output
+        o.append("ResponseMetadata", ResponseMetadata.json(requestID: requestID, status: status))
+        return .object(o)
     }
 
     /// The document as UTF-8 JSON text.

@@ -34,11 +34,21 @@ public enum Wire {
         }
     }
 
-    static let efsRoutes: [Route] = ServiceModel.efs.operations.values.sorted { $0.name < $1.name }.map {
-        Route(operation: $0)
+    /// The services that speak rest-json (routed by method and path) and JSON 1.1 (routed by
+    /// X-Amz-Target), from the registry.
+    static let restServices = Services.all.map { $0.model }.filter { $0.targetPrefix == nil }
+    static let targetServices = Services.all.map { $0.model }.filter { $0.targetPrefix != nil }
+
+    /// Every rest-json route: (the service's name, the route).
+    static let routes: [(service: String, route: Route)] = restServices.flatMap { model in
+        model.operations.values.sorted { $0.name < $1.name }.map { (model.name, Route(operation: $0)) }
     }
 
-    static let fsxTargetPrefix = (ServiceModel.fsx.targetPrefix ?? "") + "."
+    /// `AWSSimbaAPIService_v20180301.` -> "fsx".
+    static let targets: [(prefix: String, service: String)] = targetServices.map { (($0.targetPrefix ?? "") + ".", $0.name) }
+
+    /// Names services for messages: "EFS", "FSx" (the models' service IDs), joined with "or".
+    static func names(_ models: [ServiceModel]) -> String { models.map(\.serviceID).joined(separator: " or ") }
 
     /// The account and region a request speaks for (nil: the world's default).
     static func identity(_ req: HTTPRequest) -> (account: String?, region: String?) {
@@ -97,58 +107,51 @@ public enum Wire {
         return Substring(auth.utf8[r.upperBound..<end])
     }
 
-    static func requestID(_ body: JSON) -> String {
-        body["ResponseMetadata"]?["RequestId"]?.string ?? World.controlRequestID
-    }
+    static func requestID(_ result: CallResult) -> String { result.requestID ?? World.controlRequestID }
 
-    /// The response members without ResponseMetadata, as JSON text ("" for 204).
+    /// The response members as JSON text ("" for 204).
     static func payload(_ result: CallResult) -> String {
-        guard case .object(let o) = result.body else { return "{}" }
-        return result.status == 204 ? "" : o.text(excluding: "ResponseMetadata")
+        result.status == 204 ? "" : JSON.object(result.output).text
     }
 
-    /// An error's modeled members beyond Code and Message.
-    static func errorMembers(_ body: JSON) -> [JSONObject.Member] {
-        (body.object?.members ?? []).filter { $0.key != "Error" && $0.key != "ResponseMetadata" }
+    /// An error's body: the code under `codeKey` (`__type` or `ErrorCode`), the message, the
+    /// modeled members.
+    static func errorBody(_ error: APIError, codeKey: String) -> String {
+        var o = JSONObject(capacity: 2 + error.members.count)
+        o.append(codeKey, .string(error.code))
+        o.append("Message", .string(error.message))
+        for m in error.members.members { o.append(m.key, m.value) }
+        return JSON.object(o).text
     }
 
     // MARK: JSON 1.1 (FSx, and the control endpoints)
 
     static func json11(_ result: CallResult) -> HTTPResponse {
         var headers: [(name: String, value: String)] = [
-            ("x-amzn-RequestId", requestID(result.body)), ("Content-Type", "application/x-amz-json-1.1"),
+            ("x-amzn-RequestId", requestID(result)), ("Content-Type", "application/x-amz-json-1.1"),
         ]
-        guard result.isError else { return HTTPResponse(status: result.status, headers: headers, body: payload(result)) }
-        var o = JSONObject()
-        o.append("__type", .string(result.body["Error"]?["Code"]?.string ?? "InternalFailure"))
-        o.append("Message", .string(result.body["Error"]?["Message"]?.string ?? ""))
-        for m in errorMembers(result.body) { o.append(m.key, m.value) }
-        headers.append(("x-amzn-ErrorType", result.body["Error"]?["Code"]?.string ?? "InternalFailure"))
-        return HTTPResponse(status: result.status, headers: headers, body: JSON.object(o).text)
+        guard let error = result.error else { return HTTPResponse(status: result.status, headers: headers, body: payload(result)) }
+        headers.append(("x-amzn-ErrorType", error.code))
+        return HTTPResponse(status: result.status, headers: headers, body: errorBody(error, codeKey: "__type"))
     }
 
     // MARK: rest-json (EFS)
 
     static func restJSON(_ result: CallResult) -> HTTPResponse {
-        var headers: [(name: String, value: String)] = [("x-amzn-RequestId", requestID(result.body))]
-        guard result.isError else {
+        var headers: [(name: String, value: String)] = [("x-amzn-RequestId", requestID(result))]
+        guard let error = result.error else {
             if result.status != 204 { headers.append(("Content-Type", "application/json")) }
             return HTTPResponse(status: result.status, headers: headers, body: payload(result))
         }
-        let code = result.body["Error"]?["Code"]?.string ?? "InternalFailure"
-        var o = JSONObject()
-        o.append("ErrorCode", .string(code))
-        o.append("Message", .string(result.body["Error"]?["Message"]?.string ?? ""))
-        for m in errorMembers(result.body) { o.append(m.key, m.value) }
-        headers.append(("x-amzn-ErrorType", code))
+        headers.append(("x-amzn-ErrorType", error.code))
         headers.append(("Content-Type", "application/json"))
-        return HTTPResponse(status: result.status, headers: headers, body: JSON.object(o).text)
+        return HTTPResponse(status: result.status, headers: headers, body: errorBody(error, codeKey: "ErrorCode"))
     }
 
     /// The rest-json operation a method and path name, with the URI members it captured.
-    static func route(_ req: HTTPRequest) -> (Route, [String: String])? {
+    static func route(_ req: HTTPRequest) -> (service: String, route: Route, captures: [String: String])? {
         let parts = req.path.utf8.split(separator: UInt8(ascii: "/"))  // empty segments dropped
-        routes: for route in efsRoutes where route.segments.count == parts.count && route.operation.method == req.method {
+        routes: for (service, route) in routes where route.segments.count == parts.count && route.operation.method == req.method {
             for (segment, part) in zip(route.segments, parts) {
                 if case .literal(let text) = segment, !part.elementsEqual(text.utf8) { continue routes }
             }
@@ -156,7 +159,7 @@ public enum Wire {
             for (segment, part) in zip(route.segments, parts) {
                 if case .capture(let name) = segment { captures[name] = HTTPRequest.percentDecode(String(Substring(part))) }
             }
-            return (route, captures)
+            return (service, route, captures)
         }
         return nil
     }
@@ -232,25 +235,23 @@ extension World {
         }
         if req.path.hasPrefix("/_apsim/") {
             let operation = "apsim:" + req.path.dropFirst("/_apsim/".count)
-            guard req.method == "POST" else {
-                return Wire.json11(CallResult(failure: APIError(code: "MethodNotAllowed",
-                    message: "Control operations are POST /_apsim/<Operation> with a JSON body.", status: 405)))
-            }
+            guard req.method == "POST" else { return Wire.json11(CallResult(failure: RuntimeError.controlMethodNotAllowed)) }
             return Wire.json11(call(account: account, region: region, operation: operation, request: req.body))
         }
         if let target = req.header("x-amz-target") {
-            guard target.hasPrefix(Wire.fsxTargetPrefix) else {
-                return Wire.json11(CallResult(failure: APIError(code: "UnknownOperationException",
-                    message: "Unknown X-Amz-Target '\(target)'; apsim serves \(Wire.fsxTargetPrefix)<Operation> (FSx).", status: 400)))
+            guard let (prefix, service) = Wire.targets.first(where: { target.hasPrefix($0.prefix) }) else {
+                let served = Wire.targetServices.map { "\(($0.targetPrefix ?? "") + ".")<Operation> (\($0.serviceID))" }
+                return Wire.json11(CallResult(failure: RuntimeError.unknownTarget(target, served: served.joined(separator: " or "))))
             }
-            let operation = "fsx:" + target.dropFirst(Wire.fsxTargetPrefix.count)
+            let operation = service + ":" + target.dropFirst(prefix.count)
             return Wire.json11(call(account: account, region: region, operation: operation, request: req.body))
         }
-        guard let (route, captures) = Wire.route(req) else {
-            return Wire.restJSON(CallResult(failure: APIError(code: "UnknownOperationException",
-                message: "No EFS operation is \(req.method) \(req.path); FSx requests need an X-Amz-Target header.", status: 404)))
+        guard let (service, route, captures) = Wire.route(req) else {
+            return Wire.restJSON(CallResult(failure: RuntimeError.noRoute(
+                method: req.method, path: req.path, restServices: Wire.names(Wire.restServices),
+                targetServices: Wire.names(Wire.targetServices))))
         }
-        let operation = "efs:" + route.operation.name
+        let operation = service + ":" + route.operation.name
         do throws(APIError) {
             let input = try Wire.restJSONInput(req, route, captures)
             return Wire.restJSON(call(account: account, region: region, operation: operation, document: input))

@@ -19,42 +19,25 @@ struct Validate: ParsableCommand {
             ? text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
                 .map { ($0.offset + 1, String($0.element)) }.filter { !$0.1.allSatisfy(\.isWhitespace) }
             : [(1, text)]
+        guard World.isOperation(operation) else { throw ValidationError(RuntimeError.unknownOperation(operation).message) }
         var invalid = 0
         for (line, request) in requests {
             let result = World.validate(operation, request)
-            if result.isError, result.body["Error"]?["Code"]?.string == "UnknownOperationException" {
-                throw ValidationError(result.body["Error"]?["Message"]?.string ?? "unknown operation \(operation)")
-            }
             if result.isError { invalid += 1 }
             if json {
                 print(result.body.text)
                 continue
             }
             let label = jsonl ? "line \(line): " : ""
-            guard result.isError else {
+            guard let error = result.error else {
                 print("\(label)valid")
                 continue
             }
-            let code = result.body["Error"]?["Code"]?.string ?? "Error"
-            let message = result.body["Error"]?["Message"]?.string ?? ""
-            print("\(label)invalid: \(code) (HTTP \(result.status))")
-            for (path, detail) in Validate.violations(message) { print("  \(path.isEmpty ? "-" : path): \(detail)") }
+            print("\(label)invalid: \(error.code) (HTTP \(result.status))")
+            if error.violations.isEmpty { print("  -: \(error.message)") }
+            for v in error.violations { print("  \(v.path): \(v.text)") }
         }
         if invalid > 0 { throw Failure(code: 1) }
-    }
-
-    /// Each violation of a message as (member path, text): Coral messages list several,
-    /// `Value 'x' at 'rootDirectory.path' failed to satisfy constraint: ...`.
-    static func violations(_ message: String) -> [(String, String)] {
-        var body = message
-        if let r = body.firstRange(of: " detected: ") { body = String(body[r.upperBound...]) } else { return [("", message)] }
-        return body.split(separator: "; Value ").enumerated().map { i, part in
-            let text = (i == 0 ? "" : "Value ") + part
-            guard let at = text.firstRange(of: " at '") else { return ("", text) }
-            let rest = text[at.upperBound...]
-            let path = String(rest.prefix { $0 != "'" })
-            return (path, text)
-        }
     }
 }
 

@@ -68,7 +68,7 @@ enum EFSError {
         badRequest("You can provide either an AccessPointId or a FileSystemId in the request, but not both.")
 
     /// A constraint the spec adds to the model's, in the model's own Coral form.
-    static func validation(_ violations: [String]) -> APIError {
-        APIError(EFSErrorCode.validationException, Validator.coralMessage(violations))
+    static func validation(_ violations: [Violation]) -> APIError {
+        APIError(code: EFSErrorCode.validationException.rawValue, violations: violations)
     }
 }

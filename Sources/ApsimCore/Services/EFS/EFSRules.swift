@@ -29,8 +29,8 @@ enum EFSRules {
     static func describeAccessPoints(_ input: JSONObject) throws(APIError) {
         if let n = input["MaxResults"]?.int, n > maxAccessPointPage {
             throw EFSError.validation([
-                Validator.violation(value: .int(n), path: "maxResults",
-                                    constraint: "Member must have value less than or equal to \(maxAccessPointPage)"),
+                Violation(path: "maxResults", constraint: "Member must have value less than or equal to \(maxAccessPointPage)",
+                          value: .int(n)),
             ])
         }
         if input["AccessPointId"] != nil && input["FileSystemId"] != nil {
