@@ -162,7 +162,7 @@ def generate(service):
     lines.append("")
     lines.append("extension ServiceModel {")
     lines.append("    /// The %s model: the operations apsim emulates and every error the model declares." % meta.get("serviceId", service))
-    lines.append("    public static let %s = ServiceModel(" % service)
+    lines.append("    static let %s = ServiceModel(" % service)
     lines.append("        name: %s, serviceID: %s, apiProtocol: %s, apiVersion: %s, targetPrefix: %s," % (
         swift_string(service), swift_string(meta["serviceId"]), swift_string(meta["protocol"]), swift_string(meta["apiVersion"]),
         swift_string(meta["targetPrefix"]) if "targetPrefix" in meta else "nil"))

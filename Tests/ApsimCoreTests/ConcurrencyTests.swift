@@ -1,4 +1,4 @@
-import ApsimCore
+@testable import ApsimCore
 import Testing
 
 /// Many threads on one world: run by `make reliability` under ThreadSanitizer too.

@@ -1,4 +1,4 @@
-import ApsimCore
+@testable import ApsimCore
 import Testing
 
 private let pathPattern = #"^(\/|(\/(?!\.)+[^$#<>;`|&?{}^*/\n]+){1,4})$"#

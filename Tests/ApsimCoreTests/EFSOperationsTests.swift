@@ -1,4 +1,4 @@
-import ApsimCore
+@testable import ApsimCore
 import Testing
 
 @Suite struct DescribeAccessPointsTests {

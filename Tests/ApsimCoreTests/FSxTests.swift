@@ -1,4 +1,4 @@
-import ApsimCore
+@testable import ApsimCore
 import Testing
 
 /// An OpenZFS file system; returns its ID and root volume ID.

@@ -1,4 +1,4 @@
-import ApsimCore
+@testable import ApsimCore
 import Testing
 
 /// A world with fixed seed and clock, so responses are reproducible.

@@ -22,7 +22,7 @@ public struct APIError: Error, Sendable, Equatable {
     }
 
     /// A modeled error of `service`, its HTTP status taken from the service model.
-    public init(_ service: ServiceModel, _ code: String, _ message: String, members: JSONObject = JSONObject()) {
+    init(_ service: ServiceModel, _ code: String, _ message: String, members: JSONObject = JSONObject()) {
         self.init(code: code, message: message, status: service.errors[code]?.status ?? 400, members: members)
     }
 

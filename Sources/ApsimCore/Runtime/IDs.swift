@@ -4,13 +4,13 @@ import Glibc
 
 /// Resource IDs and request IDs, drawn from two independent seeded streams so that adding a
 /// read-only call (which consumes a RequestId) never changes the IDs of later resources.
-public struct IDGenerator: Sendable {
+struct IDGenerator: Sendable {
     private var resources: SeededGenerator
     private var requests: SeededGenerator
     /// Every resource ID number issued in this world: EFS and FSx IDs never collide.
     private var issued: Set<UInt64> = []
 
-    public init(seed: UInt64) {
+    init(seed: UInt64) {
         var root = SeededGenerator(seed: seed)
         resources = SeededGenerator(seed: root.next())
         requests = SeededGenerator(seed: root.next())
@@ -28,17 +28,17 @@ public struct IDGenerator: Sendable {
     var issuedNumbers: Set<UInt64> { issued }
 
     /// `prefix` + 17 lowercase hex digits, as AWS's long IDs (`fs-0123456789abcdef0`).
-    public mutating func resourceID(prefix: String) -> String {
+    mutating func resourceID(prefix: String) -> String {
         var n = resources.next()
         while !issued.insert(n).inserted { n = resources.next() }
         return prefix + "0" + Hex.fixed(n, digits: 16)
     }
 
     /// A fresh random value from the resource stream (for aliases and secrets).
-    public mutating func nextResourceRandom() -> UInt64 { resources.next() }
+    mutating func nextResourceRandom() -> UInt64 { resources.next() }
 
     /// A RequestId in the UUID form AWS uses.
-    public mutating func requestID() -> String { IDGenerator.requestID(nextRequestBits()) }
+    mutating func requestID() -> String { IDGenerator.requestID(nextRequestBits()) }
 
     /// The next RequestId's 128 bits: drawn under the world's lock (the stream's order is the
     /// calls' order), spelled out by `requestID(_:)` after it.
@@ -65,21 +65,21 @@ public struct IDGenerator: Sendable {
     }
 
     /// A seed for a world opened without one.
-    public static func randomSeed() -> UInt64 {
+    static func randomSeed() -> UInt64 {
         var g = SystemRandomNumberGenerator()
         return g.next() >> 1
     }
 }
 
 /// ARNs and the partition a region belongs to.
-public enum ARN {
-    public static func partition(region: String) -> String {
+enum ARN {
+    static func partition(region: String) -> String {
         if region.hasPrefix("cn-") { return "aws-cn" }
         if region.hasPrefix("us-gov-") { return "aws-us-gov" }
         return "aws"
     }
 
-    public static func make(service: String, region: String, account: String, resource: String) -> String {
+    static func make(service: String, region: String, account: String, resource: String) -> String {
         concatenate(["arn:", partition(region: region), ":", service, ":", region, ":", account, ":", resource])
     }
 
@@ -104,7 +104,7 @@ public enum ARN {
 
     /// The resource part of `arn` when it is an ARN of `service` in this region and account and
     /// its resource starts with `resourcePrefix`; nil otherwise (which callers report as not found).
-    public static func resource(of arn: String, service: String, region: String, account: String,
+    static func resource(of arn: String, service: String, region: String, account: String,
                                 resourcePrefix: String) -> Substring? {
         let expected = "arn:\(partition(region: region)):\(service):\(region):\(account):\(resourcePrefix)"
         guard arn.hasPrefix(expected) else { return nil }

@@ -6,14 +6,14 @@
 /// response; `manual`, on the first observation once the virtual clock has reached the creation
 /// time plus `creation_delay_ms`. A state forced later (apsim:SetLifecycleState) never settles by
 /// itself.
-public struct LifecycleState: Sendable, Equatable {
-    public private(set) var current: String
+struct LifecycleState: Sendable, Equatable {
+    private(set) var current: String
     /// The state to settle into, while the resource is still transitional.
     private(set) var settlesTo: String?
     /// Manual lifecycle: the clock time (ms) from which it settles.
     private(set) var settleAt: Int64?
 
-    public init(transitional: String, settled: String, config: WorldConfig, now: Int64) {
+    init(transitional: String, settled: String, config: WorldConfig, now: Int64) {
         switch config.lifecycle {
         case .onRead:
             current = transitional
@@ -35,7 +35,7 @@ public struct LifecycleState: Sendable, Equatable {
     }
 
     /// The state as an observer after the create response sees it (settling it if due).
-    public mutating func observe(now: Int64) -> String {
+    mutating func observe(now: Int64) -> String {
         if let s = settlesTo, settleAt.map({ now >= $0 }) ?? true {
             current = s
             settlesTo = nil
@@ -45,7 +45,7 @@ public struct LifecycleState: Sendable, Equatable {
     }
 
     /// Forces a state; it stays until forced again.
-    public mutating func force(_ state: String) {
+    mutating func force(_ state: String) {
         current = state
         settlesTo = nil
         settleAt = nil
@@ -62,6 +62,6 @@ public struct LifecycleState: Sendable, Equatable {
 }
 
 /// A resource with a lifecycle state (generic code settles or forces it).
-protocol LifecycleHolder: AnyObject {
+protocol LifecycleHolder: AnyObject, SendableMetatype {
     var lifecycle: LifecycleState { get set }
 }

@@ -1,15 +1,15 @@
 /// The operations a world answers, by their full name ("efs:CreateAccessPoint").
-public typealias OperationHandler =
+typealias OperationHandler =
     @Sendable (inout WorldState, CallContext, JSONObject) throws(APIError) -> JSONObject
 
 /// A handler whose response may be built after the world's lock is released.
-public typealias DeferringHandler =
+typealias DeferringHandler =
     @Sendable (inout WorldState, CallContext, JSONObject) throws(APIError) -> HandlerOutput
 
 /// What a handler answers: the response, or how to build it from values it captured under the
 /// world's lock (immutable copies, so building it needs no lock: the hot creates do this, which
 /// shortens the time a call holds the lock).
-public enum HandlerOutput: Sendable {
+enum HandlerOutput: Sendable {
     case object(JSONObject)
     case deferred(@Sendable () -> JSONObject)
 
@@ -23,7 +23,7 @@ public enum HandlerOutput: Sendable {
 
 /// The spec's stateless rules beyond the model (cross-field checks, extra limits): they run after
 /// the shape checks passed and are part of `apsim_validate`.
-public typealias OperationRules = @Sendable (JSONObject) throws(APIError) -> Void
+typealias OperationRules = @Sendable (JSONObject) throws(APIError) -> Void
 
 /// The idempotency phase of a create, under the world's lock before its handler: the answer to a
 /// request repeated under a client token it already used (nil: a new request).
@@ -31,16 +31,16 @@ typealias ReplayHandler = @Sendable (inout WorldState, CallContext, JSONObject) 
 
 /// One operation: its model, rules and handler. A class, so that a call holds one reference to it
 /// rather than copying (and retaining) each of its members.
-public final class OperationEntry: Sendable {
-    public let fullName: String
-    public let input: Shape
+final class OperationEntry: Sendable {
+    let fullName: String
+    let input: Shape
     /// The code of a constraint violation in this service (EFS ValidationException, FSx BadRequest).
-    public let validationCode: String
-    public let successStatus: Int
+    let validationCode: String
+    let successStatus: Int
     /// Whether a success changes the world (and is written to the state file).
-    public let mutates: Bool
+    let mutates: Bool
     /// An `apsim:` operation.
-    public var isControl: Bool { fullName.hasPrefix("apsim:") }
+    var isControl: Bool { fullName.hasPrefix("apsim:") }
     let rules: OperationRules?
     let replay: ReplayHandler?
     /// Stateless rules that a call checks later, where the spec orders them (after the client

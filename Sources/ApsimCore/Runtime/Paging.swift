@@ -6,22 +6,22 @@
 /// sequence number is at least the one in the token, found by binary search, so a walk never
 /// repeats or skips a resource that exists for the whole walk, whatever is created or deleted
 /// meanwhile.
-public struct CreationIndex<Element: AnyObject> {
+struct CreationIndex<Element: AnyObject> {
     private var seqs: [UInt64] = []
     private var items: [Element?] = []
     private var tombstones = 0
 
-    public init() {}
+    init() {}
 
-    public var count: Int { items.count - tombstones }
+    var count: Int { items.count - tombstones }
 
     /// Adds a resource; `seq` must exceed every sequence number added before.
-    public mutating func append(_ element: Element, seq: UInt64) {
+    mutating func append(_ element: Element, seq: UInt64) {
         seqs.append(seq)
         items.append(element)
     }
 
-    public mutating func remove(seq: UInt64) {
+    mutating func remove(seq: UInt64) {
         let i = firstIndex(atLeast: seq)
         guard i < seqs.count, seqs[i] == seq, items[i] != nil else { return }
         items[i] = nil
@@ -54,7 +54,7 @@ public struct CreationIndex<Element: AnyObject> {
     /// Up to `limit` live resources from sequence number `start` on that satisfy `include`, and the
     /// sequence number the next page starts at (nil when nothing follows). Without a filter this
     /// is O(page); a filter scans past the resources it skips.
-    public func page(from start: UInt64, limit: Int, where include: (Element) -> Bool = { _ in true })
+    func page(from start: UInt64, limit: Int, where include: (Element) -> Bool = { _ in true })
         -> (items: [Element], next: UInt64?)
     {
         var out: [Element] = []
@@ -71,7 +71,7 @@ public struct CreationIndex<Element: AnyObject> {
     }
 
     /// Every live resource, in creation order.
-    public var all: [Element] { items.compactMap { $0 } }
+    var all: [Element] { items.compactMap { $0 } }
 }
 
 /// Opaque, tamper-evident page tokens (NextToken, Marker).
@@ -80,17 +80,17 @@ public struct CreationIndex<Element: AnyObject> {
 /// the next page starts, with a checksum keyed by a per-world secret. A token from another
 /// listing, another world or edited by hand is refused (BadRequest), never misread. The text is
 /// standard base64, which also satisfies FSx's NextToken pattern.
-public struct PageTokens: Sendable {
+struct PageTokens: Sendable {
     let secret: UInt64
 
-    public init(secret: UInt64) { self.secret = secret }
+    init(secret: UInt64) { self.secret = secret }
 
-    public func encode(scope: String, seq: UInt64) -> String {
+    func encode(scope: String, seq: UInt64) -> String {
         Base64.encode(Array("\(seq).\(Hex.fixed(mac(scope: scope, seq: seq), digits: 16))".utf8))
     }
 
     /// The sequence number in `token` if it was made by `encode` for the same scope; else nil.
-    public func decode(_ token: String, scope: String) -> UInt64? {
+    func decode(_ token: String, scope: String) -> UInt64? {
         guard let raw = Base64.decode(token), let text = String(validating: raw, as: UTF8.self) else { return nil }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let seq = UInt64(parts[0]),
@@ -106,5 +106,23 @@ public struct PageTokens: Sendable {
         for shift in stride(from: 0, to: 64, by: 8) { h = (h ^ ((seq >> UInt64(shift)) & 0xFF)) &* 0x100_0000_01B3 }
         var g = SeededGenerator(seed: h ^ secret)
         return g.next()
+    }
+}
+
+extension PageTokens {
+    /// One page of `index` for a listing named `scope`: up to `limit` resources (that satisfy
+    /// `include`) from where `token` says, and the token of the next page (nil at the end). A token
+    /// this world did not make for `scope` throws `invalid`.
+    func page<Element: AnyObject>(
+        _ index: CreationIndex<Element>, after token: String?, scope: String, limit: Int, invalid: APIError,
+        where include: (Element) -> Bool = { _ in true }
+    ) throws(APIError) -> (items: [Element], next: String?) {
+        var start: UInt64 = 0
+        if let token {
+            guard let seq = decode(token, scope: scope) else { throw invalid }
+            start = seq
+        }
+        let (items, next) = index.page(from: start, limit: limit, where: include)
+        return (items, next.map { encode(scope: scope, seq: $0) })
     }
 }

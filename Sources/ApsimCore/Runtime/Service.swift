@@ -2,7 +2,7 @@
 /// only through this protocol; `Services.all` lists them. Adding a service is a folder under
 /// Services/ (its generated model, error catalogue, rules, state and handlers, and a type that
 /// conforms to `Service`) plus one line in `Services.all`.
-protocol Service {
+protocol Service: Sendable {
     /// The generated model: operations, bindings, errors and lifecycle enums.
     static var model: ServiceModel { get }
     /// Every operation the service answers, with its rules and handler.

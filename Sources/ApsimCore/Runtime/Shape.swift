@@ -3,8 +3,8 @@
 /// The tables themselves (`EFSModel.swift`, `FSxModel.swift`) are generated from botocore's
 /// `service-2.json` by `tools/gen_models.py`; regenerate them when AWS changes the model. The
 /// spec's rules that the model cannot express live in each service's `*Rules.swift`.
-public final class Shape: Sendable {
-    public enum Kind: Sendable {
+final class Shape: Sendable {
+    enum Kind: Sendable {
         case string(min: Int?, max: Int?, pattern: Pattern?, enumValues: [String]?)
         /// `integer` (32 bits) and `long` (64 bits).
         case integer(bits: Int, min: Int64?, max: Int64?)
@@ -19,34 +19,34 @@ public final class Shape: Sendable {
         case document
     }
 
-    public let name: String
-    public let kind: Kind
+    let name: String
+    let kind: Kind
 
-    public init(_ name: String, _ kind: Kind) {
+    init(_ name: String, _ kind: Kind) {
         self.name = name
         self.kind = kind
     }
 
-    public var members: [Member] {
+    var members: [Member] {
         if case .structure(let m, _) = kind { return m }
         return []
     }
 }
 
 /// Where a member travels on the wire (rest-json); `body` for everything in JSON 1.1.
-public enum Location: String, Sendable {
+enum Location: String, Sendable {
     case body, uri, querystring, header
 }
 
-public struct Member: Sendable {
-    public let name: String
-    public let shape: Shape
-    public let location: Location
+struct Member: Sendable {
+    let name: String
+    let shape: Shape
+    let location: Location
     /// The name on the wire when it differs from `name` (e.g. `tagKeys` in the query string).
-    public let locationName: String?
-    public let idempotencyToken: Bool
+    let locationName: String?
+    let idempotencyToken: Bool
 
-    public init(_ name: String, _ shape: Shape, location: Location = .body, locationName: String? = nil,
+    init(_ name: String, _ shape: Shape, location: Location = .body, locationName: String? = nil,
                 idempotencyToken: Bool = false) {
         self.name = name
         self.shape = shape
@@ -57,17 +57,17 @@ public struct Member: Sendable {
 }
 
 /// One operation of a service model.
-public struct OperationModel: Sendable {
-    public let name: String
-    public let method: String
-    public let requestURI: String
+struct OperationModel: Sendable {
+    let name: String
+    let method: String
+    let requestURI: String
     /// The HTTP status of a success (200, 201, 204).
-    public let successStatus: Int
-    public let input: Shape
+    let successStatus: Int
+    let input: Shape
     /// The modeled errors the operation may return.
-    public let errors: [String]
+    let errors: [String]
 
-    public init(name: String, method: String, requestURI: String, successStatus: Int, input: Shape, errors: [String]) {
+    init(name: String, method: String, requestURI: String, successStatus: Int, input: Shape, errors: [String]) {
         self.name = name
         self.method = method
         self.requestURI = requestURI
@@ -78,33 +78,33 @@ public struct OperationModel: Sendable {
 }
 
 /// What a service model says about its errors: code -> HTTP status and extra members.
-public struct ErrorModel: Sendable {
-    public let code: String
-    public let status: Int
+struct ErrorModel: Sendable {
+    let code: String
+    let status: Int
     /// Members beyond ErrorCode and Message (e.g. AccessPointId).
-    public let members: [String]
+    let members: [String]
 
-    public init(code: String, status: Int, members: [String]) {
+    init(code: String, status: Int, members: [String]) {
         self.code = code
         self.status = status
         self.members = members
     }
 }
 
-public struct ServiceModel: Sendable {
+struct ServiceModel: Sendable {
     /// The boto3 service name ("efs", "fsx").
-    public let name: String
+    let name: String
     /// The model's service ID ("EFS", "FSx"): how messages name the service.
-    public let serviceID: String
-    public let apiProtocol: String
-    public let apiVersion: String
-    public let targetPrefix: String?
-    public let operations: [String: OperationModel]
-    public let errors: [String: ErrorModel]
+    let serviceID: String
+    let apiProtocol: String
+    let apiVersion: String
+    let targetPrefix: String?
+    let operations: [String: OperationModel]
+    let errors: [String: ErrorModel]
     /// The lifecycle states each kind of resource can be in (the model's enums).
-    public let lifecycleStates: [String: [String]]
+    let lifecycleStates: [String: [String]]
 
-    public init(name: String, serviceID: String, apiProtocol: String, apiVersion: String, targetPrefix: String?,
+    init(name: String, serviceID: String, apiProtocol: String, apiVersion: String, targetPrefix: String?,
                 operations: [OperationModel], errors: [ErrorModel], lifecycleStates: [String: [String]]) {
         self.lifecycleStates = lifecycleStates
         self.name = name

@@ -9,18 +9,18 @@
 ///   `2 validation errors detected: Value 'x' at 'name' failed to satisfy constraint: ...; ...`,
 ///   with lowerCamelCase member paths (`rootDirectory.path`, `tags.1.member.key`), under the
 ///   service's validation code (EFS `ValidationException`, FSx `BadRequest`).
-public struct Validator {
-    public let validationCode: String
-    public private(set) var violations: [Violation] = []
+struct Validator {
+    let validationCode: String
+    private(set) var violations: [Violation] = []
     /// The longest value a pattern is evaluated on.
     static let maxPatternLength = 512
 
-    public init(validationCode: String) {
+    init(validationCode: String) {
         self.validationCode = validationCode
     }
 
     /// Validates `value` against `shape`; throws the first type error or all violations.
-    public static func validate(_ value: JSON, _ shape: Shape, validationCode: String) throws(APIError) {
+    static func validate(_ value: JSON, _ shape: Shape, validationCode: String) throws(APIError) {
         var v = Validator(validationCode: validationCode)
         guard case .object = value else {
             throw RuntimeError.serialization("The request body must be a JSON object, not \(value.typeName).")
@@ -30,13 +30,13 @@ public struct Validator {
     }
 
     /// Throws the collected violations, if any, as one error.
-    public func finish() throws(APIError) {
+    func finish() throws(APIError) {
         if violations.isEmpty { return }
         throw APIError(code: validationCode, violations: violations)
     }
 
     /// Adds a violation (for the spec's own rules).
-    public mutating func add(value: JSON?, path: String, constraint: String) {
+    mutating func add(value: JSON?, path: String, constraint: String) {
         violations.append(Violation(path: path, constraint: constraint, value: value))
     }
 

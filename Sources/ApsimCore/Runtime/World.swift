@@ -213,12 +213,12 @@ public struct CallResult: Sendable {
 }
 
 /// Everything a handler may read about the call besides its input.
-public struct CallContext: Sendable {
-    public let account: String
-    public let region: String
-    public let config: WorldConfig
+struct CallContext: Sendable {
+    let account: String
+    let region: String
+    let config: WorldConfig
     /// The virtual clock at the start of the call, epoch milliseconds.
-    public let now: Int64
+    let now: Int64
     /// `account/region`: the key of the call's RegionState (made before the lock is taken).
     let regionKey: RegionKey
 

@@ -5,18 +5,18 @@ struct RegionKey: Sendable {
 }
 
 /// All mutable state of a world; only ever touched under the world's lock.
-public struct WorldState: ~Copyable {
-    public var ids: IDGenerator
+struct WorldState: ~Copyable {
+    var ids: IDGenerator
     /// The virtual clock, epoch milliseconds.
-    public var nowMilliseconds: Int64
-    public let pageTokens: PageTokens
+    var nowMilliseconds: Int64
+    let pageTokens: PageTokens
     /// Faults armed by apsim:InjectFault, and how many were ever armed (for their IDs).
     var faults: [Fault] = []
-    public var faultsInjected = 0
+    var faultsInjected = 0
     /// The seeded stream that decides probabilistic faults.
-    public var faultRandom: SeededGenerator
+    var faultRandom: SeededGenerator
     /// The sequence number of the last change written to the state file's journal.
-    public var journalSeq: UInt64 = 0
+    var journalSeq: UInt64 = 0
     /// Names that must be unique in the whole world, across accounts and regions (S3 access
     /// point aliases).
     var aliases = Set<String>()
@@ -47,13 +47,13 @@ public struct WorldState: ~Copyable {
     func regionState(_ key: String) -> RegionState? { regions[key] }
 
     /// The creation sequence number of a new resource (world-wide, increasing).
-    public mutating func sequence() -> UInt64 {
+    mutating func sequence() -> UInt64 {
         defer { nextSequence += 1 }
         return nextSequence
     }
 
     /// The state of one account in one region, created on first use.
-    public mutating func region(_ ctx: CallContext) -> RegionState {
+    mutating func region(_ ctx: CallContext) -> RegionState {
         let key = ctx.regionKey.text
         if let r = regions[key] { return r }
         let r = RegionState()
@@ -64,7 +64,7 @@ public struct WorldState: ~Copyable {
 
 /// The resources of one account in one region: one state per service, made on first use.
 /// Accounts and regions never see each other's.
-public final class RegionState {
+final class RegionState {
     private var states: [ObjectIdentifier: AnyObject] = [:]
 
     /// The state of type `State` (each service has its own), made empty on first use.

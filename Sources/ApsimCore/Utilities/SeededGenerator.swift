@@ -1,11 +1,11 @@
 /// A seeded pseudo-random generator (SplitMix64): the same seed gives the same sequence on every
 /// platform, which is what makes "same seed + same calls = same IDs" hold.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    public private(set) var state: UInt64
+struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private(set) var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { state = seed }
 
-    public mutating func next() -> UInt64 {
+    mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

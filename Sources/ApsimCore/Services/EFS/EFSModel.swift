@@ -3,7 +3,7 @@
 
 extension ServiceModel {
     /// The EFS model: the operations apsim emulates and every error the model declares.
-    public static let efs = ServiceModel(
+    static let efs = ServiceModel(
         name: "efs", serviceID: "EFS", apiProtocol: "rest-json", apiVersion: "2015-02-01", targetPrefix: nil,
         operations: [
             OperationModel(name: "CreateFileSystem", method: "POST", requestURI: "/2015-02-01/file-systems", successStatus: 201,

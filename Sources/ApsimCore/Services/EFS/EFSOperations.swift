@@ -121,22 +121,19 @@ enum EFSOperations {
         var out = JSONObject()
         out.append("Marker", ifPresent: input["Marker"])
         var found: [EFSFileSystem] = []
-        var next: UInt64? = nil
+        var next: String? = nil
         if let ref = input["FileSystemId"]?.string {
             guard let fs = fileSystem(ref, region.efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
             if input["CreationToken"]?.string.map({ $0 == fs.creationToken }) ?? true { found = [fs] }
         } else if let token = input["CreationToken"]?.string {
             found = region.efs.fileSystemsByToken[token].map { [$0] } ?? []
         } else {
-            var start: UInt64 = 0
-            if let marker = input["Marker"]?.string {
-                guard let seq = s.pageTokens.decode(marker, scope: "efs:fs") else { throw EFSError.invalidPageToken("Marker") }
-                start = seq
-            }
-            (found, next) = region.efs.fileSystemOrder.page(from: start, limit: Int(input["MaxItems"]?.int ?? 100))
+            (found, next) = try s.pageTokens.page(region.efs.fileSystemOrder, after: input["Marker"]?.string, scope: "efs:fs",
+                                                  limit: Int(input["MaxItems"]?.int ?? 100),
+                                                  invalid: EFSError.invalidPageToken("Marker"))
         }
         out.append("FileSystems", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
-        out.append("NextMarker", ifPresent: next.map { .string(s.pageTokens.encode(scope: "efs:fs", seq: $0)) })
+        out.append("NextMarker", ifPresent: next.map { .string($0) })
         return out
     }
 
@@ -212,14 +209,10 @@ enum EFSOperations {
             index = region.efs.accessPointOrder
             scope = "efs:ap"
         }
-        var start: UInt64 = 0
-        if let token = input["NextToken"]?.string {
-            guard let seq = s.pageTokens.decode(token, scope: scope) else { throw EFSError.invalidPageToken("NextToken") }
-            start = seq
-        }
-        let (page, next) = index.page(from: start, limit: Int(input["MaxResults"]?.int ?? 100))
+        let (page, nextToken) = try s.pageTokens.page(index, after: input["NextToken"]?.string, scope: scope,
+                                                      limit: Int(input["MaxResults"]?.int ?? 100),
+                                                      invalid: EFSError.invalidPageToken("NextToken"))
         let views = page.map { AccessPointView($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }
-        let nextToken = next.map { s.pageTokens.encode(scope: scope, seq: $0) }
         return .deferred {
             var out = JSONObject(capacity: 2)
             let arnPrefix = accessPointARNPrefix(account: ctx.account, region: ctx.region)

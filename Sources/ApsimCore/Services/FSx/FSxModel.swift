@@ -3,7 +3,7 @@
 
 extension ServiceModel {
     /// The FSx model: the operations apsim emulates and every error the model declares.
-    public static let fsx = ServiceModel(
+    static let fsx = ServiceModel(
         name: "fsx", serviceID: "FSx", apiProtocol: "json", apiVersion: "2018-03-01", targetPrefix: "AWSSimbaAPIService_v20180301",
         operations: [
             OperationModel(name: "CreateAndAttachS3AccessPoint", method: "POST", requestURI: "/", successStatus: 200,

@@ -47,18 +47,13 @@ enum FSxOperations {
     static func filteredPage<E: AnyObject>(
         _ s: borrowing WorldState, _ input: JSONObject, _ order: CreationIndex<E>, scope: String, maxPage: Int64,
         _ matches: (E, _ filter: String, _ values: Set<String>) -> Bool
-    ) throws(APIError) -> ([E], UInt64?) {
+    ) throws(APIError) -> ([E], String?) {
         let filters = (input["Filters"]?.array ?? []).map { f in
             (f["Name"]?.string ?? "", Set((f["Values"]?.array ?? []).compactMap(\.string)))
         }
-        var start: UInt64 = 0
-        if let token = input["NextToken"]?.string {
-            guard let seq = s.pageTokens.decode(token, scope: scope) else { throw FSxError.invalidPageToken }
-            start = seq
-        }
         let limit = Int(min(input["MaxResults"]?.int ?? maxPage, maxPage))
-        let page = order.page(from: start, limit: limit) { e in filters.allSatisfy { matches(e, $0.0, $0.1) } }
-        return (page.items, page.next)
+        return try s.pageTokens.page(order, after: input["NextToken"]?.string, scope: scope, limit: limit,
+                                     invalid: FSxError.invalidPageToken) { e in filters.allSatisfy { matches(e, $0.0, $0.1) } }
     }
 
     // MARK: Attachments
@@ -178,7 +173,7 @@ enum FSxOperations {
     static func describeAttachments(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
         let region = s.region(ctx)
         var found: [FSxAttachment] = []
-        var next: UInt64? = nil
+        var nextToken: String? = nil
         let scope = "fsx:attachments:" + (input["Filters"]?.text ?? "")
         if let names = input["Names"]?.array?.compactMap(\.string) {
             for name in names {
@@ -186,7 +181,7 @@ enum FSxOperations {
                 if !found.contains(where: { $0 === a }) { found.append(a) }
             }
         } else {
-            (found, next) = try filteredPage(s, input, region.fsx.attachmentOrder, scope: scope, maxPage: 1000) { a, name, values in
+            (found, nextToken) = try filteredPage(s, input, region.fsx.attachmentOrder, scope: scope, maxPage: 1000) { a, name, values in
                 switch name {
                 case "file-system-id": return values.contains(a.fileSystemID)
                 case "volume-id": return values.contains(a.volumeID)
@@ -200,11 +195,11 @@ enum FSxOperations {
             if a.deleting { region.fsx.remove(a) }
             return view
         }
-        let nextToken = next.map { s.pageTokens.encode(scope: scope, seq: $0) }
+        let next = nextToken
         return .deferred {
             var out = JSONObject(capacity: 2)
             out.append("S3AccessPointAttachments", .array(views.map(describe)))
-            out.append("NextToken", ifPresent: nextToken.map { .string($0) })
+            out.append("NextToken", ifPresent: next.map { .string($0) })
             return out
         }
     }

@@ -65,23 +65,20 @@ extension FSxOperations {
     static func describeFileSystems(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         var found: [FSxFileSystem] = []
-        var next: UInt64? = nil
+        var next: String? = nil
         if let ids = input["FileSystemIds"]?.array?.compactMap(\.string) {
             for id in ids {
                 guard let fs = region.fsx.fileSystems[id] else { throw FSxError.fileSystemNotFound(id) }
                 found.append(fs)
             }
         } else {
-            var start: UInt64 = 0
-            if let token = input["NextToken"]?.string {
-                guard let seq = s.pageTokens.decode(token, scope: "fsx:fs") else { throw FSxError.invalidPageToken }
-                start = seq
-            }
-            (found, next) = region.fsx.fileSystemOrder.page(from: start, limit: Int(input["MaxResults"]?.int ?? Int64(Int32.max)))
+            (found, next) = try s.pageTokens.page(region.fsx.fileSystemOrder, after: input["NextToken"]?.string, scope: "fsx:fs",
+                                                  limit: Int(input["MaxResults"]?.int ?? Int64(Int32.max)),
+                                                  invalid: FSxError.invalidPageToken)
         }
         var out = JSONObject()
         out.append("FileSystems", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
-        out.append("NextToken", ifPresent: next.map { .string(s.pageTokens.encode(scope: "fsx:fs", seq: $0)) })
+        out.append("NextToken", ifPresent: next.map { .string($0) })
         return out
     }
 
@@ -202,7 +199,7 @@ extension FSxOperations {
     static func describeVolumes(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         var found: [FSxVolume] = []
-        var next: UInt64? = nil
+        var next: String? = nil
         let scope = "fsx:volumes:" + (input["Filters"]?.text ?? "")
         if let ids = input["VolumeIds"]?.array?.compactMap(\.string) {
             for id in ids {
@@ -216,7 +213,7 @@ extension FSxOperations {
         }
         var out = JSONObject()
         out.append("Volumes", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
-        out.append("NextToken", ifPresent: next.map { .string(s.pageTokens.encode(scope: scope, seq: $0)) })
+        out.append("NextToken", ifPresent: next.map { .string($0) })
         return out
     }
 

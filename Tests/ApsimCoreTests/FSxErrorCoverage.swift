@@ -1,0 +1,156 @@
+@testable import ApsimCore
+
+/// FSx's half of ErrorCoverageTests: every modeled error of every FSx operation apsim serves.
+enum FSxErrorCoverage {
+    typealias Outcome = ErrorCoverageTests.Outcome
+    static let noLimit = ErrorCoverageTests.noLimit
+    static let volume = "fsvol-0123456789abcdef0"
+    static let notRemembered = "this operation's ClientRequestToken is accepted but not remembered: a repeat acts again"
+    static let lustreOnly = "a Lustre setting; apsim emulates OpenZFS and ONTAP file systems only"
+
+    static func fault(_ op: String, _ request: String) -> Outcome { ErrorCoverageTests.fault(op, request) }
+
+    static func attach(_ name: String, _ volume: String, extra: String = "") -> String {
+        #"{"Name": "\#(name)", "Type": "OPENZFS", \#(extra)"OpenZFSConfiguration": {"VolumeId": "\#(volume)", "FileSystemIdentity": {"Type": "POSIX", "PosixUser": {"Uid": 1, "Gid": 1}}}}"#
+    }
+
+    static func zfs(_ extra: String = "") -> String {
+        #"{\#(extra)"FileSystemType": "OPENZFS", "SubnetIds": ["subnet-0123456789abcdef0"], "OpenZFSConfiguration": {"DeploymentType": "SINGLE_AZ_HA_2", "ThroughputCapacity": 160}}"#
+    }
+
+    static let cases: [String: [String: Outcome]] = [
+        "CreateAndAttachS3AccessPoint": [
+            "BadRequest": .produced { w in
+                w.call("fsx:CreateAndAttachS3AccessPoint", attach("abc", volume, extra: #""S3AccessPoint": {"Policy": "{}"}, "#))
+            },
+            "IncompatibleParameterError": .produced { w in
+                let (_, root) = makeOpenZFS(w)
+                let child = makeChildVolume(w, parent: root)
+                _ = w.call("fsx:CreateAndAttachS3AccessPoint", attach("abc", child, extra: #""ClientRequestToken": "t", "#))
+                return w.call("fsx:CreateAndAttachS3AccessPoint", attach("abd", child, extra: #""ClientRequestToken": "t", "#))
+            },
+            "InternalServerError": fault("fsx:CreateAndAttachS3AccessPoint", attach("abc", volume)),
+            "UnsupportedOperation": .produced { w in
+                let (_, root) = makeOpenZFS(w, deployment: "SINGLE_AZ_1", throughput: 64)
+                return w.call("fsx:CreateAndAttachS3AccessPoint", attach("abc", makeChildVolume(w, parent: root)))
+            },
+            "VolumeNotFound": .produced { w in w.call("fsx:CreateAndAttachS3AccessPoint", attach("abc", volume)) },
+            "InvalidAccessPoint": .produced { w in w.call("fsx:CreateAndAttachS3AccessPoint", attach("abc-s3alias", volume)) },
+            "InvalidRequest": .unreachable("S3 answers it for requests apsim's model checks already refuse"),
+            "AccessPointAlreadyOwnedByYou": .produced { w in
+                let (_, root) = makeOpenZFS(w)
+                let child = makeChildVolume(w, parent: root)
+                _ = w.call("fsx:CreateAndAttachS3AccessPoint", attach("abc", child))
+                return w.call("fsx:CreateAndAttachS3AccessPoint", attach("abc", child))
+            },
+            "TooManyAccessPoints": .produced { w in
+                let (_, root) = makeOpenZFS(w, deployment: "SINGLE_AZ_HA_1", throughput: 64)  // one attachment
+                let child = makeChildVolume(w, parent: root)
+                _ = w.call("fsx:CreateAndAttachS3AccessPoint", attach("abc", child))
+                return w.call("fsx:CreateAndAttachS3AccessPoint", attach("abd", child))
+            },
+        ],
+        "DescribeS3AccessPointAttachments": [
+            "S3AccessPointAttachmentNotFound": .produced { w in w.call("fsx:DescribeS3AccessPointAttachments", #"{"Names": ["abc"]}"#) },
+            "BadRequest": .produced { w in w.call("fsx:DescribeS3AccessPointAttachments", #"{"NextToken": "bogus"}"#) },
+            "InternalServerError": fault("fsx:DescribeS3AccessPointAttachments", "{}"),
+            "UnsupportedOperation": .unreachable("attachments are listed on every file system type apsim emulates"),
+        ],
+        "DetachAndDeleteS3AccessPoint": [
+            "BadRequest": .produced { w in w.call("fsx:DetachAndDeleteS3AccessPoint", #"{"Name": "A"}"#) },
+            "IncompatibleParameterError": .unreachable(notRemembered + " (a repeat while DELETING answers DELETING)"),
+            "InternalServerError": fault("fsx:DetachAndDeleteS3AccessPoint", #"{"Name": "abc"}"#),
+            "UnsupportedOperation": .unreachable("attachments are detached on every file system type apsim emulates"),
+            "S3AccessPointAttachmentNotFound": .produced { w in w.call("fsx:DetachAndDeleteS3AccessPoint", #"{"Name": "abc"}"#) },
+        ],
+        "CreateFileSystem": [
+            "BadRequest": .produced { w in
+                w.call("fsx:CreateFileSystem", #"{"FileSystemType": "LUSTRE", "SubnetIds": ["subnet-0123456789abcdef0"]}"#)
+            },
+            "ActiveDirectoryError": .unreachable("OpenZFS and ONTAP file systems join no Active Directory at creation"),
+            "IncompatibleParameterError": .produced { w in
+                _ = w.call("fsx:CreateFileSystem", zfs(#""ClientRequestToken": "t", "#))
+                return w.call("fsx:CreateFileSystem", zfs(#""ClientRequestToken": "t", "StorageCapacity": 128, "#))
+            },
+            "InvalidImportPath": .unreachable(lustreOnly),
+            "InvalidExportPath": .unreachable(lustreOnly),
+            "InvalidPerUnitStorageThroughput": .unreachable(lustreOnly),
+            "InvalidNetworkSettings": .unreachable("every well-formed subnet exists until the network model (network.md) lands"),
+            "ServiceLimitExceeded": .unreachable(noLimit + " (file systems per account)"),
+            "InternalServerError": fault("fsx:CreateFileSystem", zfs()),
+            "MissingFileSystemConfiguration": .produced { w in
+                w.call("fsx:CreateFileSystem", #"{"FileSystemType": "OPENZFS", "SubnetIds": ["subnet-0123456789abcdef0"]}"#)
+            },
+        ],
+        "DescribeFileSystems": [
+            "BadRequest": .produced { w in w.call("fsx:DescribeFileSystems", #"{"NextToken": "bogus"}"#) },
+            "FileSystemNotFound": .produced { w in w.call("fsx:DescribeFileSystems", #"{"FileSystemIds": ["fs-0123456789abcdef0"]}"#) },
+            "InternalServerError": fault("fsx:DescribeFileSystems", "{}"),
+        ],
+        "DeleteFileSystem": [
+            "BadRequest": .produced { w in
+                let (fs, root) = makeOpenZFS(w)
+                _ = makeChildVolume(w, parent: root)
+                return w.call("fsx:DeleteFileSystem", #"{"FileSystemId": "\#(fs)"}"#)
+            },
+            "IncompatibleParameterError": .unreachable(notRemembered),
+            "FileSystemNotFound": .produced { w in w.call("fsx:DeleteFileSystem", #"{"FileSystemId": "fs-0123456789abcdef0"}"#) },
+            "ServiceLimitExceeded": .unreachable(noLimit + " (final backups)"),
+            "InternalServerError": fault("fsx:DeleteFileSystem", #"{"FileSystemId": "fs-0123456789abcdef0"}"#),
+        ],
+        "CreateStorageVirtualMachine": [
+            "ActiveDirectoryError": .unreachable("an ActiveDirectoryConfiguration is stored; no directory is joined"),
+            "BadRequest": .produced { w in w.call("fsx:CreateStorageVirtualMachine", #"{"FileSystemId": "fs-0", "Name": "svm1"}"#) },
+            "FileSystemNotFound": .produced { w in
+                w.call("fsx:CreateStorageVirtualMachine", #"{"FileSystemId": "fs-0123456789abcdef0", "Name": "svm1"}"#)
+            },
+            "IncompatibleParameterError": .produced { w in
+                let (fs, _, _) = makeOntapVolume(w)
+                _ = w.call("fsx:CreateStorageVirtualMachine", #"{"ClientRequestToken": "t", "FileSystemId": "\#(fs)", "Name": "a"}"#)
+                return w.call("fsx:CreateStorageVirtualMachine", #"{"ClientRequestToken": "t", "FileSystemId": "\#(fs)", "Name": "b"}"#)
+            },
+            "InternalServerError": fault("fsx:CreateStorageVirtualMachine", #"{"FileSystemId": "fs-0123456789abcdef0", "Name": "svm1"}"#),
+            "ServiceLimitExceeded": .unreachable(noLimit + " (storage virtual machines per file system)"),
+            "UnsupportedOperation": .produced { w in
+                let (fs, _) = makeOpenZFS(w)
+                return w.call("fsx:CreateStorageVirtualMachine", #"{"FileSystemId": "\#(fs)", "Name": "svm1"}"#)
+            },
+        ],
+        "CreateVolume": [
+            "BadRequest": .produced { w in
+                w.call("fsx:CreateVolume", #"{"VolumeType": "OPENZFS", "Name": "v", "OpenZFSConfiguration": {"ParentVolumeId": "x"}, "OntapConfiguration": {"StorageVirtualMachineId": "svm-0123456789abcdef0"}}"#)
+            },
+            "FileSystemNotFound": .unreachable("a volume names its parent volume or SVM, which are checked first"),
+            "IncompatibleParameterError": .produced { w in
+                let (_, root) = makeOpenZFS(w)
+                _ = w.call("fsx:CreateVolume", #"{"ClientRequestToken": "t", "VolumeType": "OPENZFS", "Name": "a", "OpenZFSConfiguration": {"ParentVolumeId": "\#(root)"}}"#)
+                return w.call("fsx:CreateVolume", #"{"ClientRequestToken": "t", "VolumeType": "OPENZFS", "Name": "b", "OpenZFSConfiguration": {"ParentVolumeId": "\#(root)"}}"#)
+            },
+            "InternalServerError": fault("fsx:CreateVolume", #"{"VolumeType": "OPENZFS", "Name": "v", "OpenZFSConfiguration": {"ParentVolumeId": "\#(volume)"}}"#),
+            "MissingVolumeConfiguration": .produced { w in w.call("fsx:CreateVolume", #"{"VolumeType": "OPENZFS", "Name": "v"}"#) },
+            "ServiceLimitExceeded": .unreachable(noLimit + " (volumes per file system)"),
+            "StorageVirtualMachineNotFound": .produced { w in
+                w.call("fsx:CreateVolume", #"{"VolumeType": "ONTAP", "Name": "v", "OntapConfiguration": {"StorageVirtualMachineId": "svm-0123456789abcdef0"}}"#)
+            },
+            "UnsupportedOperation": .unreachable("both volume types apsim emulates accept every modeled configuration"),
+            "VolumeNotFound": .produced { w in
+                w.call("fsx:CreateVolume", #"{"VolumeType": "OPENZFS", "Name": "v", "OpenZFSConfiguration": {"ParentVolumeId": "\#(volume)"}}"#)
+            },
+        ],
+        "DescribeVolumes": [
+            "BadRequest": .produced { w in w.call("fsx:DescribeVolumes", #"{"NextToken": "bogus"}"#) },
+            "InternalServerError": fault("fsx:DescribeVolumes", "{}"),
+            "VolumeNotFound": .produced { w in w.call("fsx:DescribeVolumes", #"{"VolumeIds": ["\#(volume)"]}"#) },
+        ],
+        "DeleteVolume": [
+            "BadRequest": .produced { w in
+                let (_, root) = makeOpenZFS(w)
+                return w.call("fsx:DeleteVolume", #"{"VolumeId": "\#(root)"}"#)
+            },
+            "IncompatibleParameterError": .unreachable(notRemembered),
+            "InternalServerError": fault("fsx:DeleteVolume", #"{"VolumeId": "\#(volume)"}"#),
+            "VolumeNotFound": .produced { w in w.call("fsx:DeleteVolume", #"{"VolumeId": "\#(volume)"}"#) },
+            "ServiceLimitExceeded": .unreachable(noLimit + " (final backups)"),
+        ],
+    ]
+}
