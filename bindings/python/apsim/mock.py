@@ -22,8 +22,18 @@ armed, the handler steps aside and a ``before-send`` handler answers instead, so
 logic runs exactly as against AWS (429 and 5xx are retried). The same ``before-send`` handler,
 registered ahead of moto's, stops the requests of other services that nothing answers.
 
+Threads: a thread that entered a block is served by its innermost block's world, and a thread it
+starts (``threading.Thread.start``, so thread pools too) by that same world while the block lasts,
+even when another thread's block began later: two tests running at once in two threads, each in
+its own block, each see their own world, and so do the threads each starts. Any other thread (a pool
+worker started before the block, say) is served by the world of the block entered last that is
+still active. (The thread hook is installed by the first ``mock_aws()``; without an active block it
+does nothing.)
+
 Works with no AWS credentials configured: inside the block the AWS_* credential variables hold
-dummy values (restored afterwards), and AWS_DEFAULT_REGION defaults to the world's region.
+dummy values, and AWS_DEFAULT_REGION defaults to the world's region. The environment is shared by
+every thread: the first of the active blocks saves the variables, and the last to end restores them,
+also when blocks of two threads overlap without nesting.
 """
 import contextlib
 import functools
@@ -34,6 +44,7 @@ import sys
 import threading
 import unittest
 import weakref
+from threading import current_thread, get_ident
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 from urllib.parse import parse_qsl, urlsplit
 
@@ -42,8 +53,12 @@ from .simulator import Simulator
 
 SERVICES = ("efs", "fsx")
 
-_lock = threading.Lock()
-_active: List[Simulator] = []
+_lock = threading.Lock()  # guards the changes of _active, _entered, _passthrough and the environment
+# The worlds of the active blocks, in the order they were entered; and, per thread (its ident), the
+# worlds of the active blocks it entered, innermost last. Tuples, replaced and never changed in place,
+# so that _current reads them without the lock.
+_active: Tuple[Simulator, ...] = ()
+_entered: Dict[int, Tuple[Simulator, ...]] = {}
 _installed = False
 _parsers: Dict[str, Any] = {}
 
@@ -53,10 +68,44 @@ _DUMMY_ENV = {
     "AWS_SECURITY_TOKEN": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
+# The variables a block sets, as they were before the first of the active blocks began.
+_saved_env: Dict[str, Optional[str]] = {}
+
+# The attribute of a threading.Thread that holds the world of the thread that started it.
+_STARTED_IN = "_apsim_world"
 
 
 def _current() -> Optional[Simulator]:
-    return _active[-1] if _active else None
+    """The world the botocore calls of this thread go to: the thread's own (see _own_world), else
+    the world of the block entered last that is still active, as for a pool worker started before
+    any block. Runs on every botocore call, so it only reads, without the lock."""
+    active = _active
+    if not active:
+        return None
+    own = _own_world(active)
+    return active[-1] if own is None else own
+
+
+def _own_world(active: Tuple[Simulator, ...]) -> Optional[Simulator]:
+    """The world of this thread's innermost active block, else the world the thread that started
+    this one had then, while that world is still active: so two tests running at once in two
+    threads, and the threads each starts, each see their own world."""
+    entered = _entered.get(get_ident())
+    if entered:
+        return entered[-1]
+    inherited = getattr(current_thread(), _STARTED_IN, None)
+    return inherited if inherited is not None and inherited in active else None
+
+
+def _start_in_world(start: Callable[[threading.Thread], None]) -> Callable[[threading.Thread], None]:
+    """``threading.Thread.start`` that also hands the new thread the starting thread's own world
+    (read back by _own_world). It does nothing more while no world is active."""
+    @functools.wraps(start)
+    def start_in_world(thread: threading.Thread) -> None:
+        if _active:
+            setattr(thread, _STARTED_IN, _own_world(_active))
+        start(thread)
+    return start_in_world
 
 
 class _Raw:
@@ -240,7 +289,9 @@ def _multi(pairs: List[Tuple[str, str]]) -> Dict[str, Any]:
 def _install() -> None:
     """Adds the handlers to every botocore session created from now on (as moto does). apsim's
     before-send goes first, ahead of moto's if moto is imported: while a fault is armed, EFS and FSx
-    requests reach before-send and must be answered by apsim."""
+    requests reach before-send and must be answered by apsim. Threads started from now on learn the
+    world of the thread that starts them (only once apsim mocks: code that never does keeps
+    threading as it is)."""
     global _installed
     if _installed:
         return
@@ -248,6 +299,7 @@ def _install() -> None:
 
     BUILTIN_HANDLERS.append(("before-call", _before_call))
     BUILTIN_HANDLERS.insert(0, ("before-send", _before_send))
+    threading.Thread.start = _start_in_world(threading.Thread.start)  # type: ignore[method-assign, assignment]
     _installed = True
 
 
@@ -256,6 +308,49 @@ def patch_client(client: Any) -> Any:
     client.meta.events.register("before-call", _before_call)
     client.meta.events.register_first("before-send", _before_send)
     return client
+
+
+def _activate(sim: Simulator, thread: int, passthrough: Any, region: str) -> None:
+    """Makes ``sim`` the world of ``thread``'s innermost block and the world entered last, with dummy
+    credentials in the environment (and ``region`` unless one is set). Called under _lock."""
+    global _active
+    if not _active:
+        _saved_env.clear()
+        _saved_env.update((k, os.environ.get(k)) for k in (*_DUMMY_ENV, "AWS_DEFAULT_REGION"))
+    os.environ.update(_DUMMY_ENV)
+    if not os.environ.get("AWS_DEFAULT_REGION"):
+        os.environ["AWS_DEFAULT_REGION"] = region
+    _passthrough[id(sim)] = passthrough
+    _entered[thread] = _entered.get(thread, ()) + (sim,)
+    _active += (sim,)
+
+
+def _deactivate(sim: Simulator, thread: int) -> None:
+    """Ends a block of ``sim`` that ``thread`` entered (whichever thread ends it). The environment is
+    put back by the last active block to end, as the first found it: blocks that overlap without
+    nesting, in two threads, neither leave the dummy credentials behind nor remove them while the
+    other still runs. Called under _lock."""
+    global _active
+    _active = _without(_active, sim)
+    entered = _without(_entered[thread], sim)
+    if entered:
+        _entered[thread] = entered
+    else:
+        del _entered[thread]
+    if sim not in _active:
+        _passthrough.pop(id(sim), None)
+    if not _active:
+        for k, v in _saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _without(worlds: Tuple[Simulator, ...], sim: Simulator) -> Tuple[Simulator, ...]:
+    """``worlds`` less its last ``sim`` (a world two blocks entered stays active until both end)."""
+    last = len(worlds) - 1 - worlds[::-1].index(sim)
+    return worlds[:last] + worlds[last + 1:]
 
 
 def _is_target(value: Any) -> bool:
@@ -303,7 +398,7 @@ class mock_aws:
         self._passthrough: Any = True if passthrough is True else frozenset(passthrough or ())
         self._owned: Optional[Simulator] = None
         self._current: Optional[Simulator] = None
-        self._saved_env: Dict[str, Optional[str]] = {}
+        self._thread = 0  # the ident of the thread that entered the block
         with _lock:
             _install()
 
@@ -313,15 +408,10 @@ class mock_aws:
         sim = self._given or Simulator(**self._config)
         if self._given is None:
             self._owned = sim
+        self._thread = get_ident()
         with _lock:
-            _active.append(sim)
-            _passthrough[id(sim)] = self._passthrough
+            _activate(sim, self._thread, self._passthrough, self._config.get("region") or "us-east-1")
         self._current = sim
-        env = dict(_DUMMY_ENV)
-        if not os.environ.get("AWS_DEFAULT_REGION"):
-            env["AWS_DEFAULT_REGION"] = self._config.get("region") or "us-east-1"
-        self._saved_env = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
         try:  # boto3's default session predates the handlers; the next one gets them
             import boto3
 
@@ -334,16 +424,8 @@ class mock_aws:
         sim = self._current
         if sim is None:
             raise RuntimeError("Called stop() before start().")
-        for k, v in self._saved_env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
         with _lock:
-            if sim in _active:
-                _active.remove(sim)
-            if sim not in _active:
-                _passthrough.pop(id(sim), None)
+            _deactivate(sim, self._thread)
         self._current = None
         if self._owned is not None:
             self._owned.close()

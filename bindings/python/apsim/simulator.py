@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import ctypes
 import datetime
+import inspect
 import json
+import operator
 import weakref
-from typing import Any, Dict, Optional, Tuple, overload
+from typing import TYPE_CHECKING, Any, Callable, Dict, NamedTuple, Optional, Tuple, TypeVar, overload
 
 from . import _native
 from ._errors import ConfigError, raise_error
@@ -69,6 +71,127 @@ def validate(operation: str, params: Optional[Dict[str, Any]] = None) -> Dict[st
     return document
 
 
+class _Param(NamedTuple):
+    """A parameter of a control method: its name, its type as the method's annotations write it, and
+    the request member it fills, or None for ``account_id`` and ``region``, which are not members but
+    choose the account and region the call runs in (as in :meth:`Simulator.call`)."""
+
+    name: str
+    annotation: str
+    member: Optional[str]
+
+
+class _Control(NamedTuple):
+    """One ``apsim:`` control operation as a Simulator method. ``positional`` parameters are required
+    and always sent; ``keyword`` ones are keyword-only, default to None and are sent only when given,
+    so that the library's defaults apply. ``result`` picks what the method returns from the response."""
+
+    method: str
+    operation: str
+    returns: str
+    result: Callable[[Dict[str, Any]], Any]
+    doc: str
+    positional: Tuple[_Param, ...] = ()
+    keyword: Tuple[_Param, ...] = ()
+
+
+def _document(document: Dict[str, Any]) -> Dict[str, Any]:
+    """The response as is, for the operations whose answer is the point (AdvanceClock's Now)."""
+    return document
+
+
+def _nothing(document: Dict[str, Any]) -> None:
+    """For the operations that answer nothing but ResponseMetadata: their methods return None."""
+    return None
+
+
+def _state(document: Dict[str, Any]) -> Dict[str, Any]:
+    """An export without the call's ResponseMetadata: the document import_state takes back."""
+    document.pop("ResponseMetadata", None)
+    return document
+
+
+_WHERE = (_Param("account_id", "Optional[str]", None), _Param("region", "Optional[str]", None))
+
+# Every apsim: operation with a method of its own; tests/test_control_table.py names the ones left out
+# and why (apsim:ListFaults is read by faults_armed, which caches).
+_CONTROLS: Tuple[_Control, ...] = (
+    _Control("advance_clock", "apsim:AdvanceClock", "Dict[str, Any]", _document,
+             'Moves the virtual clock forward; returns {"Now": epoch seconds}.',
+             positional=(_Param("milliseconds", "int", "Milliseconds"),)),
+    _Control("set_lifecycle_state", "apsim:SetLifecycleState", "Dict[str, Any]", _document,
+             "Forces the lifecycle state of a resource (an fs-/fsap-/fsvol-/svm- ID, or the name of\n"
+             "an S3 access point attachment).",
+             positional=(_Param("state", "str", "State"),),
+             keyword=(_Param("resource_id", "Optional[str]", "ResourceId"), _Param("name", "Optional[str]", "Name"),
+                      *_WHERE)),
+    _Control("inject_fault", "apsim:InjectFault", "str", operator.itemgetter("FaultId"),
+             "Makes the next ``count`` calls of ``operation`` (or a seeded fraction ``probability``\n"
+             'of them; "*" for every operation) fail with ``error_code``. Returns the fault\'s ID.',
+             positional=(_Param("operation", "str", "Operation"), _Param("error_code", "str", "ErrorCode")),
+             keyword=(_Param("count", "Optional[int]", "Count"),
+                      _Param("probability", "Optional[float]", "Probability"),
+                      _Param("message", "Optional[str]", "Message"),
+                      _Param("status_code", "Optional[int]", "StatusCode"))),
+    _Control("clear_faults", "apsim:ClearFaults", "int", operator.itemgetter("Cleared"),
+             "Disarms every injected fault; returns how many were armed."),
+    _Control("reset", "apsim:Reset", "None", _nothing, "Empties the world: back to how it was opened."),
+    _Control("export_state", "apsim:ExportState", "Dict[str, Any]", _state,
+             "The whole world as one JSON-compatible document (see :meth:`import_state`)."),
+    _Control("import_state", "apsim:ImportState", "None", _nothing,
+             "Restores a world exported by :meth:`export_state` exactly (IDs, tokens, clock, seeds).",
+             positional=(_Param("state", "Dict[str, Any]", "State"),)),
+)
+
+
+def _signature(control: _Control) -> inspect.Signature:
+    """The signature a hand-written method of ``control`` would have (what help() and inspect show,
+    and what calls are checked against)."""
+    Parameter = inspect.Parameter
+    return inspect.Signature(
+        [Parameter("self", Parameter.POSITIONAL_OR_KEYWORD)]
+        + [Parameter(p.name, Parameter.POSITIONAL_OR_KEYWORD, annotation=p.annotation) for p in control.positional]
+        + [Parameter(p.name, Parameter.KEYWORD_ONLY, default=None, annotation=p.annotation) for p in control.keyword],
+        return_annotation=control.returns)
+
+
+def _control_method(control: _Control, owner: str) -> Callable[..., Any]:
+    """The method of ``control`` on the class named ``owner``: the arguments bound as its signature
+    says, the members sent, the result picked."""
+    signature = _signature(control)
+    always = [(p.name, p.member) for p in control.positional if p.member is not None]
+    if_given = [(p.name, p.member) for p in control.keyword if p.member is not None]
+    where = [p.name for p in control.keyword if p.member is None]
+
+    def method(self: "Simulator", *args: Any, **kwargs: Any) -> Any:
+        try:
+            arguments = signature.bind(self, *args, **kwargs).arguments
+        except TypeError as e:
+            raise TypeError(f"{control.method}() {e}") from None
+        params = {member: arguments[name] for name, member in always}
+        params.update((member, arguments[name]) for name, member in if_given if arguments.get(name) is not None)
+        return control.result(self.call(control.operation, params, **{name: arguments.get(name) for name in where}))
+
+    method.__name__ = control.method
+    method.__qualname__ = f"{owner}.{control.method}"
+    method.__doc__ = control.doc
+    method.__signature__ = signature  # type: ignore[attr-defined]
+    method.__annotations__ = {p.name: p.annotation for p in control.positional + control.keyword}
+    method.__annotations__["return"] = control.returns
+    return method
+
+
+_Class = TypeVar("_Class", bound=type)
+
+
+def _with_controls(cls: _Class) -> _Class:
+    """Gives ``cls`` the methods of _CONTROLS, as it is defined."""
+    for control in _CONTROLS:
+        setattr(cls, control.method, _control_method(control, cls.__qualname__))
+    return cls
+
+
+@_with_controls
 class Simulator:
     """One simulated AWS world (apsim_open ... apsim_close).
 
@@ -201,47 +324,16 @@ class Simulator:
         return make_client(self, service, region_name=region_name, account_id=account_id)
 
     # ---- Steering the world (the apsim: control operations; see the README) ----------------
+    # faults_armed above keeps a cache; the other methods are generated from _CONTROLS.
 
-    def advance_clock(self, milliseconds: int) -> Dict[str, Any]:
-        """Moves the virtual clock forward; returns {"Now": epoch seconds}."""
-        return self.call("apsim:AdvanceClock", {"Milliseconds": milliseconds})
-
-    def set_lifecycle_state(self, state: str, *, resource_id: Optional[str] = None, name: Optional[str] = None,
-                            account_id: Optional[str] = None, region: Optional[str] = None) -> Dict[str, Any]:
-        """Forces the lifecycle state of a resource (an fs-/fsap-/fsvol-/svm- ID, or the name of
-        an S3 access point attachment)."""
-        params: Dict[str, Any] = {"State": state}
-        if resource_id is not None:
-            params["ResourceId"] = resource_id
-        if name is not None:
-            params["Name"] = name
-        return self.call("apsim:SetLifecycleState", params, account_id=account_id, region=region)
-
-    def inject_fault(self, operation: str, error_code: str, *, count: Optional[int] = None,
-                     probability: Optional[float] = None, message: Optional[str] = None,
-                     status_code: Optional[int] = None) -> str:
-        """Makes the next ``count`` calls of ``operation`` (or a seeded fraction ``probability``
-        of them; "*" for every operation) fail with ``error_code``. Returns the fault's ID."""
-        params: Dict[str, Any] = {"Operation": operation, "ErrorCode": error_code}
-        for key, value in (("Count", count), ("Probability", probability), ("Message", message), ("StatusCode", status_code)):
-            if value is not None:
-                params[key] = value
-        return self.call("apsim:InjectFault", params)["FaultId"]
-
-    def clear_faults(self) -> int:
-        """Disarms every injected fault; returns how many were armed."""
-        return self.call("apsim:ClearFaults")["Cleared"]
-
-    def reset(self) -> None:
-        """Empties the world: back to how it was opened."""
-        self.call("apsim:Reset")
-
-    def export_state(self) -> Dict[str, Any]:
-        """The whole world as one JSON-compatible document (see :meth:`import_state`)."""
-        document = self.call("apsim:ExportState")
-        document.pop("ResponseMetadata", None)
-        return document
-
-    def import_state(self, state: Dict[str, Any]) -> None:
-        """Restores a world exported by :meth:`export_state` exactly (IDs, tokens, clock, seeds)."""
-        self.call("apsim:ImportState", {"State": state})
+    if TYPE_CHECKING:  # The generated methods as type checkers see them (test_control_table.py keeps both equal).
+        def advance_clock(self, milliseconds: int) -> Dict[str, Any]: ...
+        def set_lifecycle_state(self, state: str, *, resource_id: Optional[str] = None, name: Optional[str] = None,
+                                account_id: Optional[str] = None, region: Optional[str] = None) -> Dict[str, Any]: ...
+        def inject_fault(self, operation: str, error_code: str, *, count: Optional[int] = None,
+                         probability: Optional[float] = None, message: Optional[str] = None,
+                         status_code: Optional[int] = None) -> str: ...
+        def clear_faults(self) -> int: ...
+        def reset(self) -> None: ...
+        def export_state(self) -> Dict[str, Any]: ...
+        def import_state(self, state: Dict[str, Any]) -> None: ...

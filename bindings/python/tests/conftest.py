@@ -4,6 +4,7 @@ import asyncio
 import datetime
 import inspect
 import itertools
+import socket
 import sys
 from pathlib import Path
 
@@ -91,6 +92,25 @@ def efs(sim):
 @pytest.fixture
 def fs_id(efs):
     return efs.create_file_system(CreationToken="fs-fixture")["FileSystemId"]
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any socket connection fails the test: mock_aws must answer everything in process."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("apsim.mock_aws opened a socket")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    """No AWS credentials, region or profile from the machine: mock_aws must bring its own."""
+    for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+              "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 error codes, retries, pass-through, and the same scenario through apsim_call and apsim_http."""
 import json
 import os
-import socket
 import subprocess
 import sys
 
@@ -16,24 +15,6 @@ import apsim
 from apsim import mock as apsim_mock
 from conftest import check_boto3_every_operation, check_boto3_modeled_errors, efs_scenario, fsx_scenario
 
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any socket connection fails the test: mock_aws must answer everything in process."""
-    def refuse(*args, **kwargs):
-        raise AssertionError("apsim.mock_aws opened a socket")
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-
-
-@pytest.fixture
-def clean_env(monkeypatch):
-    for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-              "AWS_DEFAULT_REGION", "AWS_PROFILE"):
-        monkeypatch.delenv(k, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
 
 
 def test_every_operation_through_real_boto3_clients(no_network, clean_env):
