@@ -9,24 +9,6 @@ struct Fault: Sendable {
     var remaining: Int?
     let probability: Double?
 
-    init(id: String, operation: String, code: String, status: Int, message: String, remaining: Int?,
-         probability: Double?) {
-        self.id = id
-        self.operation = operation
-        self.code = code
-        self.status = status
-        self.message = message
-        self.remaining = remaining
-        self.probability = probability
-    }
-
-    /// A fault as a snapshot stores it.
-    init(_ r: SnapshotReader) throws(APIError) {
-        self.init(id: try r.string("FaultId"), operation: try r.string("Operation"), code: try r.string("ErrorCode"),
-                  status: Int(try r.int("StatusCode")), message: try r.string("Message"),
-                  remaining: try r.optionalInt("Count").map { Int($0) }, probability: Fault.probability(r.raw("Probability")))
-    }
-
     /// A probability as JSON gives it (an integer 0 or 1, or a number).
     static func probability(_ value: JSON?) -> Double? {
         switch value {
@@ -47,6 +29,15 @@ struct Fault: Sendable {
         j.append("Count", ifPresent: remaining.map { .int(Int64($0)) })
         j.append("Probability", ifPresent: probability.map { .number(String($0)) })
         return j
+    }
+}
+
+extension Fault {
+    /// A fault as a snapshot stores it.
+    init(_ r: SnapshotReader) throws(APIError) {
+        self.init(id: try r.string("FaultId"), operation: try r.string("Operation"), code: try r.string("ErrorCode"),
+                  status: Int(try r.int("StatusCode")), message: try r.string("Message"),
+                  remaining: try r.optionalInt("Count").map { Int($0) }, probability: Fault.probability(r.raw("Probability")))
     }
 }
 

@@ -109,19 +109,31 @@ struct PageTokens: Sendable {
     }
 }
 
+/// How a request asks for a page: the members that carry the token and the size, and the size
+/// when it gives none (`at most` caps what it gives).
+struct PageRequest {
+    var token = "NextToken"
+    var limit = "MaxResults"
+    var defaultLimit: Int64
+    var atMost: Int64 = .max
+
+    static let efsMarker = PageRequest(token: "Marker", limit: "MaxItems", defaultLimit: 100)
+}
+
 extension PageTokens {
-    /// One page of `index` for a listing named `scope`: up to `limit` resources (that satisfy
-    /// `include`) from where `token` says, and the token of the next page (nil at the end). A token
-    /// this world did not make for `scope` throws `invalid`.
+    /// One page of `index` for a listing named `scope`: the resources (that satisfy `include`)
+    /// from where the request's token says, as many as it asks, and the token of the next page
+    /// (nil at the end). A token this world did not make for `scope` throws `invalid`.
     func page<Element: AnyObject>(
-        _ index: CreationIndex<Element>, after token: String?, scope: String, limit: Int, invalid: APIError,
+        _ index: CreationIndex<Element>, _ input: JSONObject, _ request: PageRequest, scope: String, invalid: APIError,
         where include: (Element) -> Bool = { _ in true }
     ) throws(APIError) -> (items: [Element], next: String?) {
         var start: UInt64 = 0
-        if let token {
+        if let token = input[request.token]?.string {
             guard let seq = decode(token, scope: scope) else { throw invalid }
             start = seq
         }
+        let limit = Int(min(input[request.limit]?.int ?? request.defaultLimit, request.atMost))
         let (items, next) = index.page(from: start, limit: limit, where: include)
         return (items, next.map { encode(scope: scope, seq: $0) })
     }

@@ -43,10 +43,19 @@ enum Services {
 }
 
 extension ServiceModel {
-    /// The lifecycle states of one kind of resource, or `InvalidLifecycleState` when `state` is not
-    /// one of them (apsim:SetLifecycleState).
+    /// Refuses a `state` that is not a lifecycle state of `kind` (the model's enum for it).
     func checkLifecycle(_ state: String, of kind: String, label: String) throws(APIError) {
         let states = lifecycleStates[kind] ?? []
         guard states.contains(state) else { throw RuntimeError.invalidLifecycleState(state, label: label, states: states) }
+    }
+
+    /// Forces `state` on the first of `candidates` that exists (one lookup per kind of resource an
+    /// ID may name), once `state` is known to be one of its kind's; false when none exists.
+    func force(_ state: String, _ candidates: [(resource: (any LifecycleHolder)?, kind: String, label: String)])
+        throws(APIError) -> Bool {
+        guard let found = candidates.first(where: { $0.resource != nil }), let resource = found.resource else { return false }
+        try checkLifecycle(state, of: found.kind, label: found.label)
+        resource.lifecycle.force(state)
+        return true
     }
 }

@@ -128,8 +128,7 @@ enum EFSOperations {
         } else if let token = input["CreationToken"]?.string {
             found = region.efs.fileSystemsByToken[token].map { [$0] } ?? []
         } else {
-            (found, next) = try s.pageTokens.page(region.efs.fileSystemOrder, after: input["Marker"]?.string, scope: "efs:fs",
-                                                  limit: Int(input["MaxItems"]?.int ?? 100),
+            (found, next) = try s.pageTokens.page(region.efs.fileSystemOrder, input, .efsMarker, scope: "efs:fs",
                                                   invalid: EFSError.invalidPageToken("Marker"))
         }
         out.append("FileSystems", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
@@ -209,8 +208,7 @@ enum EFSOperations {
             index = region.efs.accessPointOrder
             scope = "efs:ap"
         }
-        let (page, nextToken) = try s.pageTokens.page(index, after: input["NextToken"]?.string, scope: scope,
-                                                      limit: Int(input["MaxResults"]?.int ?? 100),
+        let (page, nextToken) = try s.pageTokens.page(index, input, PageRequest(defaultLimit: 100), scope: scope,
                                                       invalid: EFSError.invalidPageToken("NextToken"))
         let views = page.map { AccessPointView($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }
         return .deferred {

@@ -26,16 +26,10 @@ enum EFSService: Service {
     static func forceLifecycle(_ target: LifecycleTarget, to state: String, in region: RegionState,
                                message: String?) throws(APIError) -> Bool {
         guard case .id(let id) = target else { return false }
-        if let fs = region.efs.fileSystems[id] {
-            try model.checkLifecycle(state, of: "FileSystem", label: "an EFS file system")
-            fs.lifecycle.force(state)
-        } else if let ap = region.efs.accessPoints[id] {
-            try model.checkLifecycle(state, of: "AccessPoint", label: "an EFS access point")
-            ap.lifecycle.force(state)
-        } else {
-            return false
-        }
-        return true
+        return try model.force(state, [
+            (region.efs.fileSystems[id], "FileSystem", "an EFS file system"),
+            (region.efs.accessPoints[id], "AccessPoint", "an EFS access point"),
+        ])
     }
 
     // MARK: Snapshots

@@ -40,7 +40,18 @@ enum FSxOperations {
         }
     }
 
-    // MARK: Paging with filters
+    // MARK: Listings
+
+    /// The resources `ids` names, in their order; the first unknown one throws `notFound(id)`.
+    static func named<Resource>(_ ids: [String], in index: [String: Resource],
+                                _ notFound: (String) -> APIError) throws(APIError) -> [Resource] {
+        var found: [Resource] = []
+        for id in ids {
+            guard let resource = index[id] else { throw notFound(id) }
+            found.append(resource)
+        }
+        return found
+    }
 
     /// A page of `order` from the request's NextToken, at most `maxPage` (also the default) of the
     /// resources that pass every filter (filters ANDed, a filter's values ORed).
@@ -51,8 +62,7 @@ enum FSxOperations {
         let filters = (input["Filters"]?.array ?? []).map { f in
             (f["Name"]?.string ?? "", Set((f["Values"]?.array ?? []).compactMap(\.string)))
         }
-        let limit = Int(min(input["MaxResults"]?.int ?? maxPage, maxPage))
-        return try s.pageTokens.page(order, after: input["NextToken"]?.string, scope: scope, limit: limit,
+        return try s.pageTokens.page(order, input, PageRequest(defaultLimit: maxPage, atMost: maxPage), scope: scope,
                                      invalid: FSxError.invalidPageToken) { e in filters.allSatisfy { matches(e, $0.0, $0.1) } }
     }
 

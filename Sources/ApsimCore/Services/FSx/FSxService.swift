@@ -58,20 +58,13 @@ enum FSxService: Service {
             guard let a = region.fsx.attachments[name] else { throw FSxError.attachmentNotFound(name) }
             try model.checkLifecycle(state, of: "S3AccessPointAttachment", label: "an S3 access point attachment")
             if state == "DELETING" { region.fsx.markDeleting(a) } else { a.lifecycle.force(state) }
+            return true
         case .id(let id):
-            if let fs = region.fsx.fileSystems[id] {
-                try model.checkLifecycle(state, of: "FileSystem", label: "an FSx file system")
-                fs.lifecycle.force(state)
-            } else if let v = region.fsx.volumes[id] {
-                try model.checkLifecycle(state, of: "Volume", label: "an FSx volume")
-                v.lifecycle.force(state)
-            } else if let svm = region.fsx.storageVirtualMachines[id] {
-                try model.checkLifecycle(state, of: "StorageVirtualMachine", label: "a storage virtual machine")
-                svm.lifecycle.force(state)
-            } else {
-                return false
-            }
+            return try model.force(state, [
+                (region.fsx.fileSystems[id], "FileSystem", "an FSx file system"),
+                (region.fsx.volumes[id], "Volume", "an FSx volume"),
+                (region.fsx.storageVirtualMachines[id], "StorageVirtualMachine", "a storage virtual machine"),
+            ])
         }
-        return true
     }
 }

@@ -67,14 +67,10 @@ extension FSxOperations {
         var found: [FSxFileSystem] = []
         var next: String? = nil
         if let ids = input["FileSystemIds"]?.array?.compactMap(\.string) {
-            for id in ids {
-                guard let fs = region.fsx.fileSystems[id] else { throw FSxError.fileSystemNotFound(id) }
-                found.append(fs)
-            }
+            found = try named(ids, in: region.fsx.fileSystems, FSxError.fileSystemNotFound)
         } else {
-            (found, next) = try s.pageTokens.page(region.fsx.fileSystemOrder, after: input["NextToken"]?.string, scope: "fsx:fs",
-                                                  limit: Int(input["MaxResults"]?.int ?? Int64(Int32.max)),
-                                                  invalid: FSxError.invalidPageToken)
+            (found, next) = try s.pageTokens.page(region.fsx.fileSystemOrder, input, PageRequest(defaultLimit: Int64(Int32.max)),
+                                                  scope: "fsx:fs", invalid: FSxError.invalidPageToken)
         }
         var out = JSONObject()
         out.append("FileSystems", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
@@ -202,10 +198,7 @@ extension FSxOperations {
         var next: String? = nil
         let scope = "fsx:volumes:" + (input["Filters"]?.text ?? "")
         if let ids = input["VolumeIds"]?.array?.compactMap(\.string) {
-            for id in ids {
-                guard let v = region.fsx.volumes[id] else { throw FSxError.volumeNotFound(id) }
-                found.append(v)
-            }
+            found = try named(ids, in: region.fsx.volumes, FSxError.volumeNotFound)
         } else {
             (found, next) = try filteredPage(s, input, region.fsx.volumeOrder, scope: scope, maxPage: 50) { v, name, values in
                 name == "file-system-id" ? values.contains(v.fileSystemID) : values.contains(v.storageVirtualMachineID ?? "")
