@@ -23,15 +23,22 @@ SERVICES = {
     "efs": {
         "swift": "EFS",
         "file": "Sources/ApsimCore/Services/EFS/EFSModel.swift",
-        "enums": {"FileSystem": "LifeCycleState", "AccessPoint": "LifeCycleState"},
+        "enums": {"FileSystem": "LifeCycleState", "AccessPoint": "LifeCycleState", "MountTarget": "LifeCycleState"},
         # Where ../shared/spec/efs.md binds a pattern the model no longer has. botocore 1.44's EFS
         # model dropped the lookahead that refuses the reserved `aws:` prefix from TagKey; AWS still
         # refuses such keys and the spec keeps the pattern (message included).
         "pattern_overrides": {"TagKey": r"^(?![aA]{1}[wW]{1}[sS]{1}:)([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$"},
         "operations": [
-            "CreateFileSystem", "DescribeFileSystems", "DeleteFileSystem",
+            "CreateFileSystem", "DescribeFileSystems", "DeleteFileSystem", "UpdateFileSystem", "UpdateFileSystemProtection",
             "CreateAccessPoint", "DescribeAccessPoints", "DeleteAccessPoint",
-            "TagResource", "UntagResource", "ListTagsForResource",
+            "TagResource", "UntagResource", "ListTagsForResource", "CreateTags", "DeleteTags", "DescribeTags",
+            "CreateMountTarget", "DescribeMountTargets", "DeleteMountTarget",
+            "DescribeMountTargetSecurityGroups", "ModifyMountTargetSecurityGroups",
+            "PutLifecycleConfiguration", "DescribeLifecycleConfiguration",
+            "PutBackupPolicy", "DescribeBackupPolicy",
+            "PutFileSystemPolicy", "DescribeFileSystemPolicy", "DeleteFileSystemPolicy",
+            "PutAccountPreferences", "DescribeAccountPreferences",
+            "CreateReplicationConfiguration", "DescribeReplicationConfigurations", "DeleteReplicationConfiguration",
         ],
     },
     "fsx": {

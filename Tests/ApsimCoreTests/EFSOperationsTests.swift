@@ -119,12 +119,16 @@ import Testing
         #expect(id.count == 20 && id.hasPrefix("fs-"))
         #expect(fs.object?.keys == ["OwnerId", "CreationToken", "FileSystemId", "FileSystemArn", "CreationTime", "LifeCycleState",
                                     "Name", "NumberOfMountTargets", "SizeInBytes", "PerformanceMode", "Encrypted",
-                                    "ThroughputMode", "Tags", "ResponseMetadata"])
+                                    "ThroughputMode", "Tags", "FileSystemProtection", "ResponseMetadata"])
         #expect(fs["FileSystemArn"]?.string == "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/" + id)
         #expect(fs["CreationTime"] == 1700000000)
         #expect(fs["LifeCycleState"] == "creating")
         #expect(fs["Name"] == "data")
-        #expect(fs["SizeInBytes"] == ["Value": 0])
+        // The 6 KiB of metadata real EFS reports, with the clock's time (spec: description completed).
+        #expect(fs["SizeInBytes"] == ["Value": 6144, "Timestamp": 1700000000, "ValueInIA": 0, "ValueInStandard": 6144,
+                                      "ValueInArchive": 0])
+        #expect(fs["FileSystemProtection"] == ["ReplicationOverwriteProtection": "ENABLED"])
+        #expect(fs["NumberOfMountTargets"] == 0)
         #expect(fs["PerformanceMode"] == "generalPurpose")
         #expect(fs["ThroughputMode"] == "bursting")
         #expect(fs["Encrypted"] == false)
@@ -269,7 +273,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"colour": 1}"#, "Unknown configuration key 'colour'. Known keys: account_id, region, seed, start_time, lifecycle, creation_delay_ms, access_points_per_file_system, s3_access_points_per_region, idempotent_client_tokens, strict_file_system_delete, throttling, state, state_file."),
+        (#"{"colour": 1}"#, "Unknown configuration key 'colour'. Known keys: account_id, region, seed, start_time, lifecycle, creation_delay_ms, access_points_per_file_system, s3_access_points_per_region, idempotent_client_tokens, strict_file_system_delete, throttling, state, state_file, network."),
         (#"{"account_id": "12345"}"#, "account_id must be a string of 12 digits, e.g. \"123456789012\"."),
         (#"{"region": "Mars"}"#, "region must be an AWS region name such as \"us-east-1\"."),
         (#"{"seed": -1}"#, "seed must be an integer from 0 to 9223372036854775807."),

@@ -1226,7 +1226,7 @@ static void test_unknown_members(void) {
     EXPECT_OPEN_REFUSED("{\"Seed\": 1}",
                         "Unknown configuration key 'Seed'. Known keys: account_id, region, seed, start_time, lifecycle, "
                         "creation_delay_ms, access_points_per_file_system, s3_access_points_per_region, "
-                        "idempotent_client_tokens, strict_file_system_delete, throttling, state, state_file.");
+                        "idempotent_client_tokens, strict_file_system_delete, throttling, state, state_file, network.");
 done:
     close_world(&w);
 }

@@ -28,6 +28,8 @@ public struct WorldConfig: Sendable, Equatable {
     public var state: JSON? = nil
     /// A file that holds the world: loaded at open, rewritten atomically after every change.
     public var stateFile: String? = nil
+    /// Networks declared at open (the `network` key): account, region and what is declared.
+    var networks: [NetworkDeclaration] = []
 
     /// CreateAccessPoint answers ThrottlingException (429) when the file system already holds at
     /// least `nearQuotaFraction` of its access point quota and the previous access point on it was
@@ -45,7 +47,7 @@ public struct WorldConfig: Sendable, Equatable {
 
     public static let keys = [
         "account_id", "region", "seed", "start_time", "lifecycle", "creation_delay_ms", "access_points_per_file_system",
-        "s3_access_points_per_region", "idempotent_client_tokens", "strict_file_system_delete", "throttling", "state", "state_file",
+        "s3_access_points_per_region", "idempotent_client_tokens", "strict_file_system_delete", "throttling", "state", "state_file", "network",
     ]
 
     static func invalid(_ message: String) -> APIError {
@@ -124,6 +126,8 @@ public struct WorldConfig: Sendable, Equatable {
             case "state":
                 guard case .object = v else { throw invalid("state must be an apsim:ExportState document (a JSON object).") }
                 c.state = v
+            case "network":
+                c.networks = try networks(v)
             case "state_file":
                 guard let path = v.string, !path.isEmpty, !path.contains("\u{0}") else {
                     throw invalid("state_file must be a file path.")
@@ -134,6 +138,25 @@ public struct WorldConfig: Sendable, Equatable {
             }
         }
         return c
+    }
+
+    /// A list of apsim:SetNetwork documents, each with `AccountId` and `Region`.
+    static func networks(_ v: JSON) throws(APIError) -> [NetworkDeclaration] {
+        guard let list = v.array else { throw invalid("network must be a list of apsim:SetNetwork documents, each with AccountId and Region.") }
+        var out: [NetworkDeclaration] = []
+        for (i, item) in list.enumerated() {
+            let account = item["AccountId"]?.string ?? "", region = item["Region"]?.string ?? ""
+            guard isAccountID(account), isRegionName(region) else {
+                throw invalid("network[\(i)] needs AccountId (12 digits) and Region (a region name).")
+            }
+            do {
+                out.append(NetworkDeclaration(account: account, region: region,
+                                              network: try DeclaredNetwork(item, region: region, path: "network[\(i)]")))
+            } catch {
+                throw invalid(error.message)
+            }
+        }
+        return out
     }
 
     /// `true`, `false`, or `{"near_quota_fraction": 0.9, "interval_ms": 1000}` (both optional).
@@ -191,4 +214,11 @@ public struct WorldConfig: Sendable, Equatable {
         }
         return words >= 2 && digits > 0 && letters == 0
     }
+}
+
+/// A network the `network` config key declares for one account and region.
+struct NetworkDeclaration: Sendable, Equatable {
+    let account: String
+    let region: String
+    let network: DeclaredNetwork
 }

@@ -56,6 +56,16 @@ enum ControlOperations {
             s = WorldState(config: ctx.config)
             return JSONObject()
         },
+        OperationEntry(
+            control: "SetNetwork",
+            input: shape("SetNetworkRequest", [
+                Member("Mode", Shape("NetworkMode", .string(min: nil, max: nil, pattern: nil, enumValues: ["open", "declared"]))),
+                Member("Vpcs", Shape("Vpcs", .document)), Member("Subnets", Shape("Subnets", .document)),
+                Member("SecurityGroups", Shape("SecurityGroups", .document)),
+            ]), mutates: true, handler: setNetwork),
+        OperationEntry(control: "GetNetwork", input: empty, mutates: false) { s, ctx, _ throws(APIError) in
+            networkDocument(s.region(ctx).network)
+        },
         OperationEntry(control: "ExportState", input: empty, mutates: false) { s, _, _ throws(APIError) in
             Snapshot.export(s)
         },
@@ -92,6 +102,29 @@ enum ControlOperations {
         case .name(let name): throw RuntimeError.noSuchResource(name, account: ctx.account, region: ctx.region)
         case .id(let id): throw RuntimeError.noSuchResource(id, account: ctx.account, region: ctx.region)
         }
+    }
+
+    /// Declares the network of the call's account and region, replacing what was declared; with
+    /// `"Mode": "open"` (and nothing else) it goes back to the open network.
+    static func setNetwork(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let network = s.region(ctx).network
+        if input["Mode"]?.string == "open" {
+            if let declared = DeclaredNetwork.members.first(where: { input[$0] != nil }) {
+                throw RuntimeError.invalidNetwork(at: "Network." + declared, "the open network declares nothing; leave out Mode to declare")
+            }
+            network.declared = nil
+        } else {
+            network.declared = try DeclaredNetwork(.object(input), region: ctx.region, path: "Network")
+        }
+        return networkDocument(network)
+    }
+
+    /// What apsim:GetNetwork answers: `{"Mode": "open"}`, or `"declared"` with the declaration.
+    static func networkDocument(_ network: NetworkState) -> JSONObject {
+        guard let declared = network.declared else { return JSONObject(["Mode": "open"]) }
+        var o = JSONObject(["Mode": "declared"])
+        for m in declared.document.members { o.append(m.key, m.value) }
+        return o
     }
 
     static func injectFault(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {

@@ -34,6 +34,16 @@ struct IDGenerator: Sendable {
         return prefix + "0" + Hex.fixed(n, digits: 16)
     }
 
+    /// `prefix` + 8 lowercase hex digits: the short IDs of accounts that use them (EFS SHORT_ID).
+    mutating func shortResourceID(prefix: String) -> String {
+        var n = resources.next() & 0xFFFF_FFFF
+        while !issued.insert(n).inserted { n = resources.next() & 0xFFFF_FFFF }
+        return prefix + Hex.fixed(n, digits: 8)
+    }
+
+    /// A UUID from the resource stream (for keys and other resources named by UUIDs).
+    mutating func resourceUUID() -> String { IDGenerator.requestID(RequestBits(high: resources.next(), low: resources.next())) }
+
     /// A fresh random value from the resource stream (for aliases and secrets).
     mutating func nextResourceRandom() -> UInt64 { resources.next() }
 

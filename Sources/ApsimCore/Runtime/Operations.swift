@@ -49,20 +49,21 @@ final class OperationEntry: Sendable {
     let handler: DeferringHandler
 
     convenience init(service: ServiceModel, validationCode: String, name: String, rules: OperationRules? = nil,
-                     replay: ReplayHandler? = nil, deferredRules: OperationRules? = nil,
+                     replay: ReplayHandler? = nil, deferredRules: OperationRules? = nil, lookups: Set<String> = [],
                      handler: @escaping OperationHandler) {
         self.init(service: service, validationCode: validationCode, name: name, rules: rules, replay: replay,
-                  deferredRules: deferredRules,
+                  deferredRules: deferredRules, lookups: lookups,
                   deferring: { s, ctx, input throws(APIError) in .object(try handler(&s, ctx, input)) })
     }
 
     init(service: ServiceModel, validationCode: String, name: String, rules: OperationRules? = nil,
-         replay: ReplayHandler? = nil, deferredRules: OperationRules? = nil, deferring handler: @escaping DeferringHandler) {
+         replay: ReplayHandler? = nil, deferredRules: OperationRules? = nil, lookups: Set<String> = [],
+         deferring handler: @escaping DeferringHandler) {
         // Every handled operation is in the generated model; a mismatch is a build-time bug that the
         // test suite catches (OperationsTests), so the fallback shape is never used in a release.
         let model = service.operations[name]
         fullName = service.name + ":" + name
-        input = model?.input ?? Shape(name, .structure(members: [], required: []))
+        input = (model?.input ?? Shape(name, .structure(members: [], required: []))).withoutPatterns(on: lookups)
         self.validationCode = validationCode
         successStatus = model?.successStatus ?? 200
         mutates = !(name.hasPrefix("Describe") || name.hasPrefix("List"))

@@ -75,6 +75,11 @@ public enum RuntimeError {
         APIError(code: "InvalidState", message: "Invalid apsim state at '\(path)': \(what).", status: 400)
     }
 
+    /// A network declaration with a bad member (apsim:SetNetwork, the `network` config key).
+    static func invalidNetwork(at path: String, _ what: String) -> APIError {
+        APIError(code: "InvalidNetwork", message: "Invalid network at '\(path)': \(what).", status: 400)
+    }
+
     // MARK: Control operations
 
     static func invalidLifecycleState(_ state: String, label: String, states: [String]) -> APIError {

@@ -31,6 +31,18 @@ final class Shape: Sendable {
         if case .structure(let m, _) = kind { return m }
         return []
     }
+
+    /// This structure with the patterns of the string members `names` left out: members whose
+    /// value an operation looks up, answering NotFound rather than a validation error for any
+    /// value that names nothing (as AWS does for some query-string IDs).
+    func withoutPatterns(on names: Set<String>) -> Shape {
+        guard case .structure(let members, let required) = kind, !names.isEmpty else { return self }
+        return Shape(name, .structure(members: members.map { m in
+            guard names.contains(m.name), case .string(let min, let max, _, let values) = m.shape.kind else { return m }
+            return Member(m.name, Shape(m.shape.name, .string(min: min, max: max, pattern: nil, enumValues: values)),
+                          location: m.location, locationName: m.locationName, idempotencyToken: m.idempotencyToken)
+        }, required: required))
+    }
 }
 
 /// Where a member travels on the wire (rest-json); `body` for everything in JSON 1.1.

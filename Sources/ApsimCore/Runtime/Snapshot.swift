@@ -37,6 +37,7 @@ enum Snapshot {
             var r = JSONObject()
             r.append("Account", .string(parts.first ?? ""))
             r.append("Region", .string(parts.last ?? ""))
+            r.append("Network", ifPresent: region.network.declared.map { .object($0.document) })
             for service in Services.all { service.export(region, into: &r) }
             return .object(r)
         }))
@@ -71,7 +72,12 @@ enum Snapshot {
         for f in try root.items("Faults") { s.faults.append(try Fault(f)) }
         for r in try root.items("Regions") {
             let account = try r.string("Account"), name = try r.string("Region")
-            let region = s.region(CallContext(account: account, region: name, config: config, now: s.nowMilliseconds))
+            let region = s.region(RegionKey(account: account, region: name))
+            if let declared = r.raw("Network") {
+                do { region.network.declared = try DeclaredNetwork(declared, region: name, path: r.path + ".Network") } catch {
+                    throw RuntimeError.invalidState(at: r.path + ".Network", error.message)
+                }
+            }
             for service in Services.all { try service.restore(r, into: region, account: account, region: name) }
         }
         return s

@@ -30,6 +30,9 @@ struct WorldState: ~Copyable {
         self.ids = ids
         faultRandom = SeededGenerator(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B)
         nowMilliseconds = config.startTimeMilliseconds ?? WallClock.nowMilliseconds()
+        for declaration in config.networks {
+            region(RegionKey(account: declaration.account, region: declaration.region)).network.declared = declaration.network
+        }
     }
 
     /// A state being restored from a snapshot (regions are added afterwards).
@@ -53,8 +56,10 @@ struct WorldState: ~Copyable {
     }
 
     /// The state of one account in one region, created on first use.
-    mutating func region(_ ctx: CallContext) -> RegionState {
-        let key = ctx.regionKey.text
+    mutating func region(_ ctx: CallContext) -> RegionState { region(ctx.regionKey) }
+
+    mutating func region(_ regionKey: RegionKey) -> RegionState {
+        let key = regionKey.text
         if let r = regions[key] { return r }
         let r = RegionState()
         regions[key] = r

@@ -16,6 +16,14 @@ public enum JSON: Sendable, Equatable {
     public var string: String? { if case .string(let s) = self { return s }; return nil }
     public var int: Int64? { if case .int(let v) = self { return v }; return nil }
     public var bool: Bool? { if case .bool(let v) = self { return v }; return nil }
+    /// A number (integer or not) as a Double.
+    var double: Double? {
+        switch self {
+        case .int(let v): return Double(v)
+        case .number(let t): return Double(t)
+        default: return nil
+        }
+    }
     public var array: [JSON]? { if case .array(let v) = self { return v }; return nil }
     public var object: JSONObject? { if case .object(let v) = self { return v }; return nil }
 

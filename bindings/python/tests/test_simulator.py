@@ -12,7 +12,7 @@ from conftest import ACCOUNT, REGION, START, error_of, raised
 
 KNOWN_KEYS = (
     "account_id, region, seed, start_time, lifecycle, creation_delay_ms, access_points_per_file_system, "
-    "s3_access_points_per_region, idempotent_client_tokens, strict_file_system_delete, throttling, state, state_file"
+    "s3_access_points_per_region, idempotent_client_tokens, strict_file_system_delete, throttling, state, state_file, network"
 )
 
 

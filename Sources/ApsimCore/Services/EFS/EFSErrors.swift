@@ -20,9 +20,11 @@ enum EFSError {
                  members: JSONObject(["AccessPointId": .string(id)]))
     }
 
-    static func incorrectFileSystemLifeCycleState(_ id: String, state: String) -> APIError {
+    /// `what`: what can only be done to an available file system ("access points can only be created").
+    static func incorrectFileSystemLifeCycleState(_ id: String, state: String,
+                                                  what: String = "access points can only be created") -> APIError {
         APIError(EFSErrorCode.incorrectFileSystemLifeCycleState,
-                 "File system '\(id)' is in the '\(state)' state; access points can only be created on an 'available' file system.")
+                 "File system '\(id)' is in the '\(state)' state; \(what) on an 'available' file system.")
     }
 
     static func accessPointLimitExceeded(_ fileSystemID: String, limit: Int) -> APIError {
@@ -40,6 +42,104 @@ enum EFSError {
         APIError(EFSErrorCode.fileSystemInUse,
                  "The file system '\(id)' cannot be deleted because it has access points. You must delete the access points, and then try again.")
     }
+
+    // MARK: Mount targets and the network
+
+    /// AWS's words (they name no ID).
+    static let mountTargetNotFound = APIError(EFSErrorCode.mountTargetNotFound, "Mount target does not exist.")
+
+    static func fileSystemHasMountTargets(_ id: String) -> APIError {
+        APIError(EFSErrorCode.fileSystemInUse, "File system '\(id)' has mount targets and cannot be deleted.")
+    }
+
+    static func subnetNotFound(_ id: String) -> APIError {
+        APIError(EFSErrorCode.subnetNotFound, "The subnet ID '\(id)' does not exist")
+    }
+
+    static let mountTargetInOtherVPC = APIError(
+        EFSErrorCode.mountTargetConflict, "requested subnet for new mount target is not in the same VPC as existing mount targets")
+
+    static let mountTargetInZone = APIError(EFSErrorCode.mountTargetConflict, "mount target already exists in this AZ")
+
+    static func availabilityZonesMismatch(_ fileSystemID: String, zone: String, subnetZone: String) -> APIError {
+        APIError(EFSErrorCode.availabilityZonesMismatch,
+                 "One Zone file system '\(fileSystemID)' is in \(zone); its mount target must be in a subnet of that Availability Zone, not \(subnetZone).")
+    }
+
+    static func securityGroupLimitExceeded(_ count: Int) -> APIError {
+        APIError(EFSErrorCode.securityGroupLimitExceeded,
+                 "A mount target can have at most \(EFSMountTargets.maxSecurityGroups) security groups; the request has \(count).")
+    }
+
+    static func securityGroupNotFound(_ id: String) -> APIError {
+        APIError(EFSErrorCode.securityGroupNotFound, "The security group '\(id)' does not exist")
+    }
+
+    static func securityGroupInOtherVPC(_ id: String, vpc: String) -> APIError {
+        APIError(EFSErrorCode.securityGroupNotFound, "The security group '\(id)' does not exist in VPC '\(vpc)'")
+    }
+
+    static func noDefaultSecurityGroup(_ vpc: String) -> APIError {
+        APIError(EFSErrorCode.securityGroupNotFound, "VPC '\(vpc)' has no default security group; name the security groups.")
+    }
+
+    static func ipAddressInUse(_ address: String) -> APIError {
+        APIError(EFSErrorCode.ipAddressInUse, "IP address \(address) is already in use by another mount target in the subnet.")
+    }
+
+    static func noFreeAddresses(_ subnet: String) -> APIError {
+        APIError(EFSErrorCode.noFreeAddressesInSubnet, "Subnet '\(subnet)' has no free IP addresses.")
+    }
+
+    /// AWS's words for a mount target being deleted (DescribeMountTargetSecurityGroups).
+    static func noNetworkInterface(_ id: String) -> APIError {
+        APIError(EFSErrorCode.incorrectMountTargetState, "Mount target does not have a network interface: \(id)")
+    }
+
+    static func incorrectMountTargetState(_ id: String, state: String) -> APIError {
+        APIError(EFSErrorCode.incorrectMountTargetState,
+                 "Mount target '\(id)' is in the '\(state)' state; its security groups can only be changed while it is 'available'.")
+    }
+
+    /// EC2's words, which EFS passes on.
+    static let ipAddressOutsideSubnet = badRequest("Address does not fall within the subnet's address range")
+
+    static func ipAddressType(_ message: String) -> APIError { badRequest(message) }
+
+    static let oneMountTargetFilter = badRequest("Must specify exactly one mutually exclusive parameter.")
+
+    // MARK: Policies and configuration
+
+    static func policyNotFound(_ what: String, _ fileSystemID: String) -> APIError {
+        APIError(EFSErrorCode.policyNotFound, "File system '\(fileSystemID)' has no \(what).")
+    }
+
+    static func invalidPolicy(_ problem: String) -> APIError {
+        APIError(EFSErrorCode.invalidPolicyException, "The file system policy is not valid: \(problem).")
+    }
+
+    static func tooManyRequests(nextAllowed: Int64) -> APIError {
+        APIError(EFSErrorCode.tooManyRequests,
+                 "You have reached the maximum number of throughput mode changes or provisioned throughput value decreases. Wait until \(ISO8601.format(milliseconds: nextAllowed)) UTC and try again.")
+    }
+
+    static let destinationProtection = APIError(
+        EFSErrorCode.replicationAlreadyExists,
+        "ReplicationOverwriteProtection cannot be changed while the file system is a replication destination.")
+
+    /// AWS's words, for a policy with more or less than one transition and (apsim's choice) for
+    /// two policies of one kind.
+    static let malformedLifecyclePolicies = badRequest("One or more LifecyclePolicy objects specified are malformed.")
+
+    static let archiveNeedsElastic = badRequest(
+        "The ThroughputMode value for the file system does not support TransitionToArchive. Either change the ThroughputMode value to Elastic or remove the TransitionToArchive parameter.")
+
+    static func backupPolicyStatus(_ status: String) -> APIError {
+        badRequest("BackupPolicy.Status must be ENABLED or DISABLED, not \(status).")
+    }
+
+    static let protectionReplicating =
+        badRequest("ReplicationOverwriteProtection can be set to ENABLED or DISABLED; REPLICATING is set by replication.")
 
     // MARK: BadRequest
 

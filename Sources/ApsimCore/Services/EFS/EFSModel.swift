@@ -12,6 +12,10 @@ extension ServiceModel {
                            input: EFSShapes.`DescribeFileSystemsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
             OperationModel(name: "DeleteFileSystem", method: "DELETE", requestURI: "/2015-02-01/file-systems/{FileSystemId}", successStatus: 204,
                            input: EFSShapes.`DeleteFileSystemRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "FileSystemInUse"]),
+            OperationModel(name: "UpdateFileSystem", method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}", successStatus: 202,
+                           input: EFSShapes.`UpdateFileSystemRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InsufficientThroughputCapacity", "InternalServerError", "ThroughputLimitExceeded", "TooManyRequests"]),
+            OperationModel(name: "UpdateFileSystemProtection", method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/protection", successStatus: 200,
+                           input: EFSShapes.`UpdateFileSystemProtectionRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InsufficientThroughputCapacity", "InternalServerError", "ThroughputLimitExceeded", "ReplicationAlreadyExists", "TooManyRequests"]),
             OperationModel(name: "CreateAccessPoint", method: "POST", requestURI: "/2015-02-01/access-points", successStatus: 200,
                            input: EFSShapes.`CreateAccessPointRequest`, errors: ["BadRequest", "AccessPointAlreadyExists", "IncorrectFileSystemLifeCycleState", "InternalServerError", "FileSystemNotFound", "AccessPointLimitExceeded", "ThrottlingException"]),
             OperationModel(name: "DescribeAccessPoints", method: "GET", requestURI: "/2015-02-01/access-points", successStatus: 200,
@@ -24,6 +28,46 @@ extension ServiceModel {
                            input: EFSShapes.`UntagResourceRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
             OperationModel(name: "ListTagsForResource", method: "GET", requestURI: "/2015-02-01/resource-tags/{ResourceId}", successStatus: 200,
                            input: EFSShapes.`ListTagsForResourceRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
+            OperationModel(name: "CreateTags", method: "POST", requestURI: "/2015-02-01/create-tags/{FileSystemId}", successStatus: 204,
+                           input: EFSShapes.`CreateTagsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
+            OperationModel(name: "DeleteTags", method: "POST", requestURI: "/2015-02-01/delete-tags/{FileSystemId}", successStatus: 204,
+                           input: EFSShapes.`DeleteTagsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
+            OperationModel(name: "DescribeTags", method: "GET", requestURI: "/2015-02-01/tags/{FileSystemId}/", successStatus: 200,
+                           input: EFSShapes.`DescribeTagsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
+            OperationModel(name: "CreateMountTarget", method: "POST", requestURI: "/2015-02-01/mount-targets", successStatus: 200,
+                           input: EFSShapes.`CreateMountTargetRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "MountTargetConflict", "SubnetNotFound", "NoFreeAddressesInSubnet", "IpAddressInUse", "NetworkInterfaceLimitExceeded", "SecurityGroupLimitExceeded", "SecurityGroupNotFound", "UnsupportedAvailabilityZone", "AvailabilityZonesMismatch", "ThrottlingException"]),
+            OperationModel(name: "DescribeMountTargets", method: "GET", requestURI: "/2015-02-01/mount-targets", successStatus: 200,
+                           input: EFSShapes.`DescribeMountTargetsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "MountTargetNotFound", "AccessPointNotFound"]),
+            OperationModel(name: "DeleteMountTarget", method: "DELETE", requestURI: "/2015-02-01/mount-targets/{MountTargetId}", successStatus: 204,
+                           input: EFSShapes.`DeleteMountTargetRequest`, errors: ["BadRequest", "InternalServerError", "DependencyTimeout", "MountTargetNotFound", "ThrottlingException"]),
+            OperationModel(name: "DescribeMountTargetSecurityGroups", method: "GET", requestURI: "/2015-02-01/mount-targets/{MountTargetId}/security-groups", successStatus: 200,
+                           input: EFSShapes.`DescribeMountTargetSecurityGroupsRequest`, errors: ["BadRequest", "InternalServerError", "MountTargetNotFound", "IncorrectMountTargetState"]),
+            OperationModel(name: "ModifyMountTargetSecurityGroups", method: "PUT", requestURI: "/2015-02-01/mount-targets/{MountTargetId}/security-groups", successStatus: 204,
+                           input: EFSShapes.`ModifyMountTargetSecurityGroupsRequest`, errors: ["BadRequest", "InternalServerError", "MountTargetNotFound", "IncorrectMountTargetState", "SecurityGroupLimitExceeded", "SecurityGroupNotFound", "ThrottlingException"]),
+            OperationModel(name: "PutLifecycleConfiguration", method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/lifecycle-configuration", successStatus: 200,
+                           input: EFSShapes.`PutLifecycleConfigurationRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState"]),
+            OperationModel(name: "DescribeLifecycleConfiguration", method: "GET", requestURI: "/2015-02-01/file-systems/{FileSystemId}/lifecycle-configuration", successStatus: 200,
+                           input: EFSShapes.`DescribeLifecycleConfigurationRequest`, errors: ["InternalServerError", "BadRequest", "FileSystemNotFound"]),
+            OperationModel(name: "PutBackupPolicy", method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/backup-policy", successStatus: 200,
+                           input: EFSShapes.`PutBackupPolicyRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InternalServerError", "ValidationException"]),
+            OperationModel(name: "DescribeBackupPolicy", method: "GET", requestURI: "/2015-02-01/file-systems/{FileSystemId}/backup-policy", successStatus: 200,
+                           input: EFSShapes.`DescribeBackupPolicyRequest`, errors: ["BadRequest", "FileSystemNotFound", "InternalServerError", "PolicyNotFound", "ValidationException"]),
+            OperationModel(name: "PutFileSystemPolicy", method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/policy", successStatus: 200,
+                           input: EFSShapes.`PutFileSystemPolicyRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "InvalidPolicyException", "IncorrectFileSystemLifeCycleState"]),
+            OperationModel(name: "DescribeFileSystemPolicy", method: "GET", requestURI: "/2015-02-01/file-systems/{FileSystemId}/policy", successStatus: 200,
+                           input: EFSShapes.`DescribeFileSystemPolicyRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "PolicyNotFound"]),
+            OperationModel(name: "DeleteFileSystemPolicy", method: "DELETE", requestURI: "/2015-02-01/file-systems/{FileSystemId}/policy", successStatus: 200,
+                           input: EFSShapes.`DeleteFileSystemPolicyRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState"]),
+            OperationModel(name: "PutAccountPreferences", method: "PUT", requestURI: "/2015-02-01/account-preferences", successStatus: 200,
+                           input: EFSShapes.`PutAccountPreferencesRequest`, errors: ["BadRequest", "InternalServerError"]),
+            OperationModel(name: "DescribeAccountPreferences", method: "GET", requestURI: "/2015-02-01/account-preferences", successStatus: 200,
+                           input: EFSShapes.`DescribeAccountPreferencesRequest`, errors: ["InternalServerError"]),
+            OperationModel(name: "CreateReplicationConfiguration", method: "POST", requestURI: "/2015-02-01/file-systems/{SourceFileSystemId}/replication-configuration", successStatus: 200,
+                           input: EFSShapes.`CreateReplicationConfigurationRequest`, errors: ["BadRequest", "IncorrectFileSystemLifeCycleState", "ValidationException", "ReplicationNotFound", "FileSystemNotFound", "UnsupportedAvailabilityZone", "FileSystemLimitExceeded", "InsufficientThroughputCapacity", "ThroughputLimitExceeded", "ConflictException", "InternalServerError"]),
+            OperationModel(name: "DescribeReplicationConfigurations", method: "GET", requestURI: "/2015-02-01/file-systems/replication-configurations", successStatus: 200,
+                           input: EFSShapes.`DescribeReplicationConfigurationsRequest`, errors: ["BadRequest", "FileSystemNotFound", "InternalServerError", "ReplicationNotFound", "ValidationException"]),
+            OperationModel(name: "DeleteReplicationConfiguration", method: "DELETE", requestURI: "/2015-02-01/file-systems/{SourceFileSystemId}/replication-configuration", successStatus: 204,
+                           input: EFSShapes.`DeleteReplicationConfigurationRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "ReplicationNotFound", "ThrottlingException"]),
         ],
         errors: [
             ErrorModel(code: "AccessPointAlreadyExists", status: 409, members: ["AccessPointId"]),
@@ -62,6 +106,7 @@ extension ServiceModel {
         lifecycleStates: [
             "AccessPoint": ["creating", "available", "updating", "deleting", "deleted", "error"],
             "FileSystem": ["creating", "available", "updating", "deleting", "deleted", "error"],
+            "MountTarget": ["creating", "available", "updating", "deleting", "deleted", "error"],
         ]
     )
 }
@@ -143,6 +188,16 @@ enum EFSShapes {
     static let `DeleteFileSystemRequest` = Shape("DeleteFileSystemRequest", .structure(members: [
             Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
         ], required: ["FileSystemId"]))
+    static let `UpdateFileSystemRequest` = Shape("UpdateFileSystemRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+            Member("ThroughputMode", EFSShapes.`ThroughputMode`),
+            Member("ProvisionedThroughputInMibps", EFSShapes.`ProvisionedThroughputInMibps`),
+        ], required: ["FileSystemId"]))
+    static let `ReplicationOverwriteProtection` = Shape("ReplicationOverwriteProtection", .string(min: nil, max: nil, pattern: nil, enumValues: ["ENABLED", "DISABLED", "REPLICATING"]))
+    static let `UpdateFileSystemProtectionRequest` = Shape("UpdateFileSystemProtectionRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+            Member("ReplicationOverwriteProtection", EFSShapes.`ReplicationOverwriteProtection`),
+        ], required: ["FileSystemId"]))
     static let `ClientToken` = Shape("ClientToken", .string(min: 1, max: 64, pattern: Pattern(".+"), enumValues: nil))
     static let `Uid` = Shape("Uid", .integer(bits: 64, min: 0, max: 4294967295))
     static let `Gid` = Shape("Gid", .integer(bits: 64, min: 0, max: 4294967295))
@@ -199,4 +254,121 @@ enum EFSShapes {
             Member("MaxResults", EFSShapes.`MaxResults`, location: .querystring),
             Member("NextToken", EFSShapes.`Token`, location: .querystring),
         ], required: ["ResourceId"]))
+    static let `CreateTagsRequest` = Shape("CreateTagsRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+            Member("Tags", EFSShapes.`Tags`),
+        ], required: ["FileSystemId", "Tags"]))
+    static let `DeleteTagsRequest` = Shape("DeleteTagsRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+            Member("TagKeys", EFSShapes.`TagKeys`),
+        ], required: ["FileSystemId", "TagKeys"]))
+    static let `DescribeTagsRequest` = Shape("DescribeTagsRequest", .structure(members: [
+            Member("MaxItems", EFSShapes.`MaxItems`, location: .querystring),
+            Member("Marker", EFSShapes.`Marker`, location: .querystring),
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+        ], required: ["FileSystemId"]))
+    static let `SubnetId` = Shape("SubnetId", .string(min: 15, max: 47, pattern: Pattern("^subnet-[0-9a-f]{8,40}$"), enumValues: nil))
+    static let `IpAddress` = Shape("IpAddress", .string(min: 7, max: 15, pattern: Pattern("^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$"), enumValues: nil))
+    static let `Ipv6Address` = Shape("Ipv6Address", .string(min: 3, max: 39, pattern: nil, enumValues: nil))
+    static let `IpAddressType` = Shape("IpAddressType", .string(min: nil, max: nil, pattern: nil, enumValues: ["IPV4_ONLY", "IPV6_ONLY", "DUAL_STACK"]))
+    static let `SecurityGroup` = Shape("SecurityGroup", .string(min: 11, max: 43, pattern: Pattern("^sg-[0-9a-f]{8,40}"), enumValues: nil))
+    static let `SecurityGroups` = Shape("SecurityGroups", .list(member: EFSShapes.`SecurityGroup`, min: nil, max: 100))
+    static let `CreateMountTargetRequest` = Shape("CreateMountTargetRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`),
+            Member("SubnetId", EFSShapes.`SubnetId`),
+            Member("IpAddress", EFSShapes.`IpAddress`),
+            Member("Ipv6Address", EFSShapes.`Ipv6Address`),
+            Member("IpAddressType", EFSShapes.`IpAddressType`),
+            Member("SecurityGroups", EFSShapes.`SecurityGroups`),
+        ], required: ["FileSystemId", "SubnetId"]))
+    static let `MountTargetId` = Shape("MountTargetId", .string(min: 13, max: 45, pattern: Pattern("^fsmt-[0-9a-f]{8,40}$"), enumValues: nil))
+    static let `DescribeMountTargetsRequest` = Shape("DescribeMountTargetsRequest", .structure(members: [
+            Member("MaxItems", EFSShapes.`MaxItems`, location: .querystring),
+            Member("Marker", EFSShapes.`Marker`, location: .querystring),
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .querystring),
+            Member("MountTargetId", EFSShapes.`MountTargetId`, location: .querystring),
+            Member("AccessPointId", EFSShapes.`AccessPointId`, location: .querystring),
+        ], required: []))
+    static let `DeleteMountTargetRequest` = Shape("DeleteMountTargetRequest", .structure(members: [
+            Member("MountTargetId", EFSShapes.`MountTargetId`, location: .uri),
+        ], required: ["MountTargetId"]))
+    static let `DescribeMountTargetSecurityGroupsRequest` = Shape("DescribeMountTargetSecurityGroupsRequest", .structure(members: [
+            Member("MountTargetId", EFSShapes.`MountTargetId`, location: .uri),
+        ], required: ["MountTargetId"]))
+    static let `ModifyMountTargetSecurityGroupsRequest` = Shape("ModifyMountTargetSecurityGroupsRequest", .structure(members: [
+            Member("MountTargetId", EFSShapes.`MountTargetId`, location: .uri),
+            Member("SecurityGroups", EFSShapes.`SecurityGroups`),
+        ], required: ["MountTargetId"]))
+    static let `TransitionToIARules` = Shape("TransitionToIARules", .string(min: nil, max: nil, pattern: nil, enumValues: ["AFTER_7_DAYS", "AFTER_14_DAYS", "AFTER_30_DAYS", "AFTER_60_DAYS", "AFTER_90_DAYS", "AFTER_1_DAY", "AFTER_180_DAYS", "AFTER_270_DAYS", "AFTER_365_DAYS"]))
+    static let `TransitionToPrimaryStorageClassRules` = Shape("TransitionToPrimaryStorageClassRules", .string(min: nil, max: nil, pattern: nil, enumValues: ["AFTER_1_ACCESS"]))
+    static let `TransitionToArchiveRules` = Shape("TransitionToArchiveRules", .string(min: nil, max: nil, pattern: nil, enumValues: ["AFTER_1_DAY", "AFTER_7_DAYS", "AFTER_14_DAYS", "AFTER_30_DAYS", "AFTER_60_DAYS", "AFTER_90_DAYS", "AFTER_180_DAYS", "AFTER_270_DAYS", "AFTER_365_DAYS"]))
+    static let `LifecyclePolicy` = Shape("LifecyclePolicy", .structure(members: [
+            Member("TransitionToIA", EFSShapes.`TransitionToIARules`),
+            Member("TransitionToPrimaryStorageClass", EFSShapes.`TransitionToPrimaryStorageClassRules`),
+            Member("TransitionToArchive", EFSShapes.`TransitionToArchiveRules`),
+        ], required: []))
+    static let `LifecyclePolicies` = Shape("LifecyclePolicies", .list(member: EFSShapes.`LifecyclePolicy`, min: nil, max: 3))
+    static let `PutLifecycleConfigurationRequest` = Shape("PutLifecycleConfigurationRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+            Member("LifecyclePolicies", EFSShapes.`LifecyclePolicies`),
+        ], required: ["FileSystemId", "LifecyclePolicies"]))
+    static let `DescribeLifecycleConfigurationRequest` = Shape("DescribeLifecycleConfigurationRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+        ], required: ["FileSystemId"]))
+    static let `Status` = Shape("Status", .string(min: nil, max: nil, pattern: nil, enumValues: ["ENABLED", "ENABLING", "DISABLED", "DISABLING"]))
+    static let `BackupPolicy` = Shape("BackupPolicy", .structure(members: [
+            Member("Status", EFSShapes.`Status`),
+        ], required: ["Status"]))
+    static let `PutBackupPolicyRequest` = Shape("PutBackupPolicyRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+            Member("BackupPolicy", EFSShapes.`BackupPolicy`),
+        ], required: ["FileSystemId", "BackupPolicy"]))
+    static let `DescribeBackupPolicyRequest` = Shape("DescribeBackupPolicyRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+        ], required: ["FileSystemId"]))
+    static let `Policy` = Shape("Policy", .string(min: 1, max: 20000, pattern: Pattern("[\\s\\S]+"), enumValues: nil))
+    static let `BypassPolicyLockoutSafetyCheck` = Shape("BypassPolicyLockoutSafetyCheck", .boolean)
+    static let `PutFileSystemPolicyRequest` = Shape("PutFileSystemPolicyRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+            Member("Policy", EFSShapes.`Policy`),
+            Member("BypassPolicyLockoutSafetyCheck", EFSShapes.`BypassPolicyLockoutSafetyCheck`),
+        ], required: ["FileSystemId", "Policy"]))
+    static let `DescribeFileSystemPolicyRequest` = Shape("DescribeFileSystemPolicyRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+        ], required: ["FileSystemId"]))
+    static let `DeleteFileSystemPolicyRequest` = Shape("DeleteFileSystemPolicyRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+        ], required: ["FileSystemId"]))
+    static let `ResourceIdType` = Shape("ResourceIdType", .string(min: nil, max: nil, pattern: nil, enumValues: ["LONG_ID", "SHORT_ID"]))
+    static let `PutAccountPreferencesRequest` = Shape("PutAccountPreferencesRequest", .structure(members: [
+            Member("ResourceIdType", EFSShapes.`ResourceIdType`),
+        ], required: ["ResourceIdType"]))
+    static let `DescribeAccountPreferencesRequest` = Shape("DescribeAccountPreferencesRequest", .structure(members: [
+            Member("NextToken", EFSShapes.`Token`, location: .querystring),
+            Member("MaxResults", EFSShapes.`MaxResults`, location: .querystring),
+        ], required: []))
+    static let `RegionName` = Shape("RegionName", .string(min: 1, max: 64, pattern: Pattern("^[a-z]{2,4}-((iso[a-z]{0,1}-)|(gov-)|(de-)){0,1}[a-z]+-{0,1}[0-9]{0,1}$"), enumValues: nil))
+    static let `RoleArn` = Shape("RoleArn", .string(min: nil, max: 2048, pattern: Pattern("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"), enumValues: nil))
+    static let `DestinationToCreate` = Shape("DestinationToCreate", .structure(members: [
+            Member("Region", EFSShapes.`RegionName`),
+            Member("AvailabilityZoneName", EFSShapes.`AvailabilityZoneName`),
+            Member("KmsKeyId", EFSShapes.`KmsKeyId`),
+            Member("FileSystemId", EFSShapes.`FileSystemId`),
+            Member("RoleArn", EFSShapes.`RoleArn`),
+        ], required: []))
+    static let `DestinationsToCreate` = Shape("DestinationsToCreate", .list(member: EFSShapes.`DestinationToCreate`, min: nil, max: nil))
+    static let `CreateReplicationConfigurationRequest` = Shape("CreateReplicationConfigurationRequest", .structure(members: [
+            Member("SourceFileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+            Member("Destinations", EFSShapes.`DestinationsToCreate`),
+        ], required: ["SourceFileSystemId", "Destinations"]))
+    static let `DescribeReplicationConfigurationsRequest` = Shape("DescribeReplicationConfigurationsRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .querystring),
+            Member("NextToken", EFSShapes.`Token`, location: .querystring),
+            Member("MaxResults", EFSShapes.`MaxResults`, location: .querystring),
+        ], required: []))
+    static let `DeletionMode` = Shape("DeletionMode", .string(min: nil, max: nil, pattern: nil, enumValues: ["ALL_CONFIGURATIONS", "LOCAL_CONFIGURATION_ONLY"]))
+    static let `DeleteReplicationConfigurationRequest` = Shape("DeleteReplicationConfigurationRequest", .structure(members: [
+            Member("SourceFileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+            Member("DeletionMode", EFSShapes.`DeletionMode`, location: .querystring, locationName: "deletionMode"),
+        ], required: ["SourceFileSystemId"]))
 }

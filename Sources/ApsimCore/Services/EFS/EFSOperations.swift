@@ -21,8 +21,11 @@ enum EFSOperations {
 
     // MARK: Rendering
 
-    static func describe(_ fs: EFSFileSystem, _ ctx: CallContext, state: String) -> JSON {
-        var o = JSONObject(capacity: 16)
+    /// The 6 KiB of metadata a new file system holds (what real EFS reports).
+    static let metadataBytes: Int64 = 6144
+
+    static func describe(_ fs: EFSFileSystem, _ efs: EFSState, _ ctx: CallContext, state: String) -> JSON {
+        var o = JSONObject(capacity: 19)
         o.append("OwnerId", .string(ctx.account))
         o.append("CreationToken", .string(fs.creationToken))
         o.append("FileSystemId", .string(fs.id))
@@ -30,15 +33,20 @@ enum EFSOperations {
         o.append("CreationTime", JSON.timestamp(milliseconds: fs.creationTime))
         o.append("LifeCycleState", .string(state))
         o.append("Name", ifPresent: Tag.name(in: fs.tags).map { .string($0) })
-        o.append("NumberOfMountTargets", 0)
-        o.append("SizeInBytes", ["Value": 0])
+        o.append("NumberOfMountTargets", .int(Int64(efs.liveMountTargets(of: fs, now: ctx.now).count)))
+        o.append("SizeInBytes", [
+            "Value": .int(metadataBytes), "Timestamp": JSON.timestamp(milliseconds: ctx.now),
+            "ValueInIA": 0, "ValueInStandard": .int(metadataBytes), "ValueInArchive": 0,
+        ])
         o.append("PerformanceMode", .string(fs.performanceMode))
         o.append("Encrypted", .bool(fs.encrypted))
         o.append("KmsKeyId", ifPresent: fs.kmsKeyID.map { .string($0) })
         o.append("ThroughputMode", .string(fs.throughputMode))
         o.append("ProvisionedThroughputInMibps", ifPresent: fs.provisionedThroughput)
         o.append("AvailabilityZoneName", ifPresent: fs.availabilityZoneName.map { .string($0) })
+        o.append("AvailabilityZoneId", ifPresent: fs.availabilityZoneID.map { .string($0) })
         o.append("Tags", .array(fs.tags.map(\.json)))
+        o.append("FileSystemProtection", ["ReplicationOverwriteProtection": .string(fs.protection)])
         return .object(o)
     }
 
@@ -99,7 +107,9 @@ enum EFSOperations {
         if let existing = region.efs.fileSystemsByToken[token] {
             throw EFSError.fileSystemAlreadyExists(existing.id, token: token)
         }
-        let id = s.ids.resourceID(prefix: "fs-")
+        let id = region.efs.resourceIdType == "SHORT_ID" ? s.ids.shortResourceID(prefix: "fs-") : s.ids.resourceID(prefix: "fs-")
+        let encrypted = input["Encrypted"]?.bool ?? false
+        let zone = input["AvailabilityZoneName"]?.string
         let fs = EFSFileSystem(
             id: id, seq: s.sequence(),
             arn: ARN.make(service: "elasticfilesystem", region: ctx.region, account: ctx.account, resource: "file-system/" + id),
@@ -107,13 +117,33 @@ enum EFSOperations {
             lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config, now: ctx.now),
             performanceMode: input["PerformanceMode"]?.string ?? "generalPurpose",
             throughputMode: input["ThroughputMode"]?.string ?? "bursting",
-            encrypted: input["Encrypted"]?.bool ?? false,
-            kmsKeyID: input["KmsKeyId"]?.string,
             provisionedThroughput: input["ProvisionedThroughputInMibps"],
-            availabilityZoneName: input["AvailabilityZoneName"]?.string,
+            encrypted: encrypted,
+            kmsKeyID: input["KmsKeyId"]?.string ?? (encrypted ? managedKey(&s, region.efs, ctx) : nil),
+            availabilityZoneName: zone, availabilityZoneID: zone.flatMap { zoneID($0, region: ctx.region) },
             tags: Tag.list(input["Tags"]))
+        // Backup: true, and every One Zone file system, start with backups on.
+        if input["Backup"]?.bool ?? (zone != nil) {
+            fs.backupPolicy = LifecycleState(current: "ENABLED", settlesTo: nil, settleAt: nil)
+        }
         region.efs.insert(fs)
-        return describe(fs, ctx, state: fs.lifecycle.current).objectValue
+        return describe(fs, region.efs, ctx, state: fs.lifecycle.current).objectValue
+    }
+
+    /// The ARN of the AWS-managed key of this account and region (`aws/elasticfilesystem`): one
+    /// UUID from the seeded stream, made on first use.
+    static func managedKey(_ s: inout WorldState, _ efs: EFSState, _ ctx: CallContext) -> String {
+        if let key = efs.managedKeyARN { return key }
+        let key = ARN.make(service: "kms", region: ctx.region, account: ctx.account, resource: "key/" + s.ids.resourceUUID())
+        efs.managedKeyARN = key
+        return key
+    }
+
+    /// The AZ ID of a zone of `region` (`us-east-1b` -> `use1-az2`); nil for another region's.
+    static func zoneID(_ zone: String, region: String) -> String? {
+        guard zone.hasPrefix(region), zone.count == region.count + 1,
+              let letter = zone.last?.asciiValue, (97...122).contains(letter) else { return nil }
+        return Network.zoneID(region: region, letter: Int(letter) - 97)
     }
 
     static func describeFileSystems(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
@@ -131,7 +161,7 @@ enum EFSOperations {
             (found, next) = try s.pageTokens.page(region.efs.fileSystemOrder, input, .efsMarker, scope: "efs:fs",
                                                   invalid: EFSError.invalidPageToken("Marker"))
         }
-        out.append("FileSystems", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
+        out.append("FileSystems", .array(found.map { describe($0, region.efs, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
         out.append("NextMarker", ifPresent: next.map { .string($0) })
         return out
     }
@@ -140,6 +170,7 @@ enum EFSOperations {
         let region = s.region(ctx)
         let ref = input["FileSystemId"]?.string ?? ""
         guard let fs = fileSystem(ref, region.efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
+        if !region.efs.liveMountTargets(of: fs, now: ctx.now).isEmpty { throw EFSError.fileSystemHasMountTargets(fs.id) }
         if ctx.config.strictFileSystemDelete && fs.accessPoints.count > 0 {
             throw EFSError.fileSystemHasAccessPoints(fs.id)
         }
@@ -245,14 +276,17 @@ enum EFSOperations {
     static func tagResource(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let new = Tag.list(input["Tags"])
         try withTags(input["ResourceId"]?.string ?? "", s.region(ctx).efs, ctx) { (tags: inout [Tag]) throws(APIError) in
-            var merged = tags
-            Tag.merge(new, into: &merged)
-            if merged.count > EFSRules.maxTags {
-                throw EFSError.tooManyTags(merged.count, limit: EFSRules.maxTags)
-            }
-            tags = merged
+            tags = try merged(new, into: tags)
         }
         return JSONObject()
+    }
+
+    /// `tags` with `new` added or overwritten, within the 50-tag limit.
+    static func merged(_ new: [Tag], into tags: [Tag]) throws(APIError) -> [Tag] {
+        var merged = tags
+        Tag.merge(new, into: &merged)
+        if merged.count > EFSRules.maxTags { throw EFSError.tooManyTags(merged.count, limit: EFSRules.maxTags) }
+        return merged
     }
 
     static func untagResource(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
@@ -266,18 +300,24 @@ enum EFSOperations {
     static func listTagsForResource(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let ref = input["ResourceId"]?.string ?? ""
         let all = try withTags(ref, s.region(ctx).efs, ctx) { (tags: inout [Tag]) throws(APIError) in tags }
-        let scope = "efs:tags:" + ref
+        let (page, next) = try tagPage(all, input, PageRequest(defaultLimit: 100), scope: "efs:tags:" + ref, s.pageTokens)
+        var out = JSONObject()
+        out.append("Tags", .array(page.map(\.json)))
+        out.append("NextToken", ifPresent: next.map { .string($0) })
+        return out
+    }
+
+    /// A page of a resource's tags (tokens count tags, so a walk skips none while tags stay).
+    static func tagPage(_ all: [Tag], _ input: JSONObject, _ request: PageRequest, scope: String,
+                        _ tokens: PageTokens) throws(APIError) -> ([Tag], String?) {
         var start = 0
-        if let token = input["NextToken"]?.string {
-            guard let seq = s.pageTokens.decode(token, scope: scope), seq <= UInt64(all.count) else {
-                throw EFSError.invalidPageToken("NextToken")
+        if let token = input[request.token]?.string {
+            guard let seq = tokens.decode(token, scope: scope), seq <= UInt64(all.count) else {
+                throw EFSError.invalidPageToken(request.token)
             }
             start = Int(seq)
         }
-        let end = min(all.count, start + Int(input["MaxResults"]?.int ?? 100))
-        var out = JSONObject()
-        out.append("Tags", .array(all[start..<end].map(\.json)))
-        if end < all.count { out.append("NextToken", .string(s.pageTokens.encode(scope: scope, seq: UInt64(end)))) }
-        return out
+        let end = min(all.count, start + Int(min(input[request.limit]?.int ?? request.defaultLimit, request.atMost)))
+        return (Array(all[start..<end]), end < all.count ? tokens.encode(scope: scope, seq: UInt64(end)) : nil)
     }
 }

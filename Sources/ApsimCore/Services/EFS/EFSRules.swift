@@ -37,4 +37,47 @@ enum EFSRules {
             throw EFSError.accessPointAndFileSystem
         }
     }
+
+    /// DescribeMountTargets names exactly one of a file system, a mount target, an access point.
+    static func describeMountTargets(_ input: JSONObject) throws(APIError) {
+        let given = ["FileSystemId", "MountTargetId", "AccessPointId"].filter { input[$0] != nil }
+        if given.count != 1 { throw EFSError.oneMountTargetFilter }
+    }
+
+    static let lifecyclePolicyKinds = ["TransitionToIA", "TransitionToPrimaryStorageClass", "TransitionToArchive"]
+
+    /// Each lifecycle policy holds exactly one transition, and each kind appears at most once.
+    static func lifecycleConfiguration(_ input: JSONObject) throws(APIError) {
+        var seen = Set<String>()
+        for policy in input["LifecyclePolicies"]?.array ?? [] {
+            let kinds = lifecyclePolicyKinds.filter { policy[$0] != nil }
+            guard kinds.count == 1, let kind = kinds.first, seen.insert(kind).inserted else {
+                throw EFSError.malformedLifecyclePolicies
+            }
+        }
+    }
+
+    /// A backup policy is turned on or off; ENABLING and DISABLING are states, not requests.
+    static func backupPolicy(_ input: JSONObject) throws(APIError) {
+        let status = input["BackupPolicy"]?["Status"]?.string ?? ""
+        if status != "ENABLED" && status != "DISABLED" { throw EFSError.backupPolicyStatus(status) }
+    }
+
+    /// A file system policy is a JSON policy document with a Statement.
+    static func fileSystemPolicy(_ input: JSONObject) throws(APIError) {
+        let text = input["Policy"]?.string ?? ""
+        guard case .object(let document)? = try? JSON.parse(text) else { throw EFSError.invalidPolicy("it is not a JSON object") }
+        if document["Statement"] == nil { throw EFSError.invalidPolicy("it has no Statement") }
+    }
+
+    /// REPLICATING is a state replication sets, not a request.
+    static func fileSystemProtection(_ input: JSONObject) throws(APIError) {
+        if input["ReplicationOverwriteProtection"]?.string == "REPLICATING" { throw EFSError.protectionReplicating }
+    }
+
+    static func updateFileSystem(_ input: JSONObject) throws(APIError) {
+        if input["ThroughputMode"]?.string == "provisioned" && input["ProvisionedThroughputInMibps"] == nil {
+            throw EFSError.provisionedThroughputRequired
+        }
+    }
 }

@@ -9,6 +9,16 @@ final class EFSState: ServiceState {
     /// Client tokens are unique per account and region (not per file system).
     private(set) var accessPointsByToken: [String: EFSAccessPoint] = [:]
     private(set) var accessPointOrder = CreationIndex<EFSAccessPoint>()
+    private(set) var mountTargets: [String: EFSMountTarget] = [:]
+    /// Subnet ID -> the IPv4 addresses its mount targets hold.
+    private(set) var addresses: [String: Set<UInt32>] = [:]
+    /// Subnet ID -> the IPv6 addresses its mount targets hold.
+    private(set) var ipv6Addresses: [String: Set<String>] = [:]
+    /// PutAccountPreferences: LONG_ID (17 hex digits) or SHORT_ID (8) for new file systems and
+    /// mount targets.
+    var resourceIdType = "LONG_ID"
+    /// The AWS-managed KMS key of encrypted file systems created without one (made on first use).
+    var managedKeyARN: String?
 
     init() {}
 
@@ -24,6 +34,39 @@ final class EFSState: ServiceState {
         accessPointsByToken[ap.clientToken] = ap
         accessPointOrder.append(ap, seq: ap.seq)
         fs.accessPoints.append(ap, seq: ap.seq)
+    }
+
+    /// Adds a mount target to its file system, which must be in this state.
+    func insert(_ mt: EFSMountTarget, into fs: EFSFileSystem) {
+        mountTargets[mt.id] = mt
+        fs.mountTargets.append(mt, seq: mt.seq)
+        if let ip = mt.ipAddress { addresses[mt.subnet.id, default: []].insert(ip) }
+        if let ip = mt.ipv6Address { ipv6Addresses[mt.subnet.id, default: []].insert(ip) }
+    }
+
+    func remove(_ mt: EFSMountTarget) {
+        mountTargets[mt.id] = nil
+        fileSystems[mt.fileSystemID]?.mountTargets.remove(seq: mt.seq)
+        if let ip = mt.ipAddress { addresses[mt.subnet.id]?.remove(ip) }
+        if let ip = mt.ipv6Address { ipv6Addresses[mt.subnet.id]?.remove(ip) }
+    }
+
+    /// The state a call that looks at `mt` sees. A deleting mount target that settles is seen
+    /// `deleting` this once and is gone afterwards.
+    func observe(_ mt: EFSMountTarget, now: Int64) -> String {
+        let before = mt.lifecycle.current
+        let state = mt.lifecycle.observe(now: now)
+        guard mt.deleting, state == EFSMountTargets.gone else { return state }
+        remove(mt)
+        return before
+    }
+
+    /// The mount targets of `fs` that exist for a call at `now` (settling those that are due).
+    func liveMountTargets(of fs: EFSFileSystem, now: Int64) -> [EFSMountTarget] {
+        fs.mountTargets.all.filter { mt in
+            _ = observe(mt, now: now)
+            return mountTargets[mt.id] != nil
+        }
     }
 
     func remove(_ ap: EFSAccessPoint) {
@@ -44,43 +87,6 @@ final class EFSState: ServiceState {
 
 extension RegionState {
     var efs: EFSState { state(EFSState.self) }
-}
-
-final class EFSFileSystem: LifecycleHolder {
-    let id: String
-    let seq: UInt64
-    let arn: String
-    let creationToken: String
-    let creationTime: Int64
-    var lifecycle: LifecycleState
-    let performanceMode: String
-    let throughputMode: String
-    let encrypted: Bool
-    let kmsKeyID: String?
-    let provisionedThroughput: JSON?
-    let availabilityZoneName: String?
-    var tags: [Tag]
-    var accessPoints = CreationIndex<EFSAccessPoint>()
-    /// When the last access point was created on it (for the throttling rule).
-    var lastAccessPointCreated: Int64?
-
-    init(id: String, seq: UInt64, arn: String, creationToken: String, creationTime: Int64, lifecycle: LifecycleState,
-         performanceMode: String, throughputMode: String, encrypted: Bool, kmsKeyID: String?,
-         provisionedThroughput: JSON?, availabilityZoneName: String?, tags: [Tag]) {
-        self.id = id
-        self.seq = seq
-        self.arn = arn
-        self.creationToken = creationToken
-        self.creationTime = creationTime
-        self.lifecycle = lifecycle
-        self.performanceMode = performanceMode
-        self.throughputMode = throughputMode
-        self.encrypted = encrypted
-        self.kmsKeyID = kmsKeyID
-        self.provisionedThroughput = provisionedThroughput
-        self.availabilityZoneName = availabilityZoneName
-        self.tags = tags
-    }
 }
 
 /// The identity an access point enforces.

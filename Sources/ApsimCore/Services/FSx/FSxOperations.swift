@@ -118,10 +118,7 @@ enum FSxOperations {
     static func alias(name: String, region: String, _ s: inout WorldState) -> String {
         var prefix = String(name.prefix(16))
         while prefix.hasSuffix("-") { prefix.removeLast() }
-        let parts = region.split(separator: "-")
-        var code = String(parts.first ?? "")
-        for p in parts.dropFirst() { code += p.first.map { $0.isNumber ? String(p) : String($0) } ?? "" }
-        code = String((code + "a").prefix(10))
+        let code = String((AWSRegion.code(region) + "a").prefix(10))
         let chars = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
         while true {
             var random = ""

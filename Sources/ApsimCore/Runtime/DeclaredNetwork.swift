@@ -1,0 +1,120 @@
+/// What apsim:SetNetwork (or the `network` config key) declared for one account and region:
+/// its VPCs, subnets and security groups, checked as a whole (`InvalidNetwork` names the first bad
+/// member, and nothing is declared then).
+struct DeclaredNetwork: Sendable, Equatable {
+    private(set) var vpcs: [String: IPv4Block] = [:]
+    private(set) var subnets: [String: Subnet] = [:]
+    private(set) var securityGroups: [String: SecurityGroup] = [:]
+    /// VPC ID -> its security group named `default`.
+    private(set) var defaultGroups: [String: String] = [:]
+    /// The declaration in the order given, AvailabilityZoneIds filled in: what apsim:GetNetwork
+    /// answers and snapshots keep.
+    private(set) var document = JSONObject()
+
+    static let members = ["Vpcs", "Subnets", "SecurityGroups"]
+
+    static func == (a: DeclaredNetwork, b: DeclaredNetwork) -> Bool { a.document == b.document }
+
+    init(_ value: JSON?, region: String, path: String) throws(APIError) {
+        let root = try Reader(value, path)
+        try root.only(DeclaredNetwork.members + ["Mode", "AccountId", "Region"])
+        var vpcList: [JSON] = [], subnetList: [JSON] = [], groupList: [JSON] = []
+        for v in try root.items("Vpcs") {
+            try v.only(["VpcId", "CidrBlock"])
+            let id = try v.id("VpcId", prefix: "vpc-")
+            guard vpcs[id] == nil else { throw v.invalid("VpcId", "'\(id)' is declared twice") }
+            vpcs[id] = try v.cidr("CidrBlock")
+            vpcList.append(.object(v.object))
+        }
+        for s in try root.items("Subnets") {
+            try s.only(["SubnetId", "VpcId", "AvailabilityZone", "AvailabilityZoneId", "CidrBlock"])
+            let id = try s.id("SubnetId", prefix: "subnet-")
+            guard subnets[id] == nil else { throw s.invalid("SubnetId", "'\(id)' is declared twice") }
+            let vpc = try s.string("VpcId")
+            guard let vpcBlock = vpcs[vpc] else { throw s.invalid("VpcId", "no VPC '\(vpc)' is declared") }
+            let zone = try s.string("AvailabilityZone")
+            guard zone.hasPrefix(region), zone.count == region.count + 1, let letter = zone.last, letter.isLowercase,
+                  let index = letter.asciiValue.map({ Int($0) - 97 }) else {
+                throw s.invalid("AvailabilityZone", "'\(zone)' is not an Availability Zone of \(region) (e.g. \(region)a)")
+            }
+            let block = try s.cidr("CidrBlock")
+            guard vpcBlock.contains(block) else {
+                throw s.invalid("CidrBlock", "\(block.text) is not inside the VPC's \(vpcBlock.text)")
+            }
+            let zoneID = try s.optionalString("AvailabilityZoneId") ?? Network.zoneID(region: region, letter: index)
+            subnets[id] = Subnet(id: id, vpcID: vpc, availabilityZone: zone, availabilityZoneID: zoneID, cidr: block)
+            var normalized = s.object
+            normalized["AvailabilityZoneId"] = .string(zoneID)
+            subnetList.append(.object(normalized))
+        }
+        for g in try root.items("SecurityGroups") {
+            try g.only(["GroupId", "VpcId", "GroupName"])
+            let id = try g.id("GroupId", prefix: "sg-")
+            guard securityGroups[id] == nil else { throw g.invalid("GroupId", "'\(id)' is declared twice") }
+            let vpc = try g.string("VpcId")
+            guard vpcs[vpc] != nil else { throw g.invalid("VpcId", "no VPC '\(vpc)' is declared") }
+            let name = try g.optionalString("GroupName")
+            securityGroups[id] = SecurityGroup(id: id, vpcID: vpc, name: name)
+            if name == "default" && defaultGroups[vpc] == nil { defaultGroups[vpc] = id }
+            groupList.append(.object(g.object))
+        }
+        document.append("Vpcs", .array(vpcList))
+        document.append("Subnets", .array(subnetList))
+        document.append("SecurityGroups", .array(groupList))
+    }
+
+    /// Reads one object of a network document, naming the path of a bad member.
+    struct Reader {
+        let object: JSONObject
+        let path: String
+
+        init(_ value: JSON?, _ path: String) throws(APIError) {
+            guard case .object(let o)? = value else { throw RuntimeError.invalidNetwork(at: path, "expected an object") }
+            object = o
+            self.path = path
+        }
+
+        func invalid(_ key: String, _ what: String) -> APIError { RuntimeError.invalidNetwork(at: path + "." + key, what) }
+
+        func only(_ members: [String]) throws(APIError) {
+            if let unknown = object.keys.first(where: { !members.contains($0) }) {
+                throw invalid(unknown, "not a member; use " + members.filter { !["Mode", "AccountId", "Region"].contains($0) }
+                    .joined(separator: ", "))
+            }
+        }
+
+        /// The objects of array member `key` (absent: none).
+        func items(_ key: String) throws(APIError) -> [Reader] {
+            guard let value = object[key] else { return [] }
+            guard let array = value.array else { throw invalid(key, "expected an array") }
+            var out: [Reader] = []
+            for (i, item) in array.enumerated() { out.append(try Reader(item, "\(path).\(key)[\(i)]")) }
+            return out
+        }
+
+        func string(_ key: String) throws(APIError) -> String {
+            guard let s = object[key]?.string else { throw invalid(key, "expected a string") }
+            return s
+        }
+
+        func optionalString(_ key: String) throws(APIError) -> String? {
+            guard let v = object[key] else { return nil }
+            guard let s = v.string else { throw invalid(key, "expected a string") }
+            return s
+        }
+
+        func id(_ key: String, prefix: String) throws(APIError) -> String {
+            let id = try string(key)
+            guard Network.isWellFormed(id, prefix: prefix) else {
+                throw invalid(key, "'\(APIError.echo(id))' is not a \(prefix) ID (\(prefix) and 8 to 40 lowercase hex digits)")
+            }
+            return id
+        }
+
+        func cidr(_ key: String) throws(APIError) -> IPv4Block {
+            let text = try string(key)
+            guard let block = IPv4Block(text) else { throw invalid(key, "'\(APIError.echo(text))' is not an IPv4 CIDR block") }
+            return block
+        }
+    }
+}

@@ -1,0 +1,79 @@
+/// An EFS file system, with everything its description and configuration operations show.
+final class EFSFileSystem: LifecycleHolder {
+    let id: String
+    let seq: UInt64
+    let arn: String
+    let creationToken: String
+    let creationTime: Int64
+    var lifecycle: LifecycleState
+    let performanceMode: String
+    var throughputMode: String
+    var provisionedThroughput: JSON?
+    let encrypted: Bool
+    let kmsKeyID: String?
+    let availabilityZoneName: String?
+    let availabilityZoneID: String?
+    var tags: [Tag]
+    var accessPoints = CreationIndex<EFSAccessPoint>()
+    var mountTargets = CreationIndex<EFSMountTarget>()
+    /// When the last access point was created on it (for the throttling rule).
+    var lastAccessPointCreated: Int64?
+    /// When its throughput mode last changed or its provisioned throughput was last lowered (the
+    /// 24-hour rule of UpdateFileSystem).
+    var lastThroughputDecrease: Int64?
+    /// PutLifecycleConfiguration's policies, as sent.
+    var lifecyclePolicies: [JSON] = []
+    /// The backup policy's status; nil while none was ever set (PolicyNotFound).
+    var backupPolicy: LifecycleState?
+    /// PutFileSystemPolicy's policy, as sent.
+    var policy: String?
+    /// ReplicationOverwriteProtection as set (a replication destination reads REPLICATING).
+    var protection = "ENABLED"
+
+    init(id: String, seq: UInt64, arn: String, creationToken: String, creationTime: Int64, lifecycle: LifecycleState,
+         performanceMode: String, throughputMode: String, provisionedThroughput: JSON?, encrypted: Bool, kmsKeyID: String?,
+         availabilityZoneName: String?, availabilityZoneID: String?, tags: [Tag]) {
+        self.id = id
+        self.seq = seq
+        self.arn = arn
+        self.creationToken = creationToken
+        self.creationTime = creationTime
+        self.lifecycle = lifecycle
+        self.performanceMode = performanceMode
+        self.throughputMode = throughputMode
+        self.provisionedThroughput = provisionedThroughput
+        self.encrypted = encrypted
+        self.kmsKeyID = kmsKeyID
+        self.availabilityZoneName = availabilityZoneName
+        self.availabilityZoneID = availabilityZoneID
+        self.tags = tags
+    }
+}
+
+/// A mount target: one file system's endpoint in one subnet (and so one Availability Zone).
+final class EFSMountTarget: LifecycleHolder {
+    let id: String
+    let seq: UInt64
+    let fileSystemID: String
+    let subnet: Subnet
+    let ipAddress: UInt32?
+    let ipv6Address: String?
+    var securityGroups: [String]
+    let networkInterfaceID: String
+    var lifecycle: LifecycleState
+    /// DeleteMountTarget was called: it reads `deleting` until it settles, then it is gone.
+    var deleting = false
+
+    init(id: String, seq: UInt64, fileSystemID: String, subnet: Subnet, ipAddress: UInt32?, ipv6Address: String?,
+         securityGroups: [String], networkInterfaceID: String, lifecycle: LifecycleState) {
+        self.id = id
+        self.seq = seq
+        self.fileSystemID = fileSystemID
+        self.subnet = subnet
+        self.ipAddress = ipAddress
+        self.ipv6Address = ipv6Address
+        self.securityGroups = securityGroups
+        self.networkInterfaceID = networkInterfaceID
+        self.lifecycle = lifecycle
+    }
+}

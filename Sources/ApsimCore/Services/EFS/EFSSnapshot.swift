@@ -1,0 +1,123 @@
+/// EFS's part of snapshots: its resources and settings of one account and region.
+extension EFSService {
+    static func export(_ region: RegionState, into o: inout JSONObject) {
+        let efs = region.efs
+        o.append("EFSResourceIdType", ifPresent: efs.resourceIdType == "LONG_ID" ? nil : .string(efs.resourceIdType))
+        o.append("EFSManagedKeyArn", ifPresent: efs.managedKeyARN.map { .string($0) })
+        o.append("EFSFileSystems", .array(efs.fileSystemOrder.all.map { fs in
+            var j = JSONObject()
+            j.append("Id", .string(fs.id))
+            j.append("Seq", .int(Int64(fs.seq)))
+            j.append("CreationToken", .string(fs.creationToken))
+            j.append("CreationTime", .int(fs.creationTime))
+            j.append("Lifecycle", fs.lifecycle.json)
+            j.append("PerformanceMode", .string(fs.performanceMode))
+            j.append("ThroughputMode", .string(fs.throughputMode))
+            j.append("Encrypted", .bool(fs.encrypted))
+            j.append("KmsKeyId", ifPresent: fs.kmsKeyID.map { .string($0) })
+            j.append("ProvisionedThroughputInMibps", ifPresent: fs.provisionedThroughput)
+            j.append("AvailabilityZoneName", ifPresent: fs.availabilityZoneName.map { .string($0) })
+            j.append("Tags", Tag.json(fs.tags))
+            j.append("LastAccessPointCreated", ifPresent: fs.lastAccessPointCreated.map { .int($0) })
+            j.append("LastThroughputDecrease", ifPresent: fs.lastThroughputDecrease.map { .int($0) })
+            j.append("LifecyclePolicies", ifPresent: fs.lifecyclePolicies.isEmpty ? nil : .array(fs.lifecyclePolicies))
+            j.append("BackupPolicy", ifPresent: fs.backupPolicy?.json)
+            j.append("Policy", ifPresent: fs.policy.map { .string($0) })
+            j.append("Protection", ifPresent: fs.protection == "ENABLED" ? nil : .string(fs.protection))
+            return .object(j)
+        }))
+        o.append("EFSAccessPoints", .array(efs.accessPointOrder.all.map { ap in
+            var j = JSONObject()
+            j.append("Id", .string(ap.id))
+            j.append("Seq", .int(Int64(ap.seq)))
+            j.append("ClientToken", .string(ap.clientToken))
+            j.append("FileSystemId", .string(ap.fileSystemID))
+            j.append("Tags", Tag.json(ap.tags))
+            j.append("PosixUser", ifPresent: ap.posixUser?.json)
+            j.append("RootDirectory", ap.rootDirectory.json)
+            j.append("Lifecycle", ap.lifecycle.json)
+            return .object(j)
+        }))
+        let mountTargets = efs.fileSystemOrder.all.flatMap { $0.mountTargets.all }.sorted { $0.seq < $1.seq }
+        o.append("EFSMountTargets", .array(mountTargets.map { mt in
+            var j = JSONObject()
+            j.append("Id", .string(mt.id))
+            j.append("Seq", .int(Int64(mt.seq)))
+            j.append("FileSystemId", .string(mt.fileSystemID))
+            j.append("Subnet", [
+                "SubnetId": .string(mt.subnet.id), "VpcId": .string(mt.subnet.vpcID),
+                "AvailabilityZone": .string(mt.subnet.availabilityZone), "AvailabilityZoneId": .string(mt.subnet.availabilityZoneID),
+                "CidrBlock": .string(mt.subnet.cidr.text),
+            ])
+            j.append("IpAddress", ifPresent: mt.ipAddress.map { .string(IPv4.format($0)) })
+            j.append("Ipv6Address", ifPresent: mt.ipv6Address.map { .string($0) })
+            j.append("SecurityGroups", .array(mt.securityGroups.map { .string($0) }))
+            j.append("NetworkInterfaceId", .string(mt.networkInterfaceID))
+            j.append("Lifecycle", mt.lifecycle.json)
+            j.append("Deleting", .bool(mt.deleting))
+            return .object(j)
+        }))
+    }
+
+    static func restore(_ r: SnapshotReader, into region: RegionState, account: String,
+                        region name: String) throws(APIError) {
+        let efs = region.efs
+        efs.resourceIdType = try r.optionalString("EFSResourceIdType") ?? "LONG_ID"
+        efs.managedKeyARN = try r.optionalString("EFSManagedKeyArn")
+        var order = SnapshotReader.Order()
+        for f in try r.items("EFSFileSystems") {
+            let id = try f.string("Id"), seq = try order.next(f), zone = try f.optionalString("AvailabilityZoneName")
+            let fs = EFSFileSystem(
+                id: id, seq: seq,
+                arn: ARN.make(service: "elasticfilesystem", region: name, account: account, resource: "file-system/" + id),
+                creationToken: try f.string("CreationToken"), creationTime: try f.int("CreationTime"),
+                lifecycle: try f.lifecycle("Lifecycle"),
+                performanceMode: try f.string("PerformanceMode"), throughputMode: try f.string("ThroughputMode"),
+                provisionedThroughput: f.raw("ProvisionedThroughputInMibps"),
+                encrypted: try f.bool("Encrypted"), kmsKeyID: try f.optionalString("KmsKeyId"),
+                availabilityZoneName: zone, availabilityZoneID: zone.flatMap { EFSOperations.zoneID($0, region: name) },
+                tags: try f.tags("Tags"))
+            fs.lastAccessPointCreated = try f.optionalInt("LastAccessPointCreated")
+            fs.lastThroughputDecrease = try f.optionalInt("LastThroughputDecrease")
+            fs.lifecyclePolicies = f.raw("LifecyclePolicies")?.array ?? []
+            fs.backupPolicy = f.raw("BackupPolicy") == nil ? nil : try f.lifecycle("BackupPolicy")
+            fs.policy = try f.optionalString("Policy")
+            fs.protection = try f.optionalString("Protection") ?? "ENABLED"
+            efs.insert(fs)
+        }
+        order = SnapshotReader.Order()
+        for a in try r.items("EFSAccessPoints") {
+            let seq = try order.next(a), fsID = try a.string("FileSystemId")
+            guard let fs = efs.fileSystems[fsID] else { throw a.invalid("FileSystemId", "no such file system") }
+            let ap = EFSAccessPoint(
+                id: try a.string("Id"), seq: seq,
+                clientToken: try a.string("ClientToken"), fileSystemID: fsID, tags: try a.tags("Tags"),
+                posixUser: PosixUser(a.raw("PosixUser")), rootDirectory: RootDirectory(a.raw("RootDirectory")),
+                lifecycle: try a.lifecycle("Lifecycle"))
+            efs.insert(ap, into: fs)
+        }
+        order = SnapshotReader.Order()
+        for m in r.raw("EFSMountTargets") == nil ? [] : try r.items("EFSMountTargets") {
+            let seq = try order.next(m), fsID = try m.string("FileSystemId")
+            guard let fs = efs.fileSystems[fsID] else { throw m.invalid("FileSystemId", "no such file system") }
+            let subnet = try SnapshotReader(m.raw("Subnet"), m.path + ".Subnet")
+            let cidr = try subnet.string("CidrBlock")
+            guard let block = IPv4Block(cidr) else { throw subnet.invalid("CidrBlock", "expected an IPv4 CIDR block") }
+            let address = try m.optionalString("IpAddress")
+            let ipv4 = try address.map { text throws(APIError) -> UInt32 in
+                guard let ip = IPv4.parse(text) else { throw m.invalid("IpAddress", "expected an IPv4 address") }
+                return ip
+            }
+            let mt = EFSMountTarget(
+                id: try m.string("Id"), seq: seq, fileSystemID: fsID,
+                subnet: Subnet(id: try subnet.string("SubnetId"), vpcID: try subnet.string("VpcId"),
+                               availabilityZone: try subnet.string("AvailabilityZone"),
+                               availabilityZoneID: try subnet.string("AvailabilityZoneId"), cidr: block),
+                ipAddress: ipv4, ipv6Address: try m.optionalString("Ipv6Address"),
+                securityGroups: try m.array("SecurityGroups").compactMap(\.string),
+                networkInterfaceID: try m.string("NetworkInterfaceId"), lifecycle: try m.lifecycle("Lifecycle"))
+            mt.deleting = try m.bool("Deleting")
+            efs.insert(mt, into: fs)
+        }
+    }
+}
