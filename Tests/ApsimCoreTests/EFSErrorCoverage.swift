@@ -7,7 +7,18 @@ enum EFSErrorCoverage {
     static let unknownFS = "fs-0123456789abcdef0", unknownMT = "fsmt-0123456789abcdef0"
     static let injectedOnly = ErrorCoverageTests.injected
     static let noRule = "the request has no rule beyond the model's (which answer ValidationException)"
-    static let notReplicated = "replication is not emulated yet"
+
+    /// An available file system replicated to a new one in the same region; `then` makes the last call.
+    static func replicated(_ then: @escaping @Sendable (World, String, String) -> CallResult) -> Outcome {
+        .produced { _ in
+            guard let w = try? World(configJSON: #"{"seed": 1, "lifecycle": "instant"}"#) else {
+                return CallResult(failure: RuntimeError.invalidConfiguration("unreachable"))
+            }
+            let fs = ErrorCoverageTests.fileSystem(w)
+            let r = w.call("efs:CreateReplicationConfiguration", #"{"SourceFileSystemId": "\#(fs)", "Destinations": [{}]}"#)
+            return then(w, fs, r.output["Destinations"]?.array?.first?["FileSystemId"]?.string ?? "")
+        }
+    }
 
     static func fault(_ op: String, _ request: String) -> Outcome { ErrorCoverageTests.fault(op, request) }
 
@@ -66,7 +77,9 @@ enum EFSErrorCoverage {
             "InsufficientThroughputCapacity": .unreachable(noLimit),
             "InternalServerError": fault("efs:UpdateFileSystemProtection", #"{"FileSystemId": "\#(unknownFS)"}"#),
             "ThroughputLimitExceeded": .unreachable(noLimit),
-            "ReplicationAlreadyExists": .unreachable(notReplicated),
+            "ReplicationAlreadyExists": replicated { w, _, destination in
+                w.call("efs:UpdateFileSystemProtection", #"{"FileSystemId": "\#(destination)", "ReplicationOverwriteProtection": "DISABLED"}"#)
+            },
             "TooManyRequests": .unreachable("only throughput changes are limited in time"),
         ],
         "CreateTags": [
@@ -233,6 +246,49 @@ enum EFSErrorCoverage {
         ],
         "DescribeAccountPreferences": [
             "InternalServerError": fault("efs:DescribeAccountPreferences", "{}"),
+        ],
+        "CreateReplicationConfiguration": [
+            "BadRequest": .produced { w in
+                w.call("efs:CreateReplicationConfiguration", #"{"SourceFileSystemId": "\#(unknownFS)", "Destinations": []}"#)
+            },
+            "IncorrectFileSystemLifeCycleState": .produced { _ in
+                guard let w = try? World(configJSON: #"{"seed": 1, "lifecycle": "manual", "creation_delay_ms": 1000}"#) else {
+                    return CallResult(failure: RuntimeError.invalidConfiguration("unreachable"))
+                }
+                let fs = ErrorCoverageTests.fileSystem(w)
+                return w.call("efs:CreateReplicationConfiguration", #"{"SourceFileSystemId": "\#(fs)", "Destinations": [{}]}"#)
+            },
+            "ValidationException": .produced { w in w.call("efs:CreateReplicationConfiguration", #"{"SourceFileSystemId": "x", "Destinations": [{}]}"#) },
+            "ReplicationNotFound": .unreachable("a create answers ConflictException or creates; it never looks a replication up"),
+            "FileSystemNotFound": .produced { w in
+                w.call("efs:CreateReplicationConfiguration", #"{"SourceFileSystemId": "\#(unknownFS)", "Destinations": [{}]}"#)
+            },
+            "UnsupportedAvailabilityZone": .unreachable("every Availability Zone of a region is supported"),
+            "FileSystemLimitExceeded": .unreachable(noLimit + " (file systems per account)"),
+            "InsufficientThroughputCapacity": .unreachable(noLimit),
+            "ThroughputLimitExceeded": .unreachable(noLimit),
+            "ConflictException": replicated { w, fs, _ in
+                w.call("efs:CreateReplicationConfiguration", #"{"SourceFileSystemId": "\#(fs)", "Destinations": [{}]}"#)
+            },
+            "InternalServerError": fault("efs:CreateReplicationConfiguration", #"{"SourceFileSystemId": "\#(unknownFS)", "Destinations": [{}]}"#),
+        ],
+        "DescribeReplicationConfigurations": [
+            "BadRequest": .produced { w in w.call("efs:DescribeReplicationConfigurations", #"{"NextToken": "bogus"}"#) },
+            "FileSystemNotFound": notFound("efs:DescribeReplicationConfigurations"),
+            "InternalServerError": fault("efs:DescribeReplicationConfigurations", "{}"),
+            "ReplicationNotFound": .produced { w in
+                w.call("efs:DescribeReplicationConfigurations", #"{"FileSystemId": "\#(ErrorCoverageTests.fileSystem(w))"}"#)
+            },
+            "ValidationException": .produced { w in w.call("efs:DescribeReplicationConfigurations", #"{"MaxResults": 0}"#) },
+        ],
+        "DeleteReplicationConfiguration": [
+            "BadRequest": .unreachable(noRule),
+            "InternalServerError": fault("efs:DeleteReplicationConfiguration", #"{"SourceFileSystemId": "\#(unknownFS)"}"#),
+            "FileSystemNotFound": .produced { w in w.call("efs:DeleteReplicationConfiguration", #"{"SourceFileSystemId": "\#(unknownFS)"}"#) },
+            "ReplicationNotFound": .produced { w in
+                w.call("efs:DeleteReplicationConfiguration", #"{"SourceFileSystemId": "\#(ErrorCoverageTests.fileSystem(w))"}"#)
+            },
+            "ThrottlingException": .unreachable(injectedOnly),
         ],
     ]
 }

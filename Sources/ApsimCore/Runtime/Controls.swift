@@ -63,6 +63,18 @@ enum ControlOperations {
                 Member("Vpcs", Shape("Vpcs", .document)), Member("Subnets", Shape("Subnets", .document)),
                 Member("SecurityGroups", Shape("SecurityGroups", .document)),
             ]), mutates: true, handler: setNetwork),
+        OperationEntry(
+            control: "SetNetworkInterface",
+            input: shape("SetNetworkInterfaceRequest", [Member("ResourceId", string), Member("NetworkInterfaceId", string)],
+                         required: ["ResourceId", "NetworkInterfaceId"]), mutates: true
+        ) { s, ctx, input throws(APIError) in
+            let id = input["ResourceId"]?.string ?? "", interface = input["NetworkInterfaceId"]?.string ?? ""
+            let region = s.region(ctx)
+            guard Services.all.contains(where: { $0.setNetworkInterface(id, to: interface, in: region) }) else {
+                throw RuntimeError.noSuchResource(id, account: ctx.account, region: ctx.region)
+            }
+            return JSONObject(["ResourceId": .string(id), "NetworkInterfaceId": .string(interface)])
+        },
         OperationEntry(control: "GetNetwork", input: empty, mutates: false) { s, ctx, _ throws(APIError) in
             networkDocument(s.region(ctx).network)
         },

@@ -18,6 +18,13 @@ protocol Service: Sendable {
     /// false when the resource is not one of this service's.
     static func forceLifecycle(_ target: LifecycleTarget, to state: String, in region: RegionState,
                                message: String?) throws(APIError) -> Bool
+    /// Gives one of the service's resources the network interface an EC2 emulator made for it
+    /// (apsim:SetNetworkInterface); false when the resource is not one of this service's.
+    static func setNetworkInterface(_ id: String, to interface: String, in region: RegionState) -> Bool
+}
+
+extension Service {
+    static func setNetworkInterface(_ id: String, to interface: String, in region: RegionState) -> Bool { false }
 }
 
 /// What apsim:SetLifecycleState names: a resource by ID, or one by name (an S3 access point

@@ -12,8 +12,9 @@ enum EFSConfiguration {
 
     /// The file system a request configures, which must be `available`.
     static func availableFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject,
+                                    member: String = "FileSystemId",
                                     doing what: String = "it can only be configured") throws(APIError) -> EFSFileSystem {
-        let fs = try fileSystem(&s, ctx, input)
+        let fs = try fileSystem(&s, ctx, input, member: member)
         let state = fs.lifecycle.observe(now: ctx.now)
         guard state == "available" else { throw EFSError.incorrectFileSystemLifeCycleState(fs.id, state: state, what: what) }
         return fs
@@ -109,6 +110,7 @@ enum EFSConfiguration {
 
     static func updateFileSystemProtection(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let fs = try availableFileSystem(&s, ctx, input)
+        if fs.replicatedFrom != nil { throw EFSError.destinationProtection }
         if let protection = input["ReplicationOverwriteProtection"]?.string { fs.protection = protection }
         return JSONObject(["ReplicationOverwriteProtection": .string(fs.protection)])
     }

@@ -141,6 +141,36 @@ enum EFSError {
     static let protectionReplicating =
         badRequest("ReplicationOverwriteProtection can be set to ENABLED or DISABLED; REPLICATING is set by replication.")
 
+    // MARK: Replication
+
+    static func replicationNotFound(_ fileSystemID: String) -> APIError {
+        APIError(EFSErrorCode.replicationNotFound, "File system '\(fileSystemID)' does not have a replication configuration.")
+    }
+
+    static func alreadyReplicated(_ fileSystemID: String) -> APIError {
+        APIError(EFSErrorCode.conflictException, "File system '\(fileSystemID)' already has a replication configuration.")
+    }
+
+    static func destinationCannotBeSource(_ fileSystemID: String) -> APIError {
+        APIError(EFSErrorCode.conflictException,
+                 "File system '\(fileSystemID)' is a replication destination; it cannot be a replication source.")
+    }
+
+    static func alreadyDestination(_ fileSystemID: String) -> APIError {
+        APIError(EFSErrorCode.conflictException, "File system '\(fileSystemID)' is already a replication destination.")
+    }
+
+    static func destinationProtected(_ fileSystemID: String) -> APIError {
+        APIError(EFSErrorCode.conflictException,
+                 "File system '\(fileSystemID)' has ReplicationOverwriteProtection ENABLED; disable it to use the file system as a replication destination.")
+    }
+
+    static func fileSystemReplicating(_ id: String) -> APIError {
+        APIError(EFSErrorCode.fileSystemInUse, "File system '\(id)' is in a replication configuration and cannot be deleted.")
+    }
+
+    static let oneDestination = badRequest("A replication configuration has exactly one destination.")
+
     // MARK: BadRequest
 
     static func badRequest(_ message: String) -> APIError { APIError(EFSErrorCode.badRequest, message) }

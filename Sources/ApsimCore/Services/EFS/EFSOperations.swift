@@ -46,7 +46,7 @@ enum EFSOperations {
         o.append("AvailabilityZoneName", ifPresent: fs.availabilityZoneName.map { .string($0) })
         o.append("AvailabilityZoneId", ifPresent: fs.availabilityZoneID.map { .string($0) })
         o.append("Tags", .array(fs.tags.map(\.json)))
-        o.append("FileSystemProtection", ["ReplicationOverwriteProtection": .string(fs.protection)])
+        o.append("FileSystemProtection", ["ReplicationOverwriteProtection": .string(fs.reportedProtection)])
         return .object(o)
     }
 
@@ -171,6 +171,7 @@ enum EFSOperations {
         let ref = input["FileSystemId"]?.string ?? ""
         guard let fs = fileSystem(ref, region.efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
         if !region.efs.liveMountTargets(of: fs, now: ctx.now).isEmpty { throw EFSError.fileSystemHasMountTargets(fs.id) }
+        if fs.replication != nil || fs.replicatedFrom != nil { throw EFSError.fileSystemReplicating(fs.id) }
         if ctx.config.strictFileSystemDelete && fs.accessPoints.count > 0 {
             throw EFSError.fileSystemHasAccessPoints(fs.id)
         }

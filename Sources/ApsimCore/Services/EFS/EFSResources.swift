@@ -29,6 +29,13 @@ final class EFSFileSystem: LifecycleHolder {
     var policy: String?
     /// ReplicationOverwriteProtection as set (a replication destination reads REPLICATING).
     var protection = "ENABLED"
+    /// The replication this file system is the source of.
+    var replication: EFSReplication?
+    /// The source of the replication this file system is the destination of.
+    var replicatedFrom: EFSReplication.End?
+
+    /// What DescribeFileSystems reports: REPLICATING while it is a replication destination.
+    var reportedProtection: String { replicatedFrom == nil ? protection : "REPLICATING" }
 
     init(id: String, seq: UInt64, arn: String, creationToken: String, creationTime: Int64, lifecycle: LifecycleState,
          performanceMode: String, throughputMode: String, provisionedThroughput: JSON?, encrypted: Bool, kmsKeyID: String?,
@@ -59,7 +66,8 @@ final class EFSMountTarget: LifecycleHolder {
     let ipAddress: UInt32?
     let ipv6Address: String?
     var securityGroups: [String]
-    let networkInterfaceID: String
+    /// apsim's (from the seeded stream), or the one an EC2 emulator made (apsim:SetNetworkInterface).
+    var networkInterfaceID: String
     var lifecycle: LifecycleState
     /// DeleteMountTarget was called: it reads `deleting` until it settles, then it is gone.
     var deleting = false
@@ -76,4 +84,19 @@ final class EFSMountTarget: LifecycleHolder {
         self.networkInterfaceID = networkInterfaceID
         self.lifecycle = lifecycle
     }
+}
+
+/// A replication configuration, kept by its source file system; the destination knows its source
+/// (`EFSFileSystem.replicatedFrom`). Both ends are in the same account, in any region of the world.
+struct EFSReplication {
+    /// One end: a file system in a region.
+    struct End: Equatable {
+        let fileSystemID: String
+        let region: String
+    }
+
+    let destination: End
+    let creationTime: Int64
+    var status: LifecycleState
+    let roleARN: String?
 }

@@ -70,6 +70,10 @@ enum EFSRules {
         if document["Statement"] == nil { throw EFSError.invalidPolicy("it has no Statement") }
     }
 
+    static func replication(_ input: JSONObject) throws(APIError) {
+        if input["Destinations"]?.array?.count != 1 { throw EFSError.oneDestination }
+    }
+
     /// REPLICATING is a state replication sets, not a request.
     static func fileSystemProtection(_ input: JSONObject) throws(APIError) {
         if input["ReplicationOverwriteProtection"]?.string == "REPLICATING" { throw EFSError.protectionReplicating }

@@ -36,10 +36,19 @@ enum EFSService: Service {
         entry("DeleteFileSystemPolicy", EFSConfiguration.deleteFileSystemPolicy),
         entry("PutAccountPreferences", EFSConfiguration.putAccountPreferences),
         entry("DescribeAccountPreferences", EFSConfiguration.describeAccountPreferences),
+        entry("CreateReplicationConfiguration", rules: EFSRules.replication, EFSReplications.create),
+        entry("DescribeReplicationConfigurations", EFSReplications.describeMany),
+        entry("DeleteReplicationConfiguration", EFSReplications.delete),
     ]
 
     static func entry(_ name: String, rules: OperationRules? = nil, _ handler: @escaping OperationHandler) -> OperationEntry {
         OperationEntry(service: model, validationCode: EFSRules.validationCode, name: name, rules: rules, handler: handler)
+    }
+
+    static func setNetworkInterface(_ id: String, to interface: String, in region: RegionState) -> Bool {
+        guard let mt = region.efs.mountTargets[id] else { return false }
+        mt.networkInterfaceID = interface
+        return true
     }
 
     // MARK: Lifecycle forcing

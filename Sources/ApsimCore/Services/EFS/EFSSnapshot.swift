@@ -24,6 +24,18 @@ extension EFSService {
             j.append("BackupPolicy", ifPresent: fs.backupPolicy?.json)
             j.append("Policy", ifPresent: fs.policy.map { .string($0) })
             j.append("Protection", ifPresent: fs.protection == "ENABLED" ? nil : .string(fs.protection))
+            j.append("Replication", ifPresent: fs.replication.map { r in
+                var o = JSONObject()
+                o.append("DestinationFileSystemId", .string(r.destination.fileSystemID))
+                o.append("DestinationRegion", .string(r.destination.region))
+                o.append("CreationTime", .int(r.creationTime))
+                o.append("Status", r.status.json)
+                o.append("RoleArn", ifPresent: r.roleARN.map { .string($0) })
+                return .object(o)
+            })
+            j.append("ReplicatedFrom", ifPresent: fs.replicatedFrom.map {
+                ["FileSystemId": .string($0.fileSystemID), "Region": .string($0.region)]
+            })
             return .object(j)
         }))
         o.append("EFSAccessPoints", .array(efs.accessPointOrder.all.map { ap in
@@ -83,6 +95,17 @@ extension EFSService {
             fs.backupPolicy = f.raw("BackupPolicy") == nil ? nil : try f.lifecycle("BackupPolicy")
             fs.policy = try f.optionalString("Policy")
             fs.protection = try f.optionalString("Protection") ?? "ENABLED"
+            if f.raw("Replication") != nil {
+                let r = try SnapshotReader(f.raw("Replication"), f.path + ".Replication")
+                fs.replication = EFSReplication(
+                    destination: EFSReplication.End(fileSystemID: try r.string("DestinationFileSystemId"),
+                                                    region: try r.string("DestinationRegion")),
+                    creationTime: try r.int("CreationTime"), status: try r.lifecycle("Status"), roleARN: try r.optionalString("RoleArn"))
+            }
+            if f.raw("ReplicatedFrom") != nil {
+                let r = try SnapshotReader(f.raw("ReplicatedFrom"), f.path + ".ReplicatedFrom")
+                fs.replicatedFrom = EFSReplication.End(fileSystemID: try r.string("FileSystemId"), region: try r.string("Region"))
+            }
             efs.insert(fs)
         }
         order = SnapshotReader.Order()
