@@ -32,7 +32,7 @@ SERVICES = {
             "CreateFileSystem", "DescribeFileSystems", "DeleteFileSystem", "UpdateFileSystem", "UpdateFileSystemProtection",
             "CreateAccessPoint", "DescribeAccessPoints", "DeleteAccessPoint",
             "TagResource", "UntagResource", "ListTagsForResource", "CreateTags", "DeleteTags", "DescribeTags",
-            "CreateMountTarget", "DescribeMountTargets", "DeleteMountTarget",
+            "CreateMountTarget", "DescribeMountTargets", "DeleteMountTarget", "CreateMountSession",
             "DescribeMountTargetSecurityGroups", "ModifyMountTargetSecurityGroups",
             "PutLifecycleConfiguration", "DescribeLifecycleConfiguration",
             "PutBackupPolicy", "DescribeBackupPolicy",

@@ -143,6 +143,15 @@ enum EFSErrorCoverage {
             },
             "ThrottlingException": .unreachable(injectedOnly),
         ],
+        "CreateMountSession": [
+            "BadRequest": .produced { w in
+                w.call("efs:CreateMountSession", #"{"FileSystemId": "\#(ErrorCoverageTests.fileSystem(w))"}"#)
+            },
+            "FileSystemNotFound": notFound("efs:CreateMountSession"),
+            "IncorrectFileSystemLifeCycleState": creating("efs:CreateMountSession", ""),
+            "InternalServerError": fault("efs:CreateMountSession", #"{"FileSystemId": "\#(unknownFS)"}"#),
+            "ThrottlingException": .unreachable(injectedOnly),
+        ],
         "DescribeMountTargets": [
             "BadRequest": .produced { w in w.call("efs:DescribeMountTargets", "{}") },
             "InternalServerError": fault("efs:DescribeMountTargets", #"{"FileSystemId": "\#(unknownFS)"}"#),

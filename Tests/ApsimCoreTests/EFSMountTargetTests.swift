@@ -205,4 +205,22 @@ let declaredNetwork: JSON = [
         #expect(createMountTarget(w, fs, subnetA).body["MountTargetId"]?.string?.count == 13)
         #expect(call(w, "efs:CreateAccessPoint", ["ClientToken": "a", "FileSystemId": .string(fs)]).body["AccessPointId"]?.string?.count == 22)
     }
+
+    @Test func mountSessionsHaveOneEndpointPerAvailableMountTarget() throws {
+        let w = try instantWorld()
+        _ = call(w, "apsim:SetNetwork", declaredNetwork)
+        let fs = makeFileSystem(w)
+        let none = call(w, "efs:CreateMountSession", ["FileSystemId": .string(fs)])
+        #expect(error(none.body) == ("BadRequest", "File system '\(fs)' has no available mount target to mount through; create one first."))
+        _ = createMountTarget(w, fs, "subnet-1111111a")
+        _ = createMountTarget(w, fs, "subnet-1111111b")
+        let session = call(w, "efs:CreateMountSession", ["FileSystemId": .string(fs), "PreferredAvailabilityZoneId": "use1-az6"]).body
+        #expect(session["FileSystemId"]?.string == fs && session["PreferredAvailabilityZoneId"] == "use1-az6")
+        let endpoints = session["Endpoints"]?.array ?? []
+        #expect(endpoints.map { $0["AvailabilityZoneId"] } == ["use1-az6", "use1-az1"])  // the preferred zone first
+        #expect(endpoints.map { $0["Ipv4Address"] } == ["10.1.1.4", "10.1.0.4"])
+        #expect(endpoints.allSatisfy { $0["Port"] == 2049 && $0["MountToken"]?.string?.count == 36 && $0["IssuedAt"] == 1700000000 })
+        let external = call(w, "efs:CreateMountSession", ["FileSystemId": .string(fs), "NetworkOrigin": "EXTERNAL_NETWORK"])
+        #expect(error(external.body) == ("BadRequest", "External network (EXTERNAL_NETWORK) connections are not supported."))
+    }
 }

@@ -108,6 +108,12 @@ enum EFSError {
 
     static let oneMountTargetFilter = badRequest("Must specify exactly one mutually exclusive parameter.")
 
+    static let externalNetwork = badRequest("External network (EXTERNAL_NETWORK) connections are not supported.")
+
+    static func noMountTargets(_ id: String) -> APIError {
+        badRequest("File system '\(id)' has no available mount target to mount through; create one first.")
+    }
+
     // MARK: Policies and configuration
 
     static func policyNotFound(_ what: String, _ fileSystemID: String) -> APIError {

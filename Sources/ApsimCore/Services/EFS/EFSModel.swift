@@ -40,6 +40,8 @@ extension ServiceModel {
                            input: EFSShapes.`DescribeMountTargetsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "MountTargetNotFound", "AccessPointNotFound"]),
             OperationModel(name: "DeleteMountTarget", method: "DELETE", requestURI: "/2015-02-01/mount-targets/{MountTargetId}", successStatus: 204,
                            input: EFSShapes.`DeleteMountTargetRequest`, errors: ["BadRequest", "InternalServerError", "DependencyTimeout", "MountTargetNotFound", "ThrottlingException"]),
+            OperationModel(name: "CreateMountSession", method: "POST", requestURI: "/2015-02-01/file-systems/{FileSystemId}/mount-sessions", successStatus: 200,
+                           input: EFSShapes.`CreateMountSessionRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InternalServerError", "ThrottlingException"]),
             OperationModel(name: "DescribeMountTargetSecurityGroups", method: "GET", requestURI: "/2015-02-01/mount-targets/{MountTargetId}/security-groups", successStatus: 200,
                            input: EFSShapes.`DescribeMountTargetSecurityGroupsRequest`, errors: ["BadRequest", "InternalServerError", "MountTargetNotFound", "IncorrectMountTargetState"]),
             OperationModel(name: "ModifyMountTargetSecurityGroups", method: "PUT", requestURI: "/2015-02-01/mount-targets/{MountTargetId}/security-groups", successStatus: 204,
@@ -292,6 +294,13 @@ enum EFSShapes {
     static let `DeleteMountTargetRequest` = Shape("DeleteMountTargetRequest", .structure(members: [
             Member("MountTargetId", EFSShapes.`MountTargetId`, location: .uri),
         ], required: ["MountTargetId"]))
+    static let `AvailabilityZoneId` = Shape("AvailabilityZoneId", .string(min: nil, max: nil, pattern: nil, enumValues: nil))
+    static let `NetworkOrigin` = Shape("NetworkOrigin", .string(min: nil, max: nil, pattern: nil, enumValues: ["AWS_NETWORK", "EXTERNAL_NETWORK"]))
+    static let `CreateMountSessionRequest` = Shape("CreateMountSessionRequest", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`, location: .uri),
+            Member("PreferredAvailabilityZoneId", EFSShapes.`AvailabilityZoneId`),
+            Member("NetworkOrigin", EFSShapes.`NetworkOrigin`),
+        ], required: ["FileSystemId"]))
     static let `DescribeMountTargetSecurityGroupsRequest` = Shape("DescribeMountTargetSecurityGroupsRequest", .structure(members: [
             Member("MountTargetId", EFSShapes.`MountTargetId`, location: .uri),
         ], required: ["MountTargetId"]))

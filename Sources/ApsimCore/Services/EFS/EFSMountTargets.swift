@@ -165,6 +165,37 @@ enum EFSMountTargets {
         return JSONObject()
     }
 
+    /// The NFS port of every endpoint.
+    static let nfsPort: Int64 = 2049
+
+    /// Endpoints to mount a file system through: one per available mount target, those in the
+    /// preferred Availability Zone first, each with a mount token from the seeded stream.
+    static func createMountSession(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let fs = try EFSConfiguration.availableFileSystem(&s, ctx, input, doing: "mount sessions can only be created")
+        if input["NetworkOrigin"]?.string == "EXTERNAL_NETWORK" { throw EFSError.externalNetwork }
+        let efs = s.region(ctx).efs
+        let preferred = input["PreferredAvailabilityZoneId"]?.string
+        let available = efs.liveMountTargets(of: fs, now: ctx.now).filter { efs.observe($0, now: ctx.now) == "available" }
+        guard !available.isEmpty else { throw EFSError.noMountTargets(fs.id) }
+        let ordered = available.filter { $0.subnet.availabilityZoneID == preferred } + available.filter { $0.subnet.availabilityZoneID != preferred }
+        var endpoints: [JSON] = []
+        for mt in ordered {
+            var e = JSONObject()
+            e.append("AvailabilityZoneId", .string(mt.subnet.availabilityZoneID))
+            e.append("Ipv4Address", ifPresent: mt.ipAddress.map { .string(IPv4.format($0)) })
+            e.append("Ipv6Address", ifPresent: mt.ipv6Address.map { .string($0) })
+            e.append("Port", .int(nfsPort))
+            e.append("MountToken", .string(s.ids.resourceUUID()))
+            e.append("IssuedAt", JSON.timestamp(milliseconds: ctx.now))
+            endpoints.append(.object(e))
+        }
+        var out = JSONObject()
+        out.append("FileSystemId", .string(fs.id))
+        out.append("PreferredAvailabilityZoneId", ifPresent: preferred.map { .string($0) })
+        out.append("Endpoints", .array(endpoints))
+        return out
+    }
+
     /// The mount target a request names (settled if due); one that is gone is not found.
     static func mountTarget(_ input: JSONObject, _ efs: EFSState, _ ctx: CallContext) throws(APIError) -> EFSMountTarget {
         let id = input["MountTargetId"]?.string ?? ""

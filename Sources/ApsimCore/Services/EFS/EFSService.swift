@@ -25,6 +25,7 @@ enum EFSService: Service {
         entry("CreateMountTarget", EFSMountTargets.create),
         entry("DescribeMountTargets", rules: EFSRules.describeMountTargets, EFSMountTargets.describeMany),
         entry("DeleteMountTarget", EFSMountTargets.delete),
+        entry("CreateMountSession", EFSMountTargets.createMountSession),
         entry("DescribeMountTargetSecurityGroups", EFSMountTargets.describeSecurityGroups),
         entry("ModifyMountTargetSecurityGroups", EFSMountTargets.modifySecurityGroups),
         entry("PutLifecycleConfiguration", rules: EFSRules.lifecycleConfiguration, EFSConfiguration.putLifecycleConfiguration),
