@@ -54,6 +54,8 @@ SERVICES = {
             "CreateAndAttachS3AccessPoint", "DescribeS3AccessPointAttachments", "DetachAndDeleteS3AccessPoint",
             "CreateFileSystem", "DescribeFileSystems", "DeleteFileSystem",
             "CreateStorageVirtualMachine", "CreateVolume", "DescribeVolumes", "DeleteVolume",
+            "TagResource", "UntagResource", "ListTagsForResource",
+            "DescribeStorageVirtualMachines", "UpdateStorageVirtualMachine", "DeleteStorageVirtualMachine",
         ],
     },
 }

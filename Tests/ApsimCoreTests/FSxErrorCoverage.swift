@@ -18,7 +18,64 @@ enum FSxErrorCoverage {
         #"{\#(extra)"FileSystemType": "OPENZFS", "SubnetIds": ["subnet-0123456789abcdef0"], "OpenZFSConfiguration": {"DeploymentType": "SINGLE_AZ_HA_2", "ThroughputCapacity": 160}}"#
     }
 
+    /// The tag operations answer alike; `members` completes the request after ResourceARN.
+    static func tagging(_ op: String, _ members: String) -> [String: Outcome] {
+        [
+            "BadRequest": .produced { w in
+                let (fs, _) = makeOpenZFS(w)
+                let arn = "arn:aws:fsx:us-east-1:123456789012:file-system/" + fs
+                if op == "fsx:ListTagsForResource" { return w.call(op, #"{"ResourceARN": "\#(arn)", "NextToken": "bogus"}"#) }
+                let tags = (0..<51).map { #"{"Key": "k\#($0)", "Value": "v"}"# }.joined(separator: ", ")
+                if op == "fsx:TagResource" { return w.call(op, #"{"ResourceARN": "\#(arn)", "Tags": [\#(tags)]}"#) }
+                return w.call(op, #"{"ResourceARN": "\#(arn)", "TagKeys": []}"#)
+            },
+            "InternalServerError": fault(op, #"{"ResourceARN": "arn:aws:fsx:us-east-1:123456789012:file-system/fs-0"\#(members)}"#),
+            "ResourceNotFound": .produced { w in
+                w.call(op, #"{"ResourceARN": "arn:aws:fsx:us-east-1:123456789012:file-system/fs-0123456789abcdef0"\#(members)}"#)
+            },
+            "NotServiceResourceError": .produced { w in w.call(op, #"{"ResourceARN": "arn:aws:s3:::bucket"\#(members)}"#) },
+            "ResourceDoesNotSupportTagging": .produced { w in
+                let (_, root) = makeOpenZFS(w)
+                let child = makeChildVolume(w, parent: root)
+                _ = w.call("fsx:CreateAndAttachS3AccessPoint", attach("abc", child))
+                return w.call(op, #"{"ResourceARN": "arn:aws:s3:us-east-1:123456789012:accesspoint/abc"\#(members)}"#)
+            },
+        ]
+    }
+
+    static let svm = "svm-0123456789abcdef0"
+
     static let cases: [String: [String: Outcome]] = [
+        "TagResource": tagging("fsx:TagResource", #", "Tags": [{"Key": "k", "Value": "v"}]"#),
+        "UntagResource": tagging("fsx:UntagResource", #", "TagKeys": ["k"]"#),
+        "ListTagsForResource": tagging("fsx:ListTagsForResource", ""),
+        "DescribeStorageVirtualMachines": [
+            "BadRequest": .produced { w in w.call("fsx:DescribeStorageVirtualMachines", #"{"NextToken": "bogus"}"#) },
+            "InternalServerError": fault("fsx:DescribeStorageVirtualMachines", "{}"),
+            "StorageVirtualMachineNotFound": .produced { w in
+                w.call("fsx:DescribeStorageVirtualMachines", #"{"StorageVirtualMachineIds": ["\#(svm)"]}"#)
+            },
+        ],
+        "UpdateStorageVirtualMachine": [
+            "BadRequest": .produced { w in w.call("fsx:UpdateStorageVirtualMachine", #"{"StorageVirtualMachineId": "x"}"#) },
+            "IncompatibleParameterError": .unreachable(notRemembered),
+            "InternalServerError": fault("fsx:UpdateStorageVirtualMachine", #"{"StorageVirtualMachineId": "\#(svm)"}"#),
+            "StorageVirtualMachineNotFound": .produced { w in
+                w.call("fsx:UpdateStorageVirtualMachine", #"{"StorageVirtualMachineId": "\#(svm)"}"#)
+            },
+            "UnsupportedOperation": .unreachable("every storage virtual machine apsim makes takes every modeled update"),
+        ],
+        "DeleteStorageVirtualMachine": [
+            "BadRequest": .produced { w in
+                let (_, made, _) = makeOntapVolume(w)
+                return w.call("fsx:DeleteStorageVirtualMachine", #"{"StorageVirtualMachineId": "\#(made)"}"#)
+            },
+            "IncompatibleParameterError": .unreachable(notRemembered),
+            "InternalServerError": fault("fsx:DeleteStorageVirtualMachine", #"{"StorageVirtualMachineId": "\#(svm)"}"#),
+            "StorageVirtualMachineNotFound": .produced { w in
+                w.call("fsx:DeleteStorageVirtualMachine", #"{"StorageVirtualMachineId": "\#(svm)"}"#)
+            },
+        ],
         "CreateAndAttachS3AccessPoint": [
             "BadRequest": .produced { w in
                 w.call("fsx:CreateAndAttachS3AccessPoint", attach("abc", volume, extra: #""S3AccessPoint": {"Policy": "{}"}, "#))

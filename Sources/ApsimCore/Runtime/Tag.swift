@@ -25,4 +25,28 @@ struct Tag: Sendable, Equatable {
             if let i = tags.firstIndex(where: { $0.key == t.key }) { tags[i].value = t.value } else { tags.append(t) }
         }
     }
+
+    /// The tag limit per resource (AWS's general tagging limit).
+    static let maxPerResource = 50
+
+    /// `tags` with `new` added or overwritten; more than `maxPerResource` is `tooMany(count)`.
+    static func merged(_ new: [Tag], into tags: [Tag], tooMany: (Int) -> APIError) throws(APIError) -> [Tag] {
+        var merged = tags
+        merge(new, into: &merged)
+        if merged.count > maxPerResource { throw tooMany(merged.count) }
+        return merged
+    }
+
+    /// A page of a resource's tags (tokens count tags, so a walk skips none while tags stay); a
+    /// token not made for `scope` is `invalid`.
+    static func page(_ all: [Tag], _ input: JSONObject, _ request: PageRequest, scope: String, _ tokens: PageTokens,
+                     invalid: APIError) throws(APIError) -> ([Tag], String?) {
+        var start = 0
+        if let token = input[request.token]?.string {
+            guard let seq = tokens.decode(token, scope: scope), seq <= UInt64(all.count) else { throw invalid }
+            start = Int(seq)
+        }
+        let end = min(all.count, start + Int(min(input[request.limit]?.int ?? request.defaultLimit, request.atMost)))
+        return (Array(all[start..<end]), end < all.count ? tokens.encode(scope: scope, seq: UInt64(end)) : nil)
+    }
 }

@@ -284,10 +284,7 @@ enum EFSOperations {
 
     /// `tags` with `new` added or overwritten, within the 50-tag limit.
     static func merged(_ new: [Tag], into tags: [Tag]) throws(APIError) -> [Tag] {
-        var merged = tags
-        Tag.merge(new, into: &merged)
-        if merged.count > EFSRules.maxTags { throw EFSError.tooManyTags(merged.count, limit: EFSRules.maxTags) }
-        return merged
+        try Tag.merged(new, into: tags) { count in EFSError.tooManyTags(count, limit: Tag.maxPerResource) }
     }
 
     static func untagResource(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
@@ -308,17 +305,9 @@ enum EFSOperations {
         return out
     }
 
-    /// A page of a resource's tags (tokens count tags, so a walk skips none while tags stay).
+    /// A page of a resource's tags.
     static func tagPage(_ all: [Tag], _ input: JSONObject, _ request: PageRequest, scope: String,
                         _ tokens: PageTokens) throws(APIError) -> ([Tag], String?) {
-        var start = 0
-        if let token = input[request.token]?.string {
-            guard let seq = tokens.decode(token, scope: scope), seq <= UInt64(all.count) else {
-                throw EFSError.invalidPageToken(request.token)
-            }
-            start = Int(seq)
-        }
-        let end = min(all.count, start + Int(min(input[request.limit]?.int ?? request.defaultLimit, request.atMost)))
-        return (Array(all[start..<end]), end < all.count ? tokens.encode(scope: scope, seq: UInt64(end)) : nil)
+        try Tag.page(all, input, request, scope: scope, tokens, invalid: EFSError.invalidPageToken(request.token))
     }
 }

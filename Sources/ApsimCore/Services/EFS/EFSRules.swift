@@ -3,7 +3,7 @@
 enum EFSRules {
     static let validationCode = EFSErrorCode.validationException.rawValue
     /// The tag limit per resource (AWS's general tagging limit; the EFS model sets no max).
-    static let maxTags = 50
+    static let maxTags = Tag.maxPerResource
     /// The largest page DescribeAccessPoints serves.
     static let maxAccessPointPage: Int64 = 10_000
 

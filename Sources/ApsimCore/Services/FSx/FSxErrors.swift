@@ -20,6 +20,34 @@ enum FSxError {
         APIError(FSxErrorCode.s3AccessPointAttachmentNotFound, "S3 access point attachment '\(name)' does not exist.")
     }
 
+    // MARK: Tags
+
+    static func resourceNotFound(_ arn: String) -> APIError {
+        APIError(FSxErrorCode.resourceNotFound, "The resource '\(APIError.echo(arn))' does not exist.",
+                 members: JSONObject(["ResourceARN": .string(arn)]))
+    }
+
+    static func notServiceResource(_ arn: String) -> APIError {
+        APIError(FSxErrorCode.notServiceResourceError, "The resource '\(APIError.echo(arn))' is not an Amazon FSx resource.",
+                 members: JSONObject(["ResourceARN": .string(arn)]))
+    }
+
+    static func doesNotSupportTagging(_ arn: String) -> APIError {
+        APIError(FSxErrorCode.resourceDoesNotSupportTagging,
+                 "The resource '\(APIError.echo(arn))' does not support tagging: an S3 access point attachment is tagged through S3.",
+                 members: JSONObject(["ResourceARN": .string(arn)]))
+    }
+
+    static func tooManyTags(_ count: Int) -> APIError {
+        badRequest("A resource can have at most \(Tag.maxPerResource) tags; this request would give it \(count).")
+    }
+
+    // MARK: Storage virtual machines
+
+    static func storageVirtualMachineHasVolumes(_ id: String) -> APIError {
+        badRequest("Storage virtual machine '\(id)' has volumes; delete them before deleting the storage virtual machine.")
+    }
+
     // MARK: Tokens and configuration
 
     static func incompatibleToken(_ token: String, differing member: String) -> APIError {

@@ -26,6 +26,18 @@ extension ServiceModel {
                            input: FSxShapes.`DescribeVolumesRequest`, errors: ["BadRequest", "InternalServerError", "VolumeNotFound"]),
             OperationModel(name: "DeleteVolume", method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DeleteVolumeRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "VolumeNotFound", "ServiceLimitExceeded"]),
+            OperationModel(name: "TagResource", method: "POST", requestURI: "/", successStatus: 200,
+                           input: FSxShapes.`TagResourceRequest`, errors: ["BadRequest", "InternalServerError", "ResourceNotFound", "NotServiceResourceError", "ResourceDoesNotSupportTagging"]),
+            OperationModel(name: "UntagResource", method: "POST", requestURI: "/", successStatus: 200,
+                           input: FSxShapes.`UntagResourceRequest`, errors: ["BadRequest", "InternalServerError", "ResourceNotFound", "NotServiceResourceError", "ResourceDoesNotSupportTagging"]),
+            OperationModel(name: "ListTagsForResource", method: "POST", requestURI: "/", successStatus: 200,
+                           input: FSxShapes.`ListTagsForResourceRequest`, errors: ["BadRequest", "InternalServerError", "ResourceNotFound", "NotServiceResourceError", "ResourceDoesNotSupportTagging"]),
+            OperationModel(name: "DescribeStorageVirtualMachines", method: "POST", requestURI: "/", successStatus: 200,
+                           input: FSxShapes.`DescribeStorageVirtualMachinesRequest`, errors: ["BadRequest", "InternalServerError", "StorageVirtualMachineNotFound"]),
+            OperationModel(name: "UpdateStorageVirtualMachine", method: "POST", requestURI: "/", successStatus: 200,
+                           input: FSxShapes.`UpdateStorageVirtualMachineRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "StorageVirtualMachineNotFound", "UnsupportedOperation"]),
+            OperationModel(name: "DeleteStorageVirtualMachine", method: "POST", requestURI: "/", successStatus: 200,
+                           input: FSxShapes.`DeleteStorageVirtualMachineRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "StorageVirtualMachineNotFound"]),
         ],
         errors: [
             ErrorModel(code: "AccessPointAlreadyOwnedByYou", status: 400, members: []),
@@ -603,4 +615,56 @@ enum FSxShapes {
             Member("OntapConfiguration", FSxShapes.`DeleteVolumeOntapConfiguration`),
             Member("OpenZFSConfiguration", FSxShapes.`DeleteVolumeOpenZFSConfiguration`),
         ], required: ["VolumeId"]))
+    static let `TagResourceRequest` = Shape("TagResourceRequest", .structure(members: [
+            Member("ResourceARN", FSxShapes.`ResourceARN`),
+            Member("Tags", FSxShapes.`Tags`),
+        ], required: ["ResourceARN", "Tags"]))
+    static let `TagKeys` = Shape("TagKeys", .list(member: FSxShapes.`TagKey`, min: 1, max: 50))
+    static let `UntagResourceRequest` = Shape("UntagResourceRequest", .structure(members: [
+            Member("ResourceARN", FSxShapes.`ResourceARN`),
+            Member("TagKeys", FSxShapes.`TagKeys`),
+        ], required: ["ResourceARN", "TagKeys"]))
+    static let `ListTagsForResourceRequest` = Shape("ListTagsForResourceRequest", .structure(members: [
+            Member("ResourceARN", FSxShapes.`ResourceARN`),
+            Member("MaxResults", FSxShapes.`MaxResults`),
+            Member("NextToken", FSxShapes.`NextToken`),
+        ], required: ["ResourceARN"]))
+    static let `StorageVirtualMachineIds` = Shape("StorageVirtualMachineIds", .list(member: FSxShapes.`StorageVirtualMachineId`, min: nil, max: 50))
+    static let `StorageVirtualMachineFilterName` = Shape("StorageVirtualMachineFilterName", .string(min: nil, max: nil, pattern: nil, enumValues: ["file-system-id"]))
+    static let `StorageVirtualMachineFilterValue` = Shape("StorageVirtualMachineFilterValue", .string(min: 1, max: 128, pattern: Pattern("^[0-9a-zA-Z\\*\\.\\\\/\\?\\-\\_]*$"), enumValues: nil))
+    static let `StorageVirtualMachineFilterValues` = Shape("StorageVirtualMachineFilterValues", .list(member: FSxShapes.`StorageVirtualMachineFilterValue`, min: nil, max: 20))
+    static let `StorageVirtualMachineFilter` = Shape("StorageVirtualMachineFilter", .structure(members: [
+            Member("Name", FSxShapes.`StorageVirtualMachineFilterName`),
+            Member("Values", FSxShapes.`StorageVirtualMachineFilterValues`),
+        ], required: []))
+    static let `StorageVirtualMachineFilters` = Shape("StorageVirtualMachineFilters", .list(member: FSxShapes.`StorageVirtualMachineFilter`, min: nil, max: 1))
+    static let `DescribeStorageVirtualMachinesRequest` = Shape("DescribeStorageVirtualMachinesRequest", .structure(members: [
+            Member("StorageVirtualMachineIds", FSxShapes.`StorageVirtualMachineIds`),
+            Member("Filters", FSxShapes.`StorageVirtualMachineFilters`),
+            Member("MaxResults", FSxShapes.`MaxResults`),
+            Member("NextToken", FSxShapes.`NextToken`),
+        ], required: []))
+    static let `SelfManagedActiveDirectoryConfigurationUpdates` = Shape("SelfManagedActiveDirectoryConfigurationUpdates", .structure(members: [
+            Member("UserName", FSxShapes.`DirectoryUserName`),
+            Member("Password", FSxShapes.`DirectoryPassword`),
+            Member("DnsIps", FSxShapes.`DnsIps`),
+            Member("DomainName", FSxShapes.`ActiveDirectoryFullyQualifiedName`),
+            Member("OrganizationalUnitDistinguishedName", FSxShapes.`OrganizationalUnitDistinguishedName`),
+            Member("FileSystemAdministratorsGroup", FSxShapes.`FileSystemAdministratorsGroupName`),
+            Member("DomainJoinServiceAccountSecret", FSxShapes.`CustomerSecretsManagerARN`),
+        ], required: []))
+    static let `UpdateSvmActiveDirectoryConfiguration` = Shape("UpdateSvmActiveDirectoryConfiguration", .structure(members: [
+            Member("SelfManagedActiveDirectoryConfiguration", FSxShapes.`SelfManagedActiveDirectoryConfigurationUpdates`),
+            Member("NetBiosName", FSxShapes.`NetBiosAlias`),
+        ], required: []))
+    static let `UpdateStorageVirtualMachineRequest` = Shape("UpdateStorageVirtualMachineRequest", .structure(members: [
+            Member("ActiveDirectoryConfiguration", FSxShapes.`UpdateSvmActiveDirectoryConfiguration`),
+            Member("ClientRequestToken", FSxShapes.`ClientRequestToken`, idempotencyToken: true),
+            Member("StorageVirtualMachineId", FSxShapes.`StorageVirtualMachineId`),
+            Member("SvmAdminPassword", FSxShapes.`AdminPassword`),
+        ], required: ["StorageVirtualMachineId"]))
+    static let `DeleteStorageVirtualMachineRequest` = Shape("DeleteStorageVirtualMachineRequest", .structure(members: [
+            Member("ClientRequestToken", FSxShapes.`ClientRequestToken`, idempotencyToken: true),
+            Member("StorageVirtualMachineId", FSxShapes.`StorageVirtualMachineId`),
+        ], required: ["StorageVirtualMachineId"]))
 }

@@ -25,12 +25,19 @@ enum FSxService: Service {
         }, FSxOperations.createVolume),
         entry("DescribeVolumes", FSxOperations.describeVolumes),
         entry("DeleteVolume", FSxOperations.deleteVolume),
+        // Any ARN is looked up (spec: another service's is NotServiceResourceError, not BadRequest).
+        entry("TagResource", lookups: ["ResourceARN"], FSxOperations.tagResource),
+        entry("UntagResource", lookups: ["ResourceARN"], FSxOperations.untagResource),
+        entry("ListTagsForResource", lookups: ["ResourceARN"], FSxOperations.listTagsForResource),
+        entry("DescribeStorageVirtualMachines", FSxOperations.describeStorageVirtualMachines),
+        entry("UpdateStorageVirtualMachine", FSxOperations.updateStorageVirtualMachine),
+        entry("DeleteStorageVirtualMachine", FSxOperations.deleteStorageVirtualMachine),
     ]
 
-    static func entry(_ name: String, rules: OperationRules? = nil, replay: ReplayHandler? = nil,
+    static func entry(_ name: String, rules: OperationRules? = nil, replay: ReplayHandler? = nil, lookups: Set<String> = [],
                       _ handler: @escaping OperationHandler) -> OperationEntry {
         OperationEntry(service: model, validationCode: FSxRules.validationCode, name: name, rules: rules, replay: replay,
-                       handler: handler)
+                       lookups: lookups, handler: handler)
     }
 
     /// The replay phase of a create with a ClientRequestToken: an identical earlier request under

@@ -104,7 +104,7 @@ extension FSxOperations {
         let state = fs.lifecycle.observe(now: ctx.now)
         guard state == "AVAILABLE" else { throw FSxError.fileSystemNotAvailable(fsID, state: state) }
         let svm = FSxStorageVirtualMachine(
-            id: s.ids.resourceID(prefix: "svm-"), fileSystemID: fsID, name: input["Name"]?.string ?? "",
+            id: s.ids.resourceID(prefix: "svm-"), seq: s.sequence(), fileSystemID: fsID, name: input["Name"]?.string ?? "",
             creationTime: ctx.now, uuid: s.ids.requestID(),
             lifecycle: LifecycleState(transitional: "CREATING", settled: "CREATED", config: ctx.config, now: ctx.now),
             tags: Tag.list(input["Tags"]))
@@ -125,6 +125,7 @@ extension FSxOperations {
         o.append("Subtype", "DEFAULT")
         o.append("UUID", .string(svm.uuid))
         o.append("Tags", tags(svm.tags))
+        o.append("ActiveDirectoryConfiguration", ifPresent: svm.activeDirectory.map { .object($0) })
         return .object(o)
     }
 

@@ -19,16 +19,18 @@ extension FSxService {
             j.append("RootVolumeId", ifPresent: fs.rootVolumeID.map { .string($0) })
             return .object(j)
         }))
-        o.append("FSxStorageVirtualMachines", .array(region.fsx.storageVirtualMachines.keys.sorted().compactMap { id in
-            guard let svm = region.fsx.storageVirtualMachines[id] else { return nil }
+        o.append("FSxStorageVirtualMachines", .array(region.fsx.storageVirtualMachineOrder.all.map { svm in
             var j = JSONObject()
             j.append("Id", .string(svm.id))
+            j.append("Seq", .int(Int64(svm.seq)))
             j.append("FileSystemId", .string(svm.fileSystemID))
             j.append("Name", .string(svm.name))
             j.append("CreationTime", .int(svm.creationTime))
             j.append("UUID", .string(svm.uuid))
             j.append("Lifecycle", svm.lifecycle.json)
             j.append("Tags", Tag.json(svm.tags))
+            j.append("ActiveDirectoryConfiguration", ifPresent: svm.activeDirectory.map { .object($0) })
+            j.append("SvmAdminPassword", ifPresent: svm.adminPassword.map { .string($0) })
             return .object(j)
         }))
         o.append("FSxVolumes", .array(region.fsx.volumeOrder.all.map { v in
@@ -82,12 +84,19 @@ extension FSxService {
             fs.rootVolumeID = try f.optionalString("RootVolumeId")
             region.fsx.insert(fs)
         }
-        for v in try r.items("FSxStorageVirtualMachines") {
+        // Snapshots written before storage virtual machines kept a Seq list them by ID: number them in that order.
+        order = SnapshotReader.Order()
+        for (i, v) in try r.items("FSxStorageVirtualMachines").enumerated() {
             let fsID = try v.string("FileSystemId")
             guard let fs = region.fsx.fileSystems[fsID] else { throw v.invalid("FileSystemId", "no such file system") }
-            region.fsx.insert(FSxStorageVirtualMachine(
-                id: try v.string("Id"), fileSystemID: fsID, name: try v.string("Name"), creationTime: try v.int("CreationTime"),
-                uuid: try v.string("UUID"), lifecycle: try v.lifecycle("Lifecycle"), tags: try v.tags("Tags")), into: fs)
+            let seq = v.raw("Seq") == nil ? UInt64(i + 1) : try order.next(v)
+            let svm = FSxStorageVirtualMachine(
+                id: try v.string("Id"), seq: seq, fileSystemID: fsID, name: try v.string("Name"),
+                creationTime: try v.int("CreationTime"), uuid: try v.string("UUID"), lifecycle: try v.lifecycle("Lifecycle"),
+                tags: try v.tags("Tags"))
+            svm.activeDirectory = v.raw("ActiveDirectoryConfiguration")?.object
+            svm.adminPassword = try v.optionalString("SvmAdminPassword")
+            region.fsx.insert(svm, into: fs)
         }
         order = SnapshotReader.Order()
         for v in try r.items("FSxVolumes") {

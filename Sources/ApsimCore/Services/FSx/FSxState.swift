@@ -8,6 +8,7 @@ final class FSxState: ServiceState {
     private(set) var volumes: [String: FSxVolume] = [:]
     private(set) var volumeOrder = CreationIndex<FSxVolume>()
     private(set) var storageVirtualMachines: [String: FSxStorageVirtualMachine] = [:]
+    private(set) var storageVirtualMachineOrder = CreationIndex<FSxStorageVirtualMachine>()
     /// Attachments by name: S3 access point names are unique per account and region.
     private(set) var attachments: [String: FSxAttachment] = [:]
     private(set) var attachmentOrder = CreationIndex<FSxAttachment>()
@@ -31,6 +32,7 @@ final class FSxState: ServiceState {
     /// Adds a storage virtual machine to its file system, which must be in this state.
     func insert(_ svm: FSxStorageVirtualMachine, into fs: FSxFileSystem) {
         storageVirtualMachines[svm.id] = svm
+        storageVirtualMachineOrder.append(svm, seq: svm.seq)
         fs.storageVirtualMachines += 1
     }
 
@@ -82,13 +84,18 @@ final class FSxState: ServiceState {
         forgetToken("CreateVolume", v.id)
     }
 
+    /// Removes a storage virtual machine (its volumes are gone first: they count toward it).
+    func remove(_ svm: FSxStorageVirtualMachine) {
+        storageVirtualMachines[svm.id] = nil
+        storageVirtualMachineOrder.remove(seq: svm.seq)
+        fileSystems[svm.fileSystemID]?.storageVirtualMachines -= 1
+        forgetToken("CreateStorageVirtualMachine", svm.id)
+    }
+
     /// Removes a file system with its volumes and storage virtual machines.
     func remove(_ fs: FSxFileSystem) {
         for v in volumeOrder.all where v.fileSystemID == fs.id { remove(v) }
-        for svm in storageVirtualMachines.values where svm.fileSystemID == fs.id {
-            storageVirtualMachines[svm.id] = nil
-            forgetToken("CreateStorageVirtualMachine", svm.id)
-        }
+        for svm in storageVirtualMachineOrder.all where svm.fileSystemID == fs.id { remove(svm) }
         fileSystems[fs.id] = nil
         fileSystemOrder.remove(seq: fs.seq)
         forgetToken("CreateFileSystem", fs.id)
@@ -168,6 +175,7 @@ final class FSxFileSystem: LifecycleHolder {
 
 final class FSxStorageVirtualMachine: LifecycleHolder {
     let id: String
+    let seq: UInt64
     let fileSystemID: String
     let name: String
     let creationTime: Int64
@@ -175,9 +183,15 @@ final class FSxStorageVirtualMachine: LifecycleHolder {
     var lifecycle: LifecycleState
     var tags: [Tag]
     var volumes = 0
+    /// UpdateStorageVirtualMachine's ActiveDirectoryConfiguration, as described (no password).
+    var activeDirectory: JSONObject?
+    /// UpdateStorageVirtualMachine's SvmAdminPassword: stored, never described.
+    var adminPassword: String?
 
-    init(id: String, fileSystemID: String, name: String, creationTime: Int64, uuid: String, lifecycle: LifecycleState, tags: [Tag]) {
+    init(id: String, seq: UInt64, fileSystemID: String, name: String, creationTime: Int64, uuid: String,
+         lifecycle: LifecycleState, tags: [Tag]) {
         self.id = id
+        self.seq = seq
         self.fileSystemID = fileSystemID
         self.name = name
         self.creationTime = creationTime

@@ -1,0 +1,83 @@
+@testable import ApsimCore
+import Testing
+
+@Suite struct FSxAroundTests {
+    let prefix = "arn:aws:fsx:us-east-1:123456789012:"
+
+    @Test func tagsOnFileSystemsVolumesAndStorageVirtualMachines() throws {
+        let w = try makeWorld()
+        let (fs, root) = makeOpenZFS(w)
+        let (ontap, svm, volume) = makeOntapVolume(w)
+        let arns = [prefix + "file-system/" + fs, prefix + "volume/\(fs)/\(root)", prefix + "storage-virtual-machine/\(ontap)/\(svm)",
+                    prefix + "volume/\(ontap)/\(volume)"]
+        for arn in arns {
+            #expect(call(w, "fsx:TagResource", ["ResourceARN": .string(arn), "Tags": [["Key": "team", "Value": "a"], ["Key": "env", "Value": "x"]]]).status == 200)
+            #expect(call(w, "fsx:UntagResource", ["ResourceARN": .string(arn), "TagKeys": ["env", "absent"]]).status == 200)
+            #expect(call(w, "fsx:ListTagsForResource", ["ResourceARN": .string(arn)]).body["Tags"] == [["Key": "team", "Value": "a"]])
+        }
+        // Tags given at creation are listed, and pages resume.
+        let tagged = call(w, "fsx:CreateFileSystem", ["FileSystemType": "OPENZFS", "SubnetIds": ["subnet-0123456789abcdef0"],
+                                                      "OpenZFSConfiguration": ["DeploymentType": "SINGLE_AZ_1", "ThroughputCapacity": 64],
+                                                      "Tags": [["Key": "a", "Value": "1"], ["Key": "b", "Value": "2"]]])
+        let arn = tagged.body["FileSystem"]?["ResourceARN"]?.string ?? ""
+        let page = call(w, "fsx:ListTagsForResource", ["ResourceARN": .string(arn), "MaxResults": 1]).body
+        #expect(page["Tags"] == [["Key": "a", "Value": "1"]])
+        #expect(call(w, "fsx:ListTagsForResource", ["ResourceARN": .string(arn), "NextToken": page["NextToken"] ?? ""]).body["Tags"]
+            == [["Key": "b", "Value": "2"]])
+        let tooMany = call(w, "fsx:TagResource", ["ResourceARN": .string(arn), "Tags": .array((0..<49).map { ["Key": .string("k\($0)"), "Value": "v"] })])
+        #expect(error(tooMany.body) == ("BadRequest", "A resource can have at most 50 tags; this request would give it 51."))
+    }
+
+    @Test func arnsThatNameNothingTaggable() throws {
+        let w = try makeWorld()
+        let (_, root) = makeOpenZFS(w)
+        let child = makeChildVolume(w, parent: root)
+        _ = call(w, "fsx:CreateAndAttachS3AccessPoint", attachZFS("abc", child))
+        let cases: [(String, String, String)] = [
+            (prefix + "file-system/fs-0123456789abcdef0", "ResourceNotFound",
+             "The resource '\(prefix)file-system/fs-0123456789abcdef0' does not exist."),
+            ("arn:aws:fsx:eu-west-1:123456789012:file-system/fs-0123456789abcdef0", "ResourceNotFound",
+             "The resource 'arn:aws:fsx:eu-west-1:123456789012:file-system/fs-0123456789abcdef0' does not exist."),
+            ("arn:aws:s3:::bucket", "NotServiceResourceError", "The resource 'arn:aws:s3:::bucket' is not an Amazon FSx resource."),
+            ("arn:aws:s3:us-east-1:123456789012:accesspoint/abc", "ResourceDoesNotSupportTagging",
+             "The resource 'arn:aws:s3:us-east-1:123456789012:accesspoint/abc' does not support tagging: an S3 access point attachment is tagged through S3."),
+        ]
+        for (arn, code, message) in cases {
+            let r = call(w, "fsx:ListTagsForResource", ["ResourceARN": .string(arn)])
+            #expect(r.status == 400)
+            #expect(error(r.body) == (code, message))
+            #expect(r.body["ResourceARN"]?.string == arn)
+        }
+    }
+
+    @Test func storageVirtualMachinesAreDescribedUpdatedAndDeleted() throws {
+        let w = try makeWorld()
+        let (fs, svm, volume) = makeOntapVolume(w)
+        let second = call(w, "fsx:CreateStorageVirtualMachine", ["FileSystemId": .string(fs), "Name": "svm2"]).body["StorageVirtualMachine"]
+        let secondID = second?["StorageVirtualMachineId"]?.string ?? ""
+        let all = call(w, "fsx:DescribeStorageVirtualMachines", ["Filters": [["Name": "file-system-id", "Values": [.string(fs)]]]]).body
+        #expect(all["StorageVirtualMachines"]?.array?.map { $0["StorageVirtualMachineId"]?.string } == [svm, secondID])
+        #expect(all["StorageVirtualMachines"]?.array?.map { $0["Lifecycle"] } == ["CREATED", "CREATED"])
+        let page = call(w, "fsx:DescribeStorageVirtualMachines", ["MaxResults": 1]).body
+        #expect(page["StorageVirtualMachines"]?.array?.count == 1 && page["NextToken"] != nil)
+        let missing = call(w, "fsx:DescribeStorageVirtualMachines", ["StorageVirtualMachineIds": ["svm-0123456789abcdef0"]])
+        #expect(error(missing.body) == ("StorageVirtualMachineNotFound", "Storage virtual machine 'svm-0123456789abcdef0' does not exist."))
+        let updated = call(w, "fsx:UpdateStorageVirtualMachine", [
+            "StorageVirtualMachineId": .string(svm), "SvmAdminPassword": "secret123",
+            "ActiveDirectoryConfiguration": ["NetBiosName": "SVM1", "SelfManagedActiveDirectoryConfiguration": [
+                "DomainName": "corp.example.com", "UserName": "admin", "Password": "p4ss", "DnsIps": ["10.0.0.2"]]]])
+        let directory = updated.body["StorageVirtualMachine"]?["ActiveDirectoryConfiguration"]
+        #expect(directory == ["NetBiosName": "SVM1", "SelfManagedActiveDirectoryConfiguration": [
+            "DomainName": "corp.example.com", "UserName": "admin", "DnsIps": ["10.0.0.2"]]])
+        #expect(!updated.body.text.contains("secret123") && !updated.body.text.contains("p4ss"))
+        let busy = call(w, "fsx:DeleteStorageVirtualMachine", ["StorageVirtualMachineId": .string(svm)])
+        #expect(error(busy.body) == ("BadRequest", "Storage virtual machine '\(svm)' has volumes; delete them before deleting the storage virtual machine."))
+        _ = call(w, "fsx:DeleteVolume", ["VolumeId": .string(volume)])
+        let deleted = call(w, "fsx:DeleteStorageVirtualMachine", ["StorageVirtualMachineId": .string(svm)])
+        #expect(deleted.body["StorageVirtualMachineId"]?.string == svm && deleted.body["Lifecycle"] == "DELETING")
+        #expect(error(call(w, "fsx:DescribeStorageVirtualMachines", ["StorageVirtualMachineIds": [.string(svm)]]).body).code
+            == "StorageVirtualMachineNotFound")
+        _ = call(w, "fsx:DeleteStorageVirtualMachine", ["StorageVirtualMachineId": .string(secondID)])
+        #expect(call(w, "fsx:DeleteFileSystem", ["FileSystemId": .string(fs)]).body["Lifecycle"] == "DELETING")
+    }
+}
