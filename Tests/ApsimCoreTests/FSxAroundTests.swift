@@ -80,4 +80,26 @@ import Testing
         _ = call(w, "fsx:DeleteStorageVirtualMachine", ["StorageVirtualMachineId": .string(secondID)])
         #expect(call(w, "fsx:DeleteFileSystem", ["FileSystemId": .string(fs)]).body["Lifecycle"] == "DELETING")
     }
+
+    @Test func failedResourcesSayWhyUntilForcedBack() throws {
+        let w = try makeWorld()
+        let (fs, root) = makeOpenZFS(w)
+        let child = makeChildVolume(w, parent: root)
+        _ = call(w, "fsx:CreateAndAttachS3AccessPoint", attachZFS("abc", child))
+        _ = call(w, "apsim:SetLifecycleState", ["ResourceId": .string(child), "State": "FAILED", "Message": "Disk full."])
+        _ = call(w, "apsim:SetLifecycleState", ["ResourceId": .string(fs), "State": "MISCONFIGURED"])
+        _ = call(w, "apsim:SetLifecycleState", ["Name": "abc", "State": "FAILED"])
+        let volume = call(w, "fsx:DescribeVolumes", ["VolumeIds": [.string(child)]]).body["Volumes"]?.array?.first
+        #expect(volume?["Lifecycle"] == "FAILED" && volume?["LifecycleTransitionReason"] == ["Message": "Disk full."])
+        let system = call(w, "fsx:DescribeFileSystems", ["FileSystemIds": [.string(fs)]]).body["FileSystems"]?.array?.first
+        #expect(system?["FailureDetails"] == ["Message": "The resource was put into the MISCONFIGURED state by apsim:SetLifecycleState."])
+        let attachment = call(w, "fsx:DescribeS3AccessPointAttachments", ["Names": ["abc"]]).body["S3AccessPointAttachments"]?.array?.first
+        #expect(attachment?["LifecycleTransitionReason"] == ["Message": "The resource was put into the FAILED state by apsim:SetLifecycleState."])
+        let exported = call(w, "apsim:ExportState").body
+        _ = call(w, "apsim:SetLifecycleState", ["ResourceId": .string(child), "State": "AVAILABLE"])
+        #expect(call(w, "fsx:DescribeVolumes", ["VolumeIds": [.string(child)]]).body["Volumes"]?.array?.first?["LifecycleTransitionReason"] == nil)
+        _ = call(w, "apsim:ImportState", ["State": exported])
+        #expect(call(w, "fsx:DescribeVolumes", ["VolumeIds": [.string(child)]]).body["Volumes"]?.array?.first?["LifecycleTransitionReason"]
+            == ["Message": "Disk full."])
+    }
 }

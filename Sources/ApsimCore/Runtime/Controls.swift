@@ -34,7 +34,7 @@ enum ControlOperations {
         OperationEntry(
             control: "SetLifecycleState",
             input: shape("SetLifecycleStateRequest", [
-                Member("ResourceId", string), Member("Name", string), Member("State", string),
+                Member("ResourceId", string), Member("Name", string), Member("State", string), Member("Message", string),
             ], required: ["State"]), mutates: true, handler: setLifecycleState),
         OperationEntry(
             control: "InjectFault",

@@ -20,6 +20,11 @@ enum FSxError {
         APIError(FSxErrorCode.s3AccessPointAttachmentNotFound, "S3 access point attachment '\(name)' does not exist.")
     }
 
+    /// The LifecycleTransitionReason of a resource apsim:SetLifecycleState failed without a Message.
+    static func defaultFailure(_ state: String) -> String {
+        "The resource was put into the \(state) state by apsim:SetLifecycleState."
+    }
+
     // MARK: Tags
 
     static func resourceNotFound(_ arn: String) -> APIError {

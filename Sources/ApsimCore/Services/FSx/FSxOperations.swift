@@ -82,12 +82,14 @@ enum FSxOperations {
     /// What a description shows of an attachment, copied under the lock (see AccessPointView).
     struct AttachmentView: Sendable {
         let state, name, type, arn, alias: String
+        let transitionReason: String?
         let creationTime: Int64
         let configuration: JSON
         let vpcConfiguration: JSON?
 
         init(_ a: FSxAttachment, state: String) {
             self.state = state
+            transitionReason = a.transitionReason
             name = a.name
             type = a.type
             arn = a.arn
@@ -101,6 +103,7 @@ enum FSxOperations {
     static func describe(_ a: AttachmentView) -> JSON {
         var o = JSONObject(capacity: 6)
         o.append("Lifecycle", .string(a.state))
+        o.append("LifecycleTransitionReason", ifPresent: a.transitionReason.map { ["Message": .string($0)] })
         o.append("CreationTime", JSON.timestamp(milliseconds: a.creationTime))
         o.append("Name", .string(a.name))
         o.append("Type", .string(a.type))

@@ -58,20 +58,29 @@ enum FSxService: Service {
 
     // MARK: Lifecycle forcing
 
+    /// The states that carry a LifecycleTransitionReason.
+    static let failed: Set<String> = ["FAILED", "MISCONFIGURED"]
+
     static func forceLifecycle(_ target: LifecycleTarget, to state: String, in region: RegionState,
                                message: String?) throws(APIError) -> Bool {
+        let resource: (any FSxResource)?
         switch target {
         case .name(let name):
             guard let a = region.fsx.attachments[name] else { throw FSxError.attachmentNotFound(name) }
             try model.checkLifecycle(state, of: "S3AccessPointAttachment", label: "an S3 access point attachment")
             if state == "DELETING" { region.fsx.markDeleting(a) } else { a.lifecycle.force(state) }
-            return true
+            resource = a
         case .id(let id):
-            return try model.force(state, [
+            let candidates: [(resource: (any LifecycleHolder)?, kind: String, label: String)] = [
                 (region.fsx.fileSystems[id], "FileSystem", "an FSx file system"),
                 (region.fsx.volumes[id], "Volume", "an FSx volume"),
                 (region.fsx.storageVirtualMachines[id], "StorageVirtualMachine", "a storage virtual machine"),
-            ])
+            ]
+            guard try model.force(state, candidates) else { return false }
+            resource = candidates.first { $0.resource != nil }?.resource as? any FSxResource
         }
+        // A failed resource says why; forced back, it no longer does.
+        resource?.transitionReason = failed.contains(state) ? (message ?? FSxError.defaultFailure(state)) : nil
+        return true
     }
 }

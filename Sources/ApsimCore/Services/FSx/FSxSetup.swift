@@ -3,6 +3,11 @@
 extension FSxOperations {
     // MARK: File systems
 
+    /// `{"Message": ...}` for a resource forced into FAILED or MISCONFIGURED.
+    static func reason(_ resource: any FSxResource) -> JSON? {
+        resource.transitionReason.map { ["Message": .string($0)] }
+    }
+
     static func describe(_ fs: FSxFileSystem, _ ctx: CallContext, state: String) -> JSON {
         var o = JSONObject()
         o.append("OwnerId", .string(ctx.account))
@@ -10,6 +15,7 @@ extension FSxOperations {
         o.append("FileSystemId", .string(fs.id))
         o.append("FileSystemType", .string(fs.type))
         o.append("Lifecycle", .string(state))
+        o.append("FailureDetails", ifPresent: reason(fs))
         o.append("StorageCapacity", .int(fs.storageCapacity))
         o.append("StorageType", "SSD")
         o.append("VpcId", .string(fs.vpcID))
@@ -126,6 +132,7 @@ extension FSxOperations {
         o.append("UUID", .string(svm.uuid))
         o.append("Tags", tags(svm.tags))
         o.append("ActiveDirectoryConfiguration", ifPresent: svm.activeDirectory.map { .object($0) })
+        o.append("LifecycleTransitionReason", ifPresent: reason(svm))
         return .object(o)
     }
 
@@ -136,6 +143,7 @@ extension FSxOperations {
         o.append("CreationTime", JSON.timestamp(milliseconds: v.creationTime))
         o.append("FileSystemId", .string(v.fileSystemID))
         o.append("Lifecycle", .string(state))
+        o.append("LifecycleTransitionReason", ifPresent: reason(v))
         o.append("Name", .string(v.name))
         if v.type == "ONTAP" { o.append("OntapConfiguration", .object(v.configuration)) }
         o.append("ResourceARN", .string(arn(ctx, "volume/\(v.fileSystemID)/\(v.id)")))

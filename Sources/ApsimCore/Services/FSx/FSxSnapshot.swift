@@ -8,6 +8,7 @@ extension FSxService {
             j.append("Type", .string(fs.type))
             j.append("CreationTime", .int(fs.creationTime))
             j.append("Lifecycle", fs.lifecycle.json)
+            j.append("TransitionReason", ifPresent: fs.transitionReason.map { .string($0) })
             j.append("StorageCapacity", .int(fs.storageCapacity))
             j.append("SubnetIds", .array(fs.subnetIDs))
             j.append("VpcId", .string(fs.vpcID))
@@ -28,6 +29,7 @@ extension FSxService {
             j.append("CreationTime", .int(svm.creationTime))
             j.append("UUID", .string(svm.uuid))
             j.append("Lifecycle", svm.lifecycle.json)
+            j.append("TransitionReason", ifPresent: svm.transitionReason.map { .string($0) })
             j.append("Tags", Tag.json(svm.tags))
             j.append("ActiveDirectoryConfiguration", ifPresent: svm.activeDirectory.map { .object($0) })
             j.append("SvmAdminPassword", ifPresent: svm.adminPassword.map { .string($0) })
@@ -42,6 +44,7 @@ extension FSxService {
             j.append("Name", .string(v.name))
             j.append("CreationTime", .int(v.creationTime))
             j.append("Lifecycle", v.lifecycle.json)
+            j.append("TransitionReason", ifPresent: v.transitionReason.map { .string($0) })
             j.append("Tags", Tag.json(v.tags))
             j.append("ParentVolumeId", ifPresent: v.parentVolumeID.map { .string($0) })
             j.append("StorageVirtualMachineId", ifPresent: v.storageVirtualMachineID.map { .string($0) })
@@ -55,6 +58,7 @@ extension FSxService {
             j.append("Type", .string(a.type))
             j.append("CreationTime", .int(a.creationTime))
             j.append("Lifecycle", a.lifecycle.json)
+            j.append("TransitionReason", ifPresent: a.transitionReason.map { .string($0) })
             j.append("VolumeId", .string(a.volumeID))
             j.append("FileSystemId", .string(a.fileSystemID))
             j.append("Configuration", a.configuration)
@@ -82,6 +86,7 @@ extension FSxService {
                 tags: try f.tags("Tags"), configuration: try f.objectValue("Configuration"),
                 deploymentType: try f.string("DeploymentType"), throughputCapacity: try f.optionalInt("ThroughputCapacity"))
             fs.rootVolumeID = try f.optionalString("RootVolumeId")
+            fs.transitionReason = try f.optionalString("TransitionReason")
             region.fsx.insert(fs)
         }
         // Snapshots written before storage virtual machines kept a Seq list them by ID: number them in that order.
@@ -96,6 +101,7 @@ extension FSxService {
                 tags: try v.tags("Tags"))
             svm.activeDirectory = v.raw("ActiveDirectoryConfiguration")?.object
             svm.adminPassword = try v.optionalString("SvmAdminPassword")
+            svm.transitionReason = try v.optionalString("TransitionReason")
             region.fsx.insert(svm, into: fs)
         }
         order = SnapshotReader.Order()
@@ -108,6 +114,7 @@ extension FSxService {
                 parentVolumeID: try v.optionalString("ParentVolumeId"),
                 storageVirtualMachineID: try v.optionalString("StorageVirtualMachineId"),
                 configuration: try v.objectValue("Configuration"))
+            volume.transitionReason = try v.optionalString("TransitionReason")
             if let parent = volume.parentVolumeID, region.fsx.volumes[parent] == nil {
                 throw v.invalid("ParentVolumeId", "no such volume")
             }
@@ -126,6 +133,7 @@ extension FSxService {
                 arn: ARN.make(service: "s3", region: name, account: account, resource: "accesspoint/" + attachmentName),
                 alias: try a.string("Alias"), vpcConfiguration: a.raw("VpcConfiguration"), policy: try a.optionalString("Policy"))
             attachment.deleting = try a.bool("Deleting")
+            attachment.transitionReason = try a.optionalString("TransitionReason")
             region.fsx.insert(attachment)
         }
         for t in try r.items("FSxClientTokens") {

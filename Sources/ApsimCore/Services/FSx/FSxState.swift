@@ -133,12 +133,13 @@ struct ClientTokenRecord {
     let resourceID: String
 }
 
-final class FSxFileSystem: LifecycleHolder {
+final class FSxFileSystem: FSxResource {
     let id: String
     let seq: UInt64
     let type: String
     let creationTime: Int64
     var lifecycle: LifecycleState
+    var transitionReason: String?
     let storageCapacity: Int64
     let subnetIDs: [JSON]
     let vpcID: String
@@ -173,7 +174,7 @@ final class FSxFileSystem: LifecycleHolder {
     }
 }
 
-final class FSxStorageVirtualMachine: LifecycleHolder {
+final class FSxStorageVirtualMachine: FSxResource {
     let id: String
     let seq: UInt64
     let fileSystemID: String
@@ -181,6 +182,7 @@ final class FSxStorageVirtualMachine: LifecycleHolder {
     let creationTime: Int64
     let uuid: String
     var lifecycle: LifecycleState
+    var transitionReason: String?
     var tags: [Tag]
     var volumes = 0
     /// UpdateStorageVirtualMachine's ActiveDirectoryConfiguration, as described (no password).
@@ -201,7 +203,7 @@ final class FSxStorageVirtualMachine: LifecycleHolder {
     }
 }
 
-final class FSxVolume: LifecycleHolder {
+final class FSxVolume: FSxResource {
     let id: String
     let seq: UInt64
     let type: String
@@ -209,6 +211,7 @@ final class FSxVolume: LifecycleHolder {
     let name: String
     let creationTime: Int64
     var lifecycle: LifecycleState
+    var transitionReason: String?
     var tags: [Tag]
     let parentVolumeID: String?
     let storageVirtualMachineID: String?
@@ -237,12 +240,13 @@ final class FSxVolume: LifecycleHolder {
     }
 }
 
-final class FSxAttachment: LifecycleHolder {
+final class FSxAttachment: FSxResource {
     let name: String
     let seq: UInt64
     let type: String
     let creationTime: Int64
     var lifecycle: LifecycleState
+    var transitionReason: String?
     let volumeID: String
     let fileSystemID: String
     /// OpenZFSConfiguration or OntapConfiguration, as sent.
@@ -269,4 +273,10 @@ final class FSxAttachment: LifecycleHolder {
         self.vpcConfiguration = vpcConfiguration
         self.policy = policy
     }
+}
+
+/// An FSx resource: its lifecycle, and why it was forced into FAILED or MISCONFIGURED.
+protocol FSxResource: LifecycleHolder {
+    /// LifecycleTransitionReason.Message (FailureDetails.Message of a file system); nil otherwise.
+    var transitionReason: String? { get set }
 }
