@@ -102,4 +102,50 @@ import Testing
         #expect(call(w, "fsx:DescribeVolumes", ["VolumeIds": [.string(child)]]).body["Volumes"]?.array?.first?["LifecycleTransitionReason"]
             == ["Message": "Disk full."])
     }
+
+    @Test func fileSystemsLiveInTheNetwork() throws {
+        let w = try makeWorld()
+        _ = call(w, "apsim:SetNetwork", declaredNetwork)
+        func create(_ subnets: [String], _ deployment: String = "SINGLE_AZ_HA_2", groups: [String]? = nil,
+                    preferred: String? = nil) -> (status: Int, body: JSON) {
+            var config = JSONObject(["DeploymentType": .string(deployment), "ThroughputCapacity": 160])
+            if let preferred { config["PreferredSubnetId"] = .string(preferred) }
+            var request = JSONObject(["FileSystemType": "OPENZFS", "SubnetIds": .array(subnets.map { .string($0) }),
+                                      "OpenZFSConfiguration": .object(config)])
+            if let groups { request["SecurityGroupIds"] = .array(groups.map { .string($0) }) }
+            return call(w, "fsx:CreateFileSystem", .object(request))
+        }
+        let ok = create(["subnet-1111111a"], groups: ["sg-11111112"]).body["FileSystem"]
+        #expect(ok?["VpcId"] == "vpc-11111111" && ok?["SubnetIds"] == ["subnet-1111111a"])
+        #expect(ok?["NetworkInterfaceIds"]?.array?.count == 1 && ok?["NetworkInterfaceIds"]?.array?.first?.string?.hasPrefix("eni-") == true)
+        let multi = create(["subnet-1111111a", "subnet-1111111b"], "MULTI_AZ_1", preferred: "subnet-1111111b").body["FileSystem"]
+        #expect(multi?["NetworkInterfaceIds"]?.array?.count == 2)
+        func expecting(_ r: (status: Int, body: JSON), _ message: String, _ member: (String, String)?)
+            -> (status: Int, body: JSON, message: String, member: (String, String)?) { (r.status, r.body, message, member) }
+        let cases: [(status: Int, body: JSON, message: String, member: (String, String)?)] = [
+            expecting(create(["subnet-99999999"]), "The subnet ID 'subnet-99999999' does not exist.", ("InvalidSubnetId", "subnet-99999999")),
+            expecting(create(["subnet-1111111a"], groups: ["sg-99999999"]), "The security group ID 'sg-99999999' does not exist.",
+                                                                      ("InvalidSecurityGroupId", "sg-99999999")),
+            expecting(create(["subnet-1111111a"], groups: ["sg-22222222"]),
+                "The security group ID 'sg-22222222' is not in the file system's VPC 'vpc-11111111'.", ("InvalidSecurityGroupId", "sg-22222222")),
+            expecting(create(["subnet-1111111a", "subnet-1111111b"]),
+                "A SINGLE_AZ_HA_2 file system takes exactly 1 subnet in SubnetIds; the request has 2.", nil),
+            expecting(create(["subnet-1111111a"], "MULTI_AZ_1", preferred: "subnet-1111111a"),
+                "A MULTI_AZ_1 file system takes exactly 2 subnets in SubnetIds (in different Availability Zones); the request has 1.", nil),
+            expecting(create(["subnet-1111111a", "subnet-2222222a"], "MULTI_AZ_1", preferred: "subnet-1111111a"),
+                "The subnets of a file system must be in one VPC.", nil),
+            expecting(create(["subnet-1111111a", "subnet-1111111b"], "MULTI_AZ_1", preferred: "subnet-1111111c"),
+                "PreferredSubnetId 'subnet-1111111c' must be one of the SubnetIds.", ("InvalidSubnetId", "subnet-1111111c")),
+        ]
+        for c in cases {
+            #expect(c.status == 400)
+            #expect(error(c.body) == ("InvalidNetworkSettings", c.message))
+            if let (member, value) = c.member { #expect(c.body[member]?.string == value) }
+        }
+        _ = call(w, "apsim:SetNetwork", ["Vpcs": [["VpcId": "vpc-11111111", "CidrBlock": "10.1.0.0/16"]], "Subnets": [
+            ["SubnetId": "subnet-1111111a", "VpcId": "vpc-11111111", "AvailabilityZone": "us-east-1a", "CidrBlock": "10.1.0.0/24"],
+            ["SubnetId": "subnet-1111111d", "VpcId": "vpc-11111111", "AvailabilityZone": "us-east-1a", "CidrBlock": "10.1.3.0/24"]]])
+        #expect(error(create(["subnet-1111111a", "subnet-1111111d"], "MULTI_AZ_1", preferred: "subnet-1111111a").body)
+            == ("InvalidNetworkSettings", "The two subnets of a Multi-AZ file system must be in different Availability Zones."))
+    }
 }

@@ -14,8 +14,8 @@ enum FSxErrorCoverage {
         #"{"Name": "\#(name)", "Type": "OPENZFS", \#(extra)"OpenZFSConfiguration": {"VolumeId": "\#(volume)", "FileSystemIdentity": {"Type": "POSIX", "PosixUser": {"Uid": 1, "Gid": 1}}}}"#
     }
 
-    static func zfs(_ extra: String = "") -> String {
-        #"{\#(extra)"FileSystemType": "OPENZFS", "SubnetIds": ["subnet-0123456789abcdef0"], "OpenZFSConfiguration": {"DeploymentType": "SINGLE_AZ_HA_2", "ThroughputCapacity": 160}}"#
+    static func zfs(_ extra: String = "", subnets: String = #""subnet-0123456789abcdef0""#) -> String {
+        #"{\#(extra)"FileSystemType": "OPENZFS", "SubnetIds": [\#(subnets)], "OpenZFSConfiguration": {"DeploymentType": "SINGLE_AZ_HA_2", "ThroughputCapacity": 160}}"#
     }
 
     /// The tag operations answer alike; `members` completes the request after ResourceARN.
@@ -132,7 +132,9 @@ enum FSxErrorCoverage {
             "InvalidImportPath": .unreachable(lustreOnly),
             "InvalidExportPath": .unreachable(lustreOnly),
             "InvalidPerUnitStorageThroughput": .unreachable(lustreOnly),
-            "InvalidNetworkSettings": .unreachable("every well-formed subnet exists until the network model (network.md) lands"),
+            "InvalidNetworkSettings": .produced { w in
+                w.call("fsx:CreateFileSystem", zfs(subnets: #""subnet-0123456789abcdef0", "subnet-0123456789abcdef1""#))
+            },
             "ServiceLimitExceeded": .unreachable(noLimit + " (file systems per account)"),
             "InternalServerError": fault("fsx:CreateFileSystem", zfs()),
             "MissingFileSystemConfiguration": .produced { w in

@@ -5,7 +5,9 @@ import Testing
 func makeOpenZFS(_ w: World, deployment: String = "SINGLE_AZ_HA_2", throughput: Int64 = 160, token: String? = nil) -> (String, String) {
     var config: JSON = ["DeploymentType": .string(deployment), "ThroughputCapacity": .int(throughput)]
     if deployment == "MULTI_AZ_1" { config = ["DeploymentType": "MULTI_AZ_1", "ThroughputCapacity": .int(throughput), "PreferredSubnetId": "subnet-0123456789abcdef0"] }
-    var req: JSONObject = JSONObject(["FileSystemType": "OPENZFS", "SubnetIds": ["subnet-0123456789abcdef0"], "StorageCapacity": 64, "OpenZFSConfiguration": config])
+    // MULTI_AZ takes two subnets in different zones (network.md): these two are in us-east-1a and c.
+    let subnets: JSON = deployment == "MULTI_AZ_1" ? ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] : ["subnet-0123456789abcdef0"]
+    var req: JSONObject = JSONObject(["FileSystemType": "OPENZFS", "SubnetIds": subnets, "StorageCapacity": 64, "OpenZFSConfiguration": config])
     if let token { req["ClientRequestToken"] = .string(token) }
     let fs = call(w, "fsx:CreateFileSystem", .object(req)).body["FileSystem"]
     return (fs?["FileSystemId"]?.string ?? "", fs?["OpenZFSConfiguration"]?["RootVolumeId"]?.string ?? "")
@@ -298,7 +300,8 @@ func attachZFS(_ name: String, _ volume: String, token: String? = nil, uid: Int6
         func zfs(_ d: String, _ t: Int64, extra: JSONObject = JSONObject()) -> JSON {
             var c = JSONObject(["DeploymentType": .string(d), "ThroughputCapacity": .int(t)])
             for m in extra.members { c[m.key] = m.value }
-            return ["FileSystemType": "OPENZFS", "SubnetIds": ["subnet-0123456789abcdef0"], "OpenZFSConfiguration": .object(c)]
+            let subnets: JSON = d == "MULTI_AZ_1" ? ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] : ["subnet-0123456789abcdef0"]
+            return ["FileSystemType": "OPENZFS", "SubnetIds": subnets, "OpenZFSConfiguration": .object(c)]
         }
         #expect(validationError(op, zfs("SINGLE_AZ_1", 64)) == (nil, nil))
         #expect(validationError(op, zfs("SINGLE_AZ_HA_2", 10240)) == (nil, nil))

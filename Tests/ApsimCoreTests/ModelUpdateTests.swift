@@ -6,8 +6,9 @@ import Testing
     @Test(arguments: ["SINGLE_AZ_3", "MULTI_AZ_3"])
     func generation3OntapFileSystemsAreAccepted(deployment: String) throws {
         let w = try makeWorld()
+        let subnets: JSON = deployment == "MULTI_AZ_3" ? ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] : ["subnet-0123456789abcdef0"]
         let (status, body) = call(w, "fsx:CreateFileSystem", [
-            "FileSystemType": "ONTAP", "SubnetIds": ["subnet-0123456789abcdef0"],
+            "FileSystemType": "ONTAP", "SubnetIds": subnets,
             "OntapConfiguration": ["DeploymentType": .string(deployment), "ThroughputCapacityPerHAPair": 6144, "HAPairs": 2],
         ])
         #expect(status == 200)

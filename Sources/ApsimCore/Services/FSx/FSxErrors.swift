@@ -25,6 +25,37 @@ enum FSxError {
         "The resource was put into the \(state) state by apsim:SetLifecycleState."
     }
 
+    // MARK: The network
+
+    static func invalidSubnet(_ id: String) -> APIError {
+        APIError(FSxErrorCode.invalidNetworkSettings, "The subnet ID '\(id)' does not exist.",
+                 members: JSONObject(["InvalidSubnetId": .string(id)]))
+    }
+
+    static func invalidSecurityGroup(_ id: String) -> APIError {
+        APIError(FSxErrorCode.invalidNetworkSettings, "The security group ID '\(id)' does not exist.",
+                 members: JSONObject(["InvalidSecurityGroupId": .string(id)]))
+    }
+
+    static func securityGroupInOtherVPC(_ id: String, vpc: String) -> APIError {
+        APIError(FSxErrorCode.invalidNetworkSettings, "The security group ID '\(id)' is not in the file system's VPC '\(vpc)'.",
+                 members: JSONObject(["InvalidSecurityGroupId": .string(id)]))
+    }
+
+    static func subnetCount(_ deployment: String, expected: Int, got: Int) -> APIError {
+        APIError(FSxErrorCode.invalidNetworkSettings,
+                 "A \(deployment) file system takes exactly \(expected) subnet\(expected == 1 ? "" : "s") in SubnetIds\(expected == 2 ? " (in different Availability Zones)" : ""); the request has \(got).")
+    }
+
+    static let subnetsInSeveralVPCs = APIError(FSxErrorCode.invalidNetworkSettings, "The subnets of a file system must be in one VPC.")
+    static let subnetsInOneZone = APIError(FSxErrorCode.invalidNetworkSettings,
+                                           "The two subnets of a Multi-AZ file system must be in different Availability Zones.")
+
+    static func preferredSubnetNotListed(_ id: String) -> APIError {
+        APIError(FSxErrorCode.invalidNetworkSettings, "PreferredSubnetId '\(id)' must be one of the SubnetIds.",
+                 members: JSONObject(["InvalidSubnetId": .string(id)]))
+    }
+
     // MARK: Tags
 
     static func resourceNotFound(_ arn: String) -> APIError {

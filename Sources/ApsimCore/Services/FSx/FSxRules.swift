@@ -91,6 +91,9 @@ enum FSxRules {
         default:
             throw FSxError.fileSystemTypeNotEmulated(type)
         }
+        let deployment = (zfs ?? ontap)?["DeploymentType"]?.string ?? ""
+        let given = input["SubnetIds"]?.array?.count ?? 0, expected = FSxNetwork.subnetCount(deployment)
+        if given != expected { throw FSxError.subnetCount(deployment, expected: expected, got: given) }
     }
 
     // MARK: CreateVolume

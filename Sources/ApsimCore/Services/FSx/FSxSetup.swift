@@ -20,6 +20,7 @@ extension FSxOperations {
         o.append("StorageType", "SSD")
         o.append("VpcId", .string(fs.vpcID))
         o.append("SubnetIds", .array(fs.subnetIDs))
+        o.append("NetworkInterfaceIds", .array(fs.networkInterfaceIDs.map { .string($0) }))
         o.append("DNSName", .string("\(fs.id).fsx.\(ctx.region).amazonaws.com"))
         o.append("KmsKeyId", ifPresent: fs.kmsKeyID.map { .string($0) })
         o.append("ResourceARN", .string(arn(ctx, "file-system/" + fs.id)))
@@ -32,9 +33,10 @@ extension FSxOperations {
         let region = s.region(ctx)
         let type = input["FileSystemType"]?.string ?? ""
         let given = (type == "ONTAP" ? input["OntapConfiguration"] : input["OpenZFSConfiguration"])?.object ?? JSONObject()
+        let deployment = given["DeploymentType"]?.string ?? ""
+        let subnets = try FSxNetwork.subnets(input, preferred: given["PreferredSubnetId"]?.string, Network(region, ctx))
         let id = s.ids.resourceID(prefix: "fs-")
         var configuration = JSONObject()
-        let deployment = given["DeploymentType"]?.string ?? ""
         configuration.append("DeploymentType", .string(deployment))
         configuration.append("ThroughputCapacity", ifPresent: given["ThroughputCapacity"])
         if type == "ONTAP" {
@@ -46,7 +48,8 @@ extension FSxOperations {
             id: id, seq: s.sequence(), type: type, creationTime: ctx.now,
             lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config, now: ctx.now),
             storageCapacity: input["StorageCapacity"]?.int ?? (type == "ONTAP" ? 1024 : 64),
-            subnetIDs: input["SubnetIds"]?.array ?? [], vpcID: s.ids.resourceID(prefix: "vpc-"),
+            subnetIDs: input["SubnetIds"]?.array ?? [], vpcID: subnets.first?.vpcID ?? "",
+            networkInterfaceIDs: subnets.map { _ in s.ids.resourceID(prefix: "eni-") },
             kmsKeyID: input["KmsKeyId"]?.string, tags: Tag.list(input["Tags"]), configuration: configuration,
             deploymentType: deployment, throughputCapacity: given["ThroughputCapacity"]?.int)
         if type == "OPENZFS" {

@@ -12,6 +12,7 @@ extension FSxService {
             j.append("StorageCapacity", .int(fs.storageCapacity))
             j.append("SubnetIds", .array(fs.subnetIDs))
             j.append("VpcId", .string(fs.vpcID))
+            j.append("NetworkInterfaceIds", .array(fs.networkInterfaceIDs.map { .string($0) }))
             j.append("KmsKeyId", ifPresent: fs.kmsKeyID.map { .string($0) })
             j.append("Tags", Tag.json(fs.tags))
             j.append("Configuration", .object(fs.configuration))
@@ -82,7 +83,8 @@ extension FSxService {
             let fs = FSxFileSystem(
                 id: try f.string("Id"), seq: seq, type: try f.string("Type"), creationTime: try f.int("CreationTime"),
                 lifecycle: try f.lifecycle("Lifecycle"), storageCapacity: try f.int("StorageCapacity"),
-                subnetIDs: try f.array("SubnetIds"), vpcID: try f.string("VpcId"), kmsKeyID: try f.optionalString("KmsKeyId"),
+                subnetIDs: try f.array("SubnetIds"), vpcID: try f.string("VpcId"),
+                networkInterfaceIDs: (f.raw("NetworkInterfaceIds")?.array ?? []).compactMap(\.string), kmsKeyID: try f.optionalString("KmsKeyId"),
                 tags: try f.tags("Tags"), configuration: try f.objectValue("Configuration"),
                 deploymentType: try f.string("DeploymentType"), throughputCapacity: try f.optionalInt("ThroughputCapacity"))
             fs.rootVolumeID = try f.optionalString("RootVolumeId")

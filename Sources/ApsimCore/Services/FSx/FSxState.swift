@@ -143,6 +143,8 @@ final class FSxFileSystem: FSxResource {
     let storageCapacity: Int64
     let subnetIDs: [JSON]
     let vpcID: String
+    /// One per subnet, from the seeded stream.
+    let networkInterfaceIDs: [String]
     let kmsKeyID: String?
     var tags: [Tag]
     /// OpenZFSConfiguration or OntapConfiguration as FSx describes it (RootVolumeId included).
@@ -156,7 +158,7 @@ final class FSxFileSystem: FSxResource {
     var attachments = 0
 
     init(id: String, seq: UInt64, type: String, creationTime: Int64, lifecycle: LifecycleState, storageCapacity: Int64,
-         subnetIDs: [JSON], vpcID: String, kmsKeyID: String?, tags: [Tag], configuration: JSONObject,
+         subnetIDs: [JSON], vpcID: String, networkInterfaceIDs: [String], kmsKeyID: String?, tags: [Tag], configuration: JSONObject,
          deploymentType: String, throughputCapacity: Int64?) {
         self.id = id
         self.seq = seq
@@ -166,6 +168,7 @@ final class FSxFileSystem: FSxResource {
         self.storageCapacity = storageCapacity
         self.subnetIDs = subnetIDs
         self.vpcID = vpcID
+        self.networkInterfaceIDs = networkInterfaceIDs
         self.kmsKeyID = kmsKeyID
         self.tags = tags
         self.configuration = configuration
