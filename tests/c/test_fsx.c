@@ -23,6 +23,8 @@
 
 #define WORLD "{\"seed\": 1, \"start_time\": 1700000000}"
 #define SUBNET "subnet-0123456789abcdef0"
+/* In another Availability Zone of the open network than SUBNET (us-east-1c, SUBNET us-east-1a). */
+#define SUBNET_OTHER_ZONE "subnet-0123456789abcdef1"
 #define NO_VOLUME "fsvol-0123456789abcdef0"
 #define TOKEN_PATTERN "[A-za-z0-9_.-]{0,63}$"
 #define ALREADY_OWNED "An access point with that name already exists in the Region in your account."
@@ -129,10 +131,13 @@ static apsim *open_world(const char *config) {
 static int make_openzfs(apsim *sim, const char *deployment, int throughput, char fs[64], char root[64]) {
     int rc;
     json_t *config = json_pack("{s:s,s:i}", "DeploymentType", deployment, "ThroughputCapacity", throughput);
-    json_t *doc;
-    if (strcmp(deployment, "MULTI_AZ_1") == 0) json_object_set_new(config, "PreferredSubnetId", json_string(SUBNET));
+    json_t *doc, *subnets = json_pack("[s]", SUBNET);
+    if (strcmp(deployment, "MULTI_AZ_1") == 0) {  /* two subnets in different zones (network.md) */
+        json_object_set_new(config, "PreferredSubnetId", json_string(SUBNET));
+        json_array_append_new(subnets, json_string(SUBNET_OTHER_ZONE));
+    }
     doc = call_json(sim, "fsx:CreateFileSystem",
-                    json_pack("{s:s,s:[s],s:i,s:o}", "FileSystemType", "OPENZFS", "SubnetIds", SUBNET,
+                    json_pack("{s:s,s:o,s:i,s:o}", "FileSystemType", "OPENZFS", "SubnetIds", subnets,
                               "StorageCapacity", 64, "OpenZFSConfiguration", config),
                     &rc);
     CHECK_SUCCESS(doc, rc);

@@ -15,6 +15,12 @@ import apsim
 from conftest import ACCOUNT, REGION, START, error_of, pattern, raised, validation_message, violation
 
 SUBNET = "subnet-0123456789abcdef0"
+SUBNET_OTHER_ZONE = "subnet-0123456789abcdef1"  # the open network puts it in us-east-1c, SUBNET in us-east-1a
+
+
+def subnets_for(deployment):
+    """A Multi-AZ file system takes two subnets in different zones, any other one (network.md)."""
+    return [SUBNET, SUBNET_OTHER_ZONE] if deployment.startswith("MULTI_AZ") else [SUBNET]
 NO_VOLUME = "fsvol-0123456789abcdef0"
 NO_FS = "fs-0123456789abcdef0"
 NO_SVM = "svm-0123456789abcdef0"
@@ -62,7 +68,7 @@ def openzfs_config(deployment="SINGLE_AZ_HA_2", throughput=160):
 
 def make_openzfs(fsx, deployment="SINGLE_AZ_HA_2", throughput=160, **extra):
     """An OpenZFS file system: (file system ID, root volume ID)."""
-    fs = fsx.create_file_system(FileSystemType="OPENZFS", SubnetIds=[SUBNET], StorageCapacity=64,
+    fs = fsx.create_file_system(FileSystemType="OPENZFS", SubnetIds=subnets_for(deployment), StorageCapacity=64,
                                 OpenZFSConfiguration=openzfs_config(deployment, throughput), **extra)["FileSystem"]
     return fs["FileSystemId"], fs["OpenZFSConfiguration"]["RootVolumeId"]
 
@@ -176,7 +182,7 @@ def test_lifecycle_instant():
         assert fsx.describe_s3_access_point_attachments()["S3AccessPointAttachments"] == []
         rejected(fsx.describe_s3_access_point_attachments, "S3AccessPointAttachmentNotFound",
                  "S3 access point attachment 'apx' does not exist.", Names=["apx"])
-        ontap = fsx.create_file_system(FileSystemType="ONTAP", SubnetIds=[SUBNET], OntapConfiguration={
+        ontap = fsx.create_file_system(FileSystemType="ONTAP", SubnetIds=subnets_for("MULTI_AZ_2"), OntapConfiguration={
             "DeploymentType": "MULTI_AZ_2", "ThroughputCapacityPerHAPair": 384})["FileSystem"]["FileSystemId"]
         svm = fsx.create_storage_virtual_machine(FileSystemId=ontap, Name="svm1")["StorageVirtualMachine"]
         assert svm["Lifecycle"] == "CREATED"
@@ -962,7 +968,7 @@ VALID_THROUGHPUT = ([("SINGLE_AZ_1", t) for t in FAMILY_1] + [("SINGLE_AZ_HA_1",
 
 @pytest.mark.parametrize("deployment, throughput", VALID_THROUGHPUT, ids=[f"{d}-{t}" for d, t in VALID_THROUGHPUT])
 def test_throughput_accepted(fsx, deployment, throughput):
-    request = {"FileSystemType": "OPENZFS", "SubnetIds": [SUBNET],
+    request = {"FileSystemType": "OPENZFS", "SubnetIds": subnets_for(deployment),
                "OpenZFSConfiguration": openzfs_config(deployment, throughput)}
     assert apsim.validate("fsx:CreateFileSystem", request) == {"Valid": True}
     fs = fsx.create_file_system(**request)["FileSystem"]
@@ -991,7 +997,7 @@ def test_multi_az_1_needs_a_preferred_subnet(fsx):
     rejected(fsx.create_file_system, "BadRequest", "PreferredSubnetId is required when DeploymentType is MULTI_AZ_1.",
              FileSystemType="OPENZFS", SubnetIds=[SUBNET],
              OpenZFSConfiguration={"DeploymentType": "MULTI_AZ_1", "ThroughputCapacity": 160})
-    fs = fsx.create_file_system(FileSystemType="OPENZFS", SubnetIds=[SUBNET],
+    fs = fsx.create_file_system(FileSystemType="OPENZFS", SubnetIds=subnets_for("MULTI_AZ_1"),
                                 OpenZFSConfiguration=openzfs_config("MULTI_AZ_1", 160))
     assert fs["FileSystem"]["OpenZFSConfiguration"]["PreferredSubnetId"] == SUBNET
 
