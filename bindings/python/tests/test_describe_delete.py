@@ -104,6 +104,7 @@ def test_create_file_system(efs):
     assert fs["ResponseMetadata"]["HTTPStatusCode"] == 201
     assert fs["LifeCycleState"] == "creating"
     assert fs["CreationTime"].timestamp() == START
+    assert fs["SizeInBytes"].pop("Timestamp").timestamp() == START  # the clock's time (spec: description completed)
     del fs["ResponseMetadata"], fs["CreationTime"]
     assert fs == {
         "OwnerId": ACCOUNT,
@@ -113,11 +114,12 @@ def test_create_file_system(efs):
         "LifeCycleState": "creating",
         "Name": "data",
         "NumberOfMountTargets": 0,
-        "SizeInBytes": {"Value": 0},
+        "SizeInBytes": {"Value": 6144, "ValueInIA": 0, "ValueInStandard": 6144, "ValueInArchive": 0},
         "PerformanceMode": "generalPurpose",
         "Encrypted": False,
         "ThroughputMode": "bursting",
         "Tags": [{"Key": "Name", "Value": "data"}],
+        "FileSystemProtection": {"ReplicationOverwriteProtection": "ENABLED"},
     }
     [described] = efs.describe_file_systems(FileSystemId=fs_id)["FileSystems"]
     assert described["LifeCycleState"] == "available"
