@@ -49,13 +49,14 @@ SERVICES = {
         "error_status": {"InternalServerError": 500},
         "enums": {"FileSystem": "FileSystemLifecycle", "Volume": "VolumeLifecycle",
                   "StorageVirtualMachine": "StorageVirtualMachineLifecycle",
-                  "S3AccessPointAttachment": "S3AccessPointAttachmentLifecycle"},
+                  "S3AccessPointAttachment": "S3AccessPointAttachmentLifecycle", "Snapshot": "SnapshotLifecycle"},
         "operations": [
             "CreateAndAttachS3AccessPoint", "DescribeS3AccessPointAttachments", "DetachAndDeleteS3AccessPoint",
             "CreateFileSystem", "DescribeFileSystems", "DeleteFileSystem",
             "CreateStorageVirtualMachine", "CreateVolume", "DescribeVolumes", "DeleteVolume",
             "TagResource", "UntagResource", "ListTagsForResource",
             "DescribeStorageVirtualMachines", "UpdateStorageVirtualMachine", "DeleteStorageVirtualMachine",
+            "CreateSnapshot", "DescribeSnapshots", "UpdateSnapshot", "DeleteSnapshot",
         ],
     },
 }

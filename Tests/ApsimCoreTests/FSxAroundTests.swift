@@ -148,4 +148,33 @@ import Testing
         #expect(error(create(["subnet-1111111a", "subnet-1111111d"], "MULTI_AZ_1", preferred: "subnet-1111111a").body)
             == ("InvalidNetworkSettings", "The two subnets of a Multi-AZ file system must be in different Availability Zones."))
     }
+
+    @Test func openZFSSnapshots() throws {
+        let w = try makeWorld()
+        let (fs, root) = makeOpenZFS(w)
+        let child = makeChildVolume(w, parent: root)
+        let created = call(w, "fsx:CreateSnapshot", ["Name": "nightly", "VolumeId": .string(child), "Tags": [["Key": "k", "Value": "v"]]]).body["Snapshot"]
+        let id = created?["SnapshotId"]?.string ?? ""
+        #expect(id.hasPrefix("fsvolsnap-") && id.count == 27 && created?["Lifecycle"] == "CREATING")
+        #expect(created?["ResourceARN"]?.string == prefix + "snapshot/\(child)/\(id)")
+        let rootSnapshot = call(w, "fsx:CreateSnapshot", ["Name": "root", "VolumeId": .string(root)]).body["Snapshot"]?["SnapshotId"]?.string ?? ""
+        let byVolume = call(w, "fsx:DescribeSnapshots", ["Filters": [["Name": "volume-id", "Values": [.string(child)]]]]).body["Snapshots"]
+        #expect(byVolume?.array?.map { $0["SnapshotId"]?.string } == [id] && byVolume?.array?.first?["Lifecycle"] == "AVAILABLE")
+        #expect(call(w, "fsx:DescribeSnapshots", ["Filters": [["Name": "file-system-id", "Values": [.string(fs)]]]]).body["Snapshots"]?.array?.count == 2)
+        #expect(call(w, "fsx:UpdateSnapshot", ["SnapshotId": .string(id), "Name": "weekly"]).body["Snapshot"]?["Name"] == "weekly")
+        #expect(call(w, "fsx:ListTagsForResource", ["ResourceARN": .string(prefix + "snapshot/\(child)/\(id)")]).body["Tags"] == [["Key": "k", "Value": "v"]])
+        let busy = call(w, "fsx:DeleteVolume", ["VolumeId": .string(child)])
+        #expect(error(busy.body) == ("BadRequest",
+            "Volume '\(child)' has snapshots; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS]."))
+        let deleted = call(w, "fsx:DeleteSnapshot", ["SnapshotId": .string(id)]).body
+        #expect(deleted["SnapshotId"]?.string == id && deleted["Lifecycle"] == "DELETING")
+        let gone = call(w, "fsx:DescribeSnapshots", ["SnapshotIds": [.string(id)]])
+        #expect(error(gone.body) == ("SnapshotNotFound", "Snapshot '\(id)' does not exist."))
+        #expect(call(w, "fsx:DeleteVolume", ["VolumeId": .string(child)]).status == 200)
+        let rootBusy = call(w, "fsx:DeleteFileSystem", ["FileSystemId": .string(fs)])
+        #expect(error(rootBusy.body) == ("BadRequest",
+            "File system '\(fs)' has snapshots; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS]."))
+        #expect(call(w, "fsx:DeleteFileSystem", ["FileSystemId": .string(fs), "OpenZFSConfiguration": ["Options": ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"]]]).status == 200)
+        #expect(error(call(w, "fsx:DescribeSnapshots", ["SnapshotIds": [.string(rootSnapshot)]]).body).code == "SnapshotNotFound")
+    }
 }

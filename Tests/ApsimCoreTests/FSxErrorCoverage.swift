@@ -43,12 +43,43 @@ enum FSxErrorCoverage {
         ]
     }
 
-    static let svm = "svm-0123456789abcdef0"
+    static let svm = "svm-0123456789abcdef0", snapshot = "fsvolsnap-0123456789abcdef0"
 
     static let cases: [String: [String: Outcome]] = [
         "TagResource": tagging("fsx:TagResource", #", "Tags": [{"Key": "k", "Value": "v"}]"#),
         "UntagResource": tagging("fsx:UntagResource", #", "TagKeys": ["k"]"#),
         "ListTagsForResource": tagging("fsx:ListTagsForResource", ""),
+        "CreateSnapshot": [
+            "BadRequest": .produced { w in
+                let (_, _, ontapVolume) = makeOntapVolume(w)
+                return w.call("fsx:CreateSnapshot", #"{"Name": "s", "VolumeId": "\#(ontapVolume)"}"#)
+            },
+            "VolumeNotFound": .produced { w in w.call("fsx:CreateSnapshot", #"{"Name": "s", "VolumeId": "\#(volume)"}"#) },
+            "ServiceLimitExceeded": .unreachable(noLimit + " (snapshots per volume)"),
+            "InternalServerError": fault("fsx:CreateSnapshot", #"{"Name": "s", "VolumeId": "\#(volume)"}"#),
+            "IncompatibleParameterError": .produced { w in
+                let (_, root) = makeOpenZFS(w)
+                _ = w.call("fsx:CreateSnapshot", #"{"ClientRequestToken": "t", "Name": "a", "VolumeId": "\#(root)"}"#)
+                return w.call("fsx:CreateSnapshot", #"{"ClientRequestToken": "t", "Name": "b", "VolumeId": "\#(root)"}"#)
+            },
+        ],
+        "DescribeSnapshots": [
+            "BadRequest": .produced { w in w.call("fsx:DescribeSnapshots", #"{"NextToken": "bogus"}"#) },
+            "InternalServerError": fault("fsx:DescribeSnapshots", "{}"),
+            "SnapshotNotFound": .produced { w in w.call("fsx:DescribeSnapshots", #"{"SnapshotIds": ["\#(snapshot)"]}"#) },
+        ],
+        "UpdateSnapshot": [
+            "BadRequest": .produced { w in w.call("fsx:UpdateSnapshot", #"{"Name": "s", "SnapshotId": "x"}"#) },
+            "SnapshotNotFound": .produced { w in w.call("fsx:UpdateSnapshot", #"{"Name": "s", "SnapshotId": "\#(snapshot)"}"#) },
+            "InternalServerError": fault("fsx:UpdateSnapshot", #"{"Name": "s", "SnapshotId": "\#(snapshot)"}"#),
+            "IncompatibleParameterError": .unreachable(notRemembered),
+        ],
+        "DeleteSnapshot": [
+            "BadRequest": .produced { w in w.call("fsx:DeleteSnapshot", #"{"SnapshotId": "x"}"#) },
+            "InternalServerError": fault("fsx:DeleteSnapshot", #"{"SnapshotId": "\#(snapshot)"}"#),
+            "SnapshotNotFound": .produced { w in w.call("fsx:DeleteSnapshot", #"{"SnapshotId": "\#(snapshot)"}"#) },
+            "IncompatibleParameterError": .unreachable(notRemembered),
+        ],
         "DescribeStorageVirtualMachines": [
             "BadRequest": .produced { w in w.call("fsx:DescribeStorageVirtualMachines", #"{"NextToken": "bogus"}"#) },
             "InternalServerError": fault("fsx:DescribeStorageVirtualMachines", "{}"),

@@ -27,6 +27,8 @@ extension FSxOperations {
             if let v = region.fsx.volumes[path[2]], v.fileSystemID == path[1] { return try body(&v.tags) }
         case ("storage-virtual-machine"?, 3):
             if let svm = region.fsx.storageVirtualMachines[path[2]], svm.fileSystemID == path[1] { return try body(&svm.tags) }
+        case ("snapshot"?, 3):
+            if let snapshot = region.fsx.snapshots[path[2]], snapshot.volumeID == path[1] { return try body(&snapshot.tags) }
         default:
             break
         }

@@ -56,6 +56,28 @@ enum FSxError {
                  members: JSONObject(["InvalidSubnetId": .string(id)]))
     }
 
+    // MARK: Snapshots
+
+    static func snapshotNotFound(_ id: String) -> APIError {
+        APIError(FSxErrorCode.snapshotNotFound, "Snapshot '\(id)' does not exist.")
+    }
+
+    static func snapshotsOfOpenZFSOnly(_ volumeID: String) -> APIError {
+        badRequest("Snapshots are emulated for OpenZFS volumes; '\(volumeID)' is an ONTAP volume.")
+    }
+
+    static func volumeNotAvailable(_ id: String, state: String) -> APIError {
+        badRequest("Volume '\(id)' is \(state); it must be AVAILABLE.")
+    }
+
+    static func volumeHasSnapshots(_ id: String) -> APIError {
+        badRequest("Volume '\(id)' has snapshots; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS].")
+    }
+
+    static func fileSystemHasSnapshots(_ id: String) -> APIError {
+        badRequest("File system '\(id)' has snapshots; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS].")
+    }
+
     // MARK: Tags
 
     static func resourceNotFound(_ arn: String) -> APIError {

@@ -38,6 +38,14 @@ extension ServiceModel {
                            input: FSxShapes.`UpdateStorageVirtualMachineRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "StorageVirtualMachineNotFound", "UnsupportedOperation"]),
             OperationModel(name: "DeleteStorageVirtualMachine", method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DeleteStorageVirtualMachineRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "StorageVirtualMachineNotFound"]),
+            OperationModel(name: "CreateSnapshot", method: "POST", requestURI: "/", successStatus: 200,
+                           input: FSxShapes.`CreateSnapshotRequest`, errors: ["BadRequest", "VolumeNotFound", "ServiceLimitExceeded", "InternalServerError", "IncompatibleParameterError"]),
+            OperationModel(name: "DescribeSnapshots", method: "POST", requestURI: "/", successStatus: 200,
+                           input: FSxShapes.`DescribeSnapshotsRequest`, errors: ["BadRequest", "InternalServerError", "SnapshotNotFound"]),
+            OperationModel(name: "UpdateSnapshot", method: "POST", requestURI: "/", successStatus: 200,
+                           input: FSxShapes.`UpdateSnapshotRequest`, errors: ["BadRequest", "SnapshotNotFound", "InternalServerError", "IncompatibleParameterError"]),
+            OperationModel(name: "DeleteSnapshot", method: "POST", requestURI: "/", successStatus: 200,
+                           input: FSxShapes.`DeleteSnapshotRequest`, errors: ["BadRequest", "InternalServerError", "SnapshotNotFound", "IncompatibleParameterError"]),
         ],
         errors: [
             ErrorModel(code: "AccessPointAlreadyOwnedByYou", status: 400, members: []),
@@ -89,6 +97,7 @@ extension ServiceModel {
         lifecycleStates: [
             "FileSystem": ["AVAILABLE", "CREATING", "FAILED", "DELETING", "MISCONFIGURED", "UPDATING", "MISCONFIGURED_UNAVAILABLE"],
             "S3AccessPointAttachment": ["AVAILABLE", "CREATING", "DELETING", "UPDATING", "FAILED", "MISCONFIGURED"],
+            "Snapshot": ["PENDING", "CREATING", "DELETING", "AVAILABLE", "FAILED"],
             "StorageVirtualMachine": ["CREATED", "CREATING", "DELETING", "FAILED", "MISCONFIGURED", "PENDING"],
             "Volume": ["CREATING", "CREATED", "DELETING", "FAILED", "MISCONFIGURED", "PENDING", "AVAILABLE"],
         ]
@@ -667,4 +676,52 @@ enum FSxShapes {
             Member("ClientRequestToken", FSxShapes.`ClientRequestToken`, idempotencyToken: true),
             Member("StorageVirtualMachineId", FSxShapes.`StorageVirtualMachineId`),
         ], required: ["StorageVirtualMachineId"]))
+    static let `SnapshotName` = Shape("SnapshotName", .string(min: 1, max: 203, pattern: Pattern("^[a-zA-Z0-9_:.-]{1,203}$"), enumValues: nil))
+    static let `SnapmirrorLabel` = Shape("SnapmirrorLabel", .string(min: 0, max: 31, pattern: nil, enumValues: nil))
+    static let `ExpiryTime` = Shape("ExpiryTime", .timestamp)
+    static let `SnaplockExpiryTime` = Shape("SnaplockExpiryTime", .timestamp)
+    static let `CreateOntapSnapshotConfiguration` = Shape("CreateOntapSnapshotConfiguration", .structure(members: [
+            Member("SnapmirrorLabel", FSxShapes.`SnapmirrorLabel`),
+            Member("ExpiryTime", FSxShapes.`ExpiryTime`),
+            Member("SnaplockExpiryTime", FSxShapes.`SnaplockExpiryTime`),
+        ], required: []))
+    static let `CreateSnapshotRequest` = Shape("CreateSnapshotRequest", .structure(members: [
+            Member("ClientRequestToken", FSxShapes.`ClientRequestToken`, idempotencyToken: true),
+            Member("Name", FSxShapes.`SnapshotName`),
+            Member("VolumeId", FSxShapes.`VolumeId`),
+            Member("Tags", FSxShapes.`Tags`),
+            Member("OntapConfiguration", FSxShapes.`CreateOntapSnapshotConfiguration`),
+        ], required: ["Name", "VolumeId"]))
+    static let `SnapshotIds` = Shape("SnapshotIds", .list(member: FSxShapes.`SnapshotId`, min: nil, max: 50))
+    static let `SnapshotFilterName` = Shape("SnapshotFilterName", .string(min: nil, max: nil, pattern: nil, enumValues: ["file-system-id", "volume-id"]))
+    static let `SnapshotFilterValue` = Shape("SnapshotFilterValue", .string(min: 1, max: 128, pattern: Pattern("^[0-9a-zA-Z\\*\\.\\\\/\\?\\-\\_]*$"), enumValues: nil))
+    static let `SnapshotFilterValues` = Shape("SnapshotFilterValues", .list(member: FSxShapes.`SnapshotFilterValue`, min: nil, max: 20))
+    static let `SnapshotFilter` = Shape("SnapshotFilter", .structure(members: [
+            Member("Name", FSxShapes.`SnapshotFilterName`),
+            Member("Values", FSxShapes.`SnapshotFilterValues`),
+        ], required: []))
+    static let `SnapshotFilters` = Shape("SnapshotFilters", .list(member: FSxShapes.`SnapshotFilter`, min: nil, max: 2))
+    static let `IncludeShared` = Shape("IncludeShared", .boolean)
+    static let `DescribeSnapshotsRequest` = Shape("DescribeSnapshotsRequest", .structure(members: [
+            Member("SnapshotIds", FSxShapes.`SnapshotIds`),
+            Member("Filters", FSxShapes.`SnapshotFilters`),
+            Member("MaxResults", FSxShapes.`MaxResults`),
+            Member("NextToken", FSxShapes.`NextToken`),
+            Member("IncludeShared", FSxShapes.`IncludeShared`),
+        ], required: []))
+    static let `UpdateOntapSnapshotConfiguration` = Shape("UpdateOntapSnapshotConfiguration", .structure(members: [
+            Member("SnapmirrorLabel", FSxShapes.`SnapmirrorLabel`),
+            Member("ExpiryTime", FSxShapes.`ExpiryTime`),
+            Member("SnaplockExpiryTime", FSxShapes.`SnaplockExpiryTime`),
+        ], required: []))
+    static let `UpdateSnapshotRequest` = Shape("UpdateSnapshotRequest", .structure(members: [
+            Member("ClientRequestToken", FSxShapes.`ClientRequestToken`, idempotencyToken: true),
+            Member("Name", FSxShapes.`SnapshotName`),
+            Member("SnapshotId", FSxShapes.`SnapshotId`),
+            Member("OntapConfiguration", FSxShapes.`UpdateOntapSnapshotConfiguration`),
+        ], required: ["SnapshotId"]))
+    static let `DeleteSnapshotRequest` = Shape("DeleteSnapshotRequest", .structure(members: [
+            Member("ClientRequestToken", FSxShapes.`ClientRequestToken`, idempotencyToken: true),
+            Member("SnapshotId", FSxShapes.`SnapshotId`),
+        ], required: ["SnapshotId"]))
 }

@@ -29,6 +29,12 @@ enum FSxService: Service {
         entry("TagResource", lookups: ["ResourceARN"], FSxOperations.tagResource),
         entry("UntagResource", lookups: ["ResourceARN"], FSxOperations.untagResource),
         entry("ListTagsForResource", lookups: ["ResourceARN"], FSxOperations.listTagsForResource),
+        entry("CreateSnapshot", replay: replaying("CreateSnapshot", \.snapshots) { snapshot, ctx in
+            JSONObject(["Snapshot": FSxOperations.describe(snapshot, ctx, state: snapshot.lifecycle.current)])
+        }, FSxOperations.createSnapshot),
+        entry("DescribeSnapshots", FSxOperations.describeSnapshots),
+        entry("UpdateSnapshot", FSxOperations.updateSnapshot),
+        entry("DeleteSnapshot", FSxOperations.deleteSnapshot),
         entry("DescribeStorageVirtualMachines", FSxOperations.describeStorageVirtualMachines),
         entry("UpdateStorageVirtualMachine", FSxOperations.updateStorageVirtualMachine),
         entry("DeleteStorageVirtualMachine", FSxOperations.deleteStorageVirtualMachine),
@@ -75,6 +81,7 @@ enum FSxService: Service {
                 (region.fsx.fileSystems[id], "FileSystem", "an FSx file system"),
                 (region.fsx.volumes[id], "Volume", "an FSx volume"),
                 (region.fsx.storageVirtualMachines[id], "StorageVirtualMachine", "a storage virtual machine"),
+                (region.fsx.snapshots[id], "Snapshot", "a snapshot"),
             ]
             guard try model.force(state, candidates) else { return false }
             resource = candidates.first { $0.resource != nil }?.resource as? any FSxResource

@@ -96,9 +96,9 @@ extension FSxOperations {
             throw FSxError.fileSystemHasONTAPResources(id)
         }
         let options = input["OpenZFSConfiguration"]?["Options"]?.array ?? []
-        if fs.type == "OPENZFS" && fs.volumes > 0 && !options.contains("DELETE_CHILD_VOLUMES_AND_SNAPSHOTS") {
-            throw FSxError.fileSystemHasChildVolumes(id)
-        }
+        let cascade = options.contains("DELETE_CHILD_VOLUMES_AND_SNAPSHOTS")
+        if fs.type == "OPENZFS" && fs.volumes > 0 && !cascade { throw FSxError.fileSystemHasChildVolumes(id) }
+        if fs.snapshots > 0 && !cascade { throw FSxError.fileSystemHasSnapshots(id) }
         region.fsx.remove(fs)
         return JSONObject(["FileSystemId": .string(id), "Lifecycle": "DELETING"])
     }
@@ -229,9 +229,9 @@ extension FSxOperations {
         if v.isRoot { throw FSxError.rootVolume(id, fileSystemID: v.fileSystemID) }
         if v.attachments > 0 { throw FSxError.volumeHasAttachments(id) }
         let options = input["OpenZFSConfiguration"]?["Options"]?.array ?? []
-        if v.children > 0 && !options.contains("DELETE_CHILD_VOLUMES_AND_SNAPSHOTS") {
-            throw FSxError.volumeHasChildVolumes(id)
-        }
+        let cascade = options.contains("DELETE_CHILD_VOLUMES_AND_SNAPSHOTS")
+        if v.children > 0 && !cascade { throw FSxError.volumeHasChildVolumes(id) }
+        if v.snapshots > 0 && !cascade { throw FSxError.volumeHasSnapshots(id) }
         // Children (and their children) go with it; a child with attachments blocks the delete.
         var doomed = [v], i = 0
         while i < doomed.count {

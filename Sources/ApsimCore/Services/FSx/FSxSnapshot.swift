@@ -52,6 +52,18 @@ extension FSxService {
             j.append("Configuration", .object(v.configuration))
             return .object(j)
         }))
+        o.append("FSxSnapshots", .array(region.fsx.snapshotOrder.all.map { snapshot in
+            var j = JSONObject()
+            j.append("Id", .string(snapshot.id))
+            j.append("Seq", .int(Int64(snapshot.seq)))
+            j.append("VolumeId", .string(snapshot.volumeID))
+            j.append("Name", .string(snapshot.name))
+            j.append("CreationTime", .int(snapshot.creationTime))
+            j.append("Lifecycle", snapshot.lifecycle.json)
+            j.append("TransitionReason", ifPresent: snapshot.transitionReason.map { .string($0) })
+            j.append("Tags", Tag.json(snapshot.tags))
+            return .object(j)
+        }))
         o.append("FSxAttachments", .array(region.fsx.attachmentOrder.all.map { a in
             var j = JSONObject()
             j.append("Name", .string(a.name))
@@ -124,6 +136,16 @@ extension FSxService {
                 throw v.invalid("StorageVirtualMachineId", "no such storage virtual machine")
             }
             region.fsx.insert(volume, into: fs)
+        }
+        order = SnapshotReader.Order()
+        for n in r.raw("FSxSnapshots") == nil ? [] : try r.items("FSxSnapshots") {
+            let seq = try order.next(n), volumeID = try n.string("VolumeId")
+            guard let volume = region.fsx.volumes[volumeID] else { throw n.invalid("VolumeId", "no such volume") }
+            let snapshot = FSxSnapshot(
+                id: try n.string("Id"), seq: seq, volumeID: volumeID, fileSystemID: volume.fileSystemID, name: try n.string("Name"),
+                creationTime: try n.int("CreationTime"), lifecycle: try n.lifecycle("Lifecycle"), tags: try n.tags("Tags"))
+            snapshot.transitionReason = try n.optionalString("TransitionReason")
+            region.fsx.insert(snapshot, of: volume)
         }
         order = SnapshotReader.Order()
         for a in try r.items("FSxAttachments") {

@@ -10,6 +10,8 @@ final class FSxState: ServiceState {
     private(set) var storageVirtualMachines: [String: FSxStorageVirtualMachine] = [:]
     private(set) var storageVirtualMachineOrder = CreationIndex<FSxStorageVirtualMachine>()
     /// Attachments by name: S3 access point names are unique per account and region.
+    private(set) var snapshots: [String: FSxSnapshot] = [:]
+    private(set) var snapshotOrder = CreationIndex<FSxSnapshot>()
     private(set) var attachments: [String: FSxAttachment] = [:]
     private(set) var attachmentOrder = CreationIndex<FSxAttachment>()
     /// Attachments that are not DELETING (the ones quotas count).
@@ -45,6 +47,22 @@ final class FSxState: ServiceState {
         if let svm = v.storageVirtualMachineID { storageVirtualMachines[svm]?.volumes += 1 }
     }
 
+    /// Adds a snapshot of a volume, which must be in this state.
+    func insert(_ snapshot: FSxSnapshot, of volume: FSxVolume) {
+        snapshots[snapshot.id] = snapshot
+        snapshotOrder.append(snapshot, seq: snapshot.seq)
+        volume.snapshots += 1
+        fileSystems[volume.fileSystemID]?.snapshots += 1
+    }
+
+    func remove(_ snapshot: FSxSnapshot) {
+        snapshots[snapshot.id] = nil
+        snapshotOrder.remove(seq: snapshot.seq)
+        volumes[snapshot.volumeID]?.snapshots -= 1
+        fileSystems[snapshot.fileSystemID]?.snapshots -= 1
+        forgetToken("CreateSnapshot", snapshot.id)
+    }
+
     /// Adds an attachment; unless it is DELETING, it counts toward its volume's and file system's.
     func insert(_ a: FSxAttachment) {
         attachments[a.name] = a
@@ -75,7 +93,9 @@ final class FSxState: ServiceState {
         fileSystems[a.fileSystemID]?.attachments += delta
     }
 
+    /// Removes a volume with its snapshots.
     func remove(_ v: FSxVolume) {
+        if v.snapshots > 0 { for snapshot in snapshotOrder.all where snapshot.volumeID == v.id { remove(snapshot) } }
         volumes[v.id] = nil
         volumeOrder.remove(seq: v.seq)
         if let parent = v.parentVolumeID { volumes[parent]?.children -= 1 }
@@ -152,10 +172,11 @@ final class FSxFileSystem: FSxResource {
     let deploymentType: String
     let throughputCapacity: Int64?
     var rootVolumeID: String?
-    /// Non-root volumes, SVMs and live attachments of this file system.
+    /// Non-root volumes, SVMs, live attachments and snapshots of this file system.
     var volumes = 0
     var storageVirtualMachines = 0
     var attachments = 0
+    var snapshots = 0
 
     init(id: String, seq: UInt64, type: String, creationTime: Int64, lifecycle: LifecycleState, storageCapacity: Int64,
          subnetIDs: [JSON], vpcID: String, networkInterfaceIDs: [String], kmsKeyID: String?, tags: [Tag], configuration: JSONObject,
@@ -222,6 +243,7 @@ final class FSxVolume: FSxResource {
     let configuration: JSONObject
     var children = 0
     var attachments = 0
+    var snapshots = 0
 
     var isRoot: Bool { type == "OPENZFS" && parentVolumeID == nil }
     var junctionPath: String? { configuration["JunctionPath"]?.string }
@@ -282,4 +304,29 @@ final class FSxAttachment: FSxResource {
 protocol FSxResource: LifecycleHolder {
     /// LifecycleTransitionReason.Message (FailureDetails.Message of a file system); nil otherwise.
     var transitionReason: String? { get set }
+}
+
+/// A snapshot of an OpenZFS volume.
+final class FSxSnapshot: FSxResource {
+    let id: String
+    let seq: UInt64
+    let volumeID: String
+    let fileSystemID: String
+    var name: String
+    let creationTime: Int64
+    var lifecycle: LifecycleState
+    var transitionReason: String?
+    var tags: [Tag]
+
+    init(id: String, seq: UInt64, volumeID: String, fileSystemID: String, name: String, creationTime: Int64,
+         lifecycle: LifecycleState, tags: [Tag]) {
+        self.id = id
+        self.seq = seq
+        self.volumeID = volumeID
+        self.fileSystemID = fileSystemID
+        self.name = name
+        self.creationTime = creationTime
+        self.lifecycle = lifecycle
+        self.tags = tags
+    }
 }

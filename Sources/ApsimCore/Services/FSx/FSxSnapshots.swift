@@ -1,0 +1,71 @@
+/// Snapshots of OpenZFS volumes (../shared/spec/fsx.md, "Around the attachments").
+extension FSxOperations {
+    static func describe(_ snapshot: FSxSnapshot, _ ctx: CallContext, state: String) -> JSON {
+        var o = JSONObject()
+        o.append("ResourceARN", .string(arn(ctx, "snapshot/\(snapshot.volumeID)/\(snapshot.id)")))
+        o.append("SnapshotId", .string(snapshot.id))
+        o.append("Name", .string(snapshot.name))
+        o.append("VolumeId", .string(snapshot.volumeID))
+        o.append("CreationTime", JSON.timestamp(milliseconds: snapshot.creationTime))
+        o.append("Lifecycle", .string(state))
+        o.append("LifecycleTransitionReason", ifPresent: reason(snapshot))
+        o.append("Tags", tags(snapshot.tags))
+        return .object(o)
+    }
+
+    static func createSnapshot(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        let volumeID = input["VolumeId"]?.string ?? ""
+        guard let volume = region.fsx.volumes[volumeID] else { throw FSxError.volumeNotFound(volumeID) }
+        guard volume.type == "OPENZFS" else { throw FSxError.snapshotsOfOpenZFSOnly(volumeID) }
+        let state = volume.lifecycle.observe(now: ctx.now)
+        guard state == "AVAILABLE" else { throw FSxError.volumeNotAvailable(volumeID, state: state) }
+        let snapshot = FSxSnapshot(
+            id: s.ids.resourceID(prefix: "fsvolsnap-"), seq: s.sequence(), volumeID: volumeID, fileSystemID: volume.fileSystemID,
+            name: input["Name"]?.string ?? "", creationTime: ctx.now,
+            lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config, now: ctx.now),
+            tags: Tag.list(input["Tags"]))
+        region.fsx.insert(snapshot, of: volume)
+        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateSnapshot",
+                            request: withoutToken(input), resourceID: snapshot.id)
+        return JSONObject(["Snapshot": describe(snapshot, ctx, state: snapshot.lifecycle.current)])
+    }
+
+    static func describeSnapshots(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        var found: [FSxSnapshot] = []
+        var next: String? = nil
+        if let ids = input["SnapshotIds"]?.array?.compactMap(\.string) {
+            found = try named(ids, in: region.fsx.snapshots, FSxError.snapshotNotFound)
+        } else {
+            let scope = "fsx:snapshots:" + (input["Filters"]?.text ?? "")
+            (found, next) = try filteredPage(s, input, region.fsx.snapshotOrder, scope: scope, maxPage: 50) { snapshot, name, values in
+                values.contains(name == "volume-id" ? snapshot.volumeID : snapshot.fileSystemID)
+            }
+        }
+        var out = JSONObject()
+        out.append("Snapshots", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
+        out.append("NextToken", ifPresent: next.map { .string($0) })
+        return out
+    }
+
+    static func updateSnapshot(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let snapshot = try snapshot(s.region(ctx), input)
+        if let name = input["Name"]?.string { snapshot.name = name }
+        return JSONObject(["Snapshot": describe(snapshot, ctx, state: snapshot.lifecycle.observe(now: ctx.now))])
+    }
+
+    /// Deletes a snapshot: it answers DELETING and is gone.
+    static func deleteSnapshot(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let region = s.region(ctx)
+        let snapshot = try snapshot(region, input)
+        region.fsx.remove(snapshot)
+        return JSONObject(["SnapshotId": .string(snapshot.id), "Lifecycle": "DELETING"])
+    }
+
+    static func snapshot(_ region: RegionState, _ input: JSONObject) throws(APIError) -> FSxSnapshot {
+        let id = input["SnapshotId"]?.string ?? ""
+        guard let snapshot = region.fsx.snapshots[id] else { throw FSxError.snapshotNotFound(id) }
+        return snapshot
+    }
+}
