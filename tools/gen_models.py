@@ -56,7 +56,7 @@ SERVICES = {
             "CreateStorageVirtualMachine", "CreateVolume", "DescribeVolumes", "DeleteVolume",
             "TagResource", "UntagResource", "ListTagsForResource",
             "DescribeStorageVirtualMachines", "UpdateStorageVirtualMachine", "DeleteStorageVirtualMachine",
-            "CreateSnapshot", "DescribeSnapshots", "UpdateSnapshot", "DeleteSnapshot",
+            "CreateSnapshot", "DescribeSnapshots", "UpdateSnapshot", "DeleteSnapshot", "UpdateFileSystem", "UpdateVolume",
         ],
     },
 }

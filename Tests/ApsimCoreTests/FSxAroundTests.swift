@@ -177,4 +177,34 @@ import Testing
         #expect(call(w, "fsx:DeleteFileSystem", ["FileSystemId": .string(fs), "OpenZFSConfiguration": ["Options": ["DELETE_CHILD_VOLUMES_AND_SNAPSHOTS"]]]).status == 200)
         #expect(error(call(w, "fsx:DescribeSnapshots", ["SnapshotIds": [.string(rootSnapshot)]]).body).code == "SnapshotNotFound")
     }
+
+    @Test func fileSystemUpdatesSettleWithTheirAdministrativeAction() throws {
+        let w = try makeWorld()
+        let (fs, root) = makeOpenZFS(w)
+        _ = call(w, "fsx:DescribeFileSystems")  // settles: AVAILABLE
+        let update = call(w, "fsx:UpdateFileSystem", ["FileSystemId": .string(fs), "StorageCapacity": 128,
+                                                      "OpenZFSConfiguration": ["ThroughputCapacity": 320, "WeeklyMaintenanceStartTime": "1:05:00"]])
+        let answered = update.body["FileSystem"]
+        #expect(answered?["Lifecycle"] == "UPDATING" && answered?["StorageCapacity"] == 64)
+        #expect(answered?["AdministrativeActions"] == [[
+            "AdministrativeActionType": "FILE_SYSTEM_UPDATE", "RequestTime": 1700000000, "Status": "PENDING",
+            "TargetFileSystemValues": ["StorageCapacity": 128, "OpenZFSConfiguration": ["ThroughputCapacity": 320, "WeeklyMaintenanceStartTime": "1:05:00"]],
+        ]])
+        let settled = call(w, "fsx:DescribeFileSystems", ["FileSystemIds": [.string(fs)]]).body["FileSystems"]?.array?.first
+        #expect(settled?["Lifecycle"] == "AVAILABLE" && settled?["StorageCapacity"] == 128)
+        #expect(settled?["OpenZFSConfiguration"]?["ThroughputCapacity"] == 320)
+        #expect(settled?["AdministrativeActions"]?.array?.first?["Status"] == "COMPLETED")
+        let smaller = call(w, "fsx:UpdateFileSystem", ["FileSystemId": .string(fs), "StorageCapacity": 64])
+        #expect(error(smaller.body) == ("BadRequest", "StorageCapacity can only be increased: file system '\(fs)' has 128 GiB."))
+        let invalid = call(w, "fsx:UpdateFileSystem", ["FileSystemId": .string(fs), "OpenZFSConfiguration": ["ThroughputCapacity": 64]])
+        #expect(error(invalid.body).message?.hasPrefix("ThroughputCapacity 64 is not valid for DeploymentType SINGLE_AZ_HA_2") == true)
+        let volume = call(w, "fsx:UpdateVolume", ["VolumeId": .string(root), "Name": "data",
+                                                  "OpenZFSConfiguration": ["ReadOnly": true, "RecordSizeKiB": 64]]).body["Volume"]
+        #expect(volume?["Name"] == "data" && volume?["OpenZFSConfiguration"]?["ReadOnly"] == true)
+        #expect(volume?["OpenZFSConfiguration"]?["RecordSizeKiB"] == 64)
+        #expect(volume?["AdministrativeActions"]?.array?.first?["AdministrativeActionType"] == "VOLUME_UPDATE")
+        let (_, _, ontapVolume) = makeOntapVolume(w)
+        let mounted = call(w, "fsx:UpdateVolume", ["VolumeId": .string(ontapVolume), "OntapConfiguration": ["JunctionPath": "/moved", "SizeInMegabytes": 2048]])
+        #expect(mounted.body["Volume"]?["OntapConfiguration"]?["JunctionPath"] == "/moved")
+    }
 }

@@ -49,6 +49,41 @@ enum FSxErrorCoverage {
         "TagResource": tagging("fsx:TagResource", #", "Tags": [{"Key": "k", "Value": "v"}]"#),
         "UntagResource": tagging("fsx:UntagResource", #", "TagKeys": ["k"]"#),
         "ListTagsForResource": tagging("fsx:ListTagsForResource", ""),
+        "UpdateFileSystem": [
+            "BadRequest": .produced { w in
+                let (fs, _) = makeOpenZFS(w)
+                return w.call("fsx:UpdateFileSystem", #"{"FileSystemId": "\#(fs)", "OpenZFSConfiguration": {"ThroughputCapacity": 64}}"#)
+            },
+            "UnsupportedOperation": .unreachable("every modeled update of an OpenZFS or ONTAP file system is taken"),
+            "IncompatibleParameterError": .produced { w in
+                let (fs, _) = makeOpenZFS(w)
+                _ = w.call("fsx:DescribeFileSystems", "{}")
+                _ = w.call("fsx:UpdateFileSystem", #"{"ClientRequestToken": "t", "FileSystemId": "\#(fs)", "StorageCapacity": 128}"#)
+                return w.call("fsx:UpdateFileSystem", #"{"ClientRequestToken": "t", "FileSystemId": "\#(fs)", "StorageCapacity": 256}"#)
+            },
+            "InvalidNetworkSettings": .unreachable("UpdateFileSystem's network members (route tables, IPv6 ranges) are stored, not checked"),
+            "InternalServerError": fault("fsx:UpdateFileSystem", #"{"FileSystemId": "fs-0123456789abcdef0"}"#),
+            "FileSystemNotFound": .produced { w in w.call("fsx:UpdateFileSystem", #"{"FileSystemId": "fs-0123456789abcdef0"}"#) },
+            "MissingFileSystemConfiguration": .unreachable("an update without a configuration block changes StorageCapacity alone"),
+            "ServiceLimitExceeded": .unreachable(noLimit),
+        ],
+        "UpdateVolume": [
+            "BadRequest": .produced { w in
+                let (_, root) = makeOpenZFS(w)
+                return w.call("fsx:UpdateVolume", #"{"VolumeId": "\#(root)", "OntapConfiguration": {"JunctionPath": "/x"}}"#)
+            },
+            "IncompatibleParameterError": .produced { w in
+                let (_, root) = makeOpenZFS(w)
+                _ = w.call("fsx:UpdateVolume", #"{"ClientRequestToken": "t", "VolumeId": "\#(root)", "Name": "a"}"#)
+                return w.call("fsx:UpdateVolume", #"{"ClientRequestToken": "t", "VolumeId": "\#(root)", "Name": "b"}"#)
+            },
+            "InternalServerError": fault("fsx:UpdateVolume", #"{"VolumeId": "\#(volume)"}"#),
+            "MissingVolumeConfiguration": .produced { w in
+                let (_, root) = makeOpenZFS(w)
+                return w.call("fsx:UpdateVolume", #"{"VolumeId": "\#(root)"}"#)
+            },
+            "VolumeNotFound": .produced { w in w.call("fsx:UpdateVolume", #"{"VolumeId": "\#(volume)"}"#) },
+        ],
         "CreateSnapshot": [
             "BadRequest": .produced { w in
                 let (_, _, ontapVolume) = makeOntapVolume(w)

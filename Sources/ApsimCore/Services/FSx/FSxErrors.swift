@@ -56,6 +56,10 @@ enum FSxError {
                  members: JSONObject(["InvalidSubnetId": .string(id)]))
     }
 
+    static func storageCapacityDecrease(_ id: String, current: Int64) -> APIError {
+        badRequest("StorageCapacity can only be increased: file system '\(id)' has \(current) GiB.")
+    }
+
     // MARK: Snapshots
 
     static func snapshotNotFound(_ id: String) -> APIError {

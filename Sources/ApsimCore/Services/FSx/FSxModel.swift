@@ -46,6 +46,10 @@ extension ServiceModel {
                            input: FSxShapes.`UpdateSnapshotRequest`, errors: ["BadRequest", "SnapshotNotFound", "InternalServerError", "IncompatibleParameterError"]),
             OperationModel(name: "DeleteSnapshot", method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DeleteSnapshotRequest`, errors: ["BadRequest", "InternalServerError", "SnapshotNotFound", "IncompatibleParameterError"]),
+            OperationModel(name: "UpdateFileSystem", method: "POST", requestURI: "/", successStatus: 200,
+                           input: FSxShapes.`UpdateFileSystemRequest`, errors: ["BadRequest", "UnsupportedOperation", "IncompatibleParameterError", "InvalidNetworkSettings", "InternalServerError", "FileSystemNotFound", "MissingFileSystemConfiguration", "ServiceLimitExceeded"]),
+            OperationModel(name: "UpdateVolume", method: "POST", requestURI: "/", successStatus: 200,
+                           input: FSxShapes.`UpdateVolumeRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "MissingVolumeConfiguration", "VolumeNotFound"]),
         ],
         errors: [
             ErrorModel(code: "AccessPointAlreadyOwnedByYou", status: 400, members: []),
@@ -724,4 +728,108 @@ enum FSxShapes {
             Member("ClientRequestToken", FSxShapes.`ClientRequestToken`, idempotencyToken: true),
             Member("SnapshotId", FSxShapes.`SnapshotId`),
         ], required: ["SnapshotId"]))
+    static let `UpdateFileSystemWindowsConfiguration` = Shape("UpdateFileSystemWindowsConfiguration", .structure(members: [
+            Member("WeeklyMaintenanceStartTime", FSxShapes.`WeeklyTime`),
+            Member("DailyAutomaticBackupStartTime", FSxShapes.`DailyTime`),
+            Member("AutomaticBackupRetentionDays", FSxShapes.`AutomaticBackupRetentionDays`),
+            Member("ThroughputCapacity", FSxShapes.`MegabytesPerSecond`),
+            Member("SelfManagedActiveDirectoryConfiguration", FSxShapes.`SelfManagedActiveDirectoryConfigurationUpdates`),
+            Member("AuditLogConfiguration", FSxShapes.`WindowsAuditLogCreateConfiguration`),
+            Member("DiskIopsConfiguration", FSxShapes.`DiskIopsConfiguration`),
+            Member("FsrmConfiguration", FSxShapes.`WindowsFsrmConfiguration`),
+        ], required: []))
+    static let `UpdateFileSystemLustreMetadataConfiguration` = Shape("UpdateFileSystemLustreMetadataConfiguration", .structure(members: [
+            Member("Iops", FSxShapes.`MetadataIops`),
+            Member("Mode", FSxShapes.`MetadataConfigurationMode`),
+        ], required: []))
+    static let `UpdateFileSystemLustreConfiguration` = Shape("UpdateFileSystemLustreConfiguration", .structure(members: [
+            Member("WeeklyMaintenanceStartTime", FSxShapes.`WeeklyTime`),
+            Member("DailyAutomaticBackupStartTime", FSxShapes.`DailyTime`),
+            Member("AutomaticBackupRetentionDays", FSxShapes.`AutomaticBackupRetentionDays`),
+            Member("AutoImportPolicy", FSxShapes.`AutoImportPolicyType`),
+            Member("DataCompressionType", FSxShapes.`DataCompressionType`),
+            Member("LogConfiguration", FSxShapes.`LustreLogCreateConfiguration`),
+            Member("RootSquashConfiguration", FSxShapes.`LustreRootSquashConfiguration`),
+            Member("PerUnitStorageThroughput", FSxShapes.`PerUnitStorageThroughput`),
+            Member("MetadataConfiguration", FSxShapes.`UpdateFileSystemLustreMetadataConfiguration`),
+            Member("ThroughputCapacity", FSxShapes.`ThroughputCapacityMbps`),
+            Member("DataReadCacheConfiguration", FSxShapes.`LustreReadCacheConfiguration`),
+        ], required: []))
+    static let `UpdateFileSystemOntapConfiguration` = Shape("UpdateFileSystemOntapConfiguration", .structure(members: [
+            Member("AutomaticBackupRetentionDays", FSxShapes.`AutomaticBackupRetentionDays`),
+            Member("DailyAutomaticBackupStartTime", FSxShapes.`DailyTime`),
+            Member("FsxAdminPassword", FSxShapes.`AdminPassword`),
+            Member("WeeklyMaintenanceStartTime", FSxShapes.`WeeklyTime`),
+            Member("DiskIopsConfiguration", FSxShapes.`DiskIopsConfiguration`),
+            Member("ThroughputCapacity", FSxShapes.`MegabytesPerSecond`),
+            Member("AddRouteTableIds", FSxShapes.`RouteTableIds`),
+            Member("RemoveRouteTableIds", FSxShapes.`RouteTableIds`),
+            Member("ThroughputCapacityPerHAPair", FSxShapes.`ThroughputCapacityPerHAPair`),
+            Member("HAPairs", FSxShapes.`HAPairs`),
+            Member("EndpointIpv6AddressRange", FSxShapes.`Ipv6AddressRange`),
+        ], required: []))
+    static let `UpdateFileSystemOpenZFSConfiguration` = Shape("UpdateFileSystemOpenZFSConfiguration", .structure(members: [
+            Member("AutomaticBackupRetentionDays", FSxShapes.`AutomaticBackupRetentionDays`),
+            Member("CopyTagsToBackups", FSxShapes.`Flag`),
+            Member("CopyTagsToVolumes", FSxShapes.`Flag`),
+            Member("DailyAutomaticBackupStartTime", FSxShapes.`DailyTime`),
+            Member("ThroughputCapacity", FSxShapes.`MegabytesPerSecond`),
+            Member("WeeklyMaintenanceStartTime", FSxShapes.`WeeklyTime`),
+            Member("DiskIopsConfiguration", FSxShapes.`DiskIopsConfiguration`),
+            Member("AddRouteTableIds", FSxShapes.`RouteTableIds`),
+            Member("RemoveRouteTableIds", FSxShapes.`RouteTableIds`),
+            Member("ReadCacheConfiguration", FSxShapes.`OpenZFSReadCacheConfiguration`),
+            Member("EndpointIpv6AddressRange", FSxShapes.`Ipv6AddressRange`),
+        ], required: []))
+    static let `UpdateFileSystemRequest` = Shape("UpdateFileSystemRequest", .structure(members: [
+            Member("FileSystemId", FSxShapes.`FileSystemId`),
+            Member("ClientRequestToken", FSxShapes.`ClientRequestToken`, idempotencyToken: true),
+            Member("StorageCapacity", FSxShapes.`StorageCapacity`),
+            Member("WindowsConfiguration", FSxShapes.`UpdateFileSystemWindowsConfiguration`),
+            Member("LustreConfiguration", FSxShapes.`UpdateFileSystemLustreConfiguration`),
+            Member("OntapConfiguration", FSxShapes.`UpdateFileSystemOntapConfiguration`),
+            Member("OpenZFSConfiguration", FSxShapes.`UpdateFileSystemOpenZFSConfiguration`),
+            Member("StorageType", FSxShapes.`StorageType`),
+            Member("FileSystemTypeVersion", FSxShapes.`FileSystemTypeVersion`),
+            Member("NetworkType", FSxShapes.`NetworkType`),
+        ], required: ["FileSystemId"]))
+    static let `UpdateSnaplockConfiguration` = Shape("UpdateSnaplockConfiguration", .structure(members: [
+            Member("AuditLogVolume", FSxShapes.`Flag`),
+            Member("AutocommitPeriod", FSxShapes.`AutocommitPeriod`),
+            Member("PrivilegedDelete", FSxShapes.`PrivilegedDelete`),
+            Member("RetentionPeriod", FSxShapes.`SnaplockRetentionPeriod`),
+            Member("VolumeAppendModeEnabled", FSxShapes.`Flag`),
+        ], required: []))
+    static let `CloneSplitAction` = Shape("CloneSplitAction", .string(min: nil, max: nil, pattern: nil, enumValues: ["START"]))
+    static let `UpdateCloneConfiguration` = Shape("UpdateCloneConfiguration", .structure(members: [
+            Member("SplitAction", FSxShapes.`CloneSplitAction`),
+        ], required: []))
+    static let `UpdateOntapVolumeConfiguration` = Shape("UpdateOntapVolumeConfiguration", .structure(members: [
+            Member("JunctionPath", FSxShapes.`JunctionPath`),
+            Member("SecurityStyle", FSxShapes.`SecurityStyle`),
+            Member("SizeInMegabytes", FSxShapes.`VolumeCapacity`),
+            Member("StorageEfficiencyEnabled", FSxShapes.`Flag`),
+            Member("TieringPolicy", FSxShapes.`TieringPolicy`),
+            Member("SnapshotPolicy", FSxShapes.`SnapshotPolicyName`),
+            Member("CopyTagsToBackups", FSxShapes.`Flag`),
+            Member("SnaplockConfiguration", FSxShapes.`UpdateSnaplockConfiguration`),
+            Member("SizeInBytes", FSxShapes.`VolumeCapacityBytes`),
+            Member("CloneConfiguration", FSxShapes.`UpdateCloneConfiguration`),
+        ], required: []))
+    static let `UpdateOpenZFSVolumeConfiguration` = Shape("UpdateOpenZFSVolumeConfiguration", .structure(members: [
+            Member("StorageCapacityReservationGiB", FSxShapes.`IntegerNoMaxFromNegativeOne`),
+            Member("StorageCapacityQuotaGiB", FSxShapes.`IntegerNoMaxFromNegativeOne`),
+            Member("RecordSizeKiB", FSxShapes.`IntegerRecordSizeKiB`),
+            Member("DataCompressionType", FSxShapes.`OpenZFSDataCompressionType`),
+            Member("NfsExports", FSxShapes.`OpenZFSNfsExports`),
+            Member("UserAndGroupQuotas", FSxShapes.`OpenZFSUserAndGroupQuotas`),
+            Member("ReadOnly", FSxShapes.`ReadOnly`),
+        ], required: []))
+    static let `UpdateVolumeRequest` = Shape("UpdateVolumeRequest", .structure(members: [
+            Member("ClientRequestToken", FSxShapes.`ClientRequestToken`, idempotencyToken: true),
+            Member("VolumeId", FSxShapes.`VolumeId`),
+            Member("OntapConfiguration", FSxShapes.`UpdateOntapVolumeConfiguration`),
+            Member("Name", FSxShapes.`VolumeName`),
+            Member("OpenZFSConfiguration", FSxShapes.`UpdateOpenZFSVolumeConfiguration`),
+        ], required: ["VolumeId"]))
 }

@@ -59,6 +59,11 @@ enum FSxRules {
     static let throughputFamily1: [Int64] = [64, 128, 256, 512, 1024, 2048, 3072, 4096]
     static let throughputFamily2: [Int64] = [160, 320, 640, 1280, 2560, 3840, 5120, 7680, 10240]
 
+    /// The throughput capacities an OpenZFS deployment type takes.
+    static func throughputFamily(_ deployment: String) -> [Int64] {
+        deployment.hasSuffix("_1") && deployment != "MULTI_AZ_1" ? throughputFamily1 : throughputFamily2
+    }
+
     static func createFileSystem(_ input: JSONObject) throws(APIError) {
         let type = input["FileSystemType"]?.string ?? ""
         let zfs = input["OpenZFSConfiguration"], ontap = input["OntapConfiguration"]
@@ -70,7 +75,7 @@ enum FSxRules {
             if ontap != nil { throw FSxError.configurationForOtherType("OntapConfiguration", type: type) }
             let deployment = config["DeploymentType"]?.string ?? ""
             let throughput = config["ThroughputCapacity"]?.int ?? 0
-            let valid = deployment.hasSuffix("_1") && deployment != "MULTI_AZ_1" ? throughputFamily1 : throughputFamily2
+            let valid = throughputFamily(deployment)
             if !valid.contains(throughput) {
                 throw FSxError.throughputNotValid(throughput, deployment: deployment, valid: valid)
             }

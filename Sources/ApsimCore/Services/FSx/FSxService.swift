@@ -29,6 +29,12 @@ enum FSxService: Service {
         entry("TagResource", lookups: ["ResourceARN"], FSxOperations.tagResource),
         entry("UntagResource", lookups: ["ResourceARN"], FSxOperations.untagResource),
         entry("ListTagsForResource", lookups: ["ResourceARN"], FSxOperations.listTagsForResource),
+        entry("UpdateFileSystem", replay: replaying("UpdateFileSystem", \.fileSystems) { fs, ctx in
+            JSONObject(["FileSystem": FSxOperations.describe(fs, ctx, state: fs.lifecycle.current)])
+        }, FSxOperations.updateFileSystem),
+        entry("UpdateVolume", replay: replaying("UpdateVolume", \.volumes) { v, ctx in
+            JSONObject(["Volume": FSxOperations.describe(v, ctx, state: v.lifecycle.current)])
+        }, FSxOperations.updateVolume),
         entry("CreateSnapshot", replay: replaying("CreateSnapshot", \.snapshots) { snapshot, ctx in
             JSONObject(["Snapshot": FSxOperations.describe(snapshot, ctx, state: snapshot.lifecycle.current)])
         }, FSxOperations.createSnapshot),

@@ -25,6 +25,7 @@ extension FSxOperations {
         o.append("KmsKeyId", ifPresent: fs.kmsKeyID.map { .string($0) })
         o.append("ResourceARN", .string(arn(ctx, "file-system/" + fs.id)))
         o.append("Tags", tags(fs.tags))
+        o.append("AdministrativeActions", ifPresent: describe(fs.administrativeActions, targetKey: "TargetFileSystemValues"))
         o.append(fs.type == "ONTAP" ? "OntapConfiguration" : "OpenZFSConfiguration", .object(fs.configuration))
         return .object(o)
     }
@@ -82,7 +83,7 @@ extension FSxOperations {
                                                   scope: "fsx:fs", invalid: FSxError.invalidPageToken)
         }
         var out = JSONObject()
-        out.append("FileSystems", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
+        out.append("FileSystems", .array(found.map { describe($0, ctx, state: settle($0, now: ctx.now)) }))
         out.append("NextToken", ifPresent: next.map { .string($0) })
         return out
     }
@@ -153,6 +154,7 @@ extension FSxOperations {
         o.append("Tags", tags(v.tags))
         o.append("VolumeId", .string(v.id))
         o.append("VolumeType", .string(v.type))
+        o.append("AdministrativeActions", ifPresent: describe(v.administrativeActions, targetKey: "TargetVolumeValues"))
         if v.type == "OPENZFS" { o.append("OpenZFSConfiguration", .object(v.configuration)) }
         return .object(o)
     }

@@ -9,6 +9,7 @@ extension FSxService {
             j.append("CreationTime", .int(fs.creationTime))
             j.append("Lifecycle", fs.lifecycle.json)
             j.append("TransitionReason", ifPresent: fs.transitionReason.map { .string($0) })
+            j.append("AdministrativeActions", ifPresent: actions(fs.administrativeActions))
             j.append("StorageCapacity", .int(fs.storageCapacity))
             j.append("SubnetIds", .array(fs.subnetIDs))
             j.append("VpcId", .string(fs.vpcID))
@@ -46,6 +47,7 @@ extension FSxService {
             j.append("CreationTime", .int(v.creationTime))
             j.append("Lifecycle", v.lifecycle.json)
             j.append("TransitionReason", ifPresent: v.transitionReason.map { .string($0) })
+            j.append("AdministrativeActions", ifPresent: actions(v.administrativeActions))
             j.append("Tags", Tag.json(v.tags))
             j.append("ParentVolumeId", ifPresent: v.parentVolumeID.map { .string($0) })
             j.append("StorageVirtualMachineId", ifPresent: v.storageVirtualMachineID.map { .string($0) })
@@ -101,6 +103,7 @@ extension FSxService {
                 deploymentType: try f.string("DeploymentType"), throughputCapacity: try f.optionalInt("ThroughputCapacity"))
             fs.rootVolumeID = try f.optionalString("RootVolumeId")
             fs.transitionReason = try f.optionalString("TransitionReason")
+            fs.administrativeActions = try actions(f, "AdministrativeActions")
             region.fsx.insert(fs)
         }
         // Snapshots written before storage virtual machines kept a Seq list them by ID: number them in that order.
@@ -129,6 +132,7 @@ extension FSxService {
                 storageVirtualMachineID: try v.optionalString("StorageVirtualMachineId"),
                 configuration: try v.objectValue("Configuration"))
             volume.transitionReason = try v.optionalString("TransitionReason")
+            volume.administrativeActions = try actions(v, "AdministrativeActions")
             if let parent = volume.parentVolumeID, region.fsx.volumes[parent] == nil {
                 throw v.invalid("ParentVolumeId", "no such volume")
             }
@@ -167,5 +171,23 @@ extension FSxService {
             region.fsx.remember(token: token, operation: operation, request: try t.objectValue("Request"),
                                 resourceID: try t.string("ResourceId"))
         }
+    }
+
+    static func actions(_ list: [FSxAdministrativeAction]) -> JSON? {
+        list.isEmpty ? nil : .array(list.map { a in
+            ["Type": .string(a.type), "RequestTime": .int(a.requestTime), "Status": a.status.json, "Target": .object(a.target),
+             "Applied": .bool(a.applied)]
+        })
+    }
+
+    static func actions(_ r: SnapshotReader, _ key: String) throws(APIError) -> [FSxAdministrativeAction] {
+        guard r.raw(key) != nil else { return [] }
+        var out: [FSxAdministrativeAction] = []
+        for a in try r.items(key) {
+            out.append(FSxAdministrativeAction(type: try a.string("Type"), requestTime: try a.int("RequestTime"),
+                                               status: try a.lifecycle("Status"), target: try a.objectValue("Target"),
+                                               applied: try a.bool("Applied")))
+        }
+        return out
     }
 }

@@ -102,6 +102,7 @@ final class FSxState: ServiceState {
         if !v.isRoot { fileSystems[v.fileSystemID]?.volumes -= 1 }
         if let svm = v.storageVirtualMachineID { storageVirtualMachines[svm]?.volumes -= 1 }
         forgetToken("CreateVolume", v.id)
+        forgetToken("UpdateVolume", v.id)
     }
 
     /// Removes a storage virtual machine (its volumes are gone first: they count toward it).
@@ -119,6 +120,7 @@ final class FSxState: ServiceState {
         fileSystems[fs.id] = nil
         fileSystemOrder.remove(seq: fs.seq)
         forgetToken("CreateFileSystem", fs.id)
+        forgetToken("UpdateFileSystem", fs.id)
     }
 
     // MARK: Client request tokens
@@ -160,7 +162,7 @@ final class FSxFileSystem: FSxResource {
     let creationTime: Int64
     var lifecycle: LifecycleState
     var transitionReason: String?
-    let storageCapacity: Int64
+    var storageCapacity: Int64
     let subnetIDs: [JSON]
     let vpcID: String
     /// One per subnet, from the seeded stream.
@@ -170,8 +172,10 @@ final class FSxFileSystem: FSxResource {
     /// OpenZFSConfiguration or OntapConfiguration as FSx describes it (RootVolumeId included).
     var configuration: JSONObject
     let deploymentType: String
-    let throughputCapacity: Int64?
+    var throughputCapacity: Int64?
     var rootVolumeID: String?
+    /// UpdateFileSystem's actions: the target values apply when the action completes.
+    var administrativeActions: [FSxAdministrativeAction] = []
     /// Non-root volumes, SVMs, live attachments and snapshots of this file system.
     var volumes = 0
     var storageVirtualMachines = 0
@@ -232,7 +236,7 @@ final class FSxVolume: FSxResource {
     let seq: UInt64
     let type: String
     let fileSystemID: String
-    let name: String
+    var name: String
     let creationTime: Int64
     var lifecycle: LifecycleState
     var transitionReason: String?
@@ -240,7 +244,9 @@ final class FSxVolume: FSxResource {
     let parentVolumeID: String?
     let storageVirtualMachineID: String?
     /// OpenZFS: VolumePath etc. ONTAP: JunctionPath etc. As DescribeVolumes shows it.
-    let configuration: JSONObject
+    var configuration: JSONObject
+    /// UpdateVolume's actions (their values apply at once).
+    var administrativeActions: [FSxAdministrativeAction] = []
     var children = 0
     var attachments = 0
     var snapshots = 0
@@ -329,4 +335,16 @@ final class FSxSnapshot: FSxResource {
         self.lifecycle = lifecycle
         self.tags = tags
     }
+}
+
+/// An administrative action (FILE_SYSTEM_UPDATE, VOLUME_UPDATE): PENDING, then COMPLETED as the
+/// lifecycle config settles it.
+struct FSxAdministrativeAction {
+    let type: String
+    let requestTime: Int64
+    var status: LifecycleState
+    /// TargetFileSystemValues or TargetVolumeValues.
+    let target: JSONObject
+    /// Whether the target values were applied (a file system's apply when the action completes).
+    var applied: Bool
 }
