@@ -20,6 +20,8 @@ FS = "fs-0f18d6ce93d6cf1ee"       # the first file system of a world opened with
 AP = "fsap-00b95f66d327e8d78"
 VOL = "fsvol-0123456789abcdef0"
 MT = "fsmt-0123456789abcdef0"
+SVM = "svm-0123456789abcdef0"
+SNAP = "fsvolsnap-0123456789abcdef0"
 SUBNET = "subnet-0123456789abcdef0"
 ZFS = {"DeploymentType": "SINGLE_AZ_HA_2", "ThroughputCapacity": 160}
 ATTACH = {"Name": "my-ap", "Type": "OPENZFS", "ClientRequestToken": "tok",
@@ -84,6 +86,19 @@ REQUESTS = {
     "fsx:CreateAndAttachS3AccessPoint": [ATTACH],
     "fsx:DescribeS3AccessPointAttachments": [{}, {"Names": ["my-ap"]}, {"Filters": [{"Name": "type", "Values": ["OPENZFS"]}], "MaxResults": 1}],
     "fsx:DetachAndDeleteS3AccessPoint": [{"Name": "my-ap"}],
+    "fsx:TagResource": [{"ResourceARN": "arn:aws:fsx:us-east-1:123456789012:file-system/" + FS, "Tags": [{"Key": "k", "Value": "v"}]}],
+    "fsx:UntagResource": [{"ResourceARN": "arn:aws:fsx:us-east-1:123456789012:volume/%s/%s" % (FS, VOL), "TagKeys": ["k"]}],
+    "fsx:ListTagsForResource": [{"ResourceARN": "arn:aws:s3:us-east-1:123456789012:accesspoint/my-ap", "MaxResults": 1}],
+    "fsx:DescribeStorageVirtualMachines": [{}, {"Filters": [{"Name": "file-system-id", "Values": [FS]}], "MaxResults": 1}],
+    "fsx:UpdateStorageVirtualMachine": [{"StorageVirtualMachineId": SVM, "SvmAdminPassword": "secret123",
+                                         "ActiveDirectoryConfiguration": {"NetBiosName": "SVM"}}],
+    "fsx:DeleteStorageVirtualMachine": [{"StorageVirtualMachineId": SVM}],
+    "fsx:CreateSnapshot": [{"Name": "s", "VolumeId": VOL, "ClientRequestToken": "tok"}],
+    "fsx:DescribeSnapshots": [{}, {"Filters": [{"Name": "volume-id", "Values": [VOL]}]}],
+    "fsx:UpdateSnapshot": [{"SnapshotId": SNAP, "Name": "n"}],
+    "fsx:DeleteSnapshot": [{"SnapshotId": SNAP}],
+    "fsx:UpdateFileSystem": [{"FileSystemId": FS, "StorageCapacity": 128, "OpenZFSConfiguration": {"ThroughputCapacity": 320}}],
+    "fsx:UpdateVolume": [{"VolumeId": VOL, "Name": "v2", "OpenZFSConfiguration": {"ReadOnly": True}}],
     "apsim:AdvanceClock": [{"Milliseconds": 1000}],
     "apsim:SetLifecycleState": [{"ResourceId": FS, "State": "creating"}, {"Name": "my-ap", "State": "FAILED"}],
     "apsim:InjectFault": [{"Operation": "*", "ErrorCode": "ThrottlingException", "Probability": 0.5}],
