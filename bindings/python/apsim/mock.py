@@ -22,6 +22,11 @@ armed, the handler steps aside and a ``before-send`` handler answers instead, so
 logic runs exactly as against AWS (429 and 5xx are retried). The same ``before-send`` handler,
 registered ahead of moto's, stops the requests of other services that nothing answers.
 
+Inside ``moto.mock_aws()`` too, EFS and FSx see moto's EC2: CreateMountTarget,
+ModifyMountTargetSecurityGroups, DeleteMountTarget and FSx CreateFileSystem go through
+:mod:`apsim._moto_network`, which declares moto's VPCs, subnets and security groups to the world and
+keeps a network interface in moto's EC2 for each mount target.
+
 Threads: a thread that entered a block is served by its innermost block's world, and a thread it
 starts (``threading.Thread.start``, so thread pools too) by that same world while the block lasts,
 even when another thread's block began later: two tests running at once in two threads, each in
@@ -48,6 +53,7 @@ from threading import current_thread, get_ident
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
 from urllib.parse import parse_qsl, urlsplit
 
+from . import _moto_network
 from ._errors import ServiceNotMockedError
 from .simulator import Simulator
 
@@ -159,6 +165,14 @@ def _answer(sim: Simulator, request: Dict[str, Any]) -> Tuple[int, Dict[str, str
     return reply["status"], reply["headers"], reply["body"].encode("utf-8")
 
 
+def _reply(sim: Simulator, event_name: str, request: Dict[str, Any]) -> Tuple[int, Dict[str, str], bytes]:
+    """apsim's reply to a request. While moto is active, the few operations that place resources in
+    a VPC go through the bridge to moto's EC2 (apsim._moto_network); no other call pays for it."""
+    if event_name in _moto_network.EVENTS and _moto_active():
+        return _moto_network.answer(sim, event_name, request, _answer)
+    return _answer(sim, request)
+
+
 _awsrequest: Any = None
 
 
@@ -197,7 +211,7 @@ def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, con
     if host:
         headers.setdefault("Host", host)
     query = params.get("query_string") or {}
-    status, reply_headers, body = _answer(sim, {
+    status, reply_headers, body = _reply(sim, event_name, {
         "method": params.get("method", "POST"),
         "path": params.get("url_path", "/"),
         "query": query if isinstance(query, dict) else _text(query),
@@ -244,7 +258,7 @@ def _before_send(request: Any = None, event_name: str = "", **kwargs: Any) -> An
     url = urlsplit(request.url)
     headers = _headers(request.headers)
     headers.setdefault("Host", url.netloc)
-    status, reply_headers, body = _answer(sim, {
+    status, reply_headers, body = _reply(sim, event_name, {
         "method": request.method,
         "path": url.path or "/",
         "query": {k: v for k, v in _multi(parse_qsl(url.query, keep_blank_values=True)).items()},

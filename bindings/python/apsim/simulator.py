@@ -8,7 +8,7 @@ import inspect
 import json
 import operator
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, Dict, NamedTuple, Optional, Tuple, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Tuple, TypeVar, overload
 
 from . import _native
 from ._errors import ConfigError, raise_error
@@ -138,6 +138,22 @@ _CONTROLS: Tuple[_Control, ...] = (
     _Control("reset", "apsim:Reset", "None", _nothing, "Empties the world: back to how it was opened."),
     _Control("export_state", "apsim:ExportState", "Dict[str, Any]", _state,
              "The whole world as one JSON-compatible document (see :meth:`import_state`)."),
+    _Control("set_network", "apsim:SetNetwork", "Dict[str, Any]", _state,
+             "Declares the VPCs, subnets and security groups of an account and region (replacing what\n"
+             'was declared); ``mode="open"`` goes back to the open network. Returns what is in force.',
+             keyword=(_Param("vpcs", "Optional[List[Dict[str, Any]]]", "Vpcs"),
+                      _Param("subnets", "Optional[List[Dict[str, Any]]]", "Subnets"),
+                      _Param("security_groups", "Optional[List[Dict[str, Any]]]", "SecurityGroups"),
+                      _Param("mode", "Optional[str]", "Mode"), *_WHERE)),
+    _Control("get_network", "apsim:GetNetwork", "Dict[str, Any]", _state,
+             'The network in force: {"Mode": "open"}, or "declared" with the declaration.', keyword=_WHERE),
+    _Control("set_network_interface", "apsim:SetNetworkInterface", "Dict[str, Any]", _state,
+             "Makes a resource (a mount target) report ``network_interface_id`` as its network interface\n"
+             '(as the moto bridge does with the interface it creates in EC2). Returns {"ResourceId",\n'
+             '"NetworkInterfaceId"}.',
+             positional=(_Param("resource_id", "str", "ResourceId"),
+                         _Param("network_interface_id", "str", "NetworkInterfaceId")),
+             keyword=_WHERE),
     _Control("import_state", "apsim:ImportState", "None", _nothing,
              "Restores a world exported by :meth:`export_state` exactly (IDs, tokens, clock, seeds).",
              positional=(_Param("state", "Dict[str, Any]", "State"),)),
@@ -336,4 +352,11 @@ class Simulator:
         def clear_faults(self) -> int: ...
         def reset(self) -> None: ...
         def export_state(self) -> Dict[str, Any]: ...
+        def set_network(self, *, vpcs: Optional[List[Dict[str, Any]]] = None,
+                        subnets: Optional[List[Dict[str, Any]]] = None,
+                        security_groups: Optional[List[Dict[str, Any]]] = None, mode: Optional[str] = None,
+                        account_id: Optional[str] = None, region: Optional[str] = None) -> Dict[str, Any]: ...
+        def get_network(self, *, account_id: Optional[str] = None, region: Optional[str] = None) -> Dict[str, Any]: ...
+        def set_network_interface(self, resource_id: str, network_interface_id: str, *, account_id: Optional[str] = None,
+                                  region: Optional[str] = None) -> Dict[str, Any]: ...
         def import_state(self, state: Dict[str, Any]) -> None: ...

@@ -4,8 +4,19 @@ import asyncio
 import datetime
 import inspect
 import itertools
+import json
+import os
+import re
+import select
+import shutil
+import signal
 import socket
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -239,3 +250,188 @@ def check_boto3_every_operation(efs, fsx):
     assert deleted["Lifecycle"] == "DELETING"
     efs.delete_file_system(FileSystemId=fs_id)
     assert [f["CreationToken"] for f in efs.describe_file_systems()["FileSystems"]] == ["fs2"]
+
+
+# ---------------------------------------------------------------------------------------------
+# `apsim serve` and the real AWS CLI (test_serve.py, test_efs_workflow.py)
+
+REPO = Path(__file__).resolve().parents[3]
+CLI = os.environ.get("APSIM_CLI") or str(REPO / "build" / "bin" / "apsim")
+READY = re.compile(r"apsim 0\.1\.0 serving on http://127\.0\.0\.1:(\d+)\n")
+READY_TIMEOUT = 20
+STOP_TIMEOUT = 30
+
+requires_cli = pytest.mark.skipif(
+    not (os.path.isfile(CLI) and os.access(CLI, os.X_OK)),
+    reason=f"the apsim executable is missing at {CLI} (build it with `make cli` or set APSIM_CLI)")
+
+
+def read_line(fd, timeout):
+    """One line from a pipe, byte by byte (nothing past the newline is consumed), bounded."""
+    deadline = time.monotonic() + timeout
+    line = b""
+    while not line.endswith(b"\n"):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no complete line within {timeout} s (got {line!r})")
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            byte = os.read(fd, 1)
+            if not byte:
+                break  # EOF: the process exited
+            line += byte
+    return line.decode("utf-8", "replace")
+
+
+class Server:
+    """`apsim serve --port 0` as a subprocess: the ready line gives the endpoint."""
+
+    def __init__(self, *args, seed=1):
+        self.log = tempfile.TemporaryFile()  # stderr: a file, so --log-level info can never block on a full pipe
+        command = [CLI, "serve", "--host", "127.0.0.1", "--port", "0"]
+        command += ["--seed", str(seed)] if seed is not None else []
+        self.proc = subprocess.Popen(command + [str(a) for a in args], stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=self.log)
+        self.done = False
+        try:
+            line = read_line(self.proc.stdout.fileno(), READY_TIMEOUT)
+            match = READY.fullmatch(line)
+            assert match, f"unexpected ready line {line!r}; stderr: {self.stderr()}"
+        except BaseException:
+            self.kill()
+            raise
+        self.port = int(match.group(1))
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        # One round trip before handing the server out (see test_bug_sigterm_right_after_ready_line).
+        assert self.health()["status"] == "ok"
+
+    def health(self):
+        with urllib.request.urlopen(self.endpoint + "/_apsim/health", timeout=10) as r:
+            return json.loads(r.read())
+
+    def control(self, operation, body=None):
+        """POST /_apsim/<operation>: (status, document)."""
+        request = urllib.request.Request(self.endpoint + "/_apsim/" + operation, method="POST",
+                                         data=json.dumps(body or {}).encode())
+        try:
+            with urllib.request.urlopen(request, timeout=10) as r:
+                return r.status, json.loads(r.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    def send_signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def wait(self, timeout=STOP_TIMEOUT):
+        """The exit code; kills the server and fails if it does not exit in time."""
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(f"apsim serve did not exit within {timeout} s; stderr: {self.stderr()[-2000:]}")
+        self.done = True
+        rest = self.proc.stdout.read()
+        self.proc.stdout.close()
+        assert rest == b"", f"apsim serve printed more than its ready line on stdout: {rest[:200]!r}"
+        return rc
+
+    def stop(self, sig=signal.SIGTERM, timeout=STOP_TIMEOUT):
+        self.send_signal(sig)
+        return self.wait(timeout)
+
+    def kill(self):
+        """SIGKILL (kill -9) and reap."""
+        self.done = True
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        if not self.proc.stdout.closed:
+            self.proc.stdout.close()
+
+    def stderr(self):
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+    def client(self, service, region="us-east-1", key="testing", **config):
+        return boto_client(self, service, region, key, **config)
+
+
+@pytest.fixture
+def serve():
+    """A factory of servers; at teardown each one still running gets SIGTERM and must exit 0."""
+    servers = []
+
+    def start(*args, **kwargs):
+        server = Server(*args, **kwargs)
+        servers.append(server)
+        return server
+
+    yield start
+    problems = []
+    for s in servers:
+        if not s.done:
+            if s.proc.poll() is not None:
+                problems.append(f"apsim serve exited on its own with {s.proc.returncode}; stderr: {s.stderr()[-2000:]}")
+                s.kill()
+            else:
+                try:
+                    rc = s.stop()
+                except AssertionError as e:
+                    problems.append(str(e))
+                else:
+                    if rc != 0:
+                        problems.append(f"apsim serve exited with {rc} after SIGTERM; stderr: {s.stderr()[-2000:]}")
+        s.log.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def server(serve):
+    return serve()
+
+
+def boto_client(server, service, region="us-east-1", key="testing", **config):
+    import boto3
+    from botocore.config import Config
+
+    config.setdefault("retries", {"mode": "standard", "max_attempts": 3})
+    return boto3.session.Session().client(
+        service, endpoint_url=server.endpoint, region_name=region, aws_access_key_id=key,
+        aws_secret_access_key="testing",
+        config=Config(connect_timeout=10, read_timeout=60, **config))
+
+
+def run(args, input=None, timeout=60, env=None):
+    return subprocess.run(args, input=input, capture_output=True, text=True, timeout=timeout, env=env)
+
+
+@pytest.fixture(scope="module")
+def aws_cli():
+    """The `aws` command and the exit code it uses for a service error (ClientError)."""
+    aws = shutil.which("aws")
+    if aws is None:
+        pytest.skip("the AWS CLI (`aws`) is not on PATH")
+    version = run([aws, "--version"], timeout=60)
+    text = (version.stdout + version.stderr).strip()
+    if not text.startswith("aws-cli/"):
+        pytest.skip(f"`aws --version` answered {text!r}")
+    # awscli 1.x exits 255 for a service error, awscli 2 exits 254.
+    return aws, (255 if text.startswith("aws-cli/1.") else 254)
+
+
+def aws_command(aws_cli, server, *args):
+    """`aws --endpoint-url <server> --output json <args>` with dummy credentials, us-east-1 and no
+    retries: the completed process."""
+    aws, _ = aws_cli
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
+               AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null", AWS_PAGER="",
+               AWS_EC2_METADATA_DISABLED="true", AWS_MAX_ATTEMPTS="1")
+    return run([aws, "--endpoint-url", server.endpoint, "--output", "json", *args], timeout=120, env=env)
+
+
+def aws_run(aws_cli, server, *args, expect=0):
+    """aws_command that must exit with ``expect``: its JSON output (0), else the completed process."""
+    r = aws_command(aws_cli, server, *args)
+    assert r.returncode == expect, f"aws {' '.join(args)} -> {r.returncode}\n{r.stdout}\n{r.stderr}"
+    return json.loads(r.stdout) if expect == 0 and r.stdout.strip() else r

@@ -35,6 +35,12 @@ SIGNATURES = {
     "reset": "(self) -> 'None'",
     "export_state": "(self) -> 'Dict[str, Any]'",
     "import_state": "(self, state: 'Dict[str, Any]') -> 'None'",
+    "set_network": "(self, *, vpcs: 'Optional[List[Dict[str, Any]]]' = None, subnets: 'Optional[List[Dict[str, Any]]]' = None, "
+                   "security_groups: 'Optional[List[Dict[str, Any]]]' = None, mode: 'Optional[str]' = None, "
+                   "account_id: 'Optional[str]' = None, region: 'Optional[str]' = None) -> 'Dict[str, Any]'",
+    "get_network": "(self, *, account_id: 'Optional[str]' = None, region: 'Optional[str]' = None) -> 'Dict[str, Any]'",
+    "set_network_interface": "(self, resource_id: 'str', network_interface_id: 'str', *, account_id: 'Optional[str]' = None, "
+                             "region: 'Optional[str]' = None) -> 'Dict[str, Any]'",
 }
 
 # Each method called with every argument, and the call it must make: (args, kwargs) -> (operation,
@@ -53,6 +59,14 @@ CALLS = {
     "reset": (((), {}), ("apsim:Reset", {}, {})),
     "export_state": (((), {}), ("apsim:ExportState", {}, {})),
     "import_state": ((({"Regions": []},), {}), ("apsim:ImportState", {"State": {"Regions": []}}, {})),
+    "set_network": (((), {"vpcs": [{"VpcId": "vpc-1"}], "subnets": [], "security_groups": [], "mode": "declared",
+                          "region": "eu-west-1"}),
+                    ("apsim:SetNetwork", {"Vpcs": [{"VpcId": "vpc-1"}], "Subnets": [], "SecurityGroups": [], "Mode": "declared"},
+                     {"account_id": None, "region": "eu-west-1"})),
+    "get_network": (((), {}), ("apsim:GetNetwork", {}, {"account_id": None, "region": None})),
+    "set_network_interface": ((("fsmt-1", "eni-1"), {"account_id": "111122223333", "region": "eu-west-1"}),
+                              ("apsim:SetNetworkInterface", {"ResourceId": "fsmt-1", "NetworkInterfaceId": "eni-1"},
+                               {"account_id": "111122223333", "region": "eu-west-1"})),
 }
 
 by_method = pytest.mark.parametrize("control", _CONTROLS, ids=[c.method for c in _CONTROLS])
