@@ -149,9 +149,9 @@ struct PatternParser {
         case "d": return .digit
         case "w": return .word
         case "s": return .space
-        case "D": return .not(.digit)
-        case "W": return .not(.word)
-        case "S": return .not(.space)
+        case "D": return .notDigit
+        case "W": return .notWord
+        case "S": return .notSpace
         case "n": return .range(0x0A, 0x0A)
         case "r": return .range(0x0D, 0x0D)
         case "t": return .range(0x09, 0x09)
