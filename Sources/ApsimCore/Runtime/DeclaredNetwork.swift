@@ -12,22 +12,24 @@ struct DeclaredNetwork: Sendable, Equatable {
     private(set) var document = JSONObject()
 
     static let members = ["Vpcs", "Subnets", "SecurityGroups"]
+    static let subnetMembers = ["SubnetId", "VpcId", "AvailabilityZone", "AvailabilityZoneId", "CidrBlock"]
+    static let groupMembers = ["GroupId", "VpcId", "GroupName"]
 
     static func == (a: DeclaredNetwork, b: DeclaredNetwork) -> Bool { a.document == b.document }
 
     init(_ value: JSON?, region: String, path: String) throws(APIError) {
-        let root = try Reader(value, path)
-        try root.only(DeclaredNetwork.members + ["Mode", "AccountId", "Region"])
+        let root = try DocumentReader(value, path, refusal: RuntimeError.invalidNetwork)
+        try root.only(DeclaredNetwork.members + ["Mode", "AccountId", "Region"], naming: DeclaredNetwork.members)
         var vpcList: [JSON] = [], subnetList: [JSON] = [], groupList: [JSON] = []
-        for v in try root.items("Vpcs") {
-            try v.only(["VpcId", "CidrBlock"])
+        for v in try root.optionalItems("Vpcs") {
+            try v.only(["VpcId", "CidrBlock"], naming: ["VpcId", "CidrBlock"])
             let id = try v.id("VpcId", prefix: "vpc-")
             guard vpcs[id] == nil else { throw v.invalid("VpcId", "'\(id)' is declared twice") }
             vpcs[id] = try v.cidr("CidrBlock")
             vpcList.append(.object(v.object))
         }
-        for s in try root.items("Subnets") {
-            try s.only(["SubnetId", "VpcId", "AvailabilityZone", "AvailabilityZoneId", "CidrBlock"])
+        for s in try root.optionalItems("Subnets") {
+            try s.only(Self.subnetMembers, naming: Self.subnetMembers)
             let id = try s.id("SubnetId", prefix: "subnet-")
             guard subnets[id] == nil else { throw s.invalid("SubnetId", "'\(id)' is declared twice") }
             let vpc = try s.string("VpcId")
@@ -47,8 +49,8 @@ struct DeclaredNetwork: Sendable, Equatable {
             normalized["AvailabilityZoneId"] = .string(zoneID)
             subnetList.append(.object(normalized))
         }
-        for g in try root.items("SecurityGroups") {
-            try g.only(["GroupId", "VpcId", "GroupName"])
+        for g in try root.optionalItems("SecurityGroups") {
+            try g.only(Self.groupMembers, naming: Self.groupMembers)
             let id = try g.id("GroupId", prefix: "sg-")
             guard securityGroups[id] == nil else { throw g.invalid("GroupId", "'\(id)' is declared twice") }
             let vpc = try g.string("VpcId")
@@ -62,59 +64,21 @@ struct DeclaredNetwork: Sendable, Equatable {
         document.append("Subnets", .array(subnetList))
         document.append("SecurityGroups", .array(groupList))
     }
+}
 
-    /// Reads one object of a network document, naming the path of a bad member.
-    struct Reader {
-        let object: JSONObject
-        let path: String
-
-        init(_ value: JSON?, _ path: String) throws(APIError) {
-            guard case .object(let o)? = value else { throw RuntimeError.invalidNetwork(at: path, "expected an object") }
-            object = o
-            self.path = path
+extension DocumentReader {
+    /// A member holding an ID: `prefix` and 8 to 40 lowercase hex digits.
+    func id(_ key: String, prefix: String) throws(APIError) -> String {
+        let id = try string(key)
+        guard Network.isWellFormed(id, prefix: prefix) else {
+            throw invalid(key, "'\(APIError.echo(id))' is not a \(prefix) ID (\(prefix) and 8 to 40 lowercase hex digits)")
         }
+        return id
+    }
 
-        func invalid(_ key: String, _ what: String) -> APIError { RuntimeError.invalidNetwork(at: path + "." + key, what) }
-
-        func only(_ members: [String]) throws(APIError) {
-            if let unknown = object.keys.first(where: { !members.contains($0) }) {
-                throw invalid(unknown, "not a member; use " + members.filter { !["Mode", "AccountId", "Region"].contains($0) }
-                    .joined(separator: ", "))
-            }
-        }
-
-        /// The objects of array member `key` (absent: none).
-        func items(_ key: String) throws(APIError) -> [Reader] {
-            guard let value = object[key] else { return [] }
-            guard let array = value.array else { throw invalid(key, "expected an array") }
-            var out: [Reader] = []
-            for (i, item) in array.enumerated() { out.append(try Reader(item, "\(path).\(key)[\(i)]")) }
-            return out
-        }
-
-        func string(_ key: String) throws(APIError) -> String {
-            guard let s = object[key]?.string else { throw invalid(key, "expected a string") }
-            return s
-        }
-
-        func optionalString(_ key: String) throws(APIError) -> String? {
-            guard let v = object[key] else { return nil }
-            guard let s = v.string else { throw invalid(key, "expected a string") }
-            return s
-        }
-
-        func id(_ key: String, prefix: String) throws(APIError) -> String {
-            let id = try string(key)
-            guard Network.isWellFormed(id, prefix: prefix) else {
-                throw invalid(key, "'\(APIError.echo(id))' is not a \(prefix) ID (\(prefix) and 8 to 40 lowercase hex digits)")
-            }
-            return id
-        }
-
-        func cidr(_ key: String) throws(APIError) -> IPv4Block {
-            let text = try string(key)
-            guard let block = IPv4Block(text) else { throw invalid(key, "'\(APIError.echo(text))' is not an IPv4 CIDR block") }
-            return block
-        }
+    func cidr(_ key: String) throws(APIError) -> IPv4Block {
+        let text = try string(key)
+        guard let block = IPv4Block(text) else { throw invalid(key, "'\(APIError.echo(text))' is not an IPv4 CIDR block") }
+        return block
     }
 }

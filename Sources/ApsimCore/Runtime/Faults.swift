@@ -34,7 +34,7 @@ struct Fault: Sendable {
 
 extension Fault {
     /// A fault as a snapshot stores it.
-    init(_ r: SnapshotReader) throws(APIError) {
+    init(_ r: DocumentReader) throws(APIError) {
         self.init(id: try r.string("FaultId"), operation: try r.string("Operation"), code: try r.string("ErrorCode"),
                   status: Int(try r.int("StatusCode")), message: try r.string("Message"),
                   remaining: try r.optionalInt("Count").map { Int($0) }, probability: Fault.probability(r.raw("Probability")))

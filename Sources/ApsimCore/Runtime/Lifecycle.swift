@@ -51,7 +51,7 @@ struct LifecycleState: Sendable, Equatable {
         settleAt = nil
     }
 
-    /// As a snapshot stores it (and `SnapshotReader.lifecycle` reads it back).
+    /// As a snapshot stores it (and `DocumentReader.lifecycle` reads it back).
     var json: JSON {
         var o = JSONObject()
         o.append("Current", .string(current))

@@ -12,7 +12,7 @@ protocol Service: Sendable {
     static func export(_ region: RegionState, into document: inout JSONObject)
     /// Restores what `export` wrote into a fresh region, through the state types' inserts (which
     /// keep their indexes and counters); throws `InvalidState` naming the first bad member.
-    static func restore(_ document: SnapshotReader, into region: RegionState, account: String,
+    static func restore(_ document: DocumentReader, into region: RegionState, account: String,
                         region name: String) throws(APIError)
     /// Forces the lifecycle state of one of the service's resources (apsim:SetLifecycleState);
     /// false when the resource is not one of this service's.

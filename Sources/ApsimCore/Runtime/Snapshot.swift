@@ -48,10 +48,10 @@ enum Snapshot {
 
     /// A world state from an exported document; nothing is changed when it is refused.
     static func restore(_ doc: JSON, config: WorldConfig) throws(APIError) -> WorldState {
-        let root = try SnapshotReader(doc, "State")
+        let root = try DocumentReader(doc, "State")
         guard try root.string("Format") == format else { throw root.invalid("Format", "expected \"\(format)\"") }
         let clock = try root.int("Clock"), sequence = try root.hex("Sequence")
-        let random = try SnapshotReader(root.raw("Random"), "State.Random")
+        let random = try DocumentReader(root.raw("Random"), "State.Random")
         var issued = Set<UInt64>()
         for (i, id) in try root.array("IssuedIds").enumerated() {
             guard let v = id.string.flatMap({ UInt64($0, radix: 16) }) else {

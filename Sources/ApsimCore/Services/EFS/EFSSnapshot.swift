@@ -71,12 +71,12 @@ extension EFSService {
         }))
     }
 
-    static func restore(_ r: SnapshotReader, into region: RegionState, account: String,
+    static func restore(_ r: DocumentReader, into region: RegionState, account: String,
                         region name: String) throws(APIError) {
         let efs = region.efs
         efs.resourceIdType = try r.optionalString("EFSResourceIdType") ?? "LONG_ID"
         efs.managedKeyARN = try r.optionalString("EFSManagedKeyArn")
-        var order = SnapshotReader.Order()
+        var order = DocumentReader.Order()
         for f in try r.items("EFSFileSystems") {
             let id = try f.string("Id"), seq = try order.next(f), zone = try f.optionalString("AvailabilityZoneName")
             let fs = EFSFileSystem(
@@ -96,19 +96,19 @@ extension EFSService {
             fs.policy = try f.optionalString("Policy")
             fs.protection = try f.optionalString("Protection") ?? "ENABLED"
             if f.raw("Replication") != nil {
-                let r = try SnapshotReader(f.raw("Replication"), f.path + ".Replication")
+                let r = try DocumentReader(f.raw("Replication"), f.path + ".Replication")
                 fs.replication = EFSReplication(
                     destination: EFSReplication.End(fileSystemID: try r.string("DestinationFileSystemId"),
                                                     region: try r.string("DestinationRegion")),
                     creationTime: try r.int("CreationTime"), status: try r.lifecycle("Status"), roleARN: try r.optionalString("RoleArn"))
             }
             if f.raw("ReplicatedFrom") != nil {
-                let r = try SnapshotReader(f.raw("ReplicatedFrom"), f.path + ".ReplicatedFrom")
+                let r = try DocumentReader(f.raw("ReplicatedFrom"), f.path + ".ReplicatedFrom")
                 fs.replicatedFrom = EFSReplication.End(fileSystemID: try r.string("FileSystemId"), region: try r.string("Region"))
             }
             efs.insert(fs)
         }
-        order = SnapshotReader.Order()
+        order = DocumentReader.Order()
         for a in try r.items("EFSAccessPoints") {
             let seq = try order.next(a), fsID = try a.string("FileSystemId")
             guard let fs = efs.fileSystems[fsID] else { throw a.invalid("FileSystemId", "no such file system") }
@@ -119,11 +119,11 @@ extension EFSService {
                 lifecycle: try a.lifecycle("Lifecycle"))
             efs.insert(ap, into: fs)
         }
-        order = SnapshotReader.Order()
+        order = DocumentReader.Order()
         for m in r.raw("EFSMountTargets") == nil ? [] : try r.items("EFSMountTargets") {
             let seq = try order.next(m), fsID = try m.string("FileSystemId")
             guard let fs = efs.fileSystems[fsID] else { throw m.invalid("FileSystemId", "no such file system") }
-            let subnet = try SnapshotReader(m.raw("Subnet"), m.path + ".Subnet")
+            let subnet = try DocumentReader(m.raw("Subnet"), m.path + ".Subnet")
             let cidr = try subnet.string("CidrBlock")
             guard let block = IPv4Block(cidr) else { throw subnet.invalid("CidrBlock", "expected an IPv4 CIDR block") }
             let address = try m.optionalString("IpAddress")

@@ -89,9 +89,9 @@ extension FSxService {
         }))
     }
 
-    static func restore(_ r: SnapshotReader, into region: RegionState, account: String,
+    static func restore(_ r: DocumentReader, into region: RegionState, account: String,
                         region name: String) throws(APIError) {
-        var order = SnapshotReader.Order()
+        var order = DocumentReader.Order()
         for f in try r.items("FSxFileSystems") {
             let seq = try order.next(f)
             let fs = FSxFileSystem(
@@ -107,7 +107,7 @@ extension FSxService {
             region.fsx.insert(fs)
         }
         // Snapshots written before storage virtual machines kept a Seq list them by ID: number them in that order.
-        order = SnapshotReader.Order()
+        order = DocumentReader.Order()
         for (i, v) in try r.items("FSxStorageVirtualMachines").enumerated() {
             let fsID = try v.string("FileSystemId")
             guard let fs = region.fsx.fileSystems[fsID] else { throw v.invalid("FileSystemId", "no such file system") }
@@ -121,7 +121,7 @@ extension FSxService {
             svm.transitionReason = try v.optionalString("TransitionReason")
             region.fsx.insert(svm, into: fs)
         }
-        order = SnapshotReader.Order()
+        order = DocumentReader.Order()
         for v in try r.items("FSxVolumes") {
             let seq = try order.next(v), fsID = try v.string("FileSystemId")
             guard let fs = region.fsx.fileSystems[fsID] else { throw v.invalid("FileSystemId", "no such file system") }
@@ -141,7 +141,7 @@ extension FSxService {
             }
             region.fsx.insert(volume, into: fs)
         }
-        order = SnapshotReader.Order()
+        order = DocumentReader.Order()
         for n in r.raw("FSxSnapshots") == nil ? [] : try r.items("FSxSnapshots") {
             let seq = try order.next(n), volumeID = try n.string("VolumeId")
             guard let volume = region.fsx.volumes[volumeID] else { throw n.invalid("VolumeId", "no such volume") }
@@ -151,7 +151,7 @@ extension FSxService {
             snapshot.transitionReason = try n.optionalString("TransitionReason")
             region.fsx.insert(snapshot, of: volume)
         }
-        order = SnapshotReader.Order()
+        order = DocumentReader.Order()
         for a in try r.items("FSxAttachments") {
             let seq = try order.next(a), attachmentName = try a.string("Name")
             let attachment = FSxAttachment(
@@ -180,7 +180,7 @@ extension FSxService {
         })
     }
 
-    static func actions(_ r: SnapshotReader, _ key: String) throws(APIError) -> [FSxAdministrativeAction] {
+    static func actions(_ r: DocumentReader, _ key: String) throws(APIError) -> [FSxAdministrativeAction] {
         guard r.raw(key) != nil else { return [] }
         var out: [FSxAdministrativeAction] = []
         for a in try r.items(key) {

@@ -1,17 +1,34 @@
-/// Reads the typed members of one object of a state document, naming the path of the first bad
-/// one (`State.Regions[0].EFSFileSystems[2].Seq`) in the `InvalidState` it throws.
-struct SnapshotReader {
+/// Reads the typed members of one object of a document apsim takes whole (a state, a network
+/// declaration), naming the path of the first bad one (`State.Regions[0].EFSFileSystems[2].Seq`)
+/// in the error it throws (`InvalidState`, `InvalidNetwork`).
+struct DocumentReader {
+    typealias Refusal = @Sendable (_ path: String, _ what: String) -> APIError
+
     let object: JSONObject
     let path: String
+    let refusal: Refusal
 
+    /// A state document's reader (apsim:ImportState, the `state` key, the state file).
     init(_ value: JSON?, _ path: String) throws(APIError) {
-        guard case .object(let o)? = value else { throw RuntimeError.invalidState(at: path, "expected an object") }
+        try self.init(value, path, refusal: RuntimeError.invalidState)
+    }
+
+    init(_ value: JSON?, _ path: String, refusal: @escaping Refusal) throws(APIError) {
+        guard case .object(let o)? = value else { throw refusal(path, "expected an object") }
         object = o
         self.path = path
+        self.refusal = refusal
     }
 
     /// The error for member `key` of this object.
-    func invalid(_ key: String, _ what: String) -> APIError { RuntimeError.invalidState(at: path + "." + key, what) }
+    func invalid(_ key: String, _ what: String) -> APIError { refusal(path + "." + key, what) }
+
+    /// Refuses members beyond `members`, naming the ones it takes.
+    func only(_ members: [String], naming named: [String]) throws(APIError) {
+        if let unknown = object.keys.first(where: { !members.contains($0) }) {
+            throw invalid(unknown, "not a member; use " + named.joined(separator: ", "))
+        }
+    }
 
     func raw(_ key: String) -> JSON? { object[key] }
     func string(_ key: String) throws(APIError) -> String {
@@ -45,10 +62,17 @@ struct SnapshotReader {
         return a
     }
     /// The objects of array member `key`, each with its own path.
-    func items(_ key: String) throws(APIError) -> [SnapshotReader] {
-        var out: [SnapshotReader] = []
-        for (i, item) in try array(key).enumerated() { out.append(try SnapshotReader(item, "\(path).\(key)[\(i)]")) }
+    func items(_ key: String) throws(APIError) -> [DocumentReader] {
+        var out: [DocumentReader] = []
+        for (i, item) in try array(key).enumerated() {
+            out.append(try DocumentReader(item, "\(path).\(key)[\(i)]", refusal: refusal))
+        }
         return out
+    }
+
+    /// `items(key)`, none when the member is absent.
+    func optionalItems(_ key: String) throws(APIError) -> [DocumentReader] {
+        object[key] == nil ? [] : try items(key)
     }
     func objectValue(_ key: String) throws(APIError) -> JSONObject {
         guard let o = object[key]?.object else { throw invalid(key, "expected an object") }
@@ -60,7 +84,7 @@ struct SnapshotReader {
         return out
     }
     func lifecycle(_ key: String) throws(APIError) -> LifecycleState {
-        let r = try SnapshotReader(object[key], path + "." + key)
+        let r = try DocumentReader(object[key], path + "." + key, refusal: refusal)
         return LifecycleState(current: try r.string("Current"), settlesTo: try r.optionalString("SettlesTo"),
                               settleAt: try r.optionalInt("SettleAt"))
     }
@@ -70,7 +94,7 @@ struct SnapshotReader {
     struct Order {
         private var last: UInt64 = 0
 
-        mutating func next(_ item: SnapshotReader) throws(APIError) -> UInt64 {
+        mutating func next(_ item: DocumentReader) throws(APIError) -> UInt64 {
             let seq = try item.int("Seq")
             guard seq > 0 else { throw item.invalid("Seq", "expected a positive integer") }
             guard UInt64(seq) > last else { throw item.invalid("Seq", "resources must be in increasing Seq order") }
