@@ -65,21 +65,12 @@ extension FSxOperations {
     // MARK: Storage virtual machines
 
     static func describeStorageVirtualMachines(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
-        let region = s.region(ctx)
-        var found: [FSxStorageVirtualMachine] = []
-        var next: String? = nil
-        if let ids = input["StorageVirtualMachineIds"]?.array?.compactMap(\.string) {
-            found = try named(ids, in: region.fsx.storageVirtualMachines, FSxError.storageVirtualMachineNotFound)
-        } else {
-            let scope = "fsx:svms:" + (input["Filters"]?.text ?? "")
-            (found, next) = try filteredPage(s, input, region.fsx.storageVirtualMachineOrder, scope: scope, maxPage: 50) { svm, _, values in
-                values.contains(svm.fileSystemID)
-            }
-        }
-        var out = JSONObject()
-        out.append("StorageVirtualMachines", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
-        out.append("NextToken", ifPresent: next.map { .string($0) })
-        return out
+        let fsx = s.region(ctx).fsx
+        return try listing(s, input, list: "StorageVirtualMachines", ids: "StorageVirtualMachineIds",
+                           in: fsx.storageVirtualMachines, notFound: FSxError.storageVirtualMachineNotFound,
+                           order: fsx.storageVirtualMachineOrder, scope: "fsx:svms:", page: pageOf(50)) { svm, _, values in
+            values.contains(svm.fileSystemID)
+        } view: { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }
     }
 
     /// Stores the admin password (never described) and the Active Directory configuration (its

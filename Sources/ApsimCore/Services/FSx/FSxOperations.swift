@@ -53,18 +53,46 @@ enum FSxOperations {
         return found
     }
 
-    /// A page of `order` from the request's NextToken, at most `maxPage` (also the default) of the
-    /// resources that pass every filter (filters ANDed, a filter's values ORed).
+    /// A Describe* answer under `list`: the resources the request names under `ids` (in their order;
+    /// the first unknown one throws `notFound(id)`), or else a page of `order` from the request's
+    /// NextToken of the resources that pass every filter (filters ANDed, a filter's values ORed),
+    /// with NextToken while more remain. Each is shown by `view`.
+    static func listing<E: AnyObject>(
+        _ s: borrowing WorldState, _ input: JSONObject, list: String,
+        ids: String, in index: [String: E], notFound: (String) -> APIError,
+        order: CreationIndex<E>, scope: String, page: PageRequest,
+        matches: (E, _ filter: String, _ values: Set<String>) -> Bool = { _, _, _ in true },
+        view: (E) -> JSON
+    ) throws(APIError) -> JSONObject {
+        let found: [E]
+        var next: String? = nil
+        if let names = input[ids]?.array?.compactMap(\.string) {
+            found = try named(names, in: index, notFound)
+        } else {
+            (found, next) = try filteredPage(s, input, order, scope: scope + (input["Filters"]?.text ?? ""), page: page, matches)
+        }
+        var out = JSONObject(capacity: 2)
+        out.append(list, .array(found.map(view)))
+        out.append("NextToken", ifPresent: next.map { .string($0) })
+        return out
+    }
+
+    /// A page of `order` from the request's NextToken of the resources that pass every filter
+    /// (filters ANDed, a filter's values ORed).
     static func filteredPage<E: AnyObject>(
-        _ s: borrowing WorldState, _ input: JSONObject, _ order: CreationIndex<E>, scope: String, maxPage: Int64,
+        _ s: borrowing WorldState, _ input: JSONObject, _ order: CreationIndex<E>, scope: String, page: PageRequest,
         _ matches: (E, _ filter: String, _ values: Set<String>) -> Bool
     ) throws(APIError) -> ([E], String?) {
         let filters = (input["Filters"]?.array ?? []).map { f in
             (f["Name"]?.string ?? "", Set((f["Values"]?.array ?? []).compactMap(\.string)))
         }
-        return try s.pageTokens.page(order, input, PageRequest(defaultLimit: maxPage, atMost: maxPage), scope: scope,
-                                     invalid: FSxError.invalidPageToken) { e in filters.allSatisfy { matches(e, $0.0, $0.1) } }
+        return try s.pageTokens.page(order, input, page, scope: scope, invalid: FSxError.invalidPageToken) { e in
+            filters.allSatisfy { matches(e, $0.0, $0.1) }
+        }
     }
+
+    /// FSx's Describe* page: MaxResults defaults to, and is capped at, `size`.
+    static func pageOf(_ size: Int64) -> PageRequest { PageRequest(defaultLimit: size, atMost: size) }
 
     // MARK: Attachments
 
@@ -191,7 +219,7 @@ enum FSxOperations {
                 if !found.contains(where: { $0 === a }) { found.append(a) }
             }
         } else {
-            (found, nextToken) = try filteredPage(s, input, region.fsx.attachmentOrder, scope: scope, maxPage: 1000) { a, name, values in
+            (found, nextToken) = try filteredPage(s, input, region.fsx.attachmentOrder, scope: scope, page: pageOf(1000)) { a, name, values in
                 switch name {
                 case "file-system-id": return values.contains(a.fileSystemID)
                 case "volume-id": return values.contains(a.volumeID)

@@ -73,19 +73,10 @@ extension FSxOperations {
     }
 
     static func describeFileSystems(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
-        let region = s.region(ctx)
-        var found: [FSxFileSystem] = []
-        var next: String? = nil
-        if let ids = input["FileSystemIds"]?.array?.compactMap(\.string) {
-            found = try named(ids, in: region.fsx.fileSystems, FSxError.fileSystemNotFound)
-        } else {
-            (found, next) = try s.pageTokens.page(region.fsx.fileSystemOrder, input, PageRequest(defaultLimit: Int64(Int32.max)),
-                                                  scope: "fsx:fs", invalid: FSxError.invalidPageToken)
-        }
-        var out = JSONObject()
-        out.append("FileSystems", .array(found.map { describe($0, ctx, state: settle($0, now: ctx.now)) }))
-        out.append("NextToken", ifPresent: next.map { .string($0) })
-        return out
+        let fsx = s.region(ctx).fsx
+        return try listing(s, input, list: "FileSystems", ids: "FileSystemIds", in: fsx.fileSystems,
+                           notFound: FSxError.fileSystemNotFound, order: fsx.fileSystemOrder, scope: "fsx:fs",
+                           page: PageRequest(defaultLimit: Int64(Int32.max))) { describe($0, ctx, state: settle($0, now: ctx.now)) }
     }
 
     static func deleteFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
@@ -207,21 +198,11 @@ extension FSxOperations {
     }
 
     static func describeVolumes(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
-        let region = s.region(ctx)
-        var found: [FSxVolume] = []
-        var next: String? = nil
-        let scope = "fsx:volumes:" + (input["Filters"]?.text ?? "")
-        if let ids = input["VolumeIds"]?.array?.compactMap(\.string) {
-            found = try named(ids, in: region.fsx.volumes, FSxError.volumeNotFound)
-        } else {
-            (found, next) = try filteredPage(s, input, region.fsx.volumeOrder, scope: scope, maxPage: 50) { v, name, values in
-                name == "file-system-id" ? values.contains(v.fileSystemID) : values.contains(v.storageVirtualMachineID ?? "")
-            }
-        }
-        var out = JSONObject()
-        out.append("Volumes", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
-        out.append("NextToken", ifPresent: next.map { .string($0) })
-        return out
+        let fsx = s.region(ctx).fsx
+        return try listing(s, input, list: "Volumes", ids: "VolumeIds", in: fsx.volumes, notFound: FSxError.volumeNotFound,
+                           order: fsx.volumeOrder, scope: "fsx:volumes:", page: pageOf(50)) { v, name, values in
+            name == "file-system-id" ? values.contains(v.fileSystemID) : values.contains(v.storageVirtualMachineID ?? "")
+        } view: { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }
     }
 
     static func deleteVolume(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {

@@ -32,21 +32,11 @@ extension FSxOperations {
     }
 
     static func describeSnapshots(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
-        let region = s.region(ctx)
-        var found: [FSxSnapshot] = []
-        var next: String? = nil
-        if let ids = input["SnapshotIds"]?.array?.compactMap(\.string) {
-            found = try named(ids, in: region.fsx.snapshots, FSxError.snapshotNotFound)
-        } else {
-            let scope = "fsx:snapshots:" + (input["Filters"]?.text ?? "")
-            (found, next) = try filteredPage(s, input, region.fsx.snapshotOrder, scope: scope, maxPage: 50) { snapshot, name, values in
-                values.contains(name == "volume-id" ? snapshot.volumeID : snapshot.fileSystemID)
-            }
-        }
-        var out = JSONObject()
-        out.append("Snapshots", .array(found.map { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
-        out.append("NextToken", ifPresent: next.map { .string($0) })
-        return out
+        let fsx = s.region(ctx).fsx
+        return try listing(s, input, list: "Snapshots", ids: "SnapshotIds", in: fsx.snapshots, notFound: FSxError.snapshotNotFound,
+                           order: fsx.snapshotOrder, scope: "fsx:snapshots:", page: pageOf(50)) { snapshot, name, values in
+            values.contains(name == "volume-id" ? snapshot.volumeID : snapshot.fileSystemID)
+        } view: { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }
     }
 
     static func updateSnapshot(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
