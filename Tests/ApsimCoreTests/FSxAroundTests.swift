@@ -203,6 +203,9 @@ import Testing
         #expect(volume?["Name"] == "data" && volume?["OpenZFSConfiguration"]?["ReadOnly"] == true)
         #expect(volume?["OpenZFSConfiguration"]?["RecordSizeKiB"] == 64)
         #expect(volume?["AdministrativeActions"]?.array?.first?["AdministrativeActionType"] == "VOLUME_UPDATE")
+        #expect(volume?["AdministrativeActions"]?.array?.first?["Status"] == "PENDING")
+        let reread = call(w, "fsx:DescribeVolumes", ["VolumeIds": [.string(root)]]).body["Volumes"]?.array?.first
+        #expect(reread?["AdministrativeActions"]?.array?.first?["Status"] == "COMPLETED")
         let (_, _, ontapVolume) = makeOntapVolume(w)
         let mounted = call(w, "fsx:UpdateVolume", ["VolumeId": .string(ontapVolume), "OntapConfiguration": ["JunctionPath": "/moved", "SizeInMegabytes": 2048]])
         #expect(mounted.body["Volume"]?["OntapConfiguration"]?["JunctionPath"] == "/moved")

@@ -309,6 +309,9 @@ func attachZFS(_ name: String, _ volume: String, token: String? = nil, uid: Int6
         #expect(validationError(op, zfs("MULTI_AZ_1", 128)).message?.hasPrefix("ThroughputCapacity 128 is not valid for DeploymentType MULTI_AZ_1") == true)
         #expect(validationError(op, zfs("MULTI_AZ_1", 160)) == ("BadRequest", "PreferredSubnetId is required when DeploymentType is MULTI_AZ_1."))
         #expect(validationError(op, zfs("MULTI_AZ_1", 160, extra: JSONObject(["PreferredSubnetId": "subnet-0123456789abcdef0"]))) == (nil, nil))
+        let multiAZ2: JSON = ["FileSystemType": "ONTAP", "SubnetIds": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+                                    "OntapConfiguration": ["DeploymentType": "MULTI_AZ_2", "ThroughputCapacityPerHAPair": 384]]
+        #expect(validationError(op, multiAZ2) == ("BadRequest", "PreferredSubnetId is required when DeploymentType is MULTI_AZ_2."))
         #expect(validationError(op, ["FileSystemType": "OPENZFS", "SubnetIds": []]) == ("MissingFileSystemConfiguration", "OpenZFSConfiguration is required when FileSystemType is OPENZFS."))
         #expect(validationError(op, ["FileSystemType": "OPENZFS"])
             == ("BadRequest", coral(nil, "subnetIds", "Member must not be null")))

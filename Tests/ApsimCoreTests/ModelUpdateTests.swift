@@ -7,9 +7,10 @@ import Testing
     func generation3OntapFileSystemsAreAccepted(deployment: String) throws {
         let w = try makeWorld()
         let subnets: JSON = deployment == "MULTI_AZ_3" ? ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"] : ["subnet-0123456789abcdef0"]
+        var ontap = JSONObject(["DeploymentType": .string(deployment), "ThroughputCapacityPerHAPair": 6144, "HAPairs": 2])
+        if deployment == "MULTI_AZ_3" { ontap["PreferredSubnetId"] = "subnet-0123456789abcdef1" }
         let (status, body) = call(w, "fsx:CreateFileSystem", [
-            "FileSystemType": "ONTAP", "SubnetIds": subnets,
-            "OntapConfiguration": ["DeploymentType": .string(deployment), "ThroughputCapacityPerHAPair": 6144, "HAPairs": 2],
+            "FileSystemType": "ONTAP", "SubnetIds": subnets, "OntapConfiguration": .object(ontap),
         ])
         #expect(status == 200)
         let config = body["FileSystem"]?["OntapConfiguration"]

@@ -515,7 +515,8 @@ static void test_efs_file_systems(void) {
     CHECK_STR_EQ(jstr(doc, "ThroughputMode"), "bursting");
     CHECK(json_is_false(jget(doc, "Encrypted")));
     CHECK_INT_EQ(jint(doc, "NumberOfMountTargets"), 0);
-    CHECK_INT_EQ(jint(doc, "SizeInBytes.Value"), 0);
+    CHECK_INT_EQ(jint(doc, "SizeInBytes.Value"), 6144);
+    CHECK_INT_EQ(jint(doc, "SizeInBytes.ValueInStandard"), 6144);
     CHECK_INT_EQ(jint(doc, "CreationTime"), 1700000000);
     CHECK_STR_EQ(jstr(doc, "Tags.0.Key"), "Name");
     fs = jstr(doc, "FileSystemId") ? strdup(jstr(doc, "FileSystemId")) : NULL;

@@ -11,7 +11,6 @@ deletion. Written once (provision_and_destroy) and run three ways:
 The world keeps the default on_read lifecycle: a transitional state is in the response that starts it
 and the first describe already sees it settled (a deletion, where there is one, is seen once).
 """
-import datetime
 import ipaddress
 import json
 import os
@@ -25,101 +24,12 @@ import botocore.exceptions
 import pytest
 
 import apsim
-from conftest import ACCOUNT, aws_command, error_of, raised, requires_cli
+from conftest import ACCOUNT, CliClient, MotoNetwork, OpenNetwork, error_of, plain, poll, raised, requires_cli
 
 START = 1_700_000_000
 POLICY = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
     "Condition": {"Bool": {"aws:SecureTransport": "true"}}}]})
-
-
-def plain(response):
-    """A response as the sequence compares it: without ResponseMetadata, and its timestamps as epoch
-    seconds (boto3 parses them into datetimes; the AWS CLI prints them as the wire has them)."""
-    if isinstance(response, dict):
-        return {k: plain(v) for k, v in response.items() if k != "ResponseMetadata"}
-    if isinstance(response, list):
-        return [plain(v) for v in response]
-    if isinstance(response, datetime.datetime):
-        return response.timestamp()
-    return response
-
-
-def poll(describe, until=None, gone=None, limit=5):
-    """Calls ``describe()`` (it returns a state) as a tool waiting for a resource does: until it returns
-    ``until``, or until it raises the ClientError ``gone`` (its (code, message)). Returns the states seen."""
-    seen = []
-    for _ in range(limit):
-        try:
-            seen.append(describe())
-        except botocore.exceptions.ClientError as e:
-            assert gone is not None and error_of(e) == gone, (seen, e.response["Error"])
-            return seen
-        if until is not None and seen[-1] == until:
-            return seen
-    raise AssertionError(f"still waiting after {limit} polls: {seen}")
-
-
-class Network:
-    """Where the sequence puts its mount targets, and what it expects of them.
-
-    ``candidates``: subnet IDs to try in order (a create that lands in an AZ already used answers
-    MountTargetConflict and the next one is tried); ``placement``: subnet ID -> (AZ, AZ ID, CIDR) of the
-    ones kept; ``vpc``; ``default_group``: the VPC's default security group; ``other_group``: another
-    group of the VPC."""
-
-    candidates = placement = vpc = default_group = other_group = None
-
-    def check_interface(self, mount_target, groups):
-        """The mount target's network interface, where there is an EC2 to look in."""
-
-    def check_interface_gone(self, mount_target):
-        """The interface is deleted with the mount target."""
-
-
-class OpenNetwork(Network):
-    """The open network of account 123456789012 in us-east-1 (network.md): every well-formed ID
-    exists; a subnet's AZ and /20, the default VPC and its default group are derived from the IDs and
-    the account and region, whatever the seed."""
-
-    candidates = [f"subnet-{'0' * 16}{c}" for c in "abc"]
-    placement = {candidates[0]: ("us-east-1b", "use1-az2", "172.31.128.0/20"),
-                 candidates[1]: ("us-east-1a", "use1-az1", "172.31.16.0/20")}
-    vpc = "vpc-0896756ff1962051f"
-    default_group = "sg-0919323cc20b7884a"
-    other_group = "sg-0123456789abcdef0"
-
-
-class MotoNetwork(Network):
-    """A VPC with two subnets in two AZs and a security group, created in moto's EC2."""
-
-    def __init__(self, ec2):
-        self.ec2 = ec2
-        self.vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
-        subnets = [ec2.create_subnet(VpcId=self.vpc, CidrBlock=f"10.40.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"]
-                   for i, zone in ((1, "a"), (2, "b"))]
-        self.candidates = [s["SubnetId"] for s in subnets]
-        self.placement = {s["SubnetId"]: (s["AvailabilityZone"], s["AvailabilityZoneId"], s["CidrBlock"]) for s in subnets}
-        assert [s["AvailabilityZoneId"] for s in subnets] == ["use1-az6", "use1-az1"]  # moto's us-east-1a and b
-        [default] = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [self.vpc]},
-                                                          {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"]
-        self.default_group = default["GroupId"]
-        self.other_group = ec2.create_security_group(GroupName="efs-clients", Description="NFS clients",
-                                                     VpcId=self.vpc)["GroupId"]
-
-    def check_interface(self, mount_target, groups):
-        [eni] = self.ec2.describe_network_interfaces(NetworkInterfaceIds=[mount_target["NetworkInterfaceId"]])["NetworkInterfaces"]
-        names = {self.default_group: "default", self.other_group: "efs-clients"}
-        assert {k: eni[k] for k in ("SubnetId", "VpcId", "AvailabilityZone", "PrivateIpAddress", "Groups", "Description",
-                                    "RequesterManaged")} == {
-            "SubnetId": mount_target["SubnetId"], "VpcId": self.vpc, "AvailabilityZone": mount_target["AvailabilityZoneName"],
-            "PrivateIpAddress": mount_target["IpAddress"], "Groups": [{"GroupId": g, "GroupName": names[g]} for g in groups],
-            "Description": f"EFS mount target for {mount_target['FileSystemId']} ({mount_target['MountTargetId']})",
-            "RequesterManaged": True}
-
-    def check_interface_gone(self, mount_target):
-        e = raised(self.ec2.describe_network_interfaces, NetworkInterfaceIds=[mount_target["NetworkInterfaceId"]])
-        assert e.response["Error"]["Code"] == "InvalidNetworkInterfaceID.NotFound"
 
 
 def provision_and_destroy(efs, net):
@@ -318,26 +228,6 @@ def test_inside_moto_while_a_fault_is_armed(no_network, clean_env):
         efs.delete_mount_target(MountTargetId=mt["MountTargetId"])
         net.check_interface_gone(mt)
         assert sim.faults_armed()  # still armed: every call above took the full path
-
-
-class CliClient:
-    """The AWS CLI against apsim serve, called like a boto3 client: ``cli.create_file_system(**params)``
-    runs ``aws efs create-file-system --cli-input-json <params>`` and returns its JSON output; a
-    service error is raised as botocore's ClientError with the code and message the CLI printed."""
-
-    def __init__(self, aws_cli, server, service="efs"):
-        self.aws_cli, self.server, self.service = aws_cli, server, service
-
-    def __getattr__(self, name):
-        def call(**params):
-            r = aws_command(self.aws_cli, self.server, self.service, name.replace("_", "-"), "--cli-input-json",
-                            json.dumps(params))
-            if r.returncode == 0:
-                return json.loads(r.stdout) if r.stdout.strip() else {}
-            error = re.search(r"An error occurred \((\w+)\) when calling the (\w+) operation: (.*)", r.stderr)
-            assert r.returncode == self.aws_cli[1] and error, f"aws {self.service} {name} -> {r.returncode}\n{r.stderr}"
-            raise botocore.exceptions.ClientError({"Error": {"Code": error[1], "Message": error[3]}}, error[2])
-        return call
 
 
 @requires_cli

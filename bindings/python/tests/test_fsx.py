@@ -183,7 +183,8 @@ def test_lifecycle_instant():
         rejected(fsx.describe_s3_access_point_attachments, "S3AccessPointAttachmentNotFound",
                  "S3 access point attachment 'apx' does not exist.", Names=["apx"])
         ontap = fsx.create_file_system(FileSystemType="ONTAP", SubnetIds=subnets_for("MULTI_AZ_2"), OntapConfiguration={
-            "DeploymentType": "MULTI_AZ_2", "ThroughputCapacityPerHAPair": 384})["FileSystem"]["FileSystemId"]
+            "DeploymentType": "MULTI_AZ_2", "ThroughputCapacityPerHAPair": 384,
+            "PreferredSubnetId": SUBNET})["FileSystem"]["FileSystemId"]
         svm = fsx.create_storage_virtual_machine(FileSystemId=ontap, Name="svm1")["StorageVirtualMachine"]
         assert svm["Lifecycle"] == "CREATED"
         ontap_volume = fsx.create_volume(VolumeType="ONTAP", Name="v", OntapConfiguration={
@@ -1152,8 +1153,11 @@ def test_efs_and_fsx_ids_never_collide(sim, fsx):
 def test_fsx_methods_match_botocore(fsx):
     assert {
         "create_and_attach_s3_access_point", "describe_s3_access_point_attachments", "detach_and_delete_s3_access_point",
-        "create_file_system", "describe_file_systems", "delete_file_system", "create_storage_virtual_machine",
-        "create_volume", "describe_volumes", "delete_volume",
+        "create_file_system", "describe_file_systems", "update_file_system", "delete_file_system",
+        "create_storage_virtual_machine", "describe_storage_virtual_machines", "update_storage_virtual_machine",
+        "delete_storage_virtual_machine", "create_volume", "describe_volumes", "update_volume", "delete_volume",
+        "create_snapshot", "describe_snapshots", "update_snapshot", "delete_snapshot",
+        "tag_resource", "untag_resource", "list_tags_for_resource",
     } == {name for name in dir(fsx) if not name.startswith("_")} - {"exceptions"}
     botocore_session = pytest.importorskip("botocore.session")
     from botocore import xform_name

@@ -203,7 +203,9 @@ enum FSxError {
             + valid.map(String.init).joined(separator: ", ") + ".")
     }
 
-    static let preferredSubnetRequired = badRequest("PreferredSubnetId is required when DeploymentType is MULTI_AZ_1.")
+    static func preferredSubnetRequired(_ deployment: String) -> APIError {
+        badRequest("PreferredSubnetId is required when DeploymentType is \(deployment).")
+    }
 
     static func openZFSStorageCapacity(_ capacity: Int64) -> APIError {
         badRequest("StorageCapacity \(capacity) is not valid for OpenZFS; it must be from 64 to 524288 GiB.")

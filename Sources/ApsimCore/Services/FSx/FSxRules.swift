@@ -79,9 +79,6 @@ enum FSxRules {
             if !valid.contains(throughput) {
                 throw FSxError.throughputNotValid(throughput, deployment: deployment, valid: valid)
             }
-            if deployment == "MULTI_AZ_1" && config["PreferredSubnetId"] == nil {
-                throw FSxError.preferredSubnetRequired
-            }
             if let capacity = input["StorageCapacity"]?.int, capacity < 64 || capacity > 524_288 {
                 throw FSxError.openZFSStorageCapacity(capacity)
             }
@@ -97,6 +94,9 @@ enum FSxRules {
             throw FSxError.fileSystemTypeNotEmulated(type)
         }
         let deployment = (zfs ?? ontap)?["DeploymentType"]?.string ?? ""
+        if deployment.hasPrefix("MULTI_AZ") && (zfs ?? ontap)?["PreferredSubnetId"] == nil {
+            throw FSxError.preferredSubnetRequired(deployment)
+        }
         let given = input["SubnetIds"]?.array?.count ?? 0, expected = FSxNetwork.subnetCount(deployment)
         if given != expected { throw FSxError.subnetCount(deployment, expected: expected, got: given) }
     }

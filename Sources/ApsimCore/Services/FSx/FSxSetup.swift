@@ -202,7 +202,7 @@ extension FSxOperations {
         return try listing(s, input, list: "Volumes", ids: "VolumeIds", in: fsx.volumes, notFound: FSxError.volumeNotFound,
                            order: fsx.volumeOrder, scope: "fsx:volumes:", page: pageOf(50)) { v, name, values in
             name == "file-system-id" ? values.contains(v.fileSystemID) : values.contains(v.storageVirtualMachineID ?? "")
-        } view: { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }
+        } view: { describe($0, ctx, state: settle($0, now: ctx.now)) }
     }
 
     static func deleteVolume(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
