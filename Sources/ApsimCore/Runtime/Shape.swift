@@ -78,15 +78,6 @@ struct OperationModel: Sendable {
     let input: Shape
     /// The modeled errors the operation may return.
     let errors: [String]
-
-    init(name: String, method: String, requestURI: String, successStatus: Int, input: Shape, errors: [String]) {
-        self.name = name
-        self.method = method
-        self.requestURI = requestURI
-        self.successStatus = successStatus
-        self.input = input
-        self.errors = errors
-    }
 }
 
 /// What a service model says about its errors: code -> HTTP status and extra members.
@@ -95,12 +86,6 @@ struct ErrorModel: Sendable {
     let status: Int
     /// Members beyond ErrorCode and Message (e.g. AccessPointId).
     let members: [String]
-
-    init(code: String, status: Int, members: [String]) {
-        self.code = code
-        self.status = status
-        self.members = members
-    }
 }
 
 struct ServiceModel: Sendable {
