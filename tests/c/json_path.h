@@ -1,5 +1,5 @@
-/* Reading the library's JSON answers in the C tests (jansson): parse-and-free, dotted paths and
- * the ID formats. */
+/* Reading the library's JSON answers in the C tests (jansson): parse-and-free, dotted paths, the
+ * ID formats, and call(). */
 #ifndef APSIM_TESTS_JSON_PATH_H
 #define APSIM_TESTS_JSON_PATH_H
 
@@ -78,6 +78,20 @@ static inline int is_request_id(const char *s) {
         }
     }
     return 1;
+}
+
+/* A non-NULL pointer that is never freed: out parameters start with it so that a test sees
+ * whether the library reset them. */
+static char sentinel_byte;
+#define SENTINEL (&sentinel_byte)
+
+/* apsim_call with a request given as text; the parsed document (caller decrefs), rc in *rc. A
+ * NULL answer means the library left the out parameter as it was. */
+static inline json_t *call(apsim *sim, const char *op, const char *req, int *rc) {
+    char *out = SENTINEL;
+    *rc = apsim_call(&out, sim, op, req);
+    if (out == SENTINEL) return NULL;
+    return parse_and_free(out);
 }
 
 #endif

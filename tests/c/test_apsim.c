@@ -24,19 +24,8 @@
 
 #define FSAP_PATH_PATTERN "^(\\/|(\\/(?!\\.)+[^$#<>;`|&?{}^*/\\n]+){1,4})$"
 
-/* A non-NULL pointer that is never freed: out parameters start with it so that a test sees
- * whether the library reset them. */
-static char sentinel_byte;
-#define SENTINEL (&sentinel_byte)
 
 
-/* apsim_call, parsed: the document (caller decrefs) and the return code in *rc. */
-static json_t *call(apsim *sim, const char *op, const char *req, int *rc) {
-    char *out = SENTINEL;
-    *rc = apsim_call(&out, sim, op, req);
-    if (out == SENTINEL) return NULL;
-    return parse_and_free(out);
-}
 
 static json_t *validate(const char *op, const char *req, int *rc) {
     char *out = SENTINEL;

@@ -29,19 +29,8 @@
 #define TOKEN_PATTERN "[A-za-z0-9_.-]{0,63}$"
 #define ALREADY_OWNED "An access point with that name already exists in the Region in your account."
 
-/* A non-NULL pointer that is never freed: out parameters start with it so that a test sees
- * whether the library reset them. */
-static char sentinel_byte;
-#define SENTINEL (&sentinel_byte)
 
 
-/* apsim_call with a request given as text; the parsed document (caller decrefs), rc in *rc. */
-static json_t *call(apsim *sim, const char *op, const char *req, int *rc) {
-    char *out = SENTINEL;
-    *rc = apsim_call(&out, sim, op, req);
-    if (out == SENTINEL) return NULL;
-    return parse_and_free(out);
-}
 
 /* The request as JSON text (free() it), or NULL when req is NULL. Steals req. */
 static char *dump(json_t *req) {

@@ -53,10 +53,6 @@
 #define HTTP_BAD_METHOD "Invalid HTTP request document: \"method\" must be a string such as \"POST\"."
 #define ZFS_UID "openZFSConfiguration.fileSystemIdentity.posixUser.uid"
 
-/* A non-NULL pointer that is never freed: out parameters start with it so that a test sees
- * whether the library reset them. */
-static char sentinel_byte;
-#define SENTINEL (&sentinel_byte)
 
 static int under_valgrind(void) {
     const char *v = getenv("APSIM_UNDER_VALGRIND");
@@ -125,12 +121,6 @@ struct world {
     char volume[64]; /* its root volume, with the attachment "ap-one" */
 };
 
-static json_t *call(apsim *sim, const char *op, const char *req, int *rc) {
-    char *out = SENTINEL;
-    *rc = apsim_call(&out, sim, op, req);
-    if (out == SENTINEL) return NULL;
-    return parse_and_free(out);
-}
 
 static void copy_str(char dst[64], json_t *doc, const char *path) {
     const char *s = jstr(doc, path);

@@ -10,12 +10,6 @@
 #include "check.h"
 #include "json_path.h"
 
-static json_t *call(apsim *sim, const char *op, const char *req, int *rc) {
-    char *out = NULL;
-    *rc = apsim_call(&out, sim, op, req);
-    return parse_and_free(out);
-}
-
 static const char *code(json_t *doc) { return jstr(doc, "Error.Code"); }
 static const char *message(json_t *doc) { return jstr(doc, "Error.Message"); }
 
