@@ -942,3 +942,29 @@ def test_call_usage_errors(workdir):
     r = call("--state-file", workdir / "garbage.json", "efs:DescribeFileSystems")
     assert r.returncode == 2 and r.stdout == ""
     assert (workdir / "garbage.json").read_text() == "not a state"  # left untouched
+
+
+# ---------------------------------------------------------------------------------------------
+# Help and usage errors
+
+
+@pytest.mark.parametrize("args, usage", [
+    (["--help"], "USAGE: apsim <subcommand>"), (["-h"], "USAGE: apsim <subcommand>"),
+    (["help"], "USAGE: apsim <subcommand>"), (["help", "serve"], "USAGE: apsim serve"),
+    (["serve", "--help"], "USAGE: apsim serve"), (["validate", "--help"], "USAGE: apsim validate"),
+    (["call", "-h"], "USAGE: apsim call"),
+])
+def test_help_goes_to_stdout_with_exit_0(args, usage):
+    r = run([CLI, *args])
+    assert (r.returncode, r.stderr) == (0, "")
+    assert r.stdout.startswith("OVERVIEW: ") and usage in r.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--bogus"], "Error: Unknown option '--bogus'"),
+    (["serve", "--port"], "Error: Missing value for '--port <port>'"),
+])
+def test_usage_errors_go_to_stderr_with_exit_2(args, message):
+    r = run([CLI, *args])
+    assert (r.returncode, r.stdout) == (2, "")
+    assert r.stderr.startswith(message)

@@ -29,6 +29,8 @@ struct Apsim: ParsableCommand {
         } catch let failure as Failure {
             Glibc.exit(failure.code)  // the command printed what it had to
         } catch {
+            // `apsim help [<command>]` and `--help` parse to a help command whose run throws the request.
+            if exitCode(for: error) == .success { exit(withError: error) }
             printError("Error: " + message(for: error))
             Glibc.exit(exitCode(for: error) == ExitCode.failure ? 1 : 2)
         }
