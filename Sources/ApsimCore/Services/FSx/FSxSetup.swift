@@ -215,11 +215,12 @@ extension FSxOperations {
         let cascade = options.contains("DELETE_CHILD_VOLUMES_AND_SNAPSHOTS")
         if v.children > 0 && !cascade { throw FSxError.volumeHasChildVolumes(id) }
         if v.snapshots > 0 && !cascade { throw FSxError.volumeHasSnapshots(id) }
-        // Children (and their children) go with it; a child with attachments blocks the delete.
+        // Children (and their children) go with it; a child with attachments blocks the delete. Only a
+        // cascade looks for children (a scan of the region's volumes per parent that has some).
         var doomed = [v], i = 0
         while i < doomed.count {
-            let parent = doomed[i].id
-            doomed += region.fsx.volumeOrder.all.filter { $0.parentVolumeID == parent }
+            let parent = doomed[i]
+            if parent.children > 0 { doomed += region.fsx.volumeOrder.all.filter { $0.parentVolumeID == parent.id } }
             i += 1
         }
         if let busy = doomed.first(where: { $0.attachments > 0 }) {
