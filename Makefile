@@ -97,8 +97,11 @@ test-c: $(C_TESTS) check-exports
 	@for p in $(EXAMPLES); do echo "== $$p (valgrind)"; $(VALGRIND) $$p > /dev/null || exit 1; done
 
 # The Python suite includes the end-to-end tests of `apsim serve` (build/bin/apsim).
+# Two workers when pytest-xdist is installed (the serve and AWS CLI tests mostly wait on processes).
+PYTEST_WORKERS := $(shell python3 -c "import xdist" 2>/dev/null && echo "-n 2")
+
 test-python: lib cli
-	cd bindings/python && APSIM_LIBRARY=$(LIB) APSIM_CLI=$(CURDIR)/build/bin/apsim python3 -m pytest -q -p no:benchmark tests
+	cd bindings/python && APSIM_LIBRARY=$(LIB) APSIM_CLI=$(CURDIR)/build/bin/apsim python3 -m pytest -q -p no:benchmark $(PYTEST_WORKERS) tests
 
 test-install: lib cli
 	bash tests/install/test_install.sh
