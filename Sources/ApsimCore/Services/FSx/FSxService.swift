@@ -75,7 +75,7 @@ enum FSxService: Service {
 
     static func forceLifecycle(_ target: LifecycleTarget, to state: String, in region: RegionState,
                                message: String?) throws(APIError) -> Bool {
-        let resource: (any FSxResource)?
+        let resource: (FSxResource)?
         switch target {
         case .name(let name):
             guard let a = region.fsx.attachments[name] else { throw FSxError.attachmentNotFound(name) }
@@ -90,7 +90,7 @@ enum FSxService: Service {
                 (region.fsx.snapshots[id], "Snapshot", "a snapshot"),
             ]
             guard try model.force(state, candidates) else { return false }
-            resource = candidates.first { $0.resource != nil }?.resource as? any FSxResource
+            resource = candidates.first { $0.resource != nil }?.resource as? FSxResource
         }
         // A failed resource says why; forced back, it no longer does.
         resource?.transitionReason = failed.contains(state) ? (message ?? FSxError.defaultFailure(state)) : nil

@@ -4,7 +4,7 @@ extension FSxOperations {
     // MARK: File systems
 
     /// `{"Message": ...}` for a resource forced into FAILED or MISCONFIGURED.
-    static func reason(_ resource: any FSxResource) -> JSON? {
+    static func reason(_ resource: FSxResource) -> JSON? {
         resource.transitionReason.map { ["Message": .string($0)] }
     }
 

@@ -155,13 +155,25 @@ struct ClientTokenRecord {
     let resourceID: String
 }
 
-final class FSxFileSystem: FSxResource {
-    let id: String
+/// What every FSx resource has: its place in creation order, its creation time, its lifecycle, and
+/// why it was forced into FAILED or MISCONFIGURED.
+class FSxResource: LifecycleHolder {
     let seq: UInt64
-    let type: String
     let creationTime: Int64
     var lifecycle: LifecycleState
+    /// LifecycleTransitionReason.Message (FailureDetails.Message of a file system); nil otherwise.
     var transitionReason: String?
+
+    init(seq: UInt64, creationTime: Int64, lifecycle: LifecycleState) {
+        self.seq = seq
+        self.creationTime = creationTime
+        self.lifecycle = lifecycle
+    }
+}
+
+final class FSxFileSystem: FSxResource {
+    let id: String
+    let type: String
     var storageCapacity: Int64
     let subnetIDs: [JSON]
     let vpcID: String
@@ -186,10 +198,7 @@ final class FSxFileSystem: FSxResource {
          subnetIDs: [JSON], vpcID: String, networkInterfaceIDs: [String], kmsKeyID: String?, tags: [Tag], configuration: JSONObject,
          deploymentType: String, throughputCapacity: Int64?) {
         self.id = id
-        self.seq = seq
         self.type = type
-        self.creationTime = creationTime
-        self.lifecycle = lifecycle
         self.storageCapacity = storageCapacity
         self.subnetIDs = subnetIDs
         self.vpcID = vpcID
@@ -199,18 +208,15 @@ final class FSxFileSystem: FSxResource {
         self.configuration = configuration
         self.deploymentType = deploymentType
         self.throughputCapacity = throughputCapacity
+        super.init(seq: seq, creationTime: creationTime, lifecycle: lifecycle)
     }
 }
 
 final class FSxStorageVirtualMachine: FSxResource {
     let id: String
-    let seq: UInt64
     let fileSystemID: String
     let name: String
-    let creationTime: Int64
     let uuid: String
-    var lifecycle: LifecycleState
-    var transitionReason: String?
     var tags: [Tag]
     var volumes = 0
     /// UpdateStorageVirtualMachine's ActiveDirectoryConfiguration, as described (no password).
@@ -221,25 +227,19 @@ final class FSxStorageVirtualMachine: FSxResource {
     init(id: String, seq: UInt64, fileSystemID: String, name: String, creationTime: Int64, uuid: String,
          lifecycle: LifecycleState, tags: [Tag]) {
         self.id = id
-        self.seq = seq
         self.fileSystemID = fileSystemID
         self.name = name
-        self.creationTime = creationTime
         self.uuid = uuid
-        self.lifecycle = lifecycle
         self.tags = tags
+        super.init(seq: seq, creationTime: creationTime, lifecycle: lifecycle)
     }
 }
 
 final class FSxVolume: FSxResource {
     let id: String
-    let seq: UInt64
     let type: String
     let fileSystemID: String
     var name: String
-    let creationTime: Int64
-    var lifecycle: LifecycleState
-    var transitionReason: String?
     var tags: [Tag]
     let parentVolumeID: String?
     let storageVirtualMachineID: String?
@@ -258,26 +258,20 @@ final class FSxVolume: FSxResource {
          lifecycle: LifecycleState, tags: [Tag], parentVolumeID: String?, storageVirtualMachineID: String?,
          configuration: JSONObject) {
         self.id = id
-        self.seq = seq
         self.type = type
         self.fileSystemID = fileSystemID
         self.name = name
-        self.creationTime = creationTime
-        self.lifecycle = lifecycle
         self.tags = tags
         self.parentVolumeID = parentVolumeID
         self.storageVirtualMachineID = storageVirtualMachineID
         self.configuration = configuration
+        super.init(seq: seq, creationTime: creationTime, lifecycle: lifecycle)
     }
 }
 
 final class FSxAttachment: FSxResource {
     let name: String
-    let seq: UInt64
     let type: String
-    let creationTime: Int64
-    var lifecycle: LifecycleState
-    var transitionReason: String?
     let volumeID: String
     let fileSystemID: String
     /// OpenZFSConfiguration or OntapConfiguration, as sent.
@@ -292,10 +286,7 @@ final class FSxAttachment: FSxResource {
     init(name: String, seq: UInt64, type: String, creationTime: Int64, lifecycle: LifecycleState, volumeID: String,
          fileSystemID: String, configuration: JSON, arn: String, alias: String, vpcConfiguration: JSON?, policy: String?) {
         self.name = name
-        self.seq = seq
         self.type = type
-        self.creationTime = creationTime
-        self.lifecycle = lifecycle
         self.volumeID = volumeID
         self.fileSystemID = fileSystemID
         self.configuration = configuration
@@ -303,37 +294,27 @@ final class FSxAttachment: FSxResource {
         self.alias = alias
         self.vpcConfiguration = vpcConfiguration
         self.policy = policy
+        super.init(seq: seq, creationTime: creationTime, lifecycle: lifecycle)
     }
 }
 
-/// An FSx resource: its lifecycle, and why it was forced into FAILED or MISCONFIGURED.
-protocol FSxResource: LifecycleHolder {
-    /// LifecycleTransitionReason.Message (FailureDetails.Message of a file system); nil otherwise.
-    var transitionReason: String? { get set }
-}
 
 /// A snapshot of an OpenZFS volume.
 final class FSxSnapshot: FSxResource {
     let id: String
-    let seq: UInt64
     let volumeID: String
     let fileSystemID: String
     var name: String
-    let creationTime: Int64
-    var lifecycle: LifecycleState
-    var transitionReason: String?
     var tags: [Tag]
 
     init(id: String, seq: UInt64, volumeID: String, fileSystemID: String, name: String, creationTime: Int64,
          lifecycle: LifecycleState, tags: [Tag]) {
         self.id = id
-        self.seq = seq
         self.volumeID = volumeID
         self.fileSystemID = fileSystemID
         self.name = name
-        self.creationTime = creationTime
-        self.lifecycle = lifecycle
         self.tags = tags
+        super.init(seq: seq, creationTime: creationTime, lifecycle: lifecycle)
     }
 }
 
