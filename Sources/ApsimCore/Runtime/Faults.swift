@@ -1,9 +1,7 @@
 /// A fault armed by apsim:InjectFault: the next `remaining` calls of `operation`, or a fraction
 /// `probability` of them (drawn from the world's seeded fault stream), fail with this error.
 struct Fault: Sendable {
-    let id: String
-    let operation: String
-    let code: String
+    let id, operation, code: String
     let status: Int
     let message: String
     var remaining: Int?

@@ -65,3 +65,11 @@ struct LifecycleState: Sendable, Equatable {
 protocol LifecycleHolder: AnyObject, SendableMetatype {
     var lifecycle: LifecycleState { get set }
 }
+
+extension CallContext {
+    /// A lifecycle that is `transitional` from the call's time on and settles to `settled` as the
+    /// world's lifecycle mode says.
+    func lifecycle(_ transitional: String, settlingTo settled: String) -> LifecycleState {
+        LifecycleState(transitional: transitional, settled: settled, config: config, now: now)
+    }
+}

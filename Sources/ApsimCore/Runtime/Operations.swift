@@ -67,10 +67,7 @@ final class OperationEntry: Sendable {
         self.validationCode = validationCode
         successStatus = model?.successStatus ?? 200
         mutates = !(name.hasPrefix("Describe") || name.hasPrefix("List"))
-        self.rules = rules
-        self.replay = replay
-        self.deferredRules = deferredRules
-        self.handler = handler
+        (self.rules, self.replay, self.deferredRules, self.handler) = (rules, replay, deferredRules, handler)
     }
 
     init(control name: String, input: Shape, mutates: Bool, handler: @escaping OperationHandler) {

@@ -60,19 +60,14 @@ struct Member: Sendable {
 
     init(_ name: String, _ shape: Shape, location: Location = .body, locationName: String? = nil,
                 idempotencyToken: Bool = false) {
-        self.name = name
-        self.shape = shape
-        self.location = location
-        self.locationName = locationName
+        (self.name, self.shape, self.location, self.locationName) = (name, shape, location, locationName)
         self.idempotencyToken = idempotencyToken
     }
 }
 
 /// One operation of a service model.
 struct OperationModel: Sendable {
-    let name: String
-    let method: String
-    let requestURI: String
+    let name, method, requestURI: String
     /// The HTTP status of a success (200, 201, 204).
     let successStatus: Int
     let input: Shape
@@ -92,9 +87,7 @@ struct ServiceModel: Sendable {
     /// The boto3 service name ("efs", "fsx").
     let name: String
     /// The model's service ID ("EFS", "FSx"): how messages name the service.
-    let serviceID: String
-    let apiProtocol: String
-    let apiVersion: String
+    let serviceID, apiProtocol, apiVersion: String
     let targetPrefix: String?
     let operations: [String: OperationModel]
     let errors: [String: ErrorModel]
@@ -103,12 +96,8 @@ struct ServiceModel: Sendable {
 
     init(name: String, serviceID: String, apiProtocol: String, apiVersion: String, targetPrefix: String?,
                 operations: [OperationModel], errors: [ErrorModel], lifecycleStates: [String: [String]]) {
-        self.lifecycleStates = lifecycleStates
-        self.name = name
-        self.serviceID = serviceID
-        self.apiProtocol = apiProtocol
-        self.apiVersion = apiVersion
-        self.targetPrefix = targetPrefix
+        (self.lifecycleStates, self.name, self.serviceID, self.apiProtocol) = (lifecycleStates, name, serviceID, apiProtocol)
+        (self.apiVersion, self.targetPrefix) = (apiVersion, targetPrefix)
         var ops: [String: OperationModel] = [:]
         for op in operations { ops[op.name] = op }
         self.operations = ops

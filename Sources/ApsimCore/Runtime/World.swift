@@ -214,8 +214,7 @@ public struct CallResult: Sendable {
 
 /// Everything a handler may read about the call besides its input.
 struct CallContext: Sendable {
-    let account: String
-    let region: String
+    let account, region: String
     let config: WorldConfig
     /// The virtual clock at the start of the call, epoch milliseconds.
     let now: Int64
@@ -223,10 +222,7 @@ struct CallContext: Sendable {
     let regionKey: RegionKey
 
     init(account: String, region: String, config: WorldConfig, now: Int64, regionKey: RegionKey? = nil) {
-        self.account = account
-        self.region = region
-        self.config = config
-        self.now = now
+        (self.account, self.region, self.config, self.now) = (account, region, config, now)
         self.regionKey = regionKey ?? RegionKey(account: account, region: region)
     }
 }

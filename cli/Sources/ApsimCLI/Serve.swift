@@ -70,9 +70,7 @@ final class Server: Sendable {
     let inFlight = NIOLockedValueBox(0)
 
     init(world: World, logger: Logger, maxBodyBytes: Int, threads: Int) {
-        self.world = world
-        self.logger = logger
-        self.maxBodyBytes = maxBodyBytes
+        (self.world, self.logger, self.maxBodyBytes) = (world, logger, maxBodyBytes)
         group = MultiThreadedEventLoopGroup(numberOfThreads: Swift.min(threads, 2))
         pool = NIOThreadPool(numberOfThreads: threads)
     }

@@ -45,8 +45,7 @@ enum EFSConfiguration {
     static func putBackupPolicy(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let fs = try availableFileSystem(&s, ctx, input)
         let enabled = input["BackupPolicy"]?["Status"]?.string == "ENABLED"
-        fs.backupPolicy = LifecycleState(transitional: enabled ? "ENABLING" : "DISABLING", settled: enabled ? "ENABLED" : "DISABLED",
-                                         config: ctx.config, now: ctx.now)
+        fs.backupPolicy = ctx.lifecycle(enabled ? "ENABLING" : "DISABLING", settlingTo: enabled ? "ENABLED" : "DISABLED")
         return backupPolicy(fs.backupPolicy?.current ?? "")
     }
 
@@ -104,7 +103,7 @@ enum EFSConfiguration {
         fs.throughputMode = mode
         if let throughput { fs.provisionedThroughput = throughput }
         if mode != "provisioned" { fs.provisionedThroughput = nil }
-        fs.lifecycle = LifecycleState(transitional: "updating", settled: "available", config: ctx.config, now: ctx.now)
+        fs.lifecycle = ctx.lifecycle("updating", settlingTo: "available")
         return EFSOperations.describe(fs, s.region(ctx).efs, ctx, state: fs.lifecycle.current).objectValue
     }
 

@@ -51,7 +51,7 @@ enum EFSMountTargets {
             id: efs.resourceIdType == "SHORT_ID" ? s.ids.shortResourceID(prefix: "fsmt-") : s.ids.resourceID(prefix: "fsmt-"),
             seq: s.sequence(), fileSystemID: fs.id, subnet: subnet, ipAddress: ipv4, ipv6Address: ipv6,
             securityGroups: groups, networkInterfaceID: s.ids.resourceID(prefix: "eni-"),
-            lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config, now: ctx.now))
+            lifecycle: ctx.lifecycle("creating", settlingTo: "available"))
         efs.insert(mt, into: fs)
         return describe(mt, ctx, state: mt.lifecycle.current).objectValue
     }
@@ -144,7 +144,7 @@ enum EFSMountTargets {
         let mt = try mountTarget(input, efs, ctx)
         if !mt.deleting {
             mt.deleting = true
-            mt.lifecycle = LifecycleState(transitional: "deleting", settled: gone, config: ctx.config, now: ctx.now)
+            mt.lifecycle = ctx.lifecycle("deleting", settlingTo: gone)
             if mt.lifecycle.current == gone { efs.remove(mt) }
         }
         return JSONObject()

@@ -114,7 +114,7 @@ enum EFSOperations {
             id: id, seq: s.sequence(),
             arn: ARN.make(service: "elasticfilesystem", region: ctx.region, account: ctx.account, resource: "file-system/" + id),
             creationToken: token, creationTime: ctx.now,
-            lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config, now: ctx.now),
+            lifecycle: ctx.lifecycle("creating", settlingTo: "available"),
             performanceMode: input["PerformanceMode"]?.string ?? "generalPurpose",
             throughputMode: input["ThroughputMode"]?.string ?? "bursting",
             provisionedThroughput: input["ProvisionedThroughputInMibps"],
@@ -214,7 +214,7 @@ enum EFSOperations {
         let ap = EFSAccessPoint(
             id: id, seq: s.sequence(),
             clientToken: token, fileSystemID: fs.id, tags: tags, posixUser: posixUser, rootDirectory: rootDirectory,
-            lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config, now: ctx.now))
+            lifecycle: ctx.lifecycle("creating", settlingTo: "available"))
         region.efs.insert(ap, into: fs)
         fs.lastAccessPointCreated = ctx.now
         let view = AccessPointView(ap, ctx, state: ap.lifecycle.current)

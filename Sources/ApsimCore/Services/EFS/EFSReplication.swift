@@ -22,7 +22,7 @@ enum EFSReplications {
         destination.replicatedFrom = EFSReplication.End(fileSystemID: source.id, region: ctx.region)
         source.replication = EFSReplication(
             destination: EFSReplication.End(fileSystemID: destination.id, region: region), creationTime: ctx.now,
-            status: LifecycleState(transitional: "ENABLING", settled: "ENABLED", config: ctx.config, now: ctx.now),
+            status: ctx.lifecycle("ENABLING", settlingTo: "ENABLED"),
             roleARN: spec["RoleArn"]?.string)
         return describe(source, ctx, status: source.replication?.status.current ?? "")
     }
@@ -37,7 +37,7 @@ enum EFSReplications {
             id: id, seq: s.sequence(),
             arn: ARN.make(service: "elasticfilesystem", region: ctx.region, account: ctx.account, resource: "file-system/" + id),
             creationToken: "replication-" + s.ids.resourceUUID(), creationTime: ctx.now,
-            lifecycle: LifecycleState(transitional: "creating", settled: "available", config: ctx.config, now: ctx.now),
+            lifecycle: ctx.lifecycle("creating", settlingTo: "available"),
             performanceMode: source.performanceMode, throughputMode: source.throughputMode,
             provisionedThroughput: source.provisionedThroughput, encrypted: true,
             kmsKeyID: spec["KmsKeyId"]?.string ?? EFSOperations.managedKey(&s, efs, ctx),

@@ -2,17 +2,14 @@
 final class EFSFileSystem: LifecycleHolder {
     let id: String
     let seq: UInt64
-    let arn: String
-    let creationToken: String
+    let arn, creationToken: String
     let creationTime: Int64
     var lifecycle: LifecycleState
     let performanceMode: String
     var throughputMode: String
     var provisionedThroughput: JSON?
     let encrypted: Bool
-    let kmsKeyID: String?
-    let availabilityZoneName: String?
-    let availabilityZoneID: String?
+    let kmsKeyID, availabilityZoneName, availabilityZoneID: String?
     var tags: [Tag]
     var accessPoints = CreationIndex<EFSAccessPoint>()
     var mountTargets = CreationIndex<EFSMountTarget>()
@@ -40,20 +37,12 @@ final class EFSFileSystem: LifecycleHolder {
     init(id: String, seq: UInt64, arn: String, creationToken: String, creationTime: Int64, lifecycle: LifecycleState,
          performanceMode: String, throughputMode: String, provisionedThroughput: JSON?, encrypted: Bool, kmsKeyID: String?,
          availabilityZoneName: String?, availabilityZoneID: String?, tags: [Tag]) {
-        self.id = id
-        self.seq = seq
-        self.arn = arn
-        self.creationToken = creationToken
-        self.creationTime = creationTime
-        self.lifecycle = lifecycle
-        self.performanceMode = performanceMode
-        self.throughputMode = throughputMode
-        self.provisionedThroughput = provisionedThroughput
-        self.encrypted = encrypted
-        self.kmsKeyID = kmsKeyID
-        self.availabilityZoneName = availabilityZoneName
-        self.availabilityZoneID = availabilityZoneID
-        self.tags = tags
+        (self.id, self.seq, self.arn, self.creationToken) = (id, seq, arn, creationToken)
+        (self.creationTime, self.lifecycle) = (creationTime, lifecycle)
+        (self.performanceMode, self.throughputMode) = (performanceMode, throughputMode)
+        (self.provisionedThroughput, self.encrypted) = (provisionedThroughput, encrypted)
+        (self.kmsKeyID, self.availabilityZoneName) = (kmsKeyID, availabilityZoneName)
+        (self.availabilityZoneID, self.tags) = (availabilityZoneID, tags)
     }
 }
 
@@ -74,14 +63,9 @@ final class EFSMountTarget: LifecycleHolder {
 
     init(id: String, seq: UInt64, fileSystemID: String, subnet: Subnet, ipAddress: UInt32?, ipv6Address: String?,
          securityGroups: [String], networkInterfaceID: String, lifecycle: LifecycleState) {
-        self.id = id
-        self.seq = seq
-        self.fileSystemID = fileSystemID
-        self.subnet = subnet
-        self.ipAddress = ipAddress
-        self.ipv6Address = ipv6Address
-        self.securityGroups = securityGroups
-        self.networkInterfaceID = networkInterfaceID
+        (self.id, self.seq, self.fileSystemID, self.subnet) = (id, seq, fileSystemID, subnet)
+        (self.ipAddress, self.ipv6Address) = (ipAddress, ipv6Address)
+        (self.securityGroups, self.networkInterfaceID) = (securityGroups, networkInterfaceID)
         self.lifecycle = lifecycle
     }
 }
@@ -91,8 +75,7 @@ final class EFSMountTarget: LifecycleHolder {
 struct EFSReplication {
     /// One end: a file system in a region.
     struct End: Equatable {
-        let fileSystemID: String
-        let region: String
+        let fileSystemID, region: String
     }
 
     let destination: End

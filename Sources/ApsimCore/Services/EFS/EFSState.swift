@@ -91,8 +91,7 @@ extension RegionState {
 
 /// The identity an access point enforces.
 struct PosixUser: Sendable, Equatable {
-    var uid: Int64
-    var gid: Int64
+    var uid, gid: Int64
     var secondaryGids: [Int64]?
 
     init?(_ value: JSON?) {
@@ -154,13 +153,7 @@ final class EFSAccessPoint: LifecycleHolder {
 
     init(id: String, seq: UInt64, clientToken: String, fileSystemID: String, tags: [Tag],
          posixUser: PosixUser?, rootDirectory: RootDirectory, lifecycle: LifecycleState) {
-        self.id = id
-        self.seq = seq
-        self.clientToken = clientToken
-        self.fileSystemID = fileSystemID
-        self.tags = tags
-        self.posixUser = posixUser
-        self.rootDirectory = rootDirectory
-        self.lifecycle = lifecycle
+        (self.id, self.seq, self.clientToken, self.fileSystemID) = (id, seq, clientToken, fileSystemID)
+        (self.tags, self.posixUser, self.rootDirectory, self.lifecycle) = (tags, posixUser, rootDirectory, lifecycle)
     }
 }

@@ -22,6 +22,14 @@ enum FSxOperations {
         throw FSxError.incompatibleToken(token, differing: differing)
     }
 
+    /// What a create or update answers: `description` under `member`, once the request is
+    /// remembered under its ClientRequestToken (for replays).
+    static func answer(_ member: String, _ description: JSON, remembering input: JSONObject, as operation: String,
+                       for id: String, in fsx: FSxState) -> JSONObject {
+        fsx.remember(input, operation: operation, resourceID: id)
+        return JSONObject([member: description])
+    }
+
     static func withoutToken(_ input: JSONObject) -> JSONObject {
         var o = input
         o["ClientRequestToken"] = nil
@@ -194,15 +202,13 @@ enum FSxOperations {
             throw FSxError.tooManyAttachments(fs.id, limit: limit, throughput: fs.throughputCapacity ?? 0)
         }
         let attachment = FSxAttachment(
-            name: name, seq: s.sequence(), type: type, creationTime: ctx.now,
-            lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config, now: ctx.now),
-            volumeID: volumeID, fileSystemID: fs.id, configuration: configuration,
+            origin: s.origin(ctx, "CREATING", settlingTo: "AVAILABLE"),
+            name: name, type: type, volumeID: volumeID, fileSystemID: fs.id, configuration: configuration,
             arn: ARN.make(service: "s3", region: ctx.region, account: ctx.account, resource: "accesspoint/" + name),
             alias: alias(name: name, region: ctx.region, &s),
             vpcConfiguration: input["S3AccessPoint"]?["VpcConfiguration"], policy: input["S3AccessPoint"]?["Policy"]?.string)
         region.fsx.insert(attachment)
-        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateAndAttachS3AccessPoint",
-                            request: withoutToken(input), resourceID: name)
+        region.fsx.remember(input, operation: "CreateAndAttachS3AccessPoint", resourceID: name)
         let view = AttachmentView(attachment, state: attachment.lifecycle.current)
         return .deferred { JSONObject(["S3AccessPointAttachment": describe(view)]) }
     }

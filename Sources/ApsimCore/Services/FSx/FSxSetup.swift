@@ -46,18 +46,16 @@ extension FSxOperations {
         }
         configuration.append("PreferredSubnetId", ifPresent: given["PreferredSubnetId"])
         let fs = FSxFileSystem(
-            id: id, seq: s.sequence(), type: type, creationTime: ctx.now,
-            lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config, now: ctx.now),
-            storageCapacity: input["StorageCapacity"]?.int ?? (type == "ONTAP" ? 1024 : 64),
+            origin: s.origin(ctx, "CREATING", settlingTo: "AVAILABLE"),
+            id: id, type: type, storageCapacity: input["StorageCapacity"]?.int ?? (type == "ONTAP" ? 1024 : 64),
             subnetIDs: input["SubnetIds"]?.array ?? [], vpcID: subnets.first?.vpcID ?? "",
             networkInterfaceIDs: subnets.map { _ in s.ids.resourceID(prefix: "eni-") },
             kmsKeyID: input["KmsKeyId"]?.string, tags: Tag.list(input["Tags"]), configuration: configuration,
             deploymentType: deployment, throughputCapacity: given["ThroughputCapacity"]?.int)
         if type == "OPENZFS" {
             let root = FSxVolume(
-                id: s.ids.resourceID(prefix: "fsvol-"), seq: s.sequence(), type: "OPENZFS", fileSystemID: id, name: "fsx",
-                creationTime: ctx.now,
-                lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config, now: ctx.now),
+                origin: s.origin(ctx, "CREATING", settlingTo: "AVAILABLE"),
+                id: s.ids.resourceID(prefix: "fsvol-"), type: "OPENZFS", fileSystemID: id, name: "fsx",
                 tags: [], parentVolumeID: nil, storageVirtualMachineID: nil,
                 configuration: JSONObject(["VolumePath": "/fsx", "ReadOnly": false]))
             fs.rootVolumeID = root.id
@@ -67,9 +65,8 @@ extension FSxOperations {
         } else {
             region.fsx.insert(fs)
         }
-        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateFileSystem",
-                            request: withoutToken(input), resourceID: id)
-        return JSONObject(["FileSystem": describe(fs, ctx, state: fs.lifecycle.current)])
+        return answer("FileSystem", describe(fs, ctx, state: fs.lifecycle.current),
+                      remembering: input, as: "CreateFileSystem", for: id, in: region.fsx)
     }
 
     static func describeFileSystems(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
@@ -105,14 +102,12 @@ extension FSxOperations {
         let state = fs.lifecycle.observe(now: ctx.now)
         guard state == "AVAILABLE" else { throw FSxError.fileSystemNotAvailable(fsID, state: state) }
         let svm = FSxStorageVirtualMachine(
-            id: s.ids.resourceID(prefix: "svm-"), seq: s.sequence(), fileSystemID: fsID, name: input["Name"]?.string ?? "",
-            creationTime: ctx.now, uuid: s.ids.requestID(),
-            lifecycle: LifecycleState(transitional: "CREATING", settled: "CREATED", config: ctx.config, now: ctx.now),
+            origin: s.origin(ctx, "CREATING", settlingTo: "CREATED"),
+            id: s.ids.resourceID(prefix: "svm-"), fileSystemID: fsID, name: input["Name"]?.string ?? "", uuid: s.ids.requestID(),
             tags: Tag.list(input["Tags"]))
         region.fsx.insert(svm, into: fs)
-        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateStorageVirtualMachine",
-                            request: withoutToken(input), resourceID: svm.id)
-        return JSONObject(["StorageVirtualMachine": describe(svm, ctx, state: svm.lifecycle.current)])
+        return answer("StorageVirtualMachine", describe(svm, ctx, state: svm.lifecycle.current),
+                      remembering: input, as: "CreateStorageVirtualMachine", for: svm.id, in: region.fsx)
     }
 
     static func describe(_ svm: FSxStorageVirtualMachine, _ ctx: CallContext, state: String) -> JSON {
@@ -187,14 +182,12 @@ extension FSxOperations {
             configuration.append("UUID", .string(s.ids.requestID()))
         }
         let v = FSxVolume(
-            id: s.ids.resourceID(prefix: "fsvol-"), seq: s.sequence(), type: type, fileSystemID: fs.id, name: name,
-            creationTime: ctx.now,
-            lifecycle: LifecycleState(transitional: "CREATING", settled: type == "ONTAP" ? "CREATED" : "AVAILABLE", config: ctx.config, now: ctx.now),
+            origin: s.origin(ctx, "CREATING", settlingTo: type == "ONTAP" ? "CREATED" : "AVAILABLE"),
+            id: s.ids.resourceID(prefix: "fsvol-"), type: type, fileSystemID: fs.id, name: name,
             tags: Tag.list(input["Tags"]), parentVolumeID: parentID, storageVirtualMachineID: svmID, configuration: configuration)
         region.fsx.insert(v, into: fs)
-        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateVolume",
-                            request: withoutToken(input), resourceID: v.id)
-        return JSONObject(["Volume": describe(v, ctx, state: v.lifecycle.current)])
+        return answer("Volume", describe(v, ctx, state: v.lifecycle.current),
+                      remembering: input, as: "CreateVolume", for: v.id, in: region.fsx)
     }
 
     static func describeVolumes(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {

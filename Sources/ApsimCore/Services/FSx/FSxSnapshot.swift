@@ -95,8 +95,8 @@ extension FSxService {
         for f in try r.items("FSxFileSystems") {
             let seq = try order.next(f)
             let fs = FSxFileSystem(
-                id: try f.string("Id"), seq: seq, type: try f.string("Type"), creationTime: try f.int("CreationTime"),
-                lifecycle: try f.lifecycle("Lifecycle"), storageCapacity: try f.int("StorageCapacity"),
+                origin: try f.origin(seq),
+                id: try f.string("Id"), type: try f.string("Type"), storageCapacity: try f.int("StorageCapacity"),
                 subnetIDs: try f.array("SubnetIds"), vpcID: try f.string("VpcId"),
                 networkInterfaceIDs: (f.raw("NetworkInterfaceIds")?.array ?? []).compactMap(\.string), kmsKeyID: try f.optionalString("KmsKeyId"),
                 tags: try f.tags("Tags"), configuration: try f.objectValue("Configuration"),
@@ -113,8 +113,8 @@ extension FSxService {
             guard let fs = region.fsx.fileSystems[fsID] else { throw v.invalid("FileSystemId", "no such file system") }
             let seq = v.raw("Seq") == nil ? UInt64(i + 1) : try order.next(v)
             let svm = FSxStorageVirtualMachine(
-                id: try v.string("Id"), seq: seq, fileSystemID: fsID, name: try v.string("Name"),
-                creationTime: try v.int("CreationTime"), uuid: try v.string("UUID"), lifecycle: try v.lifecycle("Lifecycle"),
+                origin: try v.origin(seq), id: try v.string("Id"), fileSystemID: fsID, name: try v.string("Name"),
+                uuid: try v.string("UUID"),
                 tags: try v.tags("Tags"))
             svm.activeDirectory = v.raw("ActiveDirectoryConfiguration")?.object
             svm.adminPassword = try v.optionalString("SvmAdminPassword")
@@ -126,8 +126,8 @@ extension FSxService {
             let seq = try order.next(v), fsID = try v.string("FileSystemId")
             guard let fs = region.fsx.fileSystems[fsID] else { throw v.invalid("FileSystemId", "no such file system") }
             let volume = FSxVolume(
-                id: try v.string("Id"), seq: seq, type: try v.string("Type"), fileSystemID: fsID, name: try v.string("Name"),
-                creationTime: try v.int("CreationTime"), lifecycle: try v.lifecycle("Lifecycle"), tags: try v.tags("Tags"),
+                origin: try v.origin(seq), id: try v.string("Id"), type: try v.string("Type"), fileSystemID: fsID,
+                name: try v.string("Name"), tags: try v.tags("Tags"),
                 parentVolumeID: try v.optionalString("ParentVolumeId"),
                 storageVirtualMachineID: try v.optionalString("StorageVirtualMachineId"),
                 configuration: try v.objectValue("Configuration"))
@@ -146,8 +146,8 @@ extension FSxService {
             let seq = try order.next(n), volumeID = try n.string("VolumeId")
             guard let volume = region.fsx.volumes[volumeID] else { throw n.invalid("VolumeId", "no such volume") }
             let snapshot = FSxSnapshot(
-                id: try n.string("Id"), seq: seq, volumeID: volumeID, fileSystemID: volume.fileSystemID, name: try n.string("Name"),
-                creationTime: try n.int("CreationTime"), lifecycle: try n.lifecycle("Lifecycle"), tags: try n.tags("Tags"))
+                origin: try n.origin(seq), id: try n.string("Id"), volumeID: volumeID, fileSystemID: volume.fileSystemID,
+                name: try n.string("Name"), tags: try n.tags("Tags"))
             snapshot.transitionReason = try n.optionalString("TransitionReason")
             region.fsx.insert(snapshot, of: volume)
         }
@@ -155,8 +155,8 @@ extension FSxService {
         for a in try r.items("FSxAttachments") {
             let seq = try order.next(a), attachmentName = try a.string("Name")
             let attachment = FSxAttachment(
-                name: attachmentName, seq: seq, type: try a.string("Type"), creationTime: try a.int("CreationTime"),
-                lifecycle: try a.lifecycle("Lifecycle"), volumeID: try a.string("VolumeId"),
+                origin: try a.origin(seq),
+                name: attachmentName, type: try a.string("Type"), volumeID: try a.string("VolumeId"),
                 fileSystemID: try a.string("FileSystemId"), configuration: a.raw("Configuration") ?? .null,
                 arn: ARN.make(service: "s3", region: name, account: account, resource: "accesspoint/" + attachmentName),
                 alias: try a.string("Alias"), vpcConfiguration: a.raw("VpcConfiguration"), policy: try a.optionalString("Policy"))
@@ -189,5 +189,12 @@ extension FSxService {
                                                applied: try a.bool("Applied")))
         }
         return out
+    }
+}
+
+extension DocumentReader {
+    /// The origin of a restored FSx resource: `seq` (its place in creation order), CreationTime and Lifecycle.
+    func origin(_ seq: UInt64) throws(APIError) -> FSxResource.Origin {
+        FSxResource.Origin(seq: seq, creationTime: try int("CreationTime"), lifecycle: try lifecycle("Lifecycle"))
     }
 }

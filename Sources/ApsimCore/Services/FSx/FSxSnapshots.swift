@@ -21,14 +21,13 @@ extension FSxOperations {
         let state = volume.lifecycle.observe(now: ctx.now)
         guard state == "AVAILABLE" else { throw FSxError.volumeNotAvailable(volumeID, state: state) }
         let snapshot = FSxSnapshot(
-            id: s.ids.resourceID(prefix: "fsvolsnap-"), seq: s.sequence(), volumeID: volumeID, fileSystemID: volume.fileSystemID,
-            name: input["Name"]?.string ?? "", creationTime: ctx.now,
-            lifecycle: LifecycleState(transitional: "CREATING", settled: "AVAILABLE", config: ctx.config, now: ctx.now),
+            origin: s.origin(ctx, "CREATING", settlingTo: "AVAILABLE"),
+            id: s.ids.resourceID(prefix: "fsvolsnap-"), volumeID: volumeID, fileSystemID: volume.fileSystemID,
+            name: input["Name"]?.string ?? "",
             tags: Tag.list(input["Tags"]))
         region.fsx.insert(snapshot, of: volume)
-        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "CreateSnapshot",
-                            request: withoutToken(input), resourceID: snapshot.id)
-        return JSONObject(["Snapshot": describe(snapshot, ctx, state: snapshot.lifecycle.current)])
+        return answer("Snapshot", describe(snapshot, ctx, state: snapshot.lifecycle.current),
+                      remembering: input, as: "CreateSnapshot", for: snapshot.id, in: region.fsx)
     }
 
     static func describeSnapshots(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {

@@ -125,6 +125,12 @@ final class FSxState: ServiceState {
 
     // MARK: Client request tokens
 
+    /// Remembers `request` (a create or update) under its ClientRequestToken, when it has one.
+    func remember(_ request: JSONObject, operation: String, resourceID: String) {
+        remember(token: request["ClientRequestToken"]?.string, operation: operation,
+                 request: FSxOperations.withoutToken(request), resourceID: resourceID)
+    }
+
     /// Remembers a create request under its token (if it has one) while its resource exists.
     func remember(token: String?, operation: String, request: JSONObject, resourceID: String) {
         guard let token else { return }
@@ -164,16 +170,18 @@ class FSxResource: LifecycleHolder {
     /// LifecycleTransitionReason.Message (FailureDetails.Message of a file system); nil otherwise.
     var transitionReason: String?
 
-    init(seq: UInt64, creationTime: Int64, lifecycle: LifecycleState) {
-        self.seq = seq
-        self.creationTime = creationTime
-        self.lifecycle = lifecycle
+    /// Where a resource starts: its place in creation order, its creation time and its lifecycle.
+    struct Origin {
+        let seq: UInt64, creationTime: Int64, lifecycle: LifecycleState
+    }
+
+    init(_ origin: Origin) {
+        (seq, creationTime, lifecycle) = (origin.seq, origin.creationTime, origin.lifecycle)
     }
 }
 
 final class FSxFileSystem: FSxResource {
-    let id: String
-    let type: String
+    let id, type: String
     var storageCapacity: Int64
     let subnetIDs: [JSON]
     let vpcID: String
@@ -194,29 +202,18 @@ final class FSxFileSystem: FSxResource {
     var attachments = 0
     var snapshots = 0
 
-    init(id: String, seq: UInt64, type: String, creationTime: Int64, lifecycle: LifecycleState, storageCapacity: Int64,
-         subnetIDs: [JSON], vpcID: String, networkInterfaceIDs: [String], kmsKeyID: String?, tags: [Tag], configuration: JSONObject,
-         deploymentType: String, throughputCapacity: Int64?) {
-        self.id = id
-        self.type = type
-        self.storageCapacity = storageCapacity
-        self.subnetIDs = subnetIDs
-        self.vpcID = vpcID
-        self.networkInterfaceIDs = networkInterfaceIDs
-        self.kmsKeyID = kmsKeyID
-        self.tags = tags
-        self.configuration = configuration
-        self.deploymentType = deploymentType
-        self.throughputCapacity = throughputCapacity
-        super.init(seq: seq, creationTime: creationTime, lifecycle: lifecycle)
+    init(origin: Origin, id: String, type: String, storageCapacity: Int64, subnetIDs: [JSON], vpcID: String,
+         networkInterfaceIDs: [String], kmsKeyID: String?, tags: [Tag], configuration: JSONObject, deploymentType: String,
+         throughputCapacity: Int64?) {
+        (self.id, self.type, self.storageCapacity, self.subnetIDs) = (id, type, storageCapacity, subnetIDs)
+        (self.vpcID, self.networkInterfaceIDs, self.kmsKeyID, self.tags) = (vpcID, networkInterfaceIDs, kmsKeyID, tags)
+        (self.configuration, self.deploymentType, self.throughputCapacity) = (configuration, deploymentType, throughputCapacity)
+        super.init(origin)
     }
 }
 
 final class FSxStorageVirtualMachine: FSxResource {
-    let id: String
-    let fileSystemID: String
-    let name: String
-    let uuid: String
+    let id, fileSystemID, name, uuid: String
     var tags: [Tag]
     var volumes = 0
     /// UpdateStorageVirtualMachine's ActiveDirectoryConfiguration, as described (no password).
@@ -224,25 +221,17 @@ final class FSxStorageVirtualMachine: FSxResource {
     /// UpdateStorageVirtualMachine's SvmAdminPassword: stored, never described.
     var adminPassword: String?
 
-    init(id: String, seq: UInt64, fileSystemID: String, name: String, creationTime: Int64, uuid: String,
-         lifecycle: LifecycleState, tags: [Tag]) {
-        self.id = id
-        self.fileSystemID = fileSystemID
-        self.name = name
-        self.uuid = uuid
-        self.tags = tags
-        super.init(seq: seq, creationTime: creationTime, lifecycle: lifecycle)
+    init(origin: Origin, id: String, fileSystemID: String, name: String, uuid: String, tags: [Tag]) {
+        (self.id, self.fileSystemID, self.name, self.uuid, self.tags) = (id, fileSystemID, name, uuid, tags)
+        super.init(origin)
     }
 }
 
 final class FSxVolume: FSxResource {
-    let id: String
-    let type: String
-    let fileSystemID: String
+    let id, type, fileSystemID: String
     var name: String
     var tags: [Tag]
-    let parentVolumeID: String?
-    let storageVirtualMachineID: String?
+    let parentVolumeID, storageVirtualMachineID: String?
     /// OpenZFS: VolumePath etc. ONTAP: JunctionPath etc. As DescribeVolumes shows it.
     var configuration: JSONObject
     /// UpdateVolume's actions (their values apply at once).
@@ -254,67 +243,45 @@ final class FSxVolume: FSxResource {
     var isRoot: Bool { type == "OPENZFS" && parentVolumeID == nil }
     var junctionPath: String? { configuration["JunctionPath"]?.string }
 
-    init(id: String, seq: UInt64, type: String, fileSystemID: String, name: String, creationTime: Int64,
-         lifecycle: LifecycleState, tags: [Tag], parentVolumeID: String?, storageVirtualMachineID: String?,
-         configuration: JSONObject) {
-        self.id = id
-        self.type = type
-        self.fileSystemID = fileSystemID
-        self.name = name
-        self.tags = tags
-        self.parentVolumeID = parentVolumeID
-        self.storageVirtualMachineID = storageVirtualMachineID
-        self.configuration = configuration
-        super.init(seq: seq, creationTime: creationTime, lifecycle: lifecycle)
+    init(origin: Origin, id: String, type: String, fileSystemID: String, name: String, tags: [Tag],
+         parentVolumeID: String?, storageVirtualMachineID: String?, configuration: JSONObject) {
+        (self.id, self.type, self.fileSystemID, self.name) = (id, type, fileSystemID, name)
+        (self.tags, self.parentVolumeID) = (tags, parentVolumeID)
+        (self.storageVirtualMachineID, self.configuration) = (storageVirtualMachineID, configuration)
+        super.init(origin)
     }
 }
 
 final class FSxAttachment: FSxResource {
-    let name: String
-    let type: String
-    let volumeID: String
-    let fileSystemID: String
+    let name, type, volumeID, fileSystemID: String
     /// OpenZFSConfiguration or OntapConfiguration, as sent.
     let configuration: JSON
-    let arn: String
-    let alias: String
+    let arn, alias: String
     let vpcConfiguration: JSON?
     /// Stored, never returned (as in AWS).
     let policy: String?
     var deleting = false
 
-    init(name: String, seq: UInt64, type: String, creationTime: Int64, lifecycle: LifecycleState, volumeID: String,
-         fileSystemID: String, configuration: JSON, arn: String, alias: String, vpcConfiguration: JSON?, policy: String?) {
-        self.name = name
-        self.type = type
-        self.volumeID = volumeID
-        self.fileSystemID = fileSystemID
-        self.configuration = configuration
-        self.arn = arn
-        self.alias = alias
-        self.vpcConfiguration = vpcConfiguration
+    init(origin: Origin, name: String, type: String, volumeID: String, fileSystemID: String, configuration: JSON,
+         arn: String, alias: String, vpcConfiguration: JSON?, policy: String?) {
+        (self.name, self.type, self.volumeID, self.fileSystemID) = (name, type, volumeID, fileSystemID)
+        (self.configuration, self.arn, self.alias, self.vpcConfiguration) = (configuration, arn, alias, vpcConfiguration)
         self.policy = policy
-        super.init(seq: seq, creationTime: creationTime, lifecycle: lifecycle)
+        super.init(origin)
     }
 }
 
 
 /// A snapshot of an OpenZFS volume.
 final class FSxSnapshot: FSxResource {
-    let id: String
-    let volumeID: String
-    let fileSystemID: String
+    let id, volumeID, fileSystemID: String
     var name: String
     var tags: [Tag]
 
-    init(id: String, seq: UInt64, volumeID: String, fileSystemID: String, name: String, creationTime: Int64,
-         lifecycle: LifecycleState, tags: [Tag]) {
-        self.id = id
-        self.volumeID = volumeID
-        self.fileSystemID = fileSystemID
-        self.name = name
+    init(origin: Origin, id: String, volumeID: String, fileSystemID: String, name: String, tags: [Tag]) {
+        (self.id, self.volumeID, self.fileSystemID, self.name) = (id, volumeID, fileSystemID, name)
         self.tags = tags
-        super.init(seq: seq, creationTime: creationTime, lifecycle: lifecycle)
+        super.init(origin)
     }
 }
 
@@ -328,4 +295,12 @@ struct FSxAdministrativeAction {
     let target: JSONObject
     /// Whether the target values were applied (a file system's apply when the action completes).
     var applied: Bool
+}
+
+extension WorldState {
+    /// The origin of an FSx resource this call creates: the next place in creation order, the
+    /// call's time, and a lifecycle from `transitional` to `settled`.
+    mutating func origin(_ ctx: CallContext, _ transitional: String, settlingTo settled: String) -> FSxResource.Origin {
+        FSxResource.Origin(seq: sequence(), creationTime: ctx.now, lifecycle: ctx.lifecycle(transitional, settlingTo: settled))
+    }
 }

@@ -4,7 +4,7 @@
 extension FSxOperations {
     static func action(_ type: String, target: JSONObject, _ ctx: CallContext) -> FSxAdministrativeAction {
         FSxAdministrativeAction(type: type, requestTime: ctx.now,
-                                status: LifecycleState(transitional: "PENDING", settled: "COMPLETED", config: ctx.config, now: ctx.now),
+                                status: ctx.lifecycle("PENDING", settlingTo: "COMPLETED"),
                                 target: target, applied: false)
     }
 
@@ -68,12 +68,11 @@ extension FSxOperations {
         }
         if !given.members.isEmpty { target[key] = .object(given) }
         fs.administrativeActions.append(action("FILE_SYSTEM_UPDATE", target: target, ctx))
-        fs.lifecycle = LifecycleState(transitional: "UPDATING", settled: "AVAILABLE", config: ctx.config, now: ctx.now)
+        fs.lifecycle = ctx.lifecycle("UPDATING", settlingTo: "AVAILABLE")
         // The answer shows the update pending, except with the instant lifecycle: done already.
         let current = ctx.config.lifecycle == .instant ? settle(fs, now: ctx.now) : fs.lifecycle.current
-        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "UpdateFileSystem",
-                            request: withoutToken(input), resourceID: id)
-        return JSONObject(["FileSystem": describe(fs, ctx, state: current)])
+        return answer("FileSystem", describe(fs, ctx, state: current),
+                      remembering: input, as: "UpdateFileSystem", for: id, in: region.fsx)
     }
 
     static func updateVolume(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
@@ -94,9 +93,8 @@ extension FSxOperations {
         var done = action("VOLUME_UPDATE", target: target, ctx)
         done.applied = true
         v.administrativeActions.append(done)
-        region.fsx.remember(token: input["ClientRequestToken"]?.string, operation: "UpdateVolume",
-                            request: withoutToken(input), resourceID: id)
         // The answer shows the action as asked (PENDING but with the instant lifecycle); reads move it on.
-        return JSONObject(["Volume": describe(v, ctx, state: v.lifecycle.observe(now: ctx.now))])
+        return answer("Volume", describe(v, ctx, state: v.lifecycle.observe(now: ctx.now)),
+                      remembering: input, as: "UpdateVolume", for: id, in: region.fsx)
     }
 }
