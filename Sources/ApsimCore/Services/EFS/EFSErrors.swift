@@ -2,103 +2,106 @@
 /// modeled members come from the model (`EFSErrorCode`, generated); handlers and rules throw
 /// these and never spell a code or a message.
 enum EFSError {
+    /// An error of this catalogue: a modeled code and its message.
+    private static func error(_ code: EFSErrorCode, _ message: String, members: JSONObject = JSONObject()) -> APIError {
+        APIError(code, message, members: members)
+    }
+
     static func fileSystemNotFound(_ ref: String) -> APIError {
-        APIError(EFSErrorCode.fileSystemNotFound, "File system '\(ref)' does not exist.")
+        error(.fileSystemNotFound, "File system '\(ref)' does not exist.")
     }
 
     static func accessPointNotFound(_ ref: String) -> APIError {
-        APIError(EFSErrorCode.accessPointNotFound, "Access point '\(ref)' does not exist.")
+        error(.accessPointNotFound, "Access point '\(ref)' does not exist.")
     }
 
     static func fileSystemAlreadyExists(_ id: String, token: String) -> APIError {
-        APIError(EFSErrorCode.fileSystemAlreadyExists, "File system '\(id)' already exists with creation token '\(token)'",
+        error(.fileSystemAlreadyExists, "File system '\(id)' already exists with creation token '\(token)'",
                  members: JSONObject(["FileSystemId": .string(id)]))
     }
 
     static func accessPointAlreadyExists(_ id: String, token: String) -> APIError {
-        APIError(EFSErrorCode.accessPointAlreadyExists, "Access point '\(id)' already exists with client token '\(token)'",
+        error(.accessPointAlreadyExists, "Access point '\(id)' already exists with client token '\(token)'",
                  members: JSONObject(["AccessPointId": .string(id)]))
     }
 
     /// `what`: what can only be done to an available file system ("access points can only be created").
     static func incorrectFileSystemLifeCycleState(_ id: String, state: String,
                                                   what: String = "access points can only be created") -> APIError {
-        APIError(EFSErrorCode.incorrectFileSystemLifeCycleState,
-                 "File system '\(id)' is in the '\(state)' state; \(what) on an 'available' file system.")
+        error(.incorrectFileSystemLifeCycleState,
+              "File system '\(id)' is in the '\(state)' state; \(what) on an 'available' file system.")
     }
 
     static func accessPointLimitExceeded(_ fileSystemID: String, limit: Int) -> APIError {
-        APIError(EFSErrorCode.accessPointLimitExceeded,
-                 "You have reached the maximum number of access points (\(limit)) for your file system \(fileSystemID). Delete an access point and add a new one.")
+        error(.accessPointLimitExceeded,
+              "You have reached the maximum number of access points (\(limit)) for your file system \(fileSystemID). Delete an access point and add a new one.")
     }
 
     static func throttled(_ fileSystemID: String, limit: Int) -> APIError {
-        APIError(EFSErrorCode.throttlingException,
-                 "Rate exceeded: access points are being created in quick succession on file system \(fileSystemID), which is near its limit of \(limit) access points. Retry later.")
+        error(.throttlingException,
+              "Rate exceeded: access points are being created in quick succession on file system \(fileSystemID), which is near its limit of \(limit) access points. Retry later.")
     }
 
     /// strict_file_system_delete: a file system with access points.
     static func fileSystemHasAccessPoints(_ id: String) -> APIError {
-        APIError(EFSErrorCode.fileSystemInUse,
-                 "The file system '\(id)' cannot be deleted because it has access points. You must delete the access points, and then try again.")
+        error(.fileSystemInUse,
+              "The file system '\(id)' cannot be deleted because it has access points. You must delete the access points, and then try again.")
     }
 
     // MARK: Mount targets and the network
 
     /// AWS's words (they name no ID).
-    static let mountTargetNotFound = APIError(EFSErrorCode.mountTargetNotFound, "Mount target does not exist.")
+    static let mountTargetNotFound = error(.mountTargetNotFound, "Mount target does not exist.")
 
     static func fileSystemHasMountTargets(_ id: String) -> APIError {
-        APIError(EFSErrorCode.fileSystemInUse, "File system '\(id)' has mount targets and cannot be deleted.")
+        error(.fileSystemInUse, "File system '\(id)' has mount targets and cannot be deleted.")
     }
 
-    static func subnetNotFound(_ id: String) -> APIError {
-        APIError(EFSErrorCode.subnetNotFound, "The subnet ID '\(id)' does not exist")
-    }
+    static func subnetNotFound(_ id: String) -> APIError { error(.subnetNotFound, "The subnet ID '\(id)' does not exist") }
 
     static let mountTargetInOtherVPC = APIError(
         EFSErrorCode.mountTargetConflict, "requested subnet for new mount target is not in the same VPC as existing mount targets")
 
-    static let mountTargetInZone = APIError(EFSErrorCode.mountTargetConflict, "mount target already exists in this AZ")
+    static let mountTargetInZone = error(.mountTargetConflict, "mount target already exists in this AZ")
 
     static func availabilityZonesMismatch(_ fileSystemID: String, zone: String, subnetZone: String) -> APIError {
-        APIError(EFSErrorCode.availabilityZonesMismatch,
-                 "One Zone file system '\(fileSystemID)' is in \(zone); its mount target must be in a subnet of that Availability Zone, not \(subnetZone).")
+        error(.availabilityZonesMismatch,
+              "One Zone file system '\(fileSystemID)' is in \(zone); its mount target must be in a subnet of that Availability Zone, not \(subnetZone).")
     }
 
     static func securityGroupLimitExceeded(_ count: Int) -> APIError {
-        APIError(EFSErrorCode.securityGroupLimitExceeded,
-                 "A mount target can have at most \(EFSMountTargets.maxSecurityGroups) security groups; the request has \(count).")
+        error(.securityGroupLimitExceeded,
+              "A mount target can have at most \(EFSMountTargets.maxSecurityGroups) security groups; the request has \(count).")
     }
 
     static func securityGroupNotFound(_ id: String) -> APIError {
-        APIError(EFSErrorCode.securityGroupNotFound, "The security group '\(id)' does not exist")
+        error(.securityGroupNotFound, "The security group '\(id)' does not exist")
     }
 
     static func securityGroupInOtherVPC(_ id: String, vpc: String) -> APIError {
-        APIError(EFSErrorCode.securityGroupNotFound, "The security group '\(id)' does not exist in VPC '\(vpc)'")
+        error(.securityGroupNotFound, "The security group '\(id)' does not exist in VPC '\(vpc)'")
     }
 
     static func noDefaultSecurityGroup(_ vpc: String) -> APIError {
-        APIError(EFSErrorCode.securityGroupNotFound, "VPC '\(vpc)' has no default security group; name the security groups.")
+        error(.securityGroupNotFound, "VPC '\(vpc)' has no default security group; name the security groups.")
     }
 
     static func ipAddressInUse(_ address: String) -> APIError {
-        APIError(EFSErrorCode.ipAddressInUse, "IP address \(address) is already in use by another mount target in the subnet.")
+        error(.ipAddressInUse, "IP address \(address) is already in use by another mount target in the subnet.")
     }
 
     static func noFreeAddresses(_ subnet: String) -> APIError {
-        APIError(EFSErrorCode.noFreeAddressesInSubnet, "Subnet '\(subnet)' has no free IP addresses.")
+        error(.noFreeAddressesInSubnet, "Subnet '\(subnet)' has no free IP addresses.")
     }
 
     /// AWS's words for a mount target being deleted (DescribeMountTargetSecurityGroups).
     static func noNetworkInterface(_ id: String) -> APIError {
-        APIError(EFSErrorCode.incorrectMountTargetState, "Mount target does not have a network interface: \(id)")
+        error(.incorrectMountTargetState, "Mount target does not have a network interface: \(id)")
     }
 
     static func incorrectMountTargetState(_ id: String, state: String) -> APIError {
-        APIError(EFSErrorCode.incorrectMountTargetState,
-                 "Mount target '\(id)' is in the '\(state)' state; its security groups can only be changed while it is 'available'.")
+        error(.incorrectMountTargetState,
+              "Mount target '\(id)' is in the '\(state)' state; its security groups can only be changed while it is 'available'.")
     }
 
     /// EC2's words, which EFS passes on.
@@ -117,16 +120,16 @@ enum EFSError {
     // MARK: Policies and configuration
 
     static func policyNotFound(_ what: String, _ fileSystemID: String) -> APIError {
-        APIError(EFSErrorCode.policyNotFound, "File system '\(fileSystemID)' has no \(what).")
+        error(.policyNotFound, "File system '\(fileSystemID)' has no \(what).")
     }
 
     static func invalidPolicy(_ problem: String) -> APIError {
-        APIError(EFSErrorCode.invalidPolicyException, "The file system policy is not valid: \(problem).")
+        error(.invalidPolicyException, "The file system policy is not valid: \(problem).")
     }
 
     static func tooManyRequests(nextAllowed: Int64) -> APIError {
-        APIError(EFSErrorCode.tooManyRequests,
-                 "You have reached the maximum number of throughput mode changes or provisioned throughput value decreases. Wait until \(ISO8601.format(milliseconds: nextAllowed)) UTC and try again.")
+        error(.tooManyRequests,
+              "You have reached the maximum number of throughput mode changes or provisioned throughput value decreases. Wait until \(ISO8601.format(milliseconds: nextAllowed)) UTC and try again.")
     }
 
     static let destinationProtection = APIError(
@@ -150,36 +153,36 @@ enum EFSError {
     // MARK: Replication
 
     static func replicationNotFound(_ fileSystemID: String) -> APIError {
-        APIError(EFSErrorCode.replicationNotFound, "File system '\(fileSystemID)' does not have a replication configuration.")
+        error(.replicationNotFound, "File system '\(fileSystemID)' does not have a replication configuration.")
     }
 
     static func alreadyReplicated(_ fileSystemID: String) -> APIError {
-        APIError(EFSErrorCode.conflictException, "File system '\(fileSystemID)' already has a replication configuration.")
+        error(.conflictException, "File system '\(fileSystemID)' already has a replication configuration.")
     }
 
     static func destinationCannotBeSource(_ fileSystemID: String) -> APIError {
-        APIError(EFSErrorCode.conflictException,
-                 "File system '\(fileSystemID)' is a replication destination; it cannot be a replication source.")
+        error(.conflictException,
+              "File system '\(fileSystemID)' is a replication destination; it cannot be a replication source.")
     }
 
     static func alreadyDestination(_ fileSystemID: String) -> APIError {
-        APIError(EFSErrorCode.conflictException, "File system '\(fileSystemID)' is already a replication destination.")
+        error(.conflictException, "File system '\(fileSystemID)' is already a replication destination.")
     }
 
     static func destinationProtected(_ fileSystemID: String) -> APIError {
-        APIError(EFSErrorCode.conflictException,
-                 "File system '\(fileSystemID)' has ReplicationOverwriteProtection ENABLED; disable it to use the file system as a replication destination.")
+        error(.conflictException,
+              "File system '\(fileSystemID)' has ReplicationOverwriteProtection ENABLED; disable it to use the file system as a replication destination.")
     }
 
     static func fileSystemReplicating(_ id: String) -> APIError {
-        APIError(EFSErrorCode.fileSystemInUse, "File system '\(id)' is in a replication configuration and cannot be deleted.")
+        error(.fileSystemInUse, "File system '\(id)' is in a replication configuration and cannot be deleted.")
     }
 
     static let oneDestination = badRequest("A replication configuration has exactly one destination.")
 
     // MARK: BadRequest
 
-    static func badRequest(_ message: String) -> APIError { APIError(EFSErrorCode.badRequest, message) }
+    static func badRequest(_ message: String) -> APIError { error(.badRequest, message) }
 
     static func invalidPageToken(_ member: String) -> APIError {
         badRequest("Invalid \(member): use a value returned by a previous call of this operation with the same filters.")

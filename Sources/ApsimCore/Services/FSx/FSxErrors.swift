@@ -2,22 +2,23 @@
 /// modeled members come from the model (`FSxErrorCode`, generated); handlers and rules throw
 /// these and never spell a code or a message.
 enum FSxError {
+    /// An error of this catalogue: a modeled code and its message.
+    private static func error(_ code: FSxErrorCode, _ message: String, members: JSONObject = JSONObject()) -> APIError {
+        APIError(code, message, members: members)
+    }
+
     // MARK: Not found
 
-    static func fileSystemNotFound(_ id: String) -> APIError {
-        APIError(FSxErrorCode.fileSystemNotFound, "File system '\(id)' does not exist.")
-    }
+    static func fileSystemNotFound(_ id: String) -> APIError { error(.fileSystemNotFound, "File system '\(id)' does not exist.") }
 
-    static func volumeNotFound(_ id: String) -> APIError {
-        APIError(FSxErrorCode.volumeNotFound, "Volume '\(id)' does not exist.")
-    }
+    static func volumeNotFound(_ id: String) -> APIError { error(.volumeNotFound, "Volume '\(id)' does not exist.") }
 
     static func storageVirtualMachineNotFound(_ id: String) -> APIError {
-        APIError(FSxErrorCode.storageVirtualMachineNotFound, "Storage virtual machine '\(id)' does not exist.")
+        error(.storageVirtualMachineNotFound, "Storage virtual machine '\(id)' does not exist.")
     }
 
     static func attachmentNotFound(_ name: String) -> APIError {
-        APIError(FSxErrorCode.s3AccessPointAttachmentNotFound, "S3 access point attachment '\(name)' does not exist.")
+        error(.s3AccessPointAttachmentNotFound, "S3 access point attachment '\(name)' does not exist.")
     }
 
     /// The LifecycleTransitionReason of a resource apsim:SetLifecycleState failed without a Message.
@@ -28,31 +29,31 @@ enum FSxError {
     // MARK: The network
 
     static func invalidSubnet(_ id: String) -> APIError {
-        APIError(FSxErrorCode.invalidNetworkSettings, "The subnet ID '\(id)' does not exist.",
+        error(.invalidNetworkSettings, "The subnet ID '\(id)' does not exist.",
                  members: JSONObject(["InvalidSubnetId": .string(id)]))
     }
 
     static func invalidSecurityGroup(_ id: String) -> APIError {
-        APIError(FSxErrorCode.invalidNetworkSettings, "The security group ID '\(id)' does not exist.",
+        error(.invalidNetworkSettings, "The security group ID '\(id)' does not exist.",
                  members: JSONObject(["InvalidSecurityGroupId": .string(id)]))
     }
 
     static func securityGroupInOtherVPC(_ id: String, vpc: String) -> APIError {
-        APIError(FSxErrorCode.invalidNetworkSettings, "The security group ID '\(id)' is not in the file system's VPC '\(vpc)'.",
+        error(.invalidNetworkSettings, "The security group ID '\(id)' is not in the file system's VPC '\(vpc)'.",
                  members: JSONObject(["InvalidSecurityGroupId": .string(id)]))
     }
 
     static func subnetCount(_ deployment: String, expected: Int, got: Int) -> APIError {
-        APIError(FSxErrorCode.invalidNetworkSettings,
-                 "A \(deployment) file system takes exactly \(expected) subnet\(expected == 1 ? "" : "s") in SubnetIds\(expected == 2 ? " (in different Availability Zones)" : ""); the request has \(got).")
+        error(.invalidNetworkSettings,
+              "A \(deployment) file system takes exactly \(expected) subnet\(expected == 1 ? "" : "s") in SubnetIds\(expected == 2 ? " (in different Availability Zones)" : ""); the request has \(got).")
     }
 
-    static let subnetsInSeveralVPCs = APIError(FSxErrorCode.invalidNetworkSettings, "The subnets of a file system must be in one VPC.")
-    static let subnetsInOneZone = APIError(FSxErrorCode.invalidNetworkSettings,
+    static let subnetsInSeveralVPCs = error(.invalidNetworkSettings, "The subnets of a file system must be in one VPC.")
+    static let subnetsInOneZone = error(.invalidNetworkSettings,
                                            "The two subnets of a Multi-AZ file system must be in different Availability Zones.")
 
     static func preferredSubnetNotListed(_ id: String) -> APIError {
-        APIError(FSxErrorCode.invalidNetworkSettings, "PreferredSubnetId '\(id)' must be one of the SubnetIds.",
+        error(.invalidNetworkSettings, "PreferredSubnetId '\(id)' must be one of the SubnetIds.",
                  members: JSONObject(["InvalidSubnetId": .string(id)]))
     }
 
@@ -62,41 +63,38 @@ enum FSxError {
 
     // MARK: Snapshots
 
-    static func snapshotNotFound(_ id: String) -> APIError {
-        APIError(FSxErrorCode.snapshotNotFound, "Snapshot '\(id)' does not exist.")
-    }
+    static func snapshotNotFound(_ id: String) -> APIError { error(.snapshotNotFound, "Snapshot '\(id)' does not exist.") }
 
     static func snapshotsOfOpenZFSOnly(_ volumeID: String) -> APIError {
         badRequest("Snapshots are emulated for OpenZFS volumes; '\(volumeID)' is an ONTAP volume.")
     }
 
-    static func volumeNotAvailable(_ id: String, state: String) -> APIError {
-        badRequest("Volume '\(id)' is \(state); it must be AVAILABLE.")
-    }
+    static func volumeNotAvailable(_ id: String, state: String) -> APIError { notAvailable("Volume '\(id)'", state) }
 
-    static func volumeHasSnapshots(_ id: String) -> APIError {
-        badRequest("Volume '\(id)' has snapshots; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS].")
-    }
+    static func volumeHasSnapshots(_ id: String) -> APIError { hasChildren("Volume '\(id)'", "snapshots") }
 
-    static func fileSystemHasSnapshots(_ id: String) -> APIError {
-        badRequest("File system '\(id)' has snapshots; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS].")
+    static func fileSystemHasSnapshots(_ id: String) -> APIError { hasChildren("File system '\(id)'", "snapshots") }
+
+    /// A delete refused while `resource` has `children`, which the delete option would remove too.
+    private static func hasChildren(_ resource: String, _ children: String) -> APIError {
+        badRequest("\(resource) has \(children); delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS].")
     }
 
     // MARK: Tags
 
     static func resourceNotFound(_ arn: String) -> APIError {
-        APIError(FSxErrorCode.resourceNotFound, "The resource '\(APIError.echo(arn))' does not exist.",
+        error(.resourceNotFound, "The resource '\(APIError.echo(arn))' does not exist.",
                  members: JSONObject(["ResourceARN": .string(arn)]))
     }
 
     static func notServiceResource(_ arn: String) -> APIError {
-        APIError(FSxErrorCode.notServiceResourceError, "The resource '\(APIError.echo(arn))' is not an Amazon FSx resource.",
+        error(.notServiceResourceError, "The resource '\(APIError.echo(arn))' is not an Amazon FSx resource.",
                  members: JSONObject(["ResourceARN": .string(arn)]))
     }
 
     static func doesNotSupportTagging(_ arn: String) -> APIError {
-        APIError(FSxErrorCode.resourceDoesNotSupportTagging,
-                 "The resource '\(APIError.echo(arn))' does not support tagging: an S3 access point attachment is tagged through S3.",
+        error(.resourceDoesNotSupportTagging,
+              "The resource '\(APIError.echo(arn))' does not support tagging: an S3 access point attachment is tagged through S3.",
                  members: JSONObject(["ResourceARN": .string(arn)]))
     }
 
@@ -113,18 +111,18 @@ enum FSxError {
     // MARK: Tokens and configuration
 
     static func incompatibleToken(_ token: String, differing member: String) -> APIError {
-        APIError(FSxErrorCode.incompatibleParameterError,
-                 "The client request token '\(token)' was already used with a different value of \(member).",
+        error(.incompatibleParameterError,
+              "The client request token '\(token)' was already used with a different value of \(member).",
                  members: JSONObject(["Parameter": .string(member)]))
     }
 
     static func missingFileSystemConfiguration(_ type: String) -> APIError {
-        APIError(FSxErrorCode.missingFileSystemConfiguration,
-                 "\(configurationBlock(type)) is required when FileSystemType is \(type).")
+        error(.missingFileSystemConfiguration,
+              "\(configurationBlock(type)) is required when FileSystemType is \(type).")
     }
 
     static func missingVolumeConfiguration(_ type: String) -> APIError {
-        APIError(FSxErrorCode.missingVolumeConfiguration, "\(configurationBlock(type)) is required when VolumeType is \(type).")
+        error(.missingVolumeConfiguration, "\(configurationBlock(type)) is required when VolumeType is \(type).")
     }
 
     private static func configurationBlock(_ type: String) -> String {
@@ -134,13 +132,13 @@ enum FSxError {
     // MARK: UnsupportedOperation
 
     static func attachmentNeedsHighAvailability(_ fileSystemID: String, deployment: String) -> APIError {
-        APIError(FSxErrorCode.unsupportedOperation,
-                 "S3 access points can be attached only to volumes of high-availability OpenZFS file systems (SINGLE_AZ_HA_1, SINGLE_AZ_HA_2, MULTI_AZ_1); file system '\(fileSystemID)' is \(deployment).")
+        error(.unsupportedOperation,
+              "S3 access points can be attached only to volumes of high-availability OpenZFS file systems (SINGLE_AZ_HA_1, SINGLE_AZ_HA_2, MULTI_AZ_1); file system '\(fileSystemID)' is \(deployment).")
     }
 
     static func storageVirtualMachinesNeedONTAP(_ fileSystemID: String, type: String) -> APIError {
-        APIError(FSxErrorCode.unsupportedOperation,
-                 "Storage virtual machines exist on ONTAP file systems only; '\(fileSystemID)' is \(type).")
+        error(.unsupportedOperation,
+              "Storage virtual machines exist on ONTAP file systems only; '\(fileSystemID)' is \(type).")
     }
 
     // MARK: S3 errors (FSx passes S3's code through in ErrorCode)
@@ -167,7 +165,7 @@ enum FSxError {
 
     // MARK: BadRequest
 
-    static func badRequest(_ message: String) -> APIError { APIError(FSxErrorCode.badRequest, message) }
+    static func badRequest(_ message: String) -> APIError { error(.badRequest, message) }
 
     static let invalidPageToken =
         badRequest("Invalid NextToken: use a value returned by a previous call of this operation with the same filters.")
@@ -235,19 +233,23 @@ enum FSxError {
     }
 
     static func fileSystemHasAttachments(_ id: String) -> APIError {
-        badRequest("File system '\(id)' has S3 access point attachments; detach and delete them before deleting the file system.")
+        fileSystemInUse(id, "S3 access point attachments; detach and delete them")
     }
 
     static func fileSystemHasONTAPResources(_ id: String) -> APIError {
-        badRequest("File system '\(id)' has storage virtual machines or volumes; delete them before deleting the file system.")
+        fileSystemInUse(id, "storage virtual machines or volumes; delete them")
     }
 
-    static func fileSystemHasChildVolumes(_ id: String) -> APIError {
-        badRequest("File system '\(id)' has child volumes; delete them first or pass OpenZFSConfiguration.Options [DELETE_CHILD_VOLUMES_AND_SNAPSHOTS].")
+    private static func fileSystemInUse(_ id: String, _ what: String) -> APIError {
+        badRequest("File system '\(id)' has \(what) before deleting the file system.")
     }
 
-    static func fileSystemNotAvailable(_ id: String, state: String) -> APIError {
-        badRequest("File system '\(id)' is \(state); it must be AVAILABLE.")
+    static func fileSystemHasChildVolumes(_ id: String) -> APIError { hasChildren("File system '\(id)'", "child volumes") }
+
+    static func fileSystemNotAvailable(_ id: String, state: String) -> APIError { notAvailable("File system '\(id)'", state) }
+
+    private static func notAvailable(_ resource: String, _ state: String) -> APIError {
+        badRequest("\(resource) is \(state); it must be AVAILABLE.")
     }
 
     static func notAnOpenZFSVolume(_ id: String) -> APIError { badRequest("Volume '\(id)' is not an OpenZFS volume.") }

@@ -13,6 +13,14 @@ extension FSxOperations {
         return .object(o)
     }
 
+    static func describeSnapshots(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+        let fsx = s.region(ctx).fsx
+        return try listing(s, input, list: "Snapshots", ids: "SnapshotIds", in: fsx.snapshots, notFound: FSxError.snapshotNotFound,
+                           order: fsx.snapshotOrder, scope: "fsx:snapshots:", page: pageOf(50)) { snapshot, name, values in
+            values.contains(name == "volume-id" ? snapshot.volumeID : snapshot.fileSystemID)
+        } view: { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }
+    }
+
     static func createSnapshot(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         let volumeID = input["VolumeId"]?.string ?? ""
@@ -28,14 +36,6 @@ extension FSxOperations {
         region.fsx.insert(snapshot, of: volume)
         return answer("Snapshot", describe(snapshot, ctx, state: snapshot.lifecycle.current),
                       remembering: input, as: "CreateSnapshot", for: snapshot.id, in: region.fsx)
-    }
-
-    static func describeSnapshots(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
-        let fsx = s.region(ctx).fsx
-        return try listing(s, input, list: "Snapshots", ids: "SnapshotIds", in: fsx.snapshots, notFound: FSxError.snapshotNotFound,
-                           order: fsx.snapshotOrder, scope: "fsx:snapshots:", page: pageOf(50)) { snapshot, name, values in
-            values.contains(name == "volume-id" ? snapshot.volumeID : snapshot.fileSystemID)
-        } view: { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }
     }
 
     static func updateSnapshot(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
