@@ -89,6 +89,13 @@ def error_of(exc):
     return exc.response["Error"]["Code"], exc.response["Error"]["Message"]
 
 
+def expect_error(exc, cls, code, message, status):
+    """Asserts everything a caller sees of an error: its class, code, message and HTTP status."""
+    assert isinstance(exc, cls)
+    assert error_of(exc) == (code, message)
+    assert exc.response["ResponseMetadata"]["HTTPStatusCode"] == status
+
+
 @pytest.fixture
 def sim():
     with apsim.Simulator(seed=1, start_time=START) as s:

@@ -7,7 +7,7 @@ import pytest
 import apsim
 from conftest import (
     ACCOUNT, FS_ID_PATTERN, PATH_PATTERN, REGION, TAG_KEY_PATTERN, TAG_VALUE_PATTERN,
-    error_of, pattern, raised, validation_message, violation,
+    error_of, expect_error, pattern, raised, validation_message, violation,
 )
 
 AP_ID = re.compile(r"fsap-[0-9a-f]{17}")
@@ -286,13 +286,9 @@ def test_quota():
         first = efs.create_access_point(ClientToken="1", FileSystemId=fs)
         efs.create_access_point(ClientToken="2", FileSystemId=fs)
         e = raised(efs.create_access_point, ClientToken="3", FileSystemId=fs)
-        assert isinstance(e, efs.exceptions.AccessPointLimitExceeded)
-        assert error_of(e) == (
-            "AccessPointLimitExceeded",
-            f"You have reached the maximum number of access points (2) for your file system {fs}. "
-            "Delete an access point and add a new one.",
-        )
-        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+        expect_error(e, efs.exceptions.AccessPointLimitExceeded, "AccessPointLimitExceeded",
+                     f"You have reached the maximum number of access points (2) for your file system {fs}. "
+                     "Delete an access point and add a new one.", 403)
         efs.create_access_point(ClientToken="3", FileSystemId=other)  # the quota is per file system
         efs.delete_access_point(AccessPointId=first["AccessPointId"])
         efs.create_access_point(ClientToken="4", FileSystemId=fs)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 import apsim
-from conftest import ACCOUNT, REGION, START, error_of, raised, validation_message, violation
+from conftest import ACCOUNT, REGION, START, error_of, expect_error, raised, validation_message, violation
 
 INVALID_NEXT_TOKEN = "Invalid NextToken: use a value returned by a previous call of this operation with the same filters."
 
@@ -167,12 +167,8 @@ def test_strict_file_system_delete():
         fs = efs.create_file_system(CreationToken="x")["FileSystemId"]
         [ap] = make_aps(efs, fs, 1)
         e = raised(efs.delete_file_system, FileSystemId=fs)
-        assert isinstance(e, efs.exceptions.FileSystemInUse)
-        assert error_of(e) == (
-            "FileSystemInUse",
-            f"The file system '{fs}' cannot be deleted because it has access points. "
-            "You must delete the access points, and then try again.",
-        )
-        assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+        expect_error(e, efs.exceptions.FileSystemInUse, "FileSystemInUse",
+                     f"The file system '{fs}' cannot be deleted because it has access points. "
+                     "You must delete the access points, and then try again.", 409)
         efs.delete_access_point(AccessPointId=ap)
         efs.delete_file_system(FileSystemId=fs)
