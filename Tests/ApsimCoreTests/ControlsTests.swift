@@ -266,6 +266,13 @@ import Glibc
         rmdir(dir)
     }
 
+    /// Runs `body` with a fresh state file's path and a seeded configuration naming it; removes both files after.
+    func withStateFile(_ body: (_ path: String, _ config: String) throws -> Void) throws {
+        let (dir, path) = tempPath()
+        defer { cleanup(dir) }
+        try body(path, #"{"seed": 5, "state_file": "\#(path)"}"#)
+    }
+
     func fileText(_ path: String) -> String {
         guard let f = fopen(path, "rb") else { return "" }
         defer { fclose(f) }
@@ -282,53 +289,50 @@ import Glibc
     }
 
     @Test func changesAreJournaledAndReplayedAfterACrash() throws {
-        let (dir, path) = tempPath()
-        defer { cleanup(dir) }
-        let config = #"{"seed": 5, "state_file": "\#(path)"}"#
-        let a = try World(configJSON: config)
-        let snapshot = fileText(path)
-        let fs = makeFileSystem(a)
-        let ap = call(a, "efs:CreateAccessPoint", ["ClientToken": "c", "FileSystemId": .string(fs)]).body["AccessPointId"]
-        call(a, "efs:DescribeAccessPoints")  // reads are not journaled
-        #expect(fileText(path) == snapshot)  // the snapshot is not rewritten per change
-        let lines = fileText(path + ".journal").split(separator: "\n")
-        #expect(lines.count == 2)
-        #expect(lines.first?.hasPrefix(#"{"Seq":1,"Account":"123456789012","Region":"us-east-1","Operation":"efs:CreateFileSystem","Request":{"CreationToken":"fs-token"}}"#) == true)
-        // `a` never closes (as if killed): a new world replays the journal, then compacts.
-        let b = try World(configJSON: config)
-        #expect(call(b, "efs:DescribeAccessPoints").body["AccessPoints"]?.array?.first?["AccessPointId"] == ap)
-        #expect(fileText(path + ".journal").isEmpty)
-        #expect(makeFileSystem(b, token: "next") == makeFileSystem(a, token: "next"))  // same IDs afterwards
+        try withStateFile { path, config in
+            let a = try World(configJSON: config)
+            let snapshot = fileText(path)
+            let fs = makeFileSystem(a)
+            let ap = call(a, "efs:CreateAccessPoint", ["ClientToken": "c", "FileSystemId": .string(fs)]).body["AccessPointId"]
+            call(a, "efs:DescribeAccessPoints")  // reads are not journaled
+            #expect(fileText(path) == snapshot)  // the snapshot is not rewritten per change
+            let lines = fileText(path + ".journal").split(separator: "\n")
+            #expect(lines.count == 2)
+            #expect(lines.first?.hasPrefix(#"{"Seq":1,"Account":"123456789012","Region":"us-east-1","Operation":"efs:CreateFileSystem","Request":{"CreationToken":"fs-token"}}"#) == true)
+            // `a` never closes (as if killed): a new world replays the journal, then compacts.
+            let b = try World(configJSON: config)
+            #expect(call(b, "efs:DescribeAccessPoints").body["AccessPoints"]?.array?.first?["AccessPointId"] == ap)
+            #expect(fileText(path + ".journal").isEmpty)
+            #expect(makeFileSystem(b, token: "next") == makeFileSystem(a, token: "next"))  // same IDs afterwards
+        }
     }
 
     @Test func tornLastLineIsDroppedAndBadLinesRefused() throws {
-        let (dir, path) = tempPath()
-        defer { cleanup(dir) }
-        let config = #"{"seed": 5, "state_file": "\#(path)"}"#
-        let a = try World(configJSON: config)
-        _ = makeFileSystem(a)
-        append(path + ".journal", #"{"Seq":2,"Account":"123456789012","Region":"us-east-1","Operation":"efs:Create"#)
-        let b = try World(configJSON: config)
-        #expect(call(b, "efs:DescribeFileSystems").body["FileSystems"]?.array?.count == 1)
-        append(path + ".journal", "not json\n")
-        #expect(throws: APIError(code: "InvalidConfiguration",
-            message: "state_file '\(path)' is not a valid apsim state (its journal \(path).journal has a bad line 1: Malformed JSON at byte 0: invalid literal); it was left untouched.", status: 400)) {
-            try World(configJSON: config)
+        try withStateFile { path, config in
+            let a = try World(configJSON: config)
+            _ = makeFileSystem(a)
+            append(path + ".journal", #"{"Seq":2,"Account":"123456789012","Region":"us-east-1","Operation":"efs:Create"#)
+            let b = try World(configJSON: config)
+            #expect(call(b, "efs:DescribeFileSystems").body["FileSystems"]?.array?.count == 1)
+            append(path + ".journal", "not json\n")
+            #expect(throws: APIError(code: "InvalidConfiguration",
+                message: "state_file '\(path)' is not a valid apsim state (its journal \(path).journal has a bad line 1: Malformed JSON at byte 0: invalid literal); it was left untouched.", status: 400)) {
+                try World(configJSON: config)
+            }
+            _ = a
         }
-        _ = a
     }
 
     @Test func anInterruptedCompactionAppliesNothingTwice() throws {
-        let (dir, path) = tempPath()
-        defer { cleanup(dir) }
-        let config = #"{"seed": 5, "state_file": "\#(path)"}"#
-        let a = try World(configJSON: config)
-        _ = makeFileSystem(a)
-        let journal = fileText(path + ".journal")
-        do { _ = try World(configJSON: config) }  // compacts: the snapshot now holds the file system
-        append(path + ".journal", journal)  // as if the crash came before the journal was emptied
-        let c = try World(configJSON: config)
-        #expect(call(c, "efs:DescribeFileSystems").body["FileSystems"]?.array?.count == 1)
-        _ = a
+        try withStateFile { path, config in
+            let a = try World(configJSON: config)
+            _ = makeFileSystem(a)
+            let journal = fileText(path + ".journal")
+            do { _ = try World(configJSON: config) }  // compacts: the snapshot now holds the file system
+            append(path + ".journal", journal)  // as if the crash came before the journal was emptied
+            let c = try World(configJSON: config)
+            #expect(call(c, "efs:DescribeFileSystems").body["FileSystems"]?.array?.count == 1)
+            _ = a
+        }
     }
 }

@@ -37,15 +37,28 @@ enum EFSErrorCoverage {
         .produced { w in w.call(op, #"{"FileSystemId": "\#(unknownFS)"\#(members)}"#) }
     }
 
-    /// An available file system with a mount target; `then` makes the last call.
-    static func withMountTarget(_ then: @escaping @Sendable (World, String, String) -> CallResult) -> Outcome {
+    /// A file system with a mount target in a world of `config` (the clock moved on by `settle` ms
+    /// once the file system exists); `then` makes the last call.
+    static func withMountTarget(config: String = #"{"seed": 1, "lifecycle": "instant"}"#, settle: Int = 0,
+                                _ then: @escaping @Sendable (World, String, String) -> CallResult) -> Outcome {
         .produced { _ in
-            guard let w = try? World(configJSON: #"{"seed": 1, "lifecycle": "instant"}"#) else {
+            guard let w = try? World(configJSON: config) else {
                 return CallResult(failure: RuntimeError.invalidConfiguration("unreachable"))
             }
             let fs = ErrorCoverageTests.fileSystem(w)
+            if settle > 0 { _ = w.call("apsim:AdvanceClock", #"{"Milliseconds": \#(settle)}"#) }
             let mt = w.call("efs:CreateMountTarget", #"{"FileSystemId": "\#(fs)", "SubnetId": "subnet-0000000000000000a"}"#)
             return then(w, fs, mt.output["MountTargetId"]?.string ?? "")
+        }
+    }
+
+    /// A mount target being deleted under the manual lifecycle (every change takes `delay` ms);
+    /// `then` makes the last call.
+    static func deletingMountTarget(delayMilliseconds delay: Int,
+                                    _ then: @escaping @Sendable (World, String) -> CallResult) -> Outcome {
+        withMountTarget(config: #"{"seed": 1, "lifecycle": "manual", "creation_delay_ms": \#(delay)}"#, settle: delay) { w, _, mt in
+            _ = w.call("efs:DeleteMountTarget", #"{"MountTargetId": "\#(mt)"}"#)
+            return then(w, mt)
         }
     }
 
@@ -170,28 +183,15 @@ enum EFSErrorCoverage {
             "BadRequest": .unreachable(noRule),
             "InternalServerError": fault("efs:DescribeMountTargetSecurityGroups", #"{"MountTargetId": "\#(unknownMT)"}"#),
             "MountTargetNotFound": .produced { w in w.call("efs:DescribeMountTargetSecurityGroups", #"{"MountTargetId": "\#(unknownMT)"}"#) },
-            "IncorrectMountTargetState": .produced { _ in
-                guard let w = try? World(configJSON: #"{"seed": 1, "lifecycle": "manual", "creation_delay_ms": 1000}"#) else {
-                    return CallResult(failure: RuntimeError.invalidConfiguration("unreachable"))
-                }
-                let fs = ErrorCoverageTests.fileSystem(w)
-                _ = w.call("apsim:AdvanceClock", #"{"Milliseconds": 1000}"#)
-                let mt = w.call("efs:CreateMountTarget", #"{"FileSystemId": "\#(fs)", "SubnetId": "subnet-0000000000000000a"}"#).output["MountTargetId"]?.string ?? ""
-                _ = w.call("efs:DeleteMountTarget", #"{"MountTargetId": "\#(mt)"}"#)
-                return w.call("efs:DescribeMountTargetSecurityGroups", #"{"MountTargetId": "\#(mt)"}"#)
+            "IncorrectMountTargetState": deletingMountTarget(delayMilliseconds: 1000) { w, mt in
+                w.call("efs:DescribeMountTargetSecurityGroups", #"{"MountTargetId": "\#(mt)"}"#)
             },
         ],
         "ModifyMountTargetSecurityGroups": [
             "BadRequest": .unreachable(noRule),
             "InternalServerError": fault("efs:ModifyMountTargetSecurityGroups", #"{"MountTargetId": "\#(unknownMT)"}"#),
             "MountTargetNotFound": .produced { w in w.call("efs:ModifyMountTargetSecurityGroups", #"{"MountTargetId": "\#(unknownMT)"}"#) },
-            "IncorrectMountTargetState": .produced { _ in
-                guard let w = try? World(configJSON: #"{"seed": 1, "lifecycle": "manual", "creation_delay_ms": 0}"#) else {
-                    return CallResult(failure: RuntimeError.invalidConfiguration("unreachable"))
-                }
-                let fs = ErrorCoverageTests.fileSystem(w)
-                let mt = w.call("efs:CreateMountTarget", #"{"FileSystemId": "\#(fs)", "SubnetId": "subnet-0000000000000000a"}"#).output["MountTargetId"]?.string ?? ""
-                _ = w.call("efs:DeleteMountTarget", #"{"MountTargetId": "\#(mt)"}"#)
+            "IncorrectMountTargetState": deletingMountTarget(delayMilliseconds: 0) { w, mt in
                 _ = w.call("apsim:SetLifecycleState", #"{"ResourceId": "\#(mt)", "State": "deleting"}"#)
                 return w.call("efs:ModifyMountTargetSecurityGroups", #"{"MountTargetId": "\#(mt)"}"#)
             },
