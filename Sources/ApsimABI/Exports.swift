@@ -110,20 +110,19 @@ public func apsim_validate(
     return CABI.finish(outResponseJSON, result)
 }
 
+/// A `char **` out parameter that receives a string the caller frees with apsim_string_free.
+public typealias OutString = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+
 @c @implementation
-public func apsim_efs_create_access_point(
-    _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
-    _ requestJSON: UnsafePointer<CChar>?
-) -> CInt {
-    CABI.call(outResponseJSON, sim, "efs:CreateAccessPoint", requestJSON)
+public func apsim_efs_create_access_point(_ out: OutString, _ sim: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> CInt {
+    CABI.call(out, sim, "efs:CreateAccessPoint", request)
 }
 
 @c @implementation
 public func apsim_fsx_create_and_attach_s3_access_point(
-    _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
-    _ requestJSON: UnsafePointer<CChar>?
+    _ out: OutString, _ sim: OpaquePointer?, _ request: UnsafePointer<CChar>?
 ) -> CInt {
-    CABI.call(outResponseJSON, sim, "fsx:CreateAndAttachS3AccessPoint", requestJSON)
+    CABI.call(out, sim, "fsx:CreateAndAttachS3AccessPoint", request)
 }
 
 @c @implementation

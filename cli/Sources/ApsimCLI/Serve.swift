@@ -64,10 +64,10 @@ final class Server: Sendable {
     let world: World
     let logger: Logger
     let maxBodyBytes: Int
-    let group: MultiThreadedEventLoopGroup
-    let pool: NIOThreadPool
     /// Requests being answered (waited for at shutdown).
     let inFlight = NIOLockedValueBox(0)
+    let group: MultiThreadedEventLoopGroup
+    let pool: NIOThreadPool
 
     init(world: World, logger: Logger, maxBodyBytes: Int, threads: Int) {
         (self.world, self.logger, self.maxBodyBytes) = (world, logger, maxBodyBytes)

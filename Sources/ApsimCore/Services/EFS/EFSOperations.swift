@@ -13,6 +13,18 @@ enum EFSOperations {
         return efs.accessPoints[id]
     }
 
+    /// The file system `ref` names, or FileSystemNotFound.
+    static func existingFileSystem(_ ref: String, _ efs: EFSState, _ ctx: CallContext) throws(APIError) -> EFSFileSystem {
+        guard let fs = fileSystem(ref, efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
+        return fs
+    }
+
+    /// The access point `ref` names, or AccessPointNotFound.
+    static func existingAccessPoint(_ ref: String, _ efs: EFSState, _ ctx: CallContext) throws(APIError) -> EFSAccessPoint {
+        guard let ap = accessPoint(ref, efs, ctx) else { throw EFSError.accessPointNotFound(ref) }
+        return ap
+    }
+
     static func resolve(_ ref: String, resource: String, _ ctx: CallContext) -> String? {
         guard ref.hasPrefix("arn:") else { return ref }
         return ARN.resource(of: ref, service: "elasticfilesystem", region: ctx.region, account: ctx.account,
@@ -153,7 +165,7 @@ enum EFSOperations {
         var found: [EFSFileSystem] = []
         var next: String? = nil
         if let ref = input["FileSystemId"]?.string {
-            guard let fs = fileSystem(ref, region.efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
+            let fs = try existingFileSystem(ref, region.efs, ctx)
             if input["CreationToken"]?.string.map({ $0 == fs.creationToken }) ?? true { found = [fs] }
         } else if let token = input["CreationToken"]?.string {
             found = region.efs.fileSystemsByToken[token].map { [$0] } ?? []
@@ -168,8 +180,7 @@ enum EFSOperations {
 
     static func deleteFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
-        let ref = input["FileSystemId"]?.string ?? ""
-        guard let fs = fileSystem(ref, region.efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
+        let fs = try existingFileSystem(input["FileSystemId"]?.string ?? "", region.efs, ctx)
         if !region.efs.liveMountTargets(of: fs, now: ctx.now).isEmpty { throw EFSError.fileSystemHasMountTargets(fs.id) }
         if fs.replication != nil || fs.replicatedFrom != nil { throw EFSError.fileSystemReplicating(fs.id) }
         if ctx.config.strictFileSystemDelete && fs.accessPoints.count > 0 {
@@ -196,7 +207,7 @@ enum EFSOperations {
             }
             throw EFSError.accessPointAlreadyExists(existing.id, token: token)
         }
-        guard let fs = fileSystem(ref, region.efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
+        let fs = try existingFileSystem(ref, region.efs, ctx)
         let fsState = fs.lifecycle.observe(now: ctx.now)
         guard fsState == "available" else {
             throw EFSError.incorrectFileSystemLifeCycleState(fs.id, state: fsState)
@@ -226,14 +237,14 @@ enum EFSOperations {
     static func describeAccessPoints(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
         let region = s.region(ctx)
         if let ref = input["AccessPointId"]?.string {
-            guard let ap = accessPoint(ref, region.efs, ctx) else { throw EFSError.accessPointNotFound(ref) }
+            let ap = try existingAccessPoint(ref, region.efs, ctx)
             let view = AccessPointView(ap, ctx, state: ap.lifecycle.observe(now: ctx.now))
             return .deferred { JSONObject(["AccessPoints": .array([describe(view)])]) }
         }
         let index: CreationIndex<EFSAccessPoint>
         let scope: String
         if let ref = input["FileSystemId"]?.string {
-            guard let fs = fileSystem(ref, region.efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
+            let fs = try existingFileSystem(ref, region.efs, ctx)
             index = fs.accessPoints
             scope = "efs:ap:" + fs.id
         } else {
@@ -254,8 +265,7 @@ enum EFSOperations {
 
     static func deleteAccessPoint(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
-        let ref = input["AccessPointId"]?.string ?? ""
-        guard let ap = accessPoint(ref, region.efs, ctx) else { throw EFSError.accessPointNotFound(ref) }
+        let ap = try existingAccessPoint(input["AccessPointId"]?.string ?? "", region.efs, ctx)
         region.efs.remove(ap)
         return JSONObject()
     }
@@ -267,10 +277,10 @@ enum EFSOperations {
                             _ body: (inout [Tag]) throws(APIError) -> T) throws(APIError) -> T {
         let isAccessPoint = ref.hasPrefix("fsap-") || ref.contains(":access-point/")
         if isAccessPoint {
-            guard let ap = accessPoint(ref, efs, ctx) else { throw EFSError.accessPointNotFound(ref) }
+            let ap = try existingAccessPoint(ref, efs, ctx)
             return try body(&ap.tags)
         }
-        guard let fs = fileSystem(ref, efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
+        let fs = try existingFileSystem(ref, efs, ctx)
         return try body(&fs.tags)
     }
 
