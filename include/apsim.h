@@ -118,8 +118,11 @@ APSIM_API int apsim_version_number(void);
  *                    "region"      e.g. "eu-west-1", default "us-east-1"
  *                    "seed"        integer 0..2^63-1; the same seed and the same calls give the same
  *                                  IDs, aliases and RequestIds. Default: random.
- *                    "start_time"  epoch seconds of the world's clock at open (default: now). The
- *                                  clock is virtual: it moves only when told to (apsim:AdvanceClock).
+ *                    "start_time"  epoch seconds of the world's clock at open (default: now).
+ *                    "clock"       "virtual" (default): the clock moves only when told to
+ *                                  (apsim:AdvanceClock), so runs are reproducible byte for byte;
+ *                                  "real": it also advances with the monotonic clock from
+ *                                  start_time on (AdvanceClock still jumps it ahead).
  *                    "lifecycle"   "on_read" (default): a new resource is creating/CREATING in its
  *                                  create response and settled (available/AVAILABLE) on any later
  *                                  read; "instant": the create response is already settled;

@@ -298,7 +298,7 @@ import Glibc
             #expect(fileText(path) == snapshot)  // the snapshot is not rewritten per change
             let lines = fileText(path + ".journal").split(separator: "\n")
             #expect(lines.count == 2)
-            #expect(lines.first?.hasPrefix(#"{"Seq":1,"Account":"123456789012","Region":"us-east-1","Operation":"efs:CreateFileSystem","Request":{"CreationToken":"fs-token"}}"#) == true)
+            #expect(lines.first?.hasPrefix(#"{"Seq":1,"Account":"123456789012","Region":"us-east-1","Operation":"efs:CreateFileSystem","Request":{"CreationToken":"fs-token"},"Clock":"#) == true)
             // `a` never closes (as if killed): a new world replays the journal, then compacts.
             let b = try World(configJSON: config)
             #expect(call(b, "efs:DescribeAccessPoints").body["AccessPoints"]?.array?.first?["AccessPointId"] == ap)

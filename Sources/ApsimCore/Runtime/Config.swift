@@ -16,6 +16,12 @@ public struct WorldConfig: Sendable, Equatable {
     /// The clock's start in epoch milliseconds (nil: the wall clock at open).
     public var startTimeMilliseconds: Int64? = nil
     public var lifecycle = Lifecycle.onRead
+    /// Whether the clock moves only when told (virtual) or also with real time (real).
+    public enum Clock: String, Sendable {
+        case virtual
+        case real
+    }
+    public var clock = Clock.virtual
     /// With `manual`: how long (virtual milliseconds) a new resource stays transitional.
     public var creationDelayMilliseconds: Int64 = 0
     public var accessPointsPerFileSystem = 10_000
@@ -46,7 +52,7 @@ public struct WorldConfig: Sendable, Equatable {
     public static let maxBytes = 1 << 30
 
     public static let keys = [
-        "account_id", "region", "seed", "start_time", "lifecycle", "creation_delay_ms", "access_points_per_file_system",
+        "account_id", "region", "seed", "start_time", "clock", "lifecycle", "creation_delay_ms", "access_points_per_file_system",
         "s3_access_points_per_region", "idempotent_client_tokens", "strict_file_system_delete", "throttling", "state", "state_file", "network",
     ]
 
@@ -95,6 +101,11 @@ public struct WorldConfig: Sendable, Equatable {
                     throw invalid("start_time must be epoch seconds (a number from 0 to 99999999999).")
                 }
                 c.startTimeMilliseconds = Int64((s * 1000).rounded())
+            case "clock":
+                guard let s = v.string, let clock = Clock(rawValue: s) else {
+                    throw invalid("clock must be \"virtual\" or \"real\".")
+                }
+                c.clock = clock
             case "lifecycle":
                 guard let s = v.string, let l = Lifecycle(rawValue: s) else {
                     throw invalid("lifecycle must be \"on_read\", \"instant\" or \"manual\".")

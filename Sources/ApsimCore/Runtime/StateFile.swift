@@ -46,6 +46,8 @@ final class StateFile: @unchecked Sendable {
         let region: String
         let operation: String
         let request: JSON
+        /// The world's clock when the change was made (nil in journals written before it was kept).
+        let clock: Int64?
     }
 
     /// The journal's complete lines (a torn last line is dropped; nil: no journal).
@@ -66,7 +68,8 @@ final class StateFile: @unchecked Sendable {
             guard let seq = doc["Seq"]?.int, seq > 0, let account = doc["Account"]?.string, let region = doc["Region"]?.string,
                   let operation = doc["Operation"]?.string, let request = doc["Request"]
             else { throw refused("its journal \(journalPath) has a bad line \(line): expected Seq, Account, Region, Operation, Request") }
-            entries.append(Entry(seq: UInt64(seq), account: account, region: region, operation: operation, request: request))
+            entries.append(Entry(seq: UInt64(seq), account: account, region: region, operation: operation, request: request,
+                                 clock: doc["Clock"]?.int))
         }
         return entries
     }
@@ -84,6 +87,7 @@ final class StateFile: @unchecked Sendable {
         line.append("Region", .string(entry.region))
         line.append("Operation", .string(entry.operation))
         line.append("Request", entry.request)
+        line.append("Clock", ifPresent: entry.clock.map { .int($0) })
         var bytes = JSON.object(line).serialized()
         bytes.append(0x0A)
         try writeAll(journal, bytes, what: journalPath)

@@ -47,6 +47,7 @@ public final class World: Sendable {
         let entry = try Operations.entry(journaled.operation)
         let input = try Operations.validate(entry, journaled.request)
         if !entry.isControl { _ = s.ids.nextRequestBits() }
+        if let clock = journaled.clock { s.nowMilliseconds = clock }  // a real clock's time is not replayed by any call
         let ctx = CallContext(account: journaled.account, region: journaled.region, config: config, now: s.nowMilliseconds)
         _ = try entry.run(&s, ctx, input)
         s.journalSeq = journaled.seq
@@ -106,7 +107,8 @@ public final class World: Sendable {
                         // Durable before the caller hears of it (O(1): one journal line).
                         s.journalSeq = seq
                         try stateFile.append(StateFile.Entry(seq: seq, account: account, region: region,
-                                                             operation: entry.fullName, request: .object(input)))
+                                                             operation: entry.fullName, request: .object(input),
+                                                             clock: ctx.now))
                     }
                     return (requestBits, .success(output))
                 } catch {

@@ -7,8 +7,13 @@ struct RegionKey: Sendable {
 /// All mutable state of a world; only ever touched under the world's lock.
 struct WorldState: ~Copyable {
     var ids: IDGenerator
-    /// The virtual clock, epoch milliseconds.
-    var nowMilliseconds: Int64
+    /// The world's clock (virtual or real).
+    var clock: WorldClock
+    /// The clock's time now, epoch milliseconds; setting it moves the clock there.
+    var nowMilliseconds: Int64 {
+        get { clock.now }
+        set { clock.now = newValue }
+    }
     let pageTokens: PageTokens
     /// Faults armed by apsim:InjectFault, and how many were ever armed (for their IDs).
     var faults: [Fault] = []
@@ -29,7 +34,7 @@ struct WorldState: ~Copyable {
         pageTokens = PageTokens(secret: ids.nextResourceRandom())
         self.ids = ids
         faultRandom = SeededGenerator(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B)
-        nowMilliseconds = config.startTimeMilliseconds ?? WallClock.nowMilliseconds()
+        clock = WorldClock(real: config.clock == .real, at: config.startTimeMilliseconds ?? WallClock.nowMilliseconds())
         for declaration in config.networks {
             region(RegionKey(account: declaration.account, region: declaration.region)).network.declared = declaration.network
         }
@@ -41,7 +46,7 @@ struct WorldState: ~Copyable {
         self.ids = ids
         self.faultRandom = faultRandom
         pageTokens = PageTokens(secret: pageTokenSecret)
-        nowMilliseconds = clock
+        self.clock = WorldClock(real: config.clock == .real, at: clock)
         nextSequence = sequence
     }
 

@@ -232,6 +232,6 @@ def test_inside_moto_while_a_fault_is_armed(no_network, clean_env):
 
 @requires_cli
 def test_provision_and_destroy_with_the_aws_cli(aws_cli, serve):
-    server = serve("--start-time", START, seed=1)
+    server = serve("--clock", "virtual", "--start-time", START, seed=1)
     provision_and_destroy(CliClient(aws_cli, server), OpenNetwork())
     assert server.control("GetNetwork") == (200, {"Mode": "open"})

@@ -330,6 +330,6 @@ def test_inside_moto_a_subnet_moto_does_not_know_is_invalid(no_network, clean_en
 @requires_cli
 @SEQUENCES
 def test_with_the_aws_cli(sequence, aws_cli, serve):
-    server = serve("--start-time", START, seed=1)
+    server = serve("--clock", "virtual", "--start-time", START, seed=1)
     sequence(CliClient(aws_cli, server, service="fsx"), OpenNetwork())
     assert server.control("GetNetwork") == (200, {"Mode": "open"})

@@ -261,7 +261,7 @@ def test_same_scenario_over_http_as_in_process(serve):
         apsim._native.library()
     except OSError as e:
         pytest.skip(f"libapsim.so is not available for the in-process half: {e}")
-    server = serve("--start-time", START, seed=21)
+    server = serve("--clock", "virtual", "--start-time", START, seed=21)
     efs_scenario(server.client("efs"))
     fsx_scenario(server.client("fsx"))
     status, served = server.control("ExportState")
@@ -294,7 +294,7 @@ def test_account_from_access_key_and_region_from_client(server):
 
 
 def test_control_endpoints(serve):
-    server = serve("--start-time", START)
+    server = serve("--clock", "virtual", "--start-time", START)
     assert server.health() == {"status": "ok", "version": "0.1.0"}
     efs = server.client("efs")
     status, clock = server.control("AdvanceClock", {"Milliseconds": 5000})
@@ -388,6 +388,67 @@ def test_body_over_the_limit_gets_413_and_the_server_keeps_serving(serve):
                                                  Tags=[{"Key": f"k{i}", "Value": "v" * 200} for i in range(10)])
     assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 413
     assert [f["CreationToken"] for f in server.client("efs").describe_file_systems()["FileSystems"]] == ["limit"]
+
+
+def test_a_content_length_over_the_limit_is_answered_from_the_head(serve):
+    server = serve("--max-body-bytes", 1024)
+    too_large = {"__type": "RequestEntityTooLarge", "Message": "The request body is larger than 1024 bytes."}
+    head = b"POST /2015-02-01/file-systems HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(head + b"\r\n")  # no body yet: the answer must not wait for it
+        status, _, body = read_response(s)
+        assert (status, json.loads(body)) == (413, too_large)
+        s.sendall(b"x" * 4096)  # a body that still comes is read and dropped; the connection goes on
+        s.sendall(http_request("GET", "/_apsim/health"))
+        assert read_response(s)[0] == 200
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        # A client that waits for 100-continue never sends the body: that connection closes.
+        s.sendall(head + b"Expect: 100-continue\r\n\r\n")
+        status, headers, body = read_response(s)
+        assert (status, headers["connection"], json.loads(body)) == (413, "close", too_large)
+        assert s.recv(1) == b""
+    assert server.client("efs").describe_file_systems()["FileSystems"] == []
+
+
+def throttling_server(serve, tmp_path, *args):
+    """A server whose CreateAccessPoint throttles from the second access point of a file system on,
+    while the previous one is less than 300 ms old."""
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"access_points_per_file_system": 4,
+                                  "throttling": {"near_quota_fraction": 0.25, "interval_ms": 300}}))
+    return serve("--config", config, *args)
+
+
+def test_sdk_retries_get_through_a_throttled_burst_on_the_real_clock(serve, tmp_path):
+    efs = throttling_server(serve, tmp_path).client("efs", retries={"mode": "standard", "max_attempts": 20})
+    fs = efs.create_file_system(CreationToken="burst")["FileSystemId"]
+    created = [efs.create_access_point(ClientToken=f"t{i}", FileSystemId=fs) for i in range(4)]
+    assert len({ap["AccessPointId"] for ap in created}) == 4
+    # The SDK was throttled and backed off until the interval had passed in real time.
+    assert sum(ap["ResponseMetadata"]["RetryAttempts"] for ap in created) >= 3
+
+
+def test_on_the_virtual_clock_a_throttled_burst_stays_throttled(serve, tmp_path):
+    efs = throttling_server(serve, tmp_path, "--clock", "virtual").client(
+        "efs", retries={"mode": "standard", "max_attempts": 2})
+    fs = efs.create_file_system(CreationToken="burst")["FileSystemId"]
+    efs.create_access_point(ClientToken="t0", FileSystemId=fs)
+    with pytest.raises(botocore.exceptions.ClientError) as e:
+        efs.create_access_point(ClientToken="t1", FileSystemId=fs)
+    assert e.value.response["Error"]["Code"] == "ThrottlingException"
+    assert e.value.response["ResponseMetadata"]["RetryAttempts"] == 2  # botocore's max_attempts counts retries
+
+
+def test_a_manual_lifecycle_settles_in_real_time_for_a_polling_client(serve):
+    efs = serve("--lifecycle", "manual", "--creation-delay-ms", 200).client("efs")
+    fs = efs.create_file_system(CreationToken="poll")["FileSystemId"]
+    states = []
+    for _ in range(100):  # a waiter: poll until available (at most 10 s)
+        states.append(efs.describe_file_systems(FileSystemId=fs)["FileSystems"][0]["LifeCycleState"])
+        if states[-1] == "available":
+            break
+        time.sleep(0.1)
+    assert states[0] == "creating" and states[-1] == "available"
 
 
 def test_many_concurrent_connections(server):

@@ -4,6 +4,7 @@ import datetime
 import gc
 import re
 import threading
+import time
 
 import pytest
 
@@ -11,7 +12,7 @@ import apsim
 from conftest import ACCOUNT, REGION, START, error_of, raised
 
 KNOWN_KEYS = (
-    "account_id, region, seed, start_time, lifecycle, creation_delay_ms, access_points_per_file_system, "
+    "account_id, region, seed, start_time, clock, lifecycle, creation_delay_ms, access_points_per_file_system, "
     "s3_access_points_per_region, idempotent_client_tokens, strict_file_system_delete, throttling, state, state_file, network"
 )
 
@@ -43,6 +44,7 @@ def test_config_keys_are_sent():
         ({"account_id": "12345"}, 'account_id must be a string of 12 digits, e.g. "123456789012".'),
         ({"seed": -1}, "seed must be an integer from 0 to 9223372036854775807."),
         ({"lifecycle": "later"}, 'lifecycle must be "on_read", "instant" or "manual".'),
+        ({"clock": "sometimes"}, 'clock must be "virtual" or "real".'),
         ({"access_points_per_file_system": 0}, "access_points_per_file_system must be an integer from 1 to 1000000000."),
         ({"strict_file_system_delete": "yes"}, "strict_file_system_delete must be true or false."),
         ({"start_time": -5}, "start_time must be epoch seconds (a number from 0 to 99999999999)."),
@@ -55,6 +57,14 @@ def test_refused_config_raises_config_error(config, message):
     assert isinstance(info.value, ValueError)
     assert info.value.response["Error"] == {"Code": "InvalidConfiguration", "Message": message}
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_a_real_clock_moves_and_a_virtual_one_waits():
+    with apsim.Simulator(start_time=START, clock="real") as real, apsim.Simulator(start_time=START) as virtual:
+        time.sleep(0.05)
+        assert real.export_state()["Clock"] >= START * 1000 + 50
+        assert virtual.export_state()["Clock"] == START * 1000
+        assert real.advance_clock(60_000)["Now"] >= START + 60.05  # AdvanceClock still jumps ahead
 
 
 def test_start_time_may_be_a_datetime():

@@ -51,7 +51,7 @@ struct Serve: ParsableCommand {
         sigaddset(&stopSignals, SIGTERM)
         sigaddset(&stopSignals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
-        let world = try world.world()
+        let world = try world.world(defaultClock: "real")  // its clients wait in real time
         try Server(world: world, logger: logger, maxBodyBytes: maxBodyBytes, threads: Swift.max(1, threads))
             .run(host: host, port: port, stopSignals: stopSignals)
     }
@@ -128,6 +128,9 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
     var head: HTTPRequestHead?
     var body: ByteBuffer?
     var tooLarge = false
+    /// The request's Content-Length was over the limit: 413 went out as soon as its head came,
+    /// and its body is read and dropped (the connection then goes on, as with any answer).
+    var refusedEarly = false
 
     init(server: Server) { self.server = server }
 
@@ -137,8 +140,16 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
             head = h
             body = nil
             tooLarge = false
+            if let length = h.headers.first(name: "Content-Length").flatMap(Int.init), length > server.maxBodyBytes {
+                // Answered at once. A client that waits for 100-continue will not send the body,
+                // so that connection closes; any other's body is read and dropped.
+                head = nil
+                refusedEarly = true
+                let closing = h.headers["Expect"].contains { $0.lowercased() == "100-continue" }
+                write(context, h, tooLargeResponse(), NIODeadline.now(), close: closing)
+            }
         case .body(var chunk):
-            guard !tooLarge else { return }
+            guard !tooLarge, !refusedEarly else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > server.maxBodyBytes {
                 tooLarge = true
                 body = nil
@@ -148,13 +159,15 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
                 body?.writeBuffer(&chunk)
             }
         case .end:
+            if refusedEarly {
+                refusedEarly = false
+                return
+            }
             guard let head else { return }
             self.head = nil
             let started = NIODeadline.now()
             if tooLarge {
-                let message = "The request body is larger than \(server.maxBodyBytes) bytes."
-                write(context, head, HTTPResponse(status: 413, headers: [("Content-Type", "application/json")],
-                                                  body: #"{"__type":"RequestEntityTooLarge","Message":"\#(message)"}"#), started)
+                write(context, head, tooLargeResponse(), started)
                 return
             }
             let body = self.body
@@ -173,10 +186,19 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    func write(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: HTTPResponse, _ started: NIODeadline) {
+    /// 413, for a body over --max-body-bytes (chunked, or announced by its Content-Length).
+    func tooLargeResponse() -> HTTPResponse {
+        let message = "The request body is larger than \(server.maxBodyBytes) bytes."
+        return HTTPResponse(status: 413, headers: [("Content-Type", "application/json")],
+                            body: #"{"__type":"RequestEntityTooLarge","Message":"\#(message)"}"#)
+    }
+
+    /// Writes `response`; `close` ends the connection after it, whatever the request asked.
+    func write(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: HTTPResponse, _ started: NIODeadline,
+               close: Bool = false) {
         var headers = HTTPHeaders(response.headers.map { ($0.name, $0.value) })
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.utf8.count))
-        let keepAlive = head.isKeepAlive
+        let keepAlive = head.isKeepAlive && !close
         headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         let responseHead = HTTPResponseHead(version: head.version, status: .init(statusCode: response.status), headers: headers)
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)

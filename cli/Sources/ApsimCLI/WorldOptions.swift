@@ -11,6 +11,7 @@ struct WorldOptions: ParsableArguments {
     @Option(help: "The default region, e.g. us-east-1.") var region: String?
     @Option(help: "Seed of the ID generator: the same seed and calls give the same IDs.") var seed: Int64?
     @Option(help: "Epoch seconds of the virtual clock at start.") var startTime: Double?
+    @Option(help: "virtual (moves only with AdvanceClock) or real (also advances in real time).") var clock: String?
     @Option(help: "on_read (default), instant or manual.") var lifecycle: String?
     @Option(help: "With --lifecycle manual: virtual ms a new resource stays transitional.") var creationDelayMs: Int64?
     @Option(help: "The EFS access point quota per file system.") var accessPointsPerFileSystem: Int64?
@@ -20,8 +21,9 @@ struct WorldOptions: ParsableArguments {
     @Flag(help: "The near-quota ThrottlingException rule of CreateAccessPoint.") var throttling = false
     @Option(help: "A file that holds the world: loaded at start, rewritten atomically after every change.") var stateFile: String?
 
-    /// The config document for WorldConfig.parse (which validates every key).
-    func configJSON() throws -> String {
+    /// The config document for WorldConfig.parse (which validates every key); `clock` is the
+    /// command's default when neither --clock nor the config file names one.
+    func configJSON(defaultClock: String? = nil) throws -> String {
         var config = JSONObject()
         if let configFile {
             let text = try readInput(configFile)
@@ -35,6 +37,7 @@ struct WorldOptions: ParsableArguments {
         set("region", region.map { .string($0) })
         set("seed", seed.map { .int($0) })
         set("start_time", startTime.map { .number(String($0)) })
+        set("clock", (clock ?? (config["clock"] == nil ? defaultClock : nil)).map { .string($0) })
         set("lifecycle", lifecycle.map { .string($0) })
         set("creation_delay_ms", creationDelayMs.map { .int($0) })
         set("access_points_per_file_system", accessPointsPerFileSystem.map { .int($0) })
@@ -46,9 +49,9 @@ struct WorldOptions: ParsableArguments {
         return JSON.object(config).text
     }
 
-    func world() throws -> World {
+    func world(defaultClock: String? = nil) throws -> World {
         do {
-            return try World(configJSON: try configJSON())
+            return try World(configJSON: try configJSON(defaultClock: defaultClock))
         } catch let error as APIError {
             throw ValidationError(error.message)
         }
