@@ -64,7 +64,7 @@ install: lib cli
 # C programs link against the build folder and find libapsim.so.0 there at run time.
 C_LINK = -Iinclude -L$(LIBDIR) -Wl,-rpath,$(LIBDIR) -lapsim
 
-examples/c/bin/%: examples/c/%.c include/apsim.h lib deps
+examples/c/bin/%: examples/c/%.c examples/c/demo.h include/apsim.h lib deps
 	@mkdir -p examples/c/bin
 	$(CC) $(CFLAGS) $< -o $@ $(C_LINK) -ljansson
 

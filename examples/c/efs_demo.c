@@ -9,77 +9,23 @@
  * Exits 0 when every call had the expected outcome.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "apsim.h"
-
-static int problems = 0;
-
-/* Calls an operation and parses the response. Returns the document (json_decref it) or NULL;
- * *status is 0 on success, else the HTTP status of the error. */
-static json_t *call(apsim *sim, const char *operation, const char *request, int *status) {
-    char *response = NULL;
-    json_error_t error;
-    json_t *doc;
-
-    *status = apsim_call(&response, sim, operation, request);
-    if (response == NULL) {
-        fprintf(stderr, "%s: no response (code %d)\n", operation, *status);
-        problems++;
-        return NULL;
-    }
-    doc = json_loads(response, 0, &error);
-    if (doc == NULL) {
-        fprintf(stderr, "%s: unparsable response: %s\n", operation, error.text);
-        problems++;
-    }
-    apsim_string_free(response); /* library strings are freed by the library */
-    return doc;
-}
-
-/* A string member, or "?" when it is missing. */
-static const char *str(json_t *obj, const char *key) {
-    const char *s = json_string_value(json_object_get(obj, key));
-    return s ? s : "?";
-}
-
-static void expect_success(const char *what, int status, json_t *doc) {
-    if (status != 0 || doc == NULL) {
-        json_t *err = json_object_get(doc, "Error");
-        fprintf(stderr, "%s failed (%d): %s: %s\n", what, status, str(err, "Code"), str(err, "Message"));
-        problems++;
-    }
-}
-
-/* Prints an error envelope; counts a problem unless it is the expected one. */
-static void expect_error(const char *what, int status, json_t *doc, int want_status, const char *want_code) {
-    json_t *err = json_object_get(doc, "Error");
-    printf("%s -> %s (HTTP %d)\n  %s\n", what, str(err, "Code"), status, str(err, "Message"));
-    if (status != want_status || strcmp(str(err, "Code"), want_code) != 0) {
-        fprintf(stderr, "  expected %s (HTTP %d)\n", want_code, want_status);
-        problems++;
-    }
-}
+#include "demo.h" /* open_world, call, parse, str, expect_success, expect_error, finish */
 
 int main(void) {
-    apsim *sim = NULL;
-    char *open_error = NULL;
+    apsim *sim;
     char request[1024];
     char fs_id[64] = "", ap_id[64] = "";
     json_t *doc, *ap;
     int status;
 
-    printf("apsim %s\n", apsim_version());
-
     /* 1. A world: a seed makes every ID and RequestId reproducible. */
-    if (apsim_open(&sim, "{\"seed\": 1}", &open_error) != 0) {
-        fprintf(stderr, "apsim_open: %s\n", open_error ? open_error : "?");
-        apsim_string_free(open_error);
-        return 1;
-    }
+    sim = open_world("{\"seed\": 1}");
+    if (sim == NULL) return 1;
 
     /* 2. A file system. */
     doc = call(sim, "efs:CreateFileSystem",
@@ -101,8 +47,7 @@ int main(void) {
     {
         char *response = NULL;
         status = apsim_efs_create_access_point(&response, sim, request);
-        doc = response ? json_loads(response, 0, NULL) : NULL;
-        apsim_string_free(response);
+        doc = parse("CreateAccessPoint", response);
     }
     expect_success("CreateAccessPoint", status, doc);
     snprintf(ap_id, sizeof ap_id, "%s", str(doc, "AccessPointId"));
@@ -157,11 +102,5 @@ int main(void) {
     expect_error("CreateAccessPoint on an unknown file system", status, doc, 404, "FileSystemNotFound");
     json_decref(doc);
 
-    apsim_close(sim);
-    if (problems) {
-        fprintf(stderr, "%d unexpected outcome(s)\n", problems);
-        return 1;
-    }
-    printf("All outcomes as expected.\n");
-    return 0;
+    return finish(sim);
 }
