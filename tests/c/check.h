@@ -13,7 +13,8 @@
  *       return check_summary();            // prints "N passed, N failed", returns 0 or 1
  *   }
  *
- * A failed check prints `file:line: [test] what` on stderr and the test keeps going. The summary
+ * A failed check prints `file:line: [test] what` on stderr and the test keeps going (a helper that
+ * checks for its caller adds the caller's line with check_blame). The summary
  * counts test functions: a test passes when none of its checks failed. The CHECK macros are meant
  * for the main thread (worker threads should collect results and let the test check them).
  */
@@ -91,6 +92,15 @@ static inline void check_run_(const char *name, void (*fn)(void)) {
         fprintf(stderr, "FAILED: %s (%ld failed checks)\n", name, s->failed_checks - before);
     }
     s->current = "(no test)";
+}
+
+/* Helpers that check on behalf of a caller take the caller's line: they note
+ * check_failed_so_far() before their checks and call check_blame(before, file, line) after,
+ * which names the caller when one of their checks failed. */
+static inline long check_failed_so_far(void) { return check_state_()->failed_checks; }
+
+static inline void check_blame(long before, const char *file, int line) {
+    if (check_state_()->failed_checks != before) fprintf(stderr, "    ^ called from %s:%d\n", file, line);
 }
 
 /* Prints the one summary line and returns main's exit status (0: everything passed). */

@@ -1,5 +1,5 @@
 /* Reading the library's JSON answers in the C tests (jansson): parse-and-free, dotted paths, the
- * ID formats, and call(). */
+ * ID formats, call(), call_in(), validate(), open_world() and CHECK_MISUSE(). */
 #ifndef APSIM_TESTS_JSON_PATH_H
 #define APSIM_TESTS_JSON_PATH_H
 
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "apsim.h"
+#include "check.h"
 
 /* Parses a library string (NULL gives NULL) and releases it with apsim_string_free. Duplicate
  * keys are an error (the library never writes them); NULs in strings are allowed. */
@@ -43,6 +44,14 @@ static inline json_t *jget(json_t *root, const char *path) {
 }
 
 static inline const char *jstr(json_t *root, const char *path) { return json_string_value(jget(root, path)); }
+
+/* A malloc'd copy of the string at `path` (free it), NULL when there is none. */
+static inline char *jdup(json_t *root, const char *path) {
+    const char *s = jstr(root, path);
+    char *copy = s ? malloc(strlen(s) + 1) : NULL;
+    if (copy != NULL) memcpy(copy, s, strlen(s) + 1);
+    return copy;
+}
 
 /* The integer at `path`, LLONG_MIN when there is none. */
 static inline long long jint(json_t *root, const char *path) {
@@ -93,5 +102,42 @@ static inline json_t *call(apsim *sim, const char *op, const char *req, int *rc)
     if (out == SENTINEL) return NULL;
     return parse_and_free(out);
 }
+
+/* The same through apsim_call_in (account and region may be NULL: the world's defaults). */
+static inline json_t *call_in(apsim *sim, const char *account, const char *region, const char *op, const char *req,
+                              int *rc) {
+    char *out = SENTINEL;
+    *rc = apsim_call_in(&out, sim, account, region, op, req);
+    if (out == SENTINEL) return NULL;
+    return parse_and_free(out);
+}
+
+/* The same through apsim_validate (no world). */
+static inline json_t *validate(const char *op, const char *req, int *rc) {
+    char *out = SENTINEL;
+    *rc = apsim_validate(&out, op, req);
+    if (out == SENTINEL) return NULL;
+    return parse_and_free(out);
+}
+
+/* apsim_open with `config`, checked: 0 and no error document. The world (NULL when refused). */
+static inline apsim *open_world(const char *config) {
+    apsim *sim = NULL;
+    char *err = SENTINEL;
+    int rc = apsim_open(&sim, config, &err);
+    CHECK_INT_EQ(rc, 0);
+    CHECK(err == NULL);
+    if (err != SENTINEL) apsim_string_free(err);
+    return sim;
+}
+
+/* `expr`, a call that answers through the out parameter `out`, is a misuse of the C API: it
+ * returns APSIM_E_MISUSE and resets `out` (set to SENTINEL first) to NULL. Two checks. */
+#define CHECK_MISUSE(out, expr)                                                                \
+    do {                                                                                       \
+        (out) = SENTINEL;                                                                      \
+        CHECK_INT_EQ((expr), APSIM_E_MISUSE);                                                  \
+        CHECK((out) == NULL);                                                                  \
+    } while (0)
 
 #endif

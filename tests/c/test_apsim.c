@@ -24,22 +24,6 @@
 
 #define FSAP_PATH_PATTERN "^(\\/|(\\/(?!\\.)+[^$#<>;`|&?{}^*/\\n]+){1,4})$"
 
-
-
-
-static json_t *validate(const char *op, const char *req, int *rc) {
-    char *out = SENTINEL;
-    *rc = apsim_validate(&out, op, req);
-    if (out == SENTINEL) return NULL;
-    return parse_and_free(out);
-}
-
-
-
-
-
-
-
 /* An error envelope: the return code, Error.Code, HTTPStatusCode and a message. */
 #define CHECK_ENVELOPE(doc, rc, status, code)                                                  \
     do {                                                                                       \
@@ -58,26 +42,75 @@ static json_t *validate(const char *op, const char *req, int *rc) {
         CHECK(is_request_id(jstr((doc), "ResponseMetadata.RequestId")));                       \
     } while (0)
 
-static apsim *open_world(const char *config) {
-    apsim *sim = NULL;
-    char *err = SENTINEL;
-    int rc = apsim_open(&sim, config, &err);
-    CHECK_INT_EQ(rc, 0);
-    CHECK(err == NULL);
-    if (err != SENTINEL) apsim_string_free(err);
-    return sim;
+/* `op` with `req` succeeds with HTTP `status` (CHECK_SUCCESS). The document, for more checks
+ * (json_decref it). */
+static json_t *expect_ok_(apsim *sim, const char *op, const char *req, int status, int line) {
+    long before = check_failed_so_far();
+    int rc;
+    json_t *doc = call(sim, op, req, &rc);
+    CHECK_SUCCESS(doc, rc, status);
+    check_blame(before, __FILE__, line);
+    return doc;
 }
+#define EXPECT_OK(sim, op, req, status) expect_ok_((sim), (op), (req), (status), __LINE__)
+
+/* An answer is the envelope of `status` and `code` (CHECK_ENVELOPE) and, unless NULL, has exactly
+ * `message`. Returns the document, for more checks (json_decref it). */
+static json_t *check_error_(json_t *doc, int rc, int status, const char *code, const char *message, int line) {
+    long before = check_failed_so_far();
+    CHECK_ENVELOPE(doc, rc, status, code);
+    if (message != NULL) CHECK_STR_EQ(jstr(doc, "Error.Message"), message);
+    check_blame(before, __FILE__, line);
+    return doc;
+}
+
+/* `op` with `req` answers that error (apsim_call). */
+static json_t *expect_error_(apsim *sim, const char *op, const char *req, int status, const char *code,
+                             const char *message, int line) {
+    int rc;
+    json_t *doc = call(sim, op, req, &rc);
+    return check_error_(doc, rc, status, code, message, line);
+}
+#define EXPECT_ERROR(sim, op, req, status, code, message)                                      \
+    expect_error_((sim), (op), (req), (status), (code), (message), __LINE__)
+
+/* apsim_validate finds `req` to `op` invalid: the 400 envelope of `code` with `message` (unless NULL). */
+static json_t *expect_invalid_(const char *op, const char *req, const char *code, const char *message, int line) {
+    int rc;
+    json_t *doc = validate(op, req, &rc);
+    return check_error_(doc, rc, 400, code, message, line);
+}
+#define EXPECT_INVALID(op, req, code, message) expect_invalid_((op), (req), (code), (message), __LINE__)
+
+/* efs:Describe<kind>s ("FileSystem", "AccessPoint") filtered by {"<member>": "<value>"} lists
+ * exactly one item, settled ("available"), whose <kind>Id is `id`. The document (json_decref it). */
+static json_t *describe_one_(apsim *sim, const char *kind, const char *member, const char *value, const char *id,
+                             int line) {
+    long before = check_failed_so_far();
+    char op[64], req[512], path[64];
+    json_t *doc;
+    snprintf(op, sizeof op, "efs:Describe%ss", kind);
+    snprintf(req, sizeof req, "{\"%s\": \"%s\"}", member, value);
+    doc = expect_ok_(sim, op, req, 200, line);
+    snprintf(path, sizeof path, "%ss", kind);
+    CHECK_INT_EQ(jlen(doc, path), 1);
+    snprintf(path, sizeof path, "%ss.0.%sId", kind, kind);
+    CHECK_STR_EQ(jstr(doc, path), id);
+    snprintf(path, sizeof path, "%ss.0.LifeCycleState", kind);
+    CHECK_STR_EQ(jstr(doc, path), "available");
+    check_blame(before, __FILE__, line);
+    return doc;
+}
+#define DESCRIBE_ONE(sim, kind, member, value, id) describe_one_((sim), (kind), (member), (value), (id), __LINE__)
 
 /* Creates a file system; returns its id (malloc'd, caller frees) or NULL. */
 static char *create_file_system(apsim *sim, const char *token) {
     char req[256];
-    int rc;
     json_t *doc;
     char *id = NULL;
     snprintf(req, sizeof req, "{\"CreationToken\": \"%s\"}", token);
-    doc = call(sim, "efs:CreateFileSystem", req, &rc);
-    CHECK_SUCCESS(doc, rc, 201);
-    if (jstr(doc, "FileSystemId") != NULL) id = strdup(jstr(doc, "FileSystemId"));
+    doc = EXPECT_OK(sim, "efs:CreateFileSystem", req, 201);
+    id = jdup(doc, "FileSystemId");
     json_decref(doc);
     return id;
 }
@@ -92,7 +125,7 @@ static char *create_access_point(apsim *sim, const char *fs_id, const char *toke
     rc = apsim_efs_create_access_point(&out, sim, req);
     doc = parse_and_free(out);
     CHECK_SUCCESS(doc, rc, 200);
-    if (jstr(doc, "AccessPointId") != NULL) id = strdup(jstr(doc, "AccessPointId"));
+    id = jdup(doc, "AccessPointId");
     json_decref(doc);
     return id;
 }
@@ -125,8 +158,7 @@ static void test_open_defaults(void) {
         CHECK(err == NULL);
         if (sim == NULL) continue;
         /* The default account and region show in the ARNs. */
-        doc = call(sim, "efs:CreateFileSystem", "{\"CreationToken\": \"t\"}", &rc);
-        CHECK_SUCCESS(doc, rc, 201);
+        doc = EXPECT_OK(sim, "efs:CreateFileSystem", "{\"CreationToken\": \"t\"}", 201);
         CHECK_STR_EQ(jstr(doc, "OwnerId"), "123456789012");
         CHECK(strncmp(jstr(doc, "FileSystemArn") ? jstr(doc, "FileSystemArn") : "",
                       "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-", 64) == 0);
@@ -145,7 +177,6 @@ static void test_open_defaults(void) {
 static void test_open_custom_account_and_region(void) {
     apsim *sim = open_world("{\"account_id\": \"210987654321\", \"region\": \"eu-west-1\", \"seed\": 5}");
     char *fs, *ap;
-    int rc;
     json_t *doc;
     char arn[256];
     if (sim == NULL) return;
@@ -154,8 +185,7 @@ static void test_open_custom_account_and_region(void) {
     if (ap != NULL) {
         char req[128];
         snprintf(req, sizeof req, "{\"AccessPointId\": \"%s\"}", ap);
-        doc = call(sim, "efs:DescribeAccessPoints", req, &rc);
-        CHECK_SUCCESS(doc, rc, 200);
+        doc = EXPECT_OK(sim, "efs:DescribeAccessPoints", req, 200);
         snprintf(arn, sizeof arn, "arn:aws:elasticfilesystem:eu-west-1:210987654321:access-point/%s", ap);
         CHECK_STR_EQ(jstr(doc, "AccessPoints.0.AccessPointArn"), arn);
         CHECK_STR_EQ(jstr(doc, "AccessPoints.0.OwnerId"), "210987654321");
@@ -244,27 +274,17 @@ static void test_null_arguments(void) {
     if (sim == NULL) return;
 
     CHECK_INT_EQ(apsim_call(NULL, sim, op, "{}"), APSIM_E_MISUSE);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_call(&out, NULL, op, "{}"), APSIM_E_MISUSE);
-    CHECK(out == NULL);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_call(&out, sim, NULL, "{}"), APSIM_E_MISUSE);
-    CHECK(out == NULL);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_call(&out, NULL, NULL, NULL), APSIM_E_MISUSE);
-    CHECK(out == NULL);
+    CHECK_MISUSE(out, apsim_call(&out, NULL, op, "{}"));
+    CHECK_MISUSE(out, apsim_call(&out, sim, NULL, "{}"));
+    CHECK_MISUSE(out, apsim_call(&out, NULL, NULL, NULL));
     CHECK_INT_EQ(apsim_call(NULL, NULL, NULL, NULL), APSIM_E_MISUSE);
 
     CHECK_INT_EQ(apsim_validate(NULL, op, "{}"), APSIM_E_MISUSE);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_validate(&out, NULL, "{}"), APSIM_E_MISUSE);
-    CHECK(out == NULL);
+    CHECK_MISUSE(out, apsim_validate(&out, NULL, "{}"));
     CHECK_INT_EQ(apsim_validate(NULL, NULL, NULL), APSIM_E_MISUSE);
 
     CHECK_INT_EQ(apsim_efs_create_access_point(NULL, sim, "{}"), APSIM_E_MISUSE);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_efs_create_access_point(&out, NULL, "{}"), APSIM_E_MISUSE);
-    CHECK(out == NULL);
+    CHECK_MISUSE(out, apsim_efs_create_access_point(&out, NULL, "{}"));
     CHECK_INT_EQ(apsim_efs_create_access_point(NULL, NULL, NULL), APSIM_E_MISUSE);
 
     apsim_close(sim);
@@ -282,19 +302,11 @@ static void test_null_request_means_empty_object(void) {
     json_t *doc;
     if (sim == NULL) return;
     for (i = 0; i < sizeof empty / sizeof empty[0]; i++) {
-        doc = call(sim, "apsim:ListOperations", empty[i], &rc);
-        CHECK_SUCCESS(doc, rc, 200);
-        json_decref(doc);
+        json_decref(EXPECT_OK(sim, "apsim:ListOperations", empty[i], 200));
 
-        doc = call(sim, "efs:CreateAccessPoint", empty[i], &rc);
-        CHECK_ENVELOPE(doc, rc, 400, "ValidationException");
-        CHECK_STR_EQ(jstr(doc, "Error.Message"), expected);
-        json_decref(doc);
+        json_decref(EXPECT_ERROR(sim, "efs:CreateAccessPoint", empty[i], 400, "ValidationException", expected));
 
-        doc = validate("efs:CreateAccessPoint", empty[i], &rc);
-        CHECK_ENVELOPE(doc, rc, 400, "ValidationException");
-        CHECK_STR_EQ(jstr(doc, "Error.Message"), expected);
-        json_decref(doc);
+        json_decref(EXPECT_INVALID("efs:CreateAccessPoint", empty[i], "ValidationException", expected));
 
         doc = validate("efs:DescribeAccessPoints", empty[i], &rc);
         CHECK_INT_EQ(rc, 0);
@@ -310,14 +322,14 @@ static void check_serialization(apsim *sim, const char *req, const char *message
                                 const char *file, int line) {
     int rc;
     json_t *doc = call(sim, "efs:CreateAccessPoint", req, &rc);
-    long before = check_state_()->failed_checks;
+    long before = check_failed_so_far();
     CHECK_ENVELOPE(doc, rc, 400, "SerializationException");
     if (message) CHECK_STR_EQ(jstr(doc, "Error.Message"), message);
     if (prefix) {
         const char *m = jstr(doc, "Error.Message");
         CHECK(m != NULL && strncmp(m, prefix, strlen(prefix)) == 0);
     }
-    if (check_state_()->failed_checks != before) fprintf(stderr, "    (called from %s:%d)\n", file, line);
+    check_blame(before, file, line);
     json_decref(doc);
 }
 #define CHECK_SERIALIZATION(sim, req, message, prefix) \
@@ -391,23 +403,11 @@ static void test_malformed_requests(void) {
     }
 
     /* The same rules hold for apsim_validate. */
-    {
-        int rc;
-        json_t *doc = validate("efs:CreateAccessPoint", "[[[[", &rc);
-        CHECK_ENVELOPE(doc, rc, 400, "SerializationException");
-        json_decref(doc);
-        doc = validate("efs:CreateAccessPoint", "{\"ClientToken\": \"\x80\"}", &rc);
-        CHECK_ENVELOPE(doc, rc, 400, "SerializationException");
-        json_decref(doc);
-    }
+    json_decref(EXPECT_INVALID("efs:CreateAccessPoint", "[[[[", "SerializationException", NULL));
+    json_decref(EXPECT_INVALID("efs:CreateAccessPoint", "{\"ClientToken\": \"\x80\"}", "SerializationException", NULL));
 
     /* The world still works. */
-    {
-        int rc;
-        json_t *doc = call(sim, "apsim:ListOperations", NULL, &rc);
-        CHECK_SUCCESS(doc, rc, 200);
-        json_decref(doc);
-    }
+    json_decref(EXPECT_OK(sim, "apsim:ListOperations", NULL, 200));
     apsim_close(sim);
 }
 
@@ -416,8 +416,6 @@ static void test_unknown_operation(void) {
     const char *names[] = {"efs:CreateAccesPoint", "CreateAccessPoint", "", "efs:createaccesspoint",
                            "s3:CreateAccessPoint"};
     size_t i;
-    int rc;
-    json_t *doc;
     if (sim == NULL) return;
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
         char expected[512];
@@ -425,23 +423,13 @@ static void test_unknown_operation(void) {
                  "Unknown operation '%s'. Operations are named '<service>:<Operation>', e.g. "
                  "'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.",
                  names[i]);
-        doc = call(sim, names[i], "{}", &rc);
-        CHECK_ENVELOPE(doc, rc, 400, "UnknownOperationException");
-        CHECK_STR_EQ(jstr(doc, "Error.Message"), expected);
-        json_decref(doc);
-        doc = validate(names[i], "{}", &rc);
-        CHECK_ENVELOPE(doc, rc, 400, "UnknownOperationException");
-        CHECK_STR_EQ(jstr(doc, "Error.Message"), expected);
-        json_decref(doc);
+        json_decref(EXPECT_ERROR(sim, names[i], "{}", 400, "UnknownOperationException", expected));
+        json_decref(EXPECT_INVALID(names[i], "{}", "UnknownOperationException", expected));
     }
     /* Checked before the request: a bad request to an unknown operation is still unknown. */
-    doc = call(sim, "efs:Nope", "[[[", &rc);
-    CHECK_ENVELOPE(doc, rc, 400, "UnknownOperationException");
-    json_decref(doc);
+    json_decref(EXPECT_ERROR(sim, "efs:Nope", "[[[", 400, "UnknownOperationException", NULL));
     /* An operation name that is not UTF-8. */
-    doc = call(sim, "efs:\xff", "{}", &rc);
-    CHECK_ENVELOPE(doc, rc, 400, "UnknownOperationException");
-    json_decref(doc);
+    json_decref(EXPECT_ERROR(sim, "efs:\xff", "{}", 400, "UnknownOperationException", NULL));
     apsim_close(sim);
 }
 
@@ -453,8 +441,7 @@ static void test_list_operations(void) {
     int rc;
     json_t *doc, *ops;
     if (sim == NULL) return;
-    doc = call(sim, "apsim:ListOperations", "{}", &rc);
-    CHECK_SUCCESS(doc, rc, 200);
+    doc = EXPECT_OK(sim, "apsim:ListOperations", "{}", 200);
     ops = jget(doc, "Operations");
     CHECK(json_is_array(ops));
     for (i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
@@ -476,9 +463,7 @@ static void test_list_operations(void) {
     }
     /* ListOperations takes no members. */
     json_decref(doc);
-    doc = call(sim, "apsim:ListOperations", "{\"Verbose\": true}", &rc);
-    CHECK_ENVELOPE(doc, rc, 400, "ValidationException");
-    json_decref(doc);
+    json_decref(EXPECT_ERROR(sim, "apsim:ListOperations", "{\"Verbose\": true}", 400, "ValidationException", NULL));
     apsim_close(sim);
 }
 
@@ -486,15 +471,13 @@ static void test_list_operations(void) {
 
 static void test_efs_file_systems(void) {
     apsim *sim = open_world("{\"seed\": 11, \"start_time\": 1700000000}");
-    int rc;
     json_t *doc;
     char *fs;
     char req[512], arn[256], msg[256];
     if (sim == NULL) return;
 
-    doc = call(sim, "efs:CreateFileSystem",
-               "{\"CreationToken\": \"fs-one\", \"Tags\": [{\"Key\": \"Name\", \"Value\": \"data\"}]}", &rc);
-    CHECK_SUCCESS(doc, rc, 201);
+    doc = EXPECT_OK(sim, "efs:CreateFileSystem",
+                    "{\"CreationToken\": \"fs-one\", \"Tags\": [{\"Key\": \"Name\", \"Value\": \"data\"}]}", 201);
     CHECK(is_aws_id(jstr(doc, "FileSystemId"), "fs-"));
     CHECK_STR_EQ(jstr(doc, "LifeCycleState"), "creating");
     CHECK_STR_EQ(jstr(doc, "CreationToken"), "fs-one");
@@ -508,61 +491,40 @@ static void test_efs_file_systems(void) {
     CHECK_INT_EQ(jint(doc, "SizeInBytes.ValueInStandard"), 6144);
     CHECK_INT_EQ(jint(doc, "CreationTime"), 1700000000);
     CHECK_STR_EQ(jstr(doc, "Tags.0.Key"), "Name");
-    fs = jstr(doc, "FileSystemId") ? strdup(jstr(doc, "FileSystemId")) : NULL;
+    fs = jdup(doc, "FileSystemId");
     json_decref(doc);
-    if (!CHECK(fs != NULL)) {
-        apsim_close(sim);
-        return;
-    }
+    if (!CHECK(fs != NULL)) goto done;
     snprintf(arn, sizeof arn, "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/%s", fs);
 
     /* The creation token is idempotent. */
-    doc = call(sim, "efs:CreateFileSystem", "{\"CreationToken\": \"fs-one\"}", &rc);
-    CHECK_ENVELOPE(doc, rc, 409, "FileSystemAlreadyExists");
-    CHECK_STR_EQ(jstr(doc, "FileSystemId"), fs);
     snprintf(msg, sizeof msg, "File system '%s' already exists with creation token 'fs-one'", fs);
-    CHECK_STR_EQ(jstr(doc, "Error.Message"), msg);
+    doc = EXPECT_ERROR(sim, "efs:CreateFileSystem", "{\"CreationToken\": \"fs-one\"}", 409, "FileSystemAlreadyExists", msg);
+    CHECK_STR_EQ(jstr(doc, "FileSystemId"), fs);
     json_decref(doc);
 
     /* Describe by id, by ARN, by creation token, and all. */
-    snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\"}", fs);
-    doc = call(sim, "efs:DescribeFileSystems", req, &rc);
-    CHECK_SUCCESS(doc, rc, 200);
-    CHECK_INT_EQ(jlen(doc, "FileSystems"), 1);
-    CHECK_STR_EQ(jstr(doc, "FileSystems.0.FileSystemId"), fs);
+    doc = DESCRIBE_ONE(sim, "FileSystem", "FileSystemId", fs, fs);
     CHECK_STR_EQ(jstr(doc, "FileSystems.0.FileSystemArn"), arn);
-    CHECK_STR_EQ(jstr(doc, "FileSystems.0.LifeCycleState"), "available");
     json_decref(doc);
-    snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\"}", arn);
-    doc = call(sim, "efs:DescribeFileSystems", req, &rc);
-    CHECK_SUCCESS(doc, rc, 200);
-    CHECK_STR_EQ(jstr(doc, "FileSystems.0.FileSystemId"), fs);
-    json_decref(doc);
-    doc = call(sim, "efs:DescribeFileSystems", "{\"CreationToken\": \"fs-one\"}", &rc);
-    CHECK_SUCCESS(doc, rc, 200);
-    CHECK_STR_EQ(jstr(doc, "FileSystems.0.FileSystemId"), fs);
-    json_decref(doc);
-    doc = call(sim, "efs:DescribeFileSystems", NULL, &rc);
-    CHECK_SUCCESS(doc, rc, 200);
+    json_decref(DESCRIBE_ONE(sim, "FileSystem", "FileSystemId", arn, fs));
+    json_decref(DESCRIBE_ONE(sim, "FileSystem", "CreationToken", "fs-one", fs));
+    doc = EXPECT_OK(sim, "efs:DescribeFileSystems", NULL, 200);
     CHECK_INT_EQ(jlen(doc, "FileSystems"), 1);
     CHECK(jget(doc, "NextMarker") == NULL);
     json_decref(doc);
 
     /* Unknown file system. */
-    doc = call(sim, "efs:DescribeFileSystems", "{\"FileSystemId\": \"fs-0123456789abcdef0\"}", &rc);
-    CHECK_ENVELOPE(doc, rc, 404, "FileSystemNotFound");
-    CHECK_STR_EQ(jstr(doc, "Error.Message"), "File system 'fs-0123456789abcdef0' does not exist.");
+    doc = EXPECT_ERROR(sim, "efs:DescribeFileSystems", "{\"FileSystemId\": \"fs-0123456789abcdef0\"}", 404,
+                       "FileSystemNotFound", "File system 'fs-0123456789abcdef0' does not exist.");
     CHECK(is_request_id(jstr(doc, "ResponseMetadata.RequestId")));
     json_decref(doc);
 
-    /* Delete. */
-    doc = call(sim, "efs:DeleteFileSystem", req, &rc);
-    CHECK_SUCCESS(doc, rc, 204);
-    json_decref(doc);
-    doc = call(sim, "efs:DeleteFileSystem", req, &rc);
-    CHECK_ENVELOPE(doc, rc, 404, "FileSystemNotFound");
-    json_decref(doc);
+    /* Delete (by ARN), then it is gone. */
+    snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\"}", arn);
+    json_decref(EXPECT_OK(sim, "efs:DeleteFileSystem", req, 204));
+    json_decref(EXPECT_ERROR(sim, "efs:DeleteFileSystem", req, 404, "FileSystemNotFound", NULL));
 
+done:
     free(fs);
     apsim_close(sim);
 }
@@ -571,14 +533,11 @@ static void test_efs_access_point_flow(void) {
     apsim *sim = open_world("{\"seed\": 12, \"start_time\": 1700000000}");
     int rc;
     json_t *doc;
-    char *fs, *out, *ap;
+    char *fs, *out, *ap = NULL;
     char req[1024], arn[256], msg[512];
     if (sim == NULL) return;
     fs = create_file_system(sim, "flow");
-    if (!CHECK(fs != NULL)) {
-        apsim_close(sim);
-        return;
-    }
+    if (!CHECK(fs != NULL)) goto done;
 
     /* Create (on a file system that is still "creating" in its create response: it settles). */
     snprintf(req, sizeof req, "{\"ClientToken\": \"tok-1\", \"FileSystemId\": \"%s\"}", fs);
@@ -603,32 +562,25 @@ static void test_efs_access_point_flow(void) {
     json_decref(doc);
 
     /* The same call through apsim_call is the same operation: the token is taken now. */
-    doc = call(sim, "efs:CreateAccessPoint", req, &rc);
-    CHECK_ENVELOPE(doc, rc, 409, "AccessPointAlreadyExists");
-    CHECK_STR_EQ(jstr(doc, "AccessPointId"), ap);
     snprintf(msg, sizeof msg, "Access point '%s' already exists with client token 'tok-1'", ap);
-    CHECK_STR_EQ(jstr(doc, "Error.Message"), msg);
+    doc = EXPECT_ERROR(sim, "efs:CreateAccessPoint", req, 409, "AccessPointAlreadyExists", msg);
+    CHECK_STR_EQ(jstr(doc, "AccessPointId"), ap);
     CHECK(is_request_id(jstr(doc, "ResponseMetadata.RequestId")));
     json_decref(doc);
     /* Any reuse, other parameters or not. */
     snprintf(req, sizeof req,
              "{\"ClientToken\": \"tok-1\", \"FileSystemId\": \"%s\", \"RootDirectory\": {\"Path\": \"/other\"}}", fs);
-    doc = call(sim, "efs:CreateAccessPoint", req, &rc);
-    CHECK_ENVELOPE(doc, rc, 409, "AccessPointAlreadyExists");
+    doc = EXPECT_ERROR(sim, "efs:CreateAccessPoint", req, 409, "AccessPointAlreadyExists", msg);
     CHECK_STR_EQ(jstr(doc, "AccessPointId"), ap);
-    CHECK_STR_EQ(jstr(doc, "Error.Message"), msg);
     json_decref(doc);
 
     /* A five-level path. */
     snprintf(req, sizeof req,
              "{\"ClientToken\": \"tok-deep\", \"FileSystemId\": \"%s\", \"RootDirectory\": {\"Path\": \"/a/b/c/d/e\"}}",
              fs);
-    doc = call(sim, "efs:CreateAccessPoint", req, &rc);
-    CHECK_ENVELOPE(doc, rc, 400, "ValidationException");
-    CHECK_STR_EQ(jstr(doc, "Error.Message"),
-                 "1 validation error detected: Value '/a/b/c/d/e' at 'rootDirectory.path' failed to satisfy "
-                 "constraint: Member must satisfy regular expression pattern: " FSAP_PATH_PATTERN);
-    json_decref(doc);
+    json_decref(EXPECT_ERROR(sim, "efs:CreateAccessPoint", req, 400, "ValidationException",
+                             "1 validation error detected: Value '/a/b/c/d/e' at 'rootDirectory.path' failed to satisfy "
+                             "constraint: Member must satisfy regular expression pattern: " FSAP_PATH_PATTERN));
     /* Four levels are fine; so are the full options. */
     snprintf(req, sizeof req,
              "{\"ClientToken\": \"tok-full\", \"FileSystemId\": \"%s\","
@@ -637,8 +589,7 @@ static void test_efs_access_point_flow(void) {
              " \"RootDirectory\": {\"Path\": \"/a/b/c/d\","
              " \"CreationInfo\": {\"OwnerUid\": 1000, \"OwnerGid\": 1000, \"Permissions\": \"0755\"}}}",
              fs);
-    doc = call(sim, "efs:CreateAccessPoint", req, &rc);
-    CHECK_SUCCESS(doc, rc, 200);
+    doc = EXPECT_OK(sim, "efs:CreateAccessPoint", req, 200);
     CHECK_STR_EQ(jstr(doc, "Name"), "app");
     CHECK_INT_EQ(jlen(doc, "Tags"), 2);
     CHECK_STR_EQ(jstr(doc, "Tags.1.Key"), "team");
@@ -654,8 +605,7 @@ static void test_efs_access_point_flow(void) {
              "{\"ClientToken\": \"tok-arn\", \"FileSystemId\": "
              "\"arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/%s\"}",
              fs);
-    doc = call(sim, "efs:CreateAccessPoint", req, &rc);
-    CHECK_SUCCESS(doc, rc, 200);
+    doc = EXPECT_OK(sim, "efs:CreateAccessPoint", req, 200);
     CHECK_STR_EQ(jstr(doc, "FileSystemId"), fs);
     json_decref(doc);
     /* An ARN of another account is not found. */
@@ -663,61 +613,53 @@ static void test_efs_access_point_flow(void) {
              "{\"ClientToken\": \"tok-arn2\", \"FileSystemId\": "
              "\"arn:aws:elasticfilesystem:us-east-1:999999999999:file-system/%s\"}",
              fs);
-    doc = call(sim, "efs:CreateAccessPoint", req, &rc);
-    CHECK_ENVELOPE(doc, rc, 404, "FileSystemNotFound");
-    json_decref(doc);
+    json_decref(EXPECT_ERROR(sim, "efs:CreateAccessPoint", req, 404, "FileSystemNotFound", NULL));
 
     /* An unknown file system. */
-    doc = call(sim, "efs:CreateAccessPoint", "{\"ClientToken\": \"tok-x\", \"FileSystemId\": \"fs-0123456789abcdef0\"}",
-               &rc);
-    CHECK_ENVELOPE(doc, rc, 404, "FileSystemNotFound");
-    CHECK_STR_EQ(jstr(doc, "Error.Message"), "File system 'fs-0123456789abcdef0' does not exist.");
-    json_decref(doc);
+    json_decref(EXPECT_ERROR(sim, "efs:CreateAccessPoint",
+                             "{\"ClientToken\": \"tok-x\", \"FileSystemId\": \"fs-0123456789abcdef0\"}", 404,
+                             "FileSystemNotFound", "File system 'fs-0123456789abcdef0' does not exist."));
 
-    /* Describe one: settled now. */
-    snprintf(req, sizeof req, "{\"AccessPointId\": \"%s\"}", ap);
-    doc = call(sim, "efs:DescribeAccessPoints", req, &rc);
-    CHECK_SUCCESS(doc, rc, 200);
-    CHECK_INT_EQ(jlen(doc, "AccessPoints"), 1);
-    CHECK_STR_EQ(jstr(doc, "AccessPoints.0.AccessPointId"), ap);
-    CHECK_STR_EQ(jstr(doc, "AccessPoints.0.LifeCycleState"), "available");
-    json_decref(doc);
-    snprintf(req, sizeof req, "{\"AccessPointId\": \"%s\"}", arn);
-    doc = call(sim, "efs:DescribeAccessPoints", req, &rc);
-    CHECK_SUCCESS(doc, rc, 200);
-    CHECK_STR_EQ(jstr(doc, "AccessPoints.0.AccessPointId"), ap);
-    json_decref(doc);
+    /* Describe one (by id and by ARN): settled now. */
+    json_decref(DESCRIBE_ONE(sim, "AccessPoint", "AccessPointId", ap, ap));
+    json_decref(DESCRIBE_ONE(sim, "AccessPoint", "AccessPointId", arn, ap));
     /* Both filters. */
     snprintf(req, sizeof req, "{\"AccessPointId\": \"%s\", \"FileSystemId\": \"%s\"}", ap, fs);
-    doc = call(sim, "efs:DescribeAccessPoints", req, &rc);
-    CHECK_ENVELOPE(doc, rc, 400, "BadRequest");
-    CHECK_STR_EQ(jstr(doc, "Error.Message"),
-                 "You can provide either an AccessPointId or a FileSystemId in the request, but not both.");
-    json_decref(doc);
+    json_decref(EXPECT_ERROR(sim, "efs:DescribeAccessPoints", req, 400, "BadRequest",
+                             "You can provide either an AccessPointId or a FileSystemId in the request, but not both."));
 
     /* Delete: 204, then gone, and its token is free again. */
     snprintf(req, sizeof req, "{\"AccessPointId\": \"%s\"}", ap);
-    doc = call(sim, "efs:DeleteAccessPoint", req, &rc);
-    CHECK_SUCCESS(doc, rc, 204);
-    json_decref(doc);
+    json_decref(EXPECT_OK(sim, "efs:DeleteAccessPoint", req, 204));
     snprintf(msg, sizeof msg, "Access point '%s' does not exist.", ap);
-    doc = call(sim, "efs:DeleteAccessPoint", req, &rc);
-    CHECK_ENVELOPE(doc, rc, 404, "AccessPointNotFound");
-    CHECK_STR_EQ(jstr(doc, "Error.Message"), msg);
-    json_decref(doc);
-    doc = call(sim, "efs:DescribeAccessPoints", req, &rc);
-    CHECK_ENVELOPE(doc, rc, 404, "AccessPointNotFound");
-    CHECK_STR_EQ(jstr(doc, "Error.Message"), msg);
-    json_decref(doc);
+    json_decref(EXPECT_ERROR(sim, "efs:DeleteAccessPoint", req, 404, "AccessPointNotFound", msg));
+    json_decref(EXPECT_ERROR(sim, "efs:DescribeAccessPoints", req, 404, "AccessPointNotFound", msg));
     {
         char *again = create_access_point(sim, fs, "tok-1");
         CHECK(again != NULL && strcmp(again, ap) != 0);
         free(again);
     }
 
+done:
     free(ap);
     free(fs);
     apsim_close(sim);
+}
+
+/* One page of DescribeAccessPoints: {<filter>"MaxResults": 2} and the NextToken *token unless
+ * NULL; 200. *token (freed) becomes the page's NextToken, NULL after the last page. The page
+ * (json_decref it). */
+static json_t *next_page(apsim *sim, const char *filter, char **token) {
+    char req[512];
+    json_t *doc;
+    if (*token)
+        snprintf(req, sizeof req, "{%s\"MaxResults\": 2, \"NextToken\": \"%s\"}", filter, *token);
+    else
+        snprintf(req, sizeof req, "{%s\"MaxResults\": 2}", filter);
+    free(*token);
+    doc = EXPECT_OK(sim, "efs:DescribeAccessPoints", req, 200);
+    *token = jdup(doc, "NextToken");
+    return doc;
 }
 
 /* Walks DescribeAccessPoints with MaxResults 2; every id of want[] must be seen exactly once. */
@@ -726,19 +668,8 @@ static void walk_pages(apsim *sim, const char *filter, char **want, size_t n_wan
     size_t i, pages = 0, total = 0;
     char *token = NULL;
     do {
-        char req[512];
-        int rc;
-        json_t *doc, *aps;
+        json_t *doc = next_page(sim, filter, &token), *aps = jget(doc, "AccessPoints");
         size_t k;
-        if (token)
-            snprintf(req, sizeof req, "{%s\"MaxResults\": 2, \"NextToken\": \"%s\"}", filter, token);
-        else
-            snprintf(req, sizeof req, "{%s\"MaxResults\": 2}", filter);
-        free(token);
-        token = NULL;
-        doc = call(sim, "efs:DescribeAccessPoints", req, &rc);
-        CHECK_SUCCESS(doc, rc, 200);
-        aps = jget(doc, "AccessPoints");
         if (!CHECK(json_is_array(aps))) {
             json_decref(doc);
             break;
@@ -751,7 +682,6 @@ static void walk_pages(apsim *sim, const char *filter, char **want, size_t n_wan
                 if (id && strcmp(id, want[i]) == 0) seen[i]++;
             total++;
         }
-        if (jstr(doc, "NextToken")) token = strdup(jstr(doc, "NextToken"));
         json_decref(doc);
         pages++;
     } while (token != NULL && pages < 100);
@@ -767,17 +697,11 @@ static void test_describe_access_points_paging(void) {
     char *aps[5] = {0};
     char filter[128], req[256];
     size_t i;
-    int rc;
     json_t *doc;
     if (sim == NULL) return;
     fs = create_file_system(sim, "paging");
     fs2 = create_file_system(sim, "paging-2");
-    if (!CHECK(fs != NULL && fs2 != NULL)) {
-        free(fs);
-        free(fs2);
-        apsim_close(sim);
-        return;
-    }
+    if (!CHECK(fs != NULL && fs2 != NULL)) goto done;
     for (i = 0; i < 5; i++) {
         char token[32];
         snprintf(token, sizeof token, "page-%zu", i);
@@ -794,8 +718,7 @@ static void test_describe_access_points_paging(void) {
     }
 
     /* All access points of the account: 6, in creation order. */
-    doc = call(sim, "efs:DescribeAccessPoints", "{}", &rc);
-    CHECK_SUCCESS(doc, rc, 200);
+    doc = EXPECT_OK(sim, "efs:DescribeAccessPoints", "{}", 200);
     CHECK_INT_EQ(jlen(doc, "AccessPoints"), 6);
     CHECK_STR_EQ(jstr(doc, "AccessPoints.0.AccessPointId"), aps[0]);
     CHECK_STR_EQ(jstr(doc, "AccessPoints.5.AccessPointId"), aps[4]);
@@ -804,32 +727,22 @@ static void test_describe_access_points_paging(void) {
 
     /* A token that was never issued, and one issued for another filter. */
     snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\", \"NextToken\": \"bogus\"}", fs);
-    doc = call(sim, "efs:DescribeAccessPoints", req, &rc);
-    CHECK_ENVELOPE(doc, rc, 400, "BadRequest");
-    json_decref(doc);
+    json_decref(EXPECT_ERROR(sim, "efs:DescribeAccessPoints", req, 400, "BadRequest", NULL));
     snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\", \"MaxResults\": 1}", fs);
-    doc = call(sim, "efs:DescribeAccessPoints", req, &rc);
-    CHECK_SUCCESS(doc, rc, 200);
+    doc = EXPECT_OK(sim, "efs:DescribeAccessPoints", req, 200);
     if (CHECK(jstr(doc, "NextToken") != NULL)) {
-        json_t *d2;
         snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\", \"NextToken\": \"%s\"}", fs2, jstr(doc, "NextToken"));
-        d2 = call(sim, "efs:DescribeAccessPoints", req, &rc);
-        CHECK_ENVELOPE(d2, rc, 400, "BadRequest");
-        json_decref(d2);
+        json_decref(EXPECT_ERROR(sim, "efs:DescribeAccessPoints", req, 400, "BadRequest", NULL));
     }
     json_decref(doc);
 
     /* MaxResults limits. */
-    doc = call(sim, "efs:DescribeAccessPoints", "{\"MaxResults\": 0}", &rc);
-    CHECK_ENVELOPE(doc, rc, 400, "ValidationException");
-    CHECK_STR_EQ(jstr(doc, "Error.Message"),
-                 "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: "
-                 "Member must have value greater than or equal to 1");
-    json_decref(doc);
-    doc = call(sim, "efs:DescribeAccessPoints", "{\"MaxResults\": 10001}", &rc);
-    CHECK_ENVELOPE(doc, rc, 400, "ValidationException");
-    json_decref(doc);
+    json_decref(EXPECT_ERROR(sim, "efs:DescribeAccessPoints", "{\"MaxResults\": 0}", 400, "ValidationException",
+                             "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: "
+                             "Member must have value greater than or equal to 1"));
+    json_decref(EXPECT_ERROR(sim, "efs:DescribeAccessPoints", "{\"MaxResults\": 10001}", 400, "ValidationException", NULL));
 
+done:
     for (i = 0; i < 5; i++) free(aps[i]);
     free(fs);
     free(fs2);
@@ -841,31 +754,22 @@ static void test_describe_access_points_paging(void) {
 static void test_paging_while_changing(void) {
     apsim *sim = open_world("{\"seed\": 14}");
     char *fs, *aps[7] = {0};
-    int seen[7] = {0}, pages = 0, rc, i;
-    char req[256], *token = NULL;
+    int seen[7] = {0}, pages = 0, i;
+    char filter[128], req[256], *token = NULL;
     json_t *doc;
     if (sim == NULL) return;
     fs = create_file_system(sim, "changing");
-    if (!CHECK(fs != NULL)) {
-        apsim_close(sim);
-        return;
-    }
+    if (!CHECK(fs != NULL)) goto done;
     for (i = 0; i < 6; i++) {
         char t[16];
         snprintf(t, sizeof t, "chg-%d", i);
         aps[i] = create_access_point(sim, fs, t);
         if (!CHECK(aps[i] != NULL)) goto done;
     }
+    snprintf(filter, sizeof filter, "\"FileSystemId\": \"%s\", ", fs);
     do {
         size_t k;
-        if (token)
-            snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\", \"MaxResults\": 2, \"NextToken\": \"%s\"}", fs, token);
-        else
-            snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\", \"MaxResults\": 2}", fs);
-        free(token);
-        token = NULL;
-        doc = call(sim, "efs:DescribeAccessPoints", req, &rc);
-        CHECK_SUCCESS(doc, rc, 200);
+        doc = next_page(sim, filter, &token);
         for (k = 0; k < jlen(doc, "AccessPoints") && jlen(doc, "AccessPoints") != (size_t)-1; k++) {
             const char *id = json_string_value(json_object_get(json_array_get(jget(doc, "AccessPoints"), k),
                                                                "AccessPointId"));
@@ -873,18 +777,13 @@ static void test_paging_while_changing(void) {
             for (j = 0; j < 7; j++)
                 if (id && aps[j] && strcmp(id, aps[j]) == 0) seen[j]++;
         }
-        if (jstr(doc, "NextToken")) token = strdup(jstr(doc, "NextToken"));
         json_decref(doc);
         if (++pages == 1) {
             /* After the first page (aps 0 and 1): delete a seen one and the next one, add one. */
             snprintf(req, sizeof req, "{\"AccessPointId\": \"%s\"}", aps[1]);
-            doc = call(sim, "efs:DeleteAccessPoint", req, &rc);
-            CHECK_SUCCESS(doc, rc, 204);
-            json_decref(doc);
+            json_decref(EXPECT_OK(sim, "efs:DeleteAccessPoint", req, 204));
             snprintf(req, sizeof req, "{\"AccessPointId\": \"%s\"}", aps[2]);
-            doc = call(sim, "efs:DeleteAccessPoint", req, &rc);
-            CHECK_SUCCESS(doc, rc, 204);
-            json_decref(doc);
+            json_decref(EXPECT_OK(sim, "efs:DeleteAccessPoint", req, 204));
             aps[6] = create_access_point(sim, fs, "chg-6");
         }
     } while (token != NULL && pages < 20);
@@ -905,59 +804,47 @@ done:
 /* ---- Config switches ------------------------------------------------------------------------- */
 
 static void test_config_switches(void) {
-    int rc;
     json_t *doc;
     char req[256];
     apsim *sim = open_world("{\"lifecycle\": \"instant\", \"idempotent_client_tokens\": true, "
                             "\"strict_file_system_delete\": true, \"access_points_per_file_system\": 2}");
-    char *fs, *ap;
+    char *fs, *ap = NULL;
     if (sim == NULL) return;
-    doc = call(sim, "efs:CreateFileSystem", "{\"CreationToken\": \"switch\"}", &rc);
-    CHECK_SUCCESS(doc, rc, 201);
+    doc = EXPECT_OK(sim, "efs:CreateFileSystem", "{\"CreationToken\": \"switch\"}", 201);
     CHECK_STR_EQ(jstr(doc, "LifeCycleState"), "available");
-    fs = jstr(doc, "FileSystemId") ? strdup(jstr(doc, "FileSystemId")) : NULL;
+    fs = jdup(doc, "FileSystemId");
     json_decref(doc);
-    if (!CHECK(fs != NULL)) {
-        apsim_close(sim);
-        return;
-    }
+    if (!CHECK(fs != NULL)) goto done;
     snprintf(req, sizeof req, "{\"ClientToken\": \"same\", \"FileSystemId\": \"%s\"}", fs);
-    doc = call(sim, "efs:CreateAccessPoint", req, &rc);
-    CHECK_SUCCESS(doc, rc, 200);
+    doc = EXPECT_OK(sim, "efs:CreateAccessPoint", req, 200);
     CHECK_STR_EQ(jstr(doc, "LifeCycleState"), "available");
-    ap = jstr(doc, "AccessPointId") ? strdup(jstr(doc, "AccessPointId")) : NULL;
+    ap = jdup(doc, "AccessPointId");
     json_decref(doc);
     /* idempotent_client_tokens: the same request returns the same access point. */
-    doc = call(sim, "efs:CreateAccessPoint", req, &rc);
-    CHECK_SUCCESS(doc, rc, 200);
+    doc = EXPECT_OK(sim, "efs:CreateAccessPoint", req, 200);
     CHECK_STR_EQ(jstr(doc, "AccessPointId"), ap);
     json_decref(doc);
     /* ... but other parameters still conflict. */
     snprintf(req, sizeof req, "{\"ClientToken\": \"same\", \"FileSystemId\": \"%s\", \"PosixUser\": {\"Uid\": 1, \"Gid\": 1}}",
              fs);
-    doc = call(sim, "efs:CreateAccessPoint", req, &rc);
-    CHECK_ENVELOPE(doc, rc, 409, "AccessPointAlreadyExists");
+    doc = EXPECT_ERROR(sim, "efs:CreateAccessPoint", req, 409, "AccessPointAlreadyExists", NULL);
     CHECK_STR_EQ(jstr(doc, "AccessPointId"), ap);
     json_decref(doc);
     /* Quota 2. */
     free(create_access_point(sim, fs, "second"));
     snprintf(req, sizeof req, "{\"ClientToken\": \"third\", \"FileSystemId\": \"%s\"}", fs);
-    doc = call(sim, "efs:CreateAccessPoint", req, &rc);
-    CHECK_ENVELOPE(doc, rc, 403, "AccessPointLimitExceeded");
     {
         char msg[256];
         snprintf(msg, sizeof msg,
                  "You have reached the maximum number of access points (2) for your file system %s. "
                  "Delete an access point and add a new one.",
                  fs);
-        CHECK_STR_EQ(jstr(doc, "Error.Message"), msg);
+        json_decref(EXPECT_ERROR(sim, "efs:CreateAccessPoint", req, 403, "AccessPointLimitExceeded", msg));
     }
-    json_decref(doc);
     /* strict_file_system_delete. */
     snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\"}", fs);
-    doc = call(sim, "efs:DeleteFileSystem", req, &rc);
-    CHECK_ENVELOPE(doc, rc, 409, "FileSystemInUse");
-    json_decref(doc);
+    json_decref(EXPECT_ERROR(sim, "efs:DeleteFileSystem", req, 409, "FileSystemInUse", NULL));
+done:
     free(ap);
     free(fs);
     apsim_close(sim);
@@ -1003,37 +890,28 @@ static void test_validate(void) {
     json_decref(doc);
 
     /* Unknown member (botocore's words). */
-    doc = validate("efs:CreateAccessPoint", "{\"ClientToken\": \"t\", \"FileSystemId\": \"fs-01234567\", \"Bogus\": 1}",
-                   &rc);
-    CHECK_ENVELOPE(doc, rc, 400, "ValidationException");
-    CHECK_STR_EQ(jstr(doc, "Error.Message"),
-                 "Unknown parameter in input: \"Bogus\", must be one of: ClientToken, Tags, FileSystemId, PosixUser, "
-                 "RootDirectory");
-    json_decref(doc);
+    json_decref(EXPECT_INVALID("efs:CreateAccessPoint",
+                               "{\"ClientToken\": \"t\", \"FileSystemId\": \"fs-01234567\", \"Bogus\": 1}",
+                               "ValidationException",
+                               "Unknown parameter in input: \"Bogus\", must be one of: ClientToken, Tags, FileSystemId, "
+                               "PosixUser, RootDirectory"));
 
     /* A stateless rule beyond the model: duplicate tag keys. */
-    doc = validate("efs:CreateAccessPoint",
-                   "{\"ClientToken\": \"t\", \"FileSystemId\": \"fs-01234567\","
-                   " \"Tags\": [{\"Key\": \"k\", \"Value\": \"1\"}, {\"Key\": \"k\", \"Value\": \"2\"}]}",
-                   &rc);
-    CHECK_ENVELOPE(doc, rc, 400, "BadRequest");
-    CHECK_STR_EQ(jstr(doc, "Error.Message"),
-                 "Tag keys must be unique; the key 'k' appears more than once in the request.");
-    json_decref(doc);
+    json_decref(EXPECT_INVALID("efs:CreateAccessPoint",
+                               "{\"ClientToken\": \"t\", \"FileSystemId\": \"fs-01234567\","
+                               " \"Tags\": [{\"Key\": \"k\", \"Value\": \"1\"}, {\"Key\": \"k\", \"Value\": \"2\"}]}",
+                               "BadRequest", "Tag keys must be unique; the key 'k' appears more than once in the request."));
 
     /* Several kinds of violation at once. */
-    doc = validate("efs:CreateAccessPoint",
-                   "{\"ClientToken\": \"\", \"FileSystemId\": \"fs-01234567\","
-                   " \"RootDirectory\": {\"CreationInfo\": {\"OwnerUid\": 1, \"OwnerGid\": 1, \"Permissions\": \"999\"}}}",
-                   &rc);
-    CHECK_ENVELOPE(doc, rc, 400, "ValidationException");
-    CHECK_STR_EQ(jstr(doc, "Error.Message"),
-                 "3 validation errors detected: Value '' at 'clientToken' failed to satisfy constraint: Member must "
-                 "have length greater than or equal to 1; Value '' at 'clientToken' failed to satisfy constraint: "
-                 "Member must satisfy regular expression pattern: .+; Value '999' at "
-                 "'rootDirectory.creationInfo.permissions' failed to satisfy constraint: Member must satisfy "
-                 "regular expression pattern: ^[0-7]{3,4}$");
-    json_decref(doc);
+    json_decref(EXPECT_INVALID("efs:CreateAccessPoint",
+                               "{\"ClientToken\": \"\", \"FileSystemId\": \"fs-01234567\","
+                               " \"RootDirectory\": {\"CreationInfo\": {\"OwnerUid\": 1, \"OwnerGid\": 1, \"Permissions\": \"999\"}}}",
+                               "ValidationException",
+                               "3 validation errors detected: Value '' at 'clientToken' failed to satisfy constraint: Member "
+                               "must have length greater than or equal to 1; Value '' at 'clientToken' failed to satisfy "
+                               "constraint: Member must satisfy regular expression pattern: .+; Value '999' at "
+                               "'rootDirectory.creationInfo.permissions' failed to satisfy constraint: Member must satisfy "
+                               "regular expression pattern: ^[0-7]{3,4}$"));
 }
 
 /* ---- Determinism ----------------------------------------------------------------------------- */
@@ -1057,7 +935,7 @@ static void run_sequence(apsim *sim, char **outputs, size_t *n) {
         outputs[(*n)++] = out;
         if (i == 0 && out) {
             json_t *doc = json_loads(out, 0, NULL);
-            if (jstr(doc, "FileSystemId")) fs = strdup(jstr(doc, "FileSystemId"));
+            fs = jdup(doc, "FileSystemId");
             json_decref(doc);
         }
     }
@@ -1179,10 +1057,7 @@ static void test_threads(void) {
     char *fs;
     if (sim == NULL) return;
     fs = create_file_system(sim, "threads");
-    if (!CHECK(fs != NULL)) {
-        apsim_close(sim);
-        return;
-    }
+    if (!CHECK(fs != NULL)) goto done;
     for (i = 0; i < THREADS; i++) {
         memset(&workers[i], 0, sizeof workers[i]);
         workers[i].sim = sim;
@@ -1239,12 +1114,12 @@ static void test_threads(void) {
         CHECK(jget(doc, "NextToken") == NULL);
         json_decref(doc);
         snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\", \"MaxResults\": 1000}", fs);
-        doc = call(sim, "efs:DescribeAccessPoints", req, &rc);
-        CHECK_SUCCESS(doc, rc, 200);
+        doc = EXPECT_OK(sim, "efs:DescribeAccessPoints", req, 200);
         CHECK_INT_EQ(jlen(doc, "AccessPoints"), total < 1000 ? total : 1000);
         CHECK((jget(doc, "NextToken") != NULL) == (total > 1000));
         json_decref(doc);
     }
+done:
     free(fs);
     apsim_close(sim);
 }

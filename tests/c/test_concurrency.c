@@ -170,6 +170,68 @@ static void unexpected(struct worker *w, const char *what, int rc, json_t *doc) 
          message_of(doc) ? message_of(doc) : "(no message)");
 }
 
+/* Counts the outcome of a call (and frees its document): *ok when `ok`, *expected when it failed
+ * with `status` and `code`; anything else is unexpected. */
+static void tally(struct worker *w, const char *what, json_t *doc, int rc, int ok, long *ok_count, int status,
+                  const char *code, long *expected_count) {
+    if (ok) {
+        (*ok_count)++;
+    } else if (rc == status && streq(code_of(doc), code)) {
+        (*expected_count)++;
+    } else {
+        unexpected(w, what, rc, doc);
+    }
+    json_decref(doc);
+}
+
+/* A call refused by a quota: `status` and `code`, counted in *count, with the message printf'd from
+ * `fmt` (or else, unless NULL, the message `also`). Any other answer is unexpected. */
+static void quota_refusal(struct worker *w, const char *what, json_t *doc, int rc, int status, const char *code,
+                          long *count, const char *also, const char *fmt, ...) {
+    char expected[512];
+    va_list ap;
+    if (rc != status || !streq(code_of(doc), code)) {
+        unexpected(w, what, rc, doc);
+        return;
+    }
+    (*count)++;
+    va_start(ap, fmt);
+    vsnprintf(expected, sizeof expected, fmt, ap);
+    va_end(ap);
+    if (!streq(message_of(doc), expected) && (also == NULL || !streq(message_of(doc), also)))
+        fail(w, "%s: %s", code, message_of(doc));
+}
+
+/* One page of a walk: `req` (size bytes, the first len of them an unclosed JSON object) gets the
+ * NextToken `token` unless it is "", is closed and goes to `op`. The page (json_decref it), or
+ * NULL when the call failed (counted as unexpected, as `what`) or its answer did not parse (a
+ * failure call() counted). */
+static json_t *walk_page(struct worker *w, const char *op, const char *what, char *req, size_t size, int len,
+                         const char *token) {
+    int rc;
+    json_t *doc;
+    if (token[0]) len += snprintf(req + len, size - (size_t)len, ", \"NextToken\": \"%s\"", token);
+    snprintf(req + len, size - (size_t)len, "}");
+    doc = call(w, op, req, &rc);
+    if (rc != 0) {
+        unexpected(w, what, rc, doc);
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* Keeps the page's NextToken in token (size bytes), "" after the last page. 0 when it is too long
+ * to keep (the walk ends there). */
+static int keep_token(json_t *doc, char *token, size_t size) {
+    const char *next = str(doc, "NextToken");
+    token[0] = '\0';
+    if (next == NULL) return 1;
+    if (strlen(next) >= size) return 0;
+    strcpy(token, next);
+    return 1;
+}
+
 static void remember_created(struct worker *w, const char *id) {
     if (w->n_created == w->cap_created) {
         long cap = w->cap_created ? w->cap_created * 2 : 256;
@@ -195,7 +257,7 @@ static int shared_fs_index(const char *fs) {
 /* ---- EFS ------------------------------------------------------------------------------------- */
 
 static void efs_create_shared(struct worker *w) {
-    char req[512], limit_message[256];
+    char req[512];
     int rc, token = (int)(rand_r(&w->seed) % TOKENS), r = (int)(rand_r(&w->seed) % 10);
     /* Skewed: file system 0 is the hot one. */
     int fs = r < 6 ? 0 : (r < 9 ? 1 : 2);
@@ -224,15 +286,11 @@ static void efs_create_shared(struct worker *w) {
         w->st.efs_already++;
         if (!is_id(str(doc, "AccessPointId"), "fsap-")) fail(w, "AccessPointAlreadyExists without an AccessPointId");
         else ring_put(str(doc, "AccessPointId"), &w->seed);
-    } else if (rc == 403 && streq(code_of(doc), "AccessPointLimitExceeded")) {
-        w->st.efs_limit++;
-        snprintf(limit_message, sizeof limit_message,
-                 "You have reached the maximum number of access points (%d) for your file system %s. Delete an access "
-                 "point and add a new one.",
-                 QUOTA, g_shared_fs[fs]);
-        if (!streq(message_of(doc), limit_message)) fail(w, "limit message: %s", message_of(doc));
     } else {
-        unexpected(w, "efs:CreateAccessPoint", rc, doc);
+        quota_refusal(w, "efs:CreateAccessPoint", doc, rc, 403, "AccessPointLimitExceeded", &w->st.efs_limit, NULL,
+                      "You have reached the maximum number of access points (%d) for your file system %s. Delete an "
+                      "access point and add a new one.",
+                      QUOTA, g_shared_fs[fs]);
     }
     json_decref(doc);
 }
@@ -288,21 +346,17 @@ static void efs_walk(struct worker *w, int fs_index, int page_size) {
     const char *fs = fs_index >= 0 ? g_shared_fs[fs_index] : (fs_index == -2 ? g_private_fs[w->index] : NULL);
     id_t_ *seen = NULL;
     long n_seen = 0, cap = 0, pages = 0;
-    int rc, ok = 1;
+    int ok = 1;
     json_t *doc;
     do {
         size_t k;
         json_t *list;
         int len = snprintf(req, sizeof req, "{\"MaxResults\": %d", page_size);
         if (fs != NULL) len += snprintf(req + len, sizeof req - (size_t)len, ", \"FileSystemId\": \"%s\"", fs);
-        if (token[0]) len += snprintf(req + len, sizeof req - (size_t)len, ", \"NextToken\": \"%s\"", token);
-        snprintf(req + len, sizeof req - (size_t)len, "}");
-        doc = call(w, "efs:DescribeAccessPoints", req, &rc);
+        doc = walk_page(w, "efs:DescribeAccessPoints", "walk page", req, sizeof req, len, token);
         pages++;
         w->st.walk_pages++;
-        if (rc != 0) {
-            unexpected(w, "walk page", rc, doc);
-            json_decref(doc);
+        if (doc == NULL) {
             ok = 0;
             break;
         }
@@ -341,14 +395,9 @@ static void efs_walk(struct worker *w, int fs_index, int page_size) {
             }
             snprintf(seen[n_seen++], sizeof(id_t_), "%s", id);
         }
-        if (str(doc, "NextToken") != NULL && strlen(str(doc, "NextToken")) < sizeof token) {
-            strcpy(token, str(doc, "NextToken"));
-        } else {
-            if (str(doc, "NextToken") != NULL) {
-                fail(w, "walk: NextToken too long");
-                ok = 0;
-            }
-            token[0] = '\0';
+        if (!keep_token(doc, token, sizeof token)) {
+            fail(w, "walk: NextToken too long");
+            ok = 0;
         }
         json_decref(doc);
     } while (token[0] && pages < MAX_WALK_PAGES);
@@ -396,14 +445,8 @@ static void efs_delete_shared(struct worker *w) {
     if (!id[0]) return;
     snprintf(req, sizeof req, "{\"AccessPointId\": \"%s\"}", id);
     doc = call(w, "efs:DeleteAccessPoint", req, &rc);
-    if (rc == 0) {
-        w->st.efs_deletes++;
-    } else if (rc == 404 && streq(code_of(doc), "AccessPointNotFound")) {
-        w->st.efs_delete_missing++;
-    } else {
-        unexpected(w, "efs:DeleteAccessPoint", rc, doc);
-    }
-    json_decref(doc);
+    tally(w, "efs:DeleteAccessPoint", doc, rc, rc == 0, &w->st.efs_deletes, 404, "AccessPointNotFound",
+          &w->st.efs_delete_missing);
 }
 
 static void efs_tag(struct worker *w, int untag) {
@@ -420,15 +463,8 @@ static void efs_tag(struct worker *w, int untag) {
                  id, key, w->index, key);
         doc = call(w, "efs:TagResource", req, &rc);
     }
-    if (rc == 0) {
-        if (untag) w->st.untags++;
-        else w->st.tags++;
-    } else if (rc == 404 && streq(code_of(doc), "AccessPointNotFound")) {
-        w->st.tag_missing++;
-    } else {
-        unexpected(w, untag ? "efs:UntagResource" : "efs:TagResource", rc, doc);
-    }
-    json_decref(doc);
+    tally(w, untag ? "efs:UntagResource" : "efs:TagResource", doc, rc, rc == 0, untag ? &w->st.untags : &w->st.tags, 404,
+          "AccessPointNotFound", &w->st.tag_missing);
 }
 
 /* DescribeAccessPoints by ID, or ListTagsForResource: the resource as a whole, or not found. */
@@ -470,7 +506,7 @@ static void efs_read_one(struct worker *w) {
 /* ---- FSx ------------------------------------------------------------------------------------- */
 
 static void fsx_create(struct worker *w) {
-    char req[768], fs_message[256];
+    char req[768];
     int rc, name = (int)(rand_r(&w->seed) % NAMES), tokened = (int)(rand_r(&w->seed) % 2);
     int volume = name % 3, fs = g_volume_fs[volume];
     json_t *doc;
@@ -498,17 +534,13 @@ static void fsx_create(struct worker *w) {
         }
     } else if (rc == 400 && streq(code_of(doc), "AccessPointAlreadyOwnedByYou")) {
         w->st.fsx_owned++;
-    } else if (rc == 400 && streq(code_of(doc), "TooManyAccessPoints")) {
-        w->st.fsx_quota++;
-        snprintf(fs_message, sizeof fs_message,
-                 "File system '%s' has reached its maximum of %d S3 access point attachments for its throughput capacity "
-                 "of %d MBps.",
-                 g_zfs[fs], g_zfs_quota[fs], fs == 0 ? 160 : 128);
-        if (!streq(message_of(doc), fs_message) &&
-            !streq(message_of(doc), "You have reached the maximum number of S3 access points (6) for your account in this Region."))
-            fail(w, "TooManyAccessPoints: %s", message_of(doc));
     } else {
-        unexpected(w, "fsx:CreateAndAttachS3AccessPoint", rc, doc);
+        /* The file system's quota by throughput, or the region's. */
+        quota_refusal(w, "fsx:CreateAndAttachS3AccessPoint", doc, rc, 400, "TooManyAccessPoints", &w->st.fsx_quota,
+                      "You have reached the maximum number of S3 access points (6) for your account in this Region.",
+                      "File system '%s' has reached its maximum of %d S3 access point attachments for its throughput "
+                      "capacity of %d MBps.",
+                      g_zfs[fs], g_zfs_quota[fs], fs == 0 ? 160 : 128);
     }
     json_decref(doc);
 }
@@ -519,14 +551,8 @@ static void fsx_detach(struct worker *w) {
     json_t *doc;
     snprintf(req, sizeof req, "{\"Name\": \"ap-%02d\"}", (int)(rand_r(&w->seed) % NAMES));
     doc = call(w, "fsx:DetachAndDeleteS3AccessPoint", req, &rc);
-    if (rc == 0 && streq(str(doc, "Lifecycle"), "DELETING")) {
-        w->st.fsx_detaches++;
-    } else if (rc == 400 && streq(code_of(doc), "S3AccessPointAttachmentNotFound")) {
-        w->st.fsx_detach_missing++;
-    } else {
-        unexpected(w, "fsx:DetachAndDeleteS3AccessPoint", rc, doc);
-    }
-    json_decref(doc);
+    tally(w, "fsx:DetachAndDeleteS3AccessPoint", doc, rc, rc == 0 && streq(str(doc, "Lifecycle"), "DELETING"),
+          &w->st.fsx_detaches, 400, "S3AccessPointAttachmentNotFound", &w->st.fsx_detach_missing);
 }
 
 static int volume_index(const char *id) {
@@ -546,7 +572,7 @@ static void fsx_describe(struct worker *w, int snapshot) {
      * later in creation order); the same attachment twice would be a repeat. */
     char (*aliases)[64] = NULL;
     size_t n_aliases = 0, cap_aliases = 0;
-    int rc, filter = snapshot ? -1 : (int)(rand_r(&w->seed) % 3) - 1, page = 1 + (int)(rand_r(&w->seed) % 3);
+    int filter = snapshot ? -1 : (int)(rand_r(&w->seed) % 3) - 1, page = 1 + (int)(rand_r(&w->seed) % 3);
     int live[2] = {0, 0}, ok = 1;
     long pages = 0;
     json_t *doc;
@@ -559,13 +585,9 @@ static void fsx_describe(struct worker *w, int snapshot) {
         if (filter >= 0)
             len += snprintf(req + len, sizeof req - (size_t)len, "%s\"Filters\": [{\"Name\": \"file-system-id\", \"Values\": [\"%s\"]}]",
                             snapshot ? "" : ", ", g_zfs[filter]);
-        if (token[0]) len += snprintf(req + len, sizeof req - (size_t)len, ", \"NextToken\": \"%s\"", token);
-        snprintf(req + len, sizeof req - (size_t)len, "}");
-        doc = call(w, "fsx:DescribeS3AccessPointAttachments", req, &rc);
+        doc = walk_page(w, "fsx:DescribeS3AccessPointAttachments", "fsx walk page", req, sizeof req, len, token);
         pages++;
-        if (rc != 0) {
-            unexpected(w, "fsx walk page", rc, doc);
-            json_decref(doc);
+        if (doc == NULL) {
             ok = 0;
             break;
         }
@@ -621,11 +643,7 @@ static void fsx_describe(struct worker *w, int snapshot) {
             }
             if (!streq(str(a, "Lifecycle"), "DELETING")) live[g_volume_fs[v]]++;
         }
-        if (str(doc, "NextToken") != NULL && strlen(str(doc, "NextToken")) < sizeof token) {
-            strcpy(token, str(doc, "NextToken"));
-        } else {
-            token[0] = '\0';
-        }
+        keep_token(doc, token, sizeof token); /* a token too long to keep ends the walk */
         json_decref(doc);
     } while (token[0] && pages < MAX_WALK_PAGES);
     if (snapshot) {

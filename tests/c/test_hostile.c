@@ -53,27 +53,15 @@
 #define HTTP_BAD_METHOD "Invalid HTTP request document: \"method\" must be a string such as \"POST\"."
 #define ZFS_UID "openZFSConfiguration.fileSystemIdentity.posixUser.uid"
 
-
 static int under_valgrind(void) {
     const char *v = getenv("APSIM_UNDER_VALGRIND");
     return v != NULL && v[0] != '\0' && strcmp(v, "0") != 0;
 }
 
-
-
-
-
 /* Whether the JSON string at `path` is exactly the `len` bytes of `expected`. */
 static int jstr_is(json_t *doc, const char *path, const char *expected, size_t len) {
     json_t *v = jget(doc, path);
     return json_is_string(v) && json_string_length(v) == len && memcmp(json_string_value(v), expected, len) == 0;
-}
-
-
-/* Helpers check on behalf of a case: when one of their checks failed, name the case's line. */
-static long failures(void) { return check_state_()->failed_checks; }
-static void blame(long before, int line) {
-    if (failures() != before) fprintf(stderr, "    ^ in the case at %s:%d\n", __FILE__, line);
 }
 
 /* apsim:ExportState as the library wrote it. Unless `exact`, the 16 hex digits of
@@ -121,14 +109,13 @@ struct world {
     char volume[64]; /* its root volume, with the attachment "ap-one" */
 };
 
-
 static void copy_str(char dst[64], json_t *doc, const char *path) {
     const char *s = jstr(doc, path);
     snprintf(dst, 64, "%s", s ? s : "");
 }
 
 /* Opens a world with one of everything, settled (observed once). */
-static int open_world(struct world *w) {
+static int open_populated_world(struct world *w) {
     char req[512];
     int rc;
     json_t *doc;
@@ -215,7 +202,7 @@ static int run_entry(enum entry how, char **out, apsim *sim, const char *op, con
  * each answers the envelope, and the world is unchanged. */
 static void expect_call_(apsim *sim, const char *op, const char *req, int status, const char *code,
                          const char *message, int line) {
-    long before = failures();
+    long before = check_failed_so_far();
     enum entry how;
     for (how = VIA_CALL; how <= VIA_SHORTHAND; how++) {
         char *out = SENTINEL, *world;
@@ -232,13 +219,13 @@ static void expect_call_(apsim *sim, const char *op, const char *req, int status
         json_decref(doc);
         check_unchanged(sim, world, 0, op);
     }
-    blame(before, line);
+    check_blame(before, __FILE__, line);
 }
 #define EXPECT_CALL(sim, op, req, status, code, message) expect_call_((sim), (op), (req), (status), (code), (message), __LINE__)
 
 /* apsim_validate answers the envelope, without a RequestId (there is no world). */
 static void expect_validate_(const char *op, const char *req, int status, const char *code, const char *message, int line) {
-    long before = failures();
+    long before = check_failed_so_far();
     char *out = SENTINEL;
     int rc = apsim_validate(&out, op, req);
     json_t *doc;
@@ -248,7 +235,7 @@ static void expect_validate_(const char *op, const char *req, int status, const 
         CHECK(jget(doc, "ResponseMetadata.RequestId") == NULL);
         json_decref(doc);
     }
-    blame(before, line);
+    check_blame(before, __FILE__, line);
 }
 #define EXPECT_VALIDATE(op, req, status, code, message) expect_validate_((op), (req), (status), (code), (message), __LINE__)
 
@@ -262,7 +249,7 @@ static void expect_validate_(const char *op, const char *req, int status, const 
 /* apsim_http with a malformed request document: 400 and an envelope, and no trace in the world
  * (not even a RequestId: the request never reached a service). */
 static void expect_http_refused_(apsim *sim, const char *request, const char *message, int line) {
-    long before = failures();
+    long before = check_failed_so_far();
     char *world = snapshot(sim, 1), *out = SENTINEL;
     int rc = apsim_http(&out, sim, request);
     json_t *doc;
@@ -272,28 +259,21 @@ static void expect_http_refused_(apsim *sim, const char *request, const char *me
         json_decref(doc);
     }
     check_unchanged(sim, world, 1, "apsim_http");
-    blame(before, line);
+    check_blame(before, __FILE__, line);
 }
 #define EXPECT_HTTP_REFUSED(sim, request, message) expect_http_refused_((sim), (request), (message), __LINE__)
 
-/* One HTTP request (built with jansson; body may hold NULs, length body_len) answered with an
- * AWS error response: rc 0, the status, x-amzn-ErrorType, and the error body in the protocol's
- * shape (rest-json {"ErrorCode", "Message"}, JSON 1.1 {"__type", "Message"}). */
-static void expect_http_error(apsim *sim, json_t *request, int status, const char *code, const char *message,
-                              size_t message_len, int json11, int line) {
-    long before = failures();
-    char *text = json_dumps(request, JSON_COMPACT | JSON_ALLOW_NUL), *out = SENTINEL, *world;
-    int rc;
+/* One HTTP request document (text) answered with an AWS error response: rc 0, the status,
+ * x-amzn-ErrorType, and the error body in the protocol's shape (rest-json {"ErrorCode",
+ * "Message"}, JSON 1.1 {"__type", "Message"}); the message is `message_len` bytes that may hold
+ * NULs. The world is unchanged. */
+static void expect_http_text_error(apsim *sim, const char *text, int status, const char *code, const char *message,
+                                   size_t message_len, int json11, int line) {
+    long before = check_failed_so_far();
+    char *out = SENTINEL, *world = snapshot(sim, 0);
+    int rc = apsim_http(&out, sim, text);
     json_t *doc, *body;
     json_error_t err;
-    json_decref(request);
-    if (!CHECK(text != NULL)) {
-        blame(before, line);
-        return;
-    }
-    world = snapshot(sim, 0);
-    rc = apsim_http(&out, sim, text);
-    free(text);
     CHECK_INT_EQ(rc, 0);
     if (CHECK(out != SENTINEL && out != NULL)) {
         doc = parse_and_free(out);
@@ -313,7 +293,21 @@ static void expect_http_error(apsim *sim, json_t *request, int status, const cha
         json_decref(doc);
     }
     check_unchanged(sim, world, 0, "apsim_http");
-    blame(before, line);
+    check_blame(before, __FILE__, line);
+}
+
+/* The same with the request built with jansson (stolen; a body may hold NULs). */
+static void expect_http_error(apsim *sim, json_t *request, int status, const char *code, const char *message,
+                              size_t message_len, int json11, int line) {
+    long before = check_failed_so_far();
+    char *text = json_dumps(request, JSON_COMPACT | JSON_ALLOW_NUL);
+    json_decref(request);
+    if (CHECK(text != NULL)) {
+        expect_http_text_error(sim, text, status, code, message, message_len, json11, line);
+    } else {
+        check_blame(before, __FILE__, line);
+    }
+    free(text);
 }
 
 /* POST /2015-02-01/access-points (EFS CreateAccessPoint, rest-json) with `body` as the body. */
@@ -339,10 +333,13 @@ static json_t *fsx_request(const char *op, const char *body, size_t len) {
 /* The same with a message of `len` bytes that may hold NULs. */
 #define EXPECT_HTTP_N(sim, request, status, code, message, len, json11)                        \
     expect_http_error((sim), (request), (status), (code), (message), (len), (json11), __LINE__)
+/* The same with the request document as text (numbers jansson cannot hold, such as 1e400). */
+#define EXPECT_HTTP_TEXT(sim, text, status, code, message, json11)                             \
+    expect_http_text_error((sim), (text), (status), (code), (message), strlen(message), (json11), __LINE__)
 
 /* apsim_open refuses `config` (with and without an error out parameter) and opens nothing. */
 static void expect_open_refused_(const char *config, const char *message, int line) {
-    long before = failures();
+    long before = check_failed_so_far();
     apsim *sim = (apsim *)SENTINEL;
     char *err = SENTINEL;
     int rc = apsim_open(&sim, config, &err);
@@ -356,22 +353,49 @@ static void expect_open_refused_(const char *config, const char *message, int li
     sim = (apsim *)SENTINEL;
     CHECK_INT_EQ(apsim_open(&sim, config, NULL), 400);
     CHECK(sim == NULL);
-    blame(before, line);
+    check_blame(before, __FILE__, line);
 }
 #define EXPECT_OPEN_REFUSED(config, message) expect_open_refused_((config), (message), __LINE__)
 
-/* A malloc'd copy of `text` repeated `n` times between prefix and suffix. */
-static char *repeat(const char *prefix, const char *text, size_t n, const char *suffix) {
-    size_t lp = strlen(prefix), lt = strlen(text), ls = strlen(suffix), i;
-    char *p = malloc(lp + lt * n + ls + 1), *q;
-    if (p == NULL) return NULL;
-    memcpy(p, prefix, lp);
-    for (i = 0, q = p + lp; i < n; i++, q += lt) memcpy(q, text, lt);
-    memcpy(q, suffix, ls + 1);
-    return p;
+/* apsim_call_in with `account` and `region` (NULL: the defaults) answers the envelope, and the
+ * world is unchanged. */
+static void expect_call_in_(apsim *sim, const char *account, const char *region, const char *op, const char *req,
+                            int status, const char *code, const char *message, int line) {
+    long before = check_failed_so_far();
+    char *world = snapshot(sim, 0);
+    int rc;
+    json_t *doc = call_in(sim, account, region, op, req, &rc);
+    check_envelope(doc, rc, status, code, message);
+    json_decref(doc);
+    check_unchanged(sim, world, 0, op);
+    check_blame(before, __FILE__, line);
 }
+#define EXPECT_CALL_IN(sim, account, region, op, req, status, code, message)                   \
+    expect_call_in_((sim), (account), (region), (op), (req), (status), (code), (message), __LINE__)
 
-/* ---- 1. NULL for every pointer argument ------------------------------------------------------- */
+/* {<others>"<Member>": <value>} to `op` is refused through every entry point with a
+ * SerializationException "Invalid value for member '<member>': <value> <reason>" (the member
+ * named in lowerCamelCase, as AWS does). */
+static void expect_member_refused_(apsim *sim, const char *op, const char *others, const char *member, const char *value,
+                                   const char *reason, int line) {
+    long before = check_failed_so_far();
+    char req[512], message[256];
+    snprintf(req, sizeof req, "{%s\"%s\": %s}", others, member, value);
+    snprintf(message, sizeof message, "Invalid value for member '%c%s': %s %s", tolower((unsigned char)member[0]), member + 1,
+             value, reason);
+    EXPECT_ALL(sim, op, req, 400, "SerializationException", message);
+    check_blame(before, __FILE__, line);
+}
+#define EXPECT_MEMBER_REFUSED(sim, op, others, member, value, reason)                          \
+    expect_member_refused_((sim), (op), (others), (member), (value), (reason), __LINE__)
+
+/* The config {"<key>": <value>} is refused with `message`. */
+static void expect_config_value_refused_(const char *key, const char *value, const char *message, int line) {
+    char config[512];
+    snprintf(config, sizeof config, "{\"%s\": %s}", key, value);
+    expect_open_refused_(config, message, line);
+}
+#define EXPECT_CONFIG_VALUE_REFUSED(key, value, message) expect_config_value_refused_((key), (value), (message), __LINE__)
 
 /* A query path: /2015-02-01/access-points?MaxResults=<value>, '+' percent-encoded (it is a space in a query). */
 static void query_path(char *dst, size_t size, const char *value) {
@@ -387,18 +411,65 @@ static void query_path(char *dst, size_t size, const char *value) {
     dst[n] = '\0';
 }
 
+/* `value` where an integer belongs is refused with a SerializationException "Invalid value for
+ * member '<member>': <value> <reason>": as the PosixUser Uid (the Gid when `in_gid`) of an EFS
+ * access point and as the Uid of an FSx attachment (each through every entry point and as the
+ * HTTP body), and as the Milliseconds of apsim:AdvanceClock. In a query string it is text, and
+ * "'<value>' is not an integer". */
+static void expect_integer_refused_(struct world *w, const char *value, int in_gid, const char *reason, int line) {
+    long before = check_failed_so_far();
+    char req[512], message[256];
+    snprintf(req, sizeof req, "{\"ClientToken\": \"t\", \"FileSystemId\": \"%s\", \"PosixUser\": {\"Uid\": %s, \"Gid\": %s}}",
+             w->fs, in_gid ? "1" : value, in_gid ? value : "1");
+    snprintf(message, sizeof message, "Invalid value for member 'posixUser.%s': %s %s", in_gid ? "gid" : "uid", value, reason);
+    EXPECT_ALL(w->sim, "efs:CreateAccessPoint", req, 400, "SerializationException", message);
+    EXPECT_EFS_BODY(w->sim, req, 400, "SerializationException", message);
+    snprintf(req, sizeof req,
+             "{\"Name\": \"ap-two\", \"Type\": \"OPENZFS\", \"OpenZFSConfiguration\": {\"VolumeId\": \"%s\","
+             " \"FileSystemIdentity\": {\"Type\": \"POSIX\", \"PosixUser\": {\"Uid\": %s, \"Gid\": 1}}}}",
+             w->volume, value);
+    snprintf(message, sizeof message, "Invalid value for member '" ZFS_UID "': %s %s", value, reason);
+    EXPECT_ALL(w->sim, "fsx:CreateAndAttachS3AccessPoint", req, 400, "SerializationException", message);
+    EXPECT_FSX_BODY(w->sim, req, 400, "SerializationException", message);
+    EXPECT_MEMBER_REFUSED(w->sim, "apsim:AdvanceClock", "", "Milliseconds", value, reason);
+    query_path(req, sizeof req, value);
+    snprintf(message, sizeof message, "Invalid value for member 'maxResults': '%s' is not an integer.", value);
+    EXPECT_HTTP(w->sim, json_pack("{s:s,s:s}", "method", "GET", "path", req), 400, "SerializationException", message, 0);
+    check_blame(before, __FILE__, line);
+}
+#define EXPECT_INTEGER_REFUSED(w, value, in_gid, reason) expect_integer_refused_((w), (value), (in_gid), (reason), __LINE__)
+
+/* An error answer (doc is freed) whose message is bounded: a huge name is cut, not echoed whole. */
+static void check_bounded_error(json_t *doc, int rc, const char *code) {
+    CHECK_INT_EQ(rc, 400);
+    CHECK_STR_EQ(jstr(doc, "Error.Code"), code);
+    CHECK(jstr(doc, "Error.Message") != NULL && strlen(jstr(doc, "Error.Message")) < 1024);
+    json_decref(doc);
+}
+
+/* A malloc'd copy of `text` repeated `n` times between prefix and suffix. */
+static char *repeat(const char *prefix, const char *text, size_t n, const char *suffix) {
+    size_t lp = strlen(prefix), lt = strlen(text), ls = strlen(suffix), i;
+    char *p = malloc(lp + lt * n + ls + 1), *q;
+    if (p == NULL) return NULL;
+    memcpy(p, prefix, lp);
+    for (i = 0, q = p + lp; i < n; i++, q += lt) memcpy(q, text, lt);
+    memcpy(q, suffix, ls + 1);
+    return p;
+}
+
+/* ---- 1. NULL for every pointer argument ------------------------------------------------------- */
+
 static void test_null_pointers(void) {
     struct world w;
     char *out, *world;
     apsim *sim;
     int rc;
     json_t *doc;
-    if (!open_world(&w)) goto done;
+    if (!open_populated_world(&w)) goto done;
 
     /* apsim_open: out_sim NULL is misuse (and *out_error_json is reset); config and error NULL are fine. */
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_open(NULL, WORLD, &out), APSIM_E_MISUSE);
-    CHECK(out == NULL);
+    CHECK_MISUSE(out, apsim_open(NULL, WORLD, &out));
     CHECK_INT_EQ(apsim_open(NULL, NULL, NULL), APSIM_E_MISUSE);
     CHECK_INT_EQ(apsim_open(NULL, "{\"seed\": -1}", NULL), APSIM_E_MISUSE);
     sim = (apsim *)SENTINEL;
@@ -414,51 +485,27 @@ static void test_null_pointers(void) {
     world = snapshot(w.sim, 1);
     CHECK_INT_EQ(apsim_call(NULL, w.sim, "efs:DescribeFileSystems", "{}"), APSIM_E_MISUSE);
     CHECK_INT_EQ(apsim_call(NULL, NULL, NULL, NULL), APSIM_E_MISUSE);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_call(&out, NULL, "efs:DescribeFileSystems", "{}"), APSIM_E_MISUSE);
-    CHECK(out == NULL);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_call(&out, w.sim, NULL, "{}"), APSIM_E_MISUSE);
-    CHECK(out == NULL);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_call(&out, NULL, NULL, NULL), APSIM_E_MISUSE);
-    CHECK(out == NULL);
+    CHECK_MISUSE(out, apsim_call(&out, NULL, "efs:DescribeFileSystems", "{}"));
+    CHECK_MISUSE(out, apsim_call(&out, w.sim, NULL, "{}"));
+    CHECK_MISUSE(out, apsim_call(&out, NULL, NULL, NULL));
 
     CHECK_INT_EQ(apsim_call_in(NULL, w.sim, "123456789012", "us-east-1", "efs:DescribeFileSystems", "{}"), APSIM_E_MISUSE);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_call_in(&out, NULL, "123456789012", "us-east-1", "efs:DescribeFileSystems", "{}"), APSIM_E_MISUSE);
-    CHECK(out == NULL);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_call_in(&out, w.sim, NULL, NULL, NULL, NULL), APSIM_E_MISUSE);
-    CHECK(out == NULL);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_call_in(&out, NULL, NULL, NULL, NULL, NULL), APSIM_E_MISUSE);
-    CHECK(out == NULL);
+    CHECK_MISUSE(out, apsim_call_in(&out, NULL, "123456789012", "us-east-1", "efs:DescribeFileSystems", "{}"));
+    CHECK_MISUSE(out, apsim_call_in(&out, w.sim, NULL, NULL, NULL, NULL));
+    CHECK_MISUSE(out, apsim_call_in(&out, NULL, NULL, NULL, NULL, NULL));
 
     CHECK_INT_EQ(apsim_http(NULL, w.sim, "{\"method\": \"GET\", \"path\": \"/_apsim/health\"}"), APSIM_E_MISUSE);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_http(&out, NULL, "{\"method\": \"GET\", \"path\": \"/_apsim/health\"}"), APSIM_E_MISUSE);
-    CHECK(out == NULL);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_http(&out, NULL, NULL), APSIM_E_MISUSE);
-    CHECK(out == NULL);
+    CHECK_MISUSE(out, apsim_http(&out, NULL, "{\"method\": \"GET\", \"path\": \"/_apsim/health\"}"));
+    CHECK_MISUSE(out, apsim_http(&out, NULL, NULL));
 
     CHECK_INT_EQ(apsim_validate(NULL, "efs:DescribeFileSystems", "{}"), APSIM_E_MISUSE);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_validate(&out, NULL, "{}"), APSIM_E_MISUSE);
-    CHECK(out == NULL);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_validate(&out, NULL, NULL), APSIM_E_MISUSE);
-    CHECK(out == NULL);
+    CHECK_MISUSE(out, apsim_validate(&out, NULL, "{}"));
+    CHECK_MISUSE(out, apsim_validate(&out, NULL, NULL));
 
     CHECK_INT_EQ(apsim_efs_create_access_point(NULL, w.sim, "{}"), APSIM_E_MISUSE);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_efs_create_access_point(&out, NULL, "{}"), APSIM_E_MISUSE);
-    CHECK(out == NULL);
+    CHECK_MISUSE(out, apsim_efs_create_access_point(&out, NULL, "{}"));
     CHECK_INT_EQ(apsim_fsx_create_and_attach_s3_access_point(NULL, w.sim, "{}"), APSIM_E_MISUSE);
-    out = SENTINEL;
-    CHECK_INT_EQ(apsim_fsx_create_and_attach_s3_access_point(&out, NULL, "{}"), APSIM_E_MISUSE);
-    CHECK(out == NULL);
+    CHECK_MISUSE(out, apsim_fsx_create_and_attach_s3_access_point(&out, NULL, "{}"));
     check_unchanged(w.sim, world, 1, "misuse");
 
     /* NULL where the API allows it: a request of NULL is {}, NULL account and region the defaults. */
@@ -469,16 +516,12 @@ static void test_null_pointers(void) {
     CHECK_INT_EQ(rc, 0);
     CHECK_STR_EQ(jstr(doc, "FileSystems.0.FileSystemId"), w.fs);
     json_decref(doc);
-    out = SENTINEL;
-    rc = apsim_validate(&out, "efs:DescribeFileSystems", NULL);
+    doc = validate("efs:DescribeFileSystems", NULL, &rc);
     CHECK_INT_EQ(rc, 0);
-    doc = out == SENTINEL ? NULL : parse_and_free(out);
     CHECK(json_is_true(jget(doc, "Valid")));
     json_decref(doc);
-    out = SENTINEL;
-    rc = apsim_call_in(&out, w.sim, NULL, NULL, "efs:DescribeFileSystems", NULL);
+    doc = call_in(w.sim, NULL, NULL, "efs:DescribeFileSystems", NULL, &rc);
     CHECK_INT_EQ(rc, 0);
-    doc = out == SENTINEL ? NULL : parse_and_free(out);
     CHECK_STR_EQ(jstr(doc, "FileSystems.0.FileSystemId"), w.fs);
     json_decref(doc);
     check_unchanged(w.sim, world, 0, "NULL request");
@@ -493,7 +536,7 @@ done:
 static void test_empty_string(void) {
     struct world w;
     apsim *sim = NULL;
-    if (!open_world(&w)) goto done;
+    if (!open_populated_world(&w)) goto done;
     /* "" is a request of {} (apsim.h): the missing members are reported. */
     EXPECT_ALL(w.sim, "efs:CreateAccessPoint", "", 400, "ValidationException", EFS_MISSING);
     EXPECT_ALL(w.sim, "fsx:CreateAndAttachS3AccessPoint", "", 400, "BadRequest", FSX_MISSING);
@@ -501,20 +544,10 @@ static void test_empty_string(void) {
     /* "" as the operation, the account, the region, a member. */
     EXPECT_ALL(w.sim, "", "{}", 400, "UnknownOperationException", UNKNOWN_OP(""));
     EXPECT_ALL(w.sim, "", "", 400, "UnknownOperationException", UNKNOWN_OP(""));
-    {
-        char *world = snapshot(w.sim, 0), *out = SENTINEL;
-        int rc = apsim_call_in(&out, w.sim, "", NULL, "efs:DescribeFileSystems", "{}");
-        json_t *doc = out == SENTINEL ? NULL : parse_and_free(out);
-        check_envelope(doc, rc, 400, "ValidationException", "The account ID '' is not valid: it must be 12 digits.");
-        json_decref(doc);
-        out = SENTINEL;
-        rc = apsim_call_in(&out, w.sim, NULL, "", "efs:DescribeFileSystems", "{}");
-        doc = out == SENTINEL ? NULL : parse_and_free(out);
-        check_envelope(doc, rc, 400, "ValidationException",
-                       "The region '' is not valid: use a region name such as 'us-east-1'.");
-        json_decref(doc);
-        check_unchanged(w.sim, world, 0, "empty account/region");
-    }
+    EXPECT_CALL_IN(w.sim, "", NULL, "efs:DescribeFileSystems", "{}", 400, "ValidationException",
+                   "The account ID '' is not valid: it must be 12 digits.");
+    EXPECT_CALL_IN(w.sim, NULL, "", "efs:DescribeFileSystems", "{}", 400, "ValidationException",
+                   "The region '' is not valid: use a region name such as 'us-east-1'.");
     {
         char req[128];
         snprintf(req, sizeof req, "{\"ClientToken\": \"\", \"FileSystemId\": \"%s\"}", w.fs);
@@ -556,10 +589,7 @@ static void test_invalid_utf8(void) {
         "{\"ClientToken\": \"ok\"} \xf8\x88\x80\x80\x80",
     };
     size_t i;
-    char *out, *world;
-    int rc;
-    json_t *doc;
-    if (!open_world(&w)) goto done;
+    if (!open_populated_world(&w)) goto done;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         EXPECT_ALL(w.sim, "efs:CreateAccessPoint", bad[i], 400, "SerializationException", NOT_UTF8);
         EXPECT_ALL(w.sim, "fsx:CreateAndAttachS3AccessPoint", bad[i], 400, "SerializationException", NOT_UTF8);
@@ -567,19 +597,10 @@ static void test_invalid_utf8(void) {
     }
     /* Invalid UTF-8 in the operation name, the account and the region. */
     EXPECT_ALL(w.sim, "efs:Create\xff" "AccessPoint", "{}", 400, "UnknownOperationException", UNKNOWN_OP("<invalid UTF-8>"));
-    world = snapshot(w.sim, 0);
-    out = SENTINEL;
-    rc = apsim_call_in(&out, w.sim, "12345678901\xff", NULL, "efs:DescribeFileSystems", "{}");
-    doc = out == SENTINEL ? NULL : parse_and_free(out);
-    check_envelope(doc, rc, 400, "ValidationException", "The account ID '<invalid UTF-8>' is not valid: it must be 12 digits.");
-    json_decref(doc);
-    out = SENTINEL;
-    rc = apsim_call_in(&out, w.sim, NULL, "us-east-\xc3", "efs:DescribeFileSystems", "{}");
-    doc = out == SENTINEL ? NULL : parse_and_free(out);
-    check_envelope(doc, rc, 400, "ValidationException",
+    EXPECT_CALL_IN(w.sim, "12345678901\xff", NULL, "efs:DescribeFileSystems", "{}", 400, "ValidationException",
+                   "The account ID '<invalid UTF-8>' is not valid: it must be 12 digits.");
+    EXPECT_CALL_IN(w.sim, NULL, "us-east-\xc3", "efs:DescribeFileSystems", "{}", 400, "ValidationException",
                    "The region '<invalid UTF-8>' is not valid: use a region name such as 'us-east-1'.");
-    json_decref(doc);
-    check_unchanged(w.sim, world, 0, "invalid UTF-8 account/region");
     /* Escapes that name no Unicode scalar (a lone surrogate) are refused by the parser. */
     EXPECT_ALL(w.sim, "efs:CreateAccessPoint", "{\"ClientToken\": \"\\udcff\"}", 400, "SerializationException",
                "Malformed JSON at byte 23: unpaired surrogate in \\u escape.");
@@ -624,7 +645,7 @@ static void test_non_object_json(void) {
     struct world w;
     char message[128];
     size_t i;
-    if (!open_world(&w)) goto done;
+    if (!open_populated_world(&w)) goto done;
     for (i = 0; i < sizeof values / sizeof values[0]; i++) {
         snprintf(message, sizeof message, "The request body must be a JSON object, not %s.", values[i].type);
         EXPECT_ALL(w.sim, "efs:CreateAccessPoint", values[i].text, 400, "SerializationException", message);
@@ -672,7 +693,7 @@ static void test_deep_nesting(void) {
     char *arrays = repeat("", "[", 100000, ""), *closed = NULL, *objects = NULL, *member = NULL, *unclosed = NULL;
     char *edge64 = NULL, *edge65 = NULL, *http = NULL, *query = NULL, *config = NULL, *body = NULL;
     size_t n;
-    if (!open_world(&w) || !CHECK(arrays != NULL)) goto done;
+    if (!open_populated_world(&w) || !CHECK(arrays != NULL)) goto done;
     /* [[[...]]] 100,000 deep, closed; the same unclosed; {"a":{"a":...}} 100,000 deep; deep inside a member. */
     closed = malloc(200001);
     if (!CHECK(closed != NULL)) goto done;
@@ -758,11 +779,11 @@ static void reshape(char *buf, size_t size, const char *prefix, const char *suff
 
 static void test_huge_request(void) {
     struct world w;
-    char *buf = NULL, *out, expected[1024];
+    char *buf = NULL, expected[1024];
     size_t limit = APSIM_MAX_REQUEST_BYTES, i;
     int rc;
     json_t *doc;
-    if (!open_world(&w)) goto done;
+    if (!open_populated_world(&w)) goto done;
 
     /* The limit is exact: a document of 4 MiB is parsed (its 4 MiB ClientToken is echoed cut at
      * 256 characters), one byte more is refused before it is copied. */
@@ -811,27 +832,12 @@ static void test_huge_request(void) {
         char *world = snapshot(w.sim, 0);
         memset(buf, 'a', HUGE_BYTES);
         buf[HUGE_BYTES] = '\0';
-        out = SENTINEL;
-        rc = apsim_call(&out, w.sim, buf, "{}");
-        doc = out == SENTINEL ? NULL : parse_and_free(out);
-        CHECK_INT_EQ(rc, 400);
-        CHECK_STR_EQ(jstr(doc, "Error.Code"), "UnknownOperationException");
-        CHECK(jstr(doc, "Error.Message") != NULL && strlen(jstr(doc, "Error.Message")) < 1024);
-        json_decref(doc);
-        out = SENTINEL;
-        rc = apsim_call_in(&out, w.sim, buf, NULL, "efs:DescribeFileSystems", "{}");
-        doc = out == SENTINEL ? NULL : parse_and_free(out);
-        CHECK_INT_EQ(rc, 400);
-        CHECK_STR_EQ(jstr(doc, "Error.Code"), "ValidationException");
-        CHECK(jstr(doc, "Error.Message") != NULL && strlen(jstr(doc, "Error.Message")) < 1024);
-        json_decref(doc);
-        out = SENTINEL;
-        rc = apsim_validate(&out, buf, NULL);
-        doc = out == SENTINEL ? NULL : parse_and_free(out);
-        CHECK_INT_EQ(rc, 400);
-        CHECK_STR_EQ(jstr(doc, "Error.Code"), "UnknownOperationException");
-        CHECK(jstr(doc, "Error.Message") != NULL && strlen(jstr(doc, "Error.Message")) < 1024);
-        json_decref(doc);
+        doc = call(w.sim, buf, "{}", &rc);
+        check_bounded_error(doc, rc, "UnknownOperationException");
+        doc = call_in(w.sim, buf, NULL, "efs:DescribeFileSystems", "{}", &rc);
+        check_bounded_error(doc, rc, "ValidationException");
+        doc = validate(buf, NULL, &rc);
+        check_bounded_error(doc, rc, "UnknownOperationException");
         check_unchanged(w.sim, world, 0, "64 MiB names");
     }
 done:
@@ -847,53 +853,23 @@ static void test_integers_beyond_2_64(void) {
     struct world w;
     char req[512], message[256];
     size_t i;
-    if (!open_world(&w)) goto done;
+    if (!open_populated_world(&w)) goto done;
     for (i = 0; i < sizeof big / sizeof big[0]; i++) {
-        snprintf(req, sizeof req,
-                 "{\"ClientToken\": \"t\", \"FileSystemId\": \"%s\", \"PosixUser\": {\"Uid\": %s, \"Gid\": 1}}", w.fs, big[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'posixUser.uid': %s does not fit a 64-bit integer.", big[i]);
-        EXPECT_ALL(w.sim, "efs:CreateAccessPoint", req, 400, "SerializationException", message);
-        EXPECT_EFS_BODY(w.sim, req, 400, "SerializationException", message);
-        snprintf(req, sizeof req,
-                 "{\"Name\": \"ap-two\", \"Type\": \"OPENZFS\", \"OpenZFSConfiguration\": {\"VolumeId\": \"%s\","
-                 " \"FileSystemIdentity\": {\"Type\": \"POSIX\", \"PosixUser\": {\"Uid\": %s, \"Gid\": 1}}}}",
-                 w.volume, big[i]);
-        snprintf(message, sizeof message, "Invalid value for member '" ZFS_UID "': %s does not fit a 64-bit integer.", big[i]);
-        EXPECT_ALL(w.sim, "fsx:CreateAndAttachS3AccessPoint", req, 400, "SerializationException", message);
-        EXPECT_FSX_BODY(w.sim, req, 400, "SerializationException", message);
+        /* The Uid of EFS and FSx, the clock, a query string. */
+        EXPECT_INTEGER_REFUSED(&w, big[i], 0, "does not fit a 64-bit integer.");
         /* A 32-bit member. */
-        snprintf(req, sizeof req, "{\"MaxResults\": %s}", big[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'maxResults': %s does not fit a 32-bit integer.", big[i]);
-        EXPECT_ALL(w.sim, "efs:DescribeAccessPoints", req, 400, "SerializationException", message);
-        EXPECT_ALL(w.sim, "fsx:DescribeS3AccessPointAttachments", req, 400, "SerializationException", message);
-        /* The clock. */
-        snprintf(req, sizeof req, "{\"Milliseconds\": %s}", big[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'milliseconds': %s does not fit a 64-bit integer.", big[i]);
-        EXPECT_ALL(w.sim, "apsim:AdvanceClock", req, 400, "SerializationException", message);
-        /* In a query string (text on the wire), and as a number in the query object. */
-        query_path(req, sizeof req, big[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'maxResults': '%s' is not an integer.", big[i]);
-        EXPECT_HTTP(w.sim, json_pack("{s:s,s:s}", "method", "GET", "path", req), 400, "SerializationException", message, 0);
+        EXPECT_MEMBER_REFUSED(w.sim, "efs:DescribeAccessPoints", "", "MaxResults", big[i], "does not fit a 32-bit integer.");
+        EXPECT_MEMBER_REFUSED(w.sim, "fsx:DescribeS3AccessPointAttachments", "", "MaxResults", big[i],
+                              "does not fit a 32-bit integer.");
+        /* A number in the query object: its text. */
         snprintf(req, sizeof req, "{\"method\": \"GET\", \"path\": \"/2015-02-01/access-points\", \"query\": {\"MaxResults\": %s}}",
                  big[i]);
-        {
-            char *world = snapshot(w.sim, 0), *out = SENTINEL;
-            int rc = apsim_http(&out, w.sim, req);
-            json_t *doc = out == SENTINEL ? NULL : parse_and_free(out), *body;
-            json_error_t err;
-            CHECK_INT_EQ(rc, 0);
-            CHECK_INT_EQ(jint(doc, "status"), 400);
-            body = jstr(doc, "body") ? json_loads(jstr(doc, "body"), 0, &err) : NULL;
-            CHECK_STR_EQ(jstr(body, "Message"), message);
-            json_decref(body);
-            json_decref(doc);
-            check_unchanged(w.sim, world, 0, req);
-        }
+        snprintf(message, sizeof message, "Invalid value for member 'maxResults': '%s' is not an integer.", big[i]);
+        EXPECT_HTTP_TEXT(w.sim, req, 400, "SerializationException", message, 0);
         /* Config. */
-        snprintf(req, sizeof req, "{\"seed\": %s}", big[i]);
-        EXPECT_OPEN_REFUSED(req, "seed must be an integer from 0 to 9223372036854775807.");
-        snprintf(req, sizeof req, "{\"access_points_per_file_system\": %s}", big[i]);
-        EXPECT_OPEN_REFUSED(req, "access_points_per_file_system must be an integer from 1 to 1000000000.");
+        EXPECT_CONFIG_VALUE_REFUSED("seed", big[i], "seed must be an integer from 0 to 9223372036854775807.");
+        EXPECT_CONFIG_VALUE_REFUSED("access_points_per_file_system", big[i],
+                                    "access_points_per_file_system must be an integer from 1 to 1000000000.");
     }
     /* Just inside: 2^64 - 1 does not fit Int64 either; 2^32 fits Int64 but not the Uid range;
      * 2^31 does not fit the 32-bit MaxResults. */
@@ -917,18 +893,29 @@ static void test_negative_and_fractional(void) {
     struct world w;
     char req[512], message[512];
     static const char *const fractions[] = {"1.5", "1.0", "0.0", "-0.5", "1e2", "1E+2", "2.5e-3"};
+    /* {<others>"<Member>": <value>} below the member's minimum: "1 validation error detected: Value
+     * '<shown>' at '<member>' failed to satisfy constraint: Member must have value greater than or
+     * equal to <minimum>" ("-0" is the integer 0). */
+    static const struct {
+        const char *op, *others, *member, *value, *shown, *minimum, *code;
+    } below[] = {
+        {"efs:DescribeAccessPoints", "", "MaxResults", "-1", "-1", "1", "ValidationException"},
+        {"efs:DescribeAccessPoints", "", "MaxResults", "0", "0", "1", "ValidationException"},
+        {"efs:DescribeAccessPoints", "", "MaxResults", "-0", "0", "1", "ValidationException"},
+        {"fsx:DescribeS3AccessPointAttachments", "", "MaxResults", "-2147483648", "-2147483648", "1", "BadRequest"},
+        {"apsim:AdvanceClock", "", "Milliseconds", "-1", "-1", "0", "ValidationException"},
+        {"apsim:InjectFault", "\"Operation\": \"*\", \"ErrorCode\": \"X\", ", "Count", "-1", "-1", "1", "ValidationException"},
+    };
     size_t i;
-    if (!open_world(&w)) goto done;
+    if (!open_populated_world(&w)) goto done;
     /* Negative: a range violation (EFS ValidationException, FSx BadRequest). */
     snprintf(req, sizeof req, "{\"ClientToken\": \"t\", \"FileSystemId\": \"%s\", \"PosixUser\": {\"Uid\": -1, \"Gid\": -4294967296}}", w.fs);
-    EXPECT_ALL(w.sim, "efs:CreateAccessPoint", req, 400, "ValidationException",
-               "2 validation errors detected: Value '-1' at 'posixUser.uid' failed to satisfy constraint: Member must have "
-               "value greater than or equal to 0; Value '-4294967296' at 'posixUser.gid' failed to satisfy constraint: "
-               "Member must have value greater than or equal to 0");
-    EXPECT_EFS_BODY(w.sim, req, 400, "ValidationException",
-                    "2 validation errors detected: Value '-1' at 'posixUser.uid' failed to satisfy constraint: Member must have "
-                    "value greater than or equal to 0; Value '-4294967296' at 'posixUser.gid' failed to satisfy constraint: "
-                    "Member must have value greater than or equal to 0");
+    snprintf(message, sizeof message,
+             "2 validation errors detected: Value '-1' at 'posixUser.uid' failed to satisfy constraint: Member must have "
+             "value greater than or equal to 0; Value '-4294967296' at 'posixUser.gid' failed to satisfy constraint: "
+             "Member must have value greater than or equal to 0");
+    EXPECT_ALL(w.sim, "efs:CreateAccessPoint", req, 400, "ValidationException", message);
+    EXPECT_EFS_BODY(w.sim, req, 400, "ValidationException", message);
     snprintf(req, sizeof req, "{\"ClientToken\": \"t\", \"FileSystemId\": \"%s\", \"PosixUser\": {\"Uid\": 1, \"Gid\": 1, \"SecondaryGids\": [1, -1]}}", w.fs);
     EXPECT_ALL(w.sim, "efs:CreateAccessPoint", req, 400, "ValidationException",
                "1 validation error detected: Value '[1, -1]' at 'posixUser.secondaryGids' failed to satisfy constraint: "
@@ -943,55 +930,25 @@ static void test_negative_and_fractional(void) {
              "greater than or equal to 0");
     EXPECT_ALL(w.sim, "fsx:CreateAndAttachS3AccessPoint", req, 400, "BadRequest", message);
     EXPECT_FSX_BODY(w.sim, req, 400, "BadRequest", message);
-    EXPECT_ALL(w.sim, "efs:DescribeAccessPoints", "{\"MaxResults\": -1}", 400, "ValidationException",
-               "1 validation error detected: Value '-1' at 'maxResults' failed to satisfy constraint: Member must have value "
-               "greater than or equal to 1");
-    EXPECT_ALL(w.sim, "efs:DescribeAccessPoints", "{\"MaxResults\": 0}", 400, "ValidationException",
-               "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value "
-               "greater than or equal to 1");
-    EXPECT_ALL(w.sim, "fsx:DescribeS3AccessPointAttachments", "{\"MaxResults\": -2147483648}", 400, "BadRequest",
-               "1 validation error detected: Value '-2147483648' at 'maxResults' failed to satisfy constraint: Member must "
-               "have value greater than or equal to 1");
-    EXPECT_ALL(w.sim, "apsim:AdvanceClock", "{\"Milliseconds\": -1}", 400, "ValidationException",
-               "1 validation error detected: Value '-1' at 'milliseconds' failed to satisfy constraint: Member must have "
-               "value greater than or equal to 0");
-    EXPECT_ALL(w.sim, "apsim:InjectFault", "{\"Operation\": \"*\", \"ErrorCode\": \"X\", \"Count\": -1}", 400,
-               "ValidationException",
-               "1 validation error detected: Value '-1' at 'count' failed to satisfy constraint: Member must have value "
-               "greater than or equal to 1");
+    for (i = 0; i < sizeof below / sizeof below[0]; i++) {
+        snprintf(req, sizeof req, "{%s\"%s\": %s}", below[i].others, below[i].member, below[i].value);
+        snprintf(message, sizeof message,
+                 "1 validation error detected: Value '%s' at '%c%s' failed to satisfy constraint: Member must have value "
+                 "greater than or equal to %s",
+                 below[i].shown, tolower((unsigned char)below[i].member[0]), below[i].member + 1, below[i].minimum);
+        EXPECT_ALL(w.sim, below[i].op, req, 400, below[i].code, message);
+    }
     EXPECT_HTTP(w.sim, json_pack("{s:s,s:s}", "method", "GET", "path", "/2015-02-01/access-points?MaxResults=-1"), 400,
                 "ValidationException",
                 "1 validation error detected: Value '-1' at 'maxResults' failed to satisfy constraint: Member must have value "
                 "greater than or equal to 1", 0);
-    /* "-0" is the integer 0. */
-    EXPECT_ALL(w.sim, "efs:DescribeAccessPoints", "{\"MaxResults\": -0}", 400, "ValidationException",
-               "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value "
-               "greater than or equal to 1");
     /* Fractions (and exponents, even of integral values): SerializationException. */
     for (i = 0; i < sizeof fractions / sizeof fractions[0]; i++) {
-        snprintf(req, sizeof req, "{\"ClientToken\": \"t\", \"FileSystemId\": \"%s\", \"PosixUser\": {\"Uid\": 1, \"Gid\": %s}}",
-                 w.fs, fractions[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'posixUser.gid': %s is not an integer.", fractions[i]);
-        EXPECT_ALL(w.sim, "efs:CreateAccessPoint", req, 400, "SerializationException", message);
-        EXPECT_EFS_BODY(w.sim, req, 400, "SerializationException", message);
-        snprintf(req, sizeof req,
-                 "{\"Name\": \"ap-two\", \"Type\": \"OPENZFS\", \"OpenZFSConfiguration\": {\"VolumeId\": \"%s\","
-                 " \"FileSystemIdentity\": {\"Type\": \"POSIX\", \"PosixUser\": {\"Uid\": %s, \"Gid\": 1}}}}",
-                 w.volume, fractions[i]);
-        snprintf(message, sizeof message, "Invalid value for member '" ZFS_UID "': %s is not an integer.", fractions[i]);
-        EXPECT_ALL(w.sim, "fsx:CreateAndAttachS3AccessPoint", req, 400, "SerializationException", message);
-        EXPECT_FSX_BODY(w.sim, req, 400, "SerializationException", message);
-        snprintf(req, sizeof req, "{\"MaxResults\": %s}", fractions[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'maxResults': %s is not an integer.", fractions[i]);
-        EXPECT_ALL(w.sim, "efs:DescribeAccessPoints", req, 400, "SerializationException", message);
-        snprintf(req, sizeof req, "{\"Milliseconds\": %s}", fractions[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'milliseconds': %s is not an integer.", fractions[i]);
-        EXPECT_ALL(w.sim, "apsim:AdvanceClock", req, 400, "SerializationException", message);
-        query_path(req, sizeof req, fractions[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'maxResults': '%s' is not an integer.", fractions[i]);
-        EXPECT_HTTP(w.sim, json_pack("{s:s,s:s}", "method", "GET", "path", req), 400, "SerializationException", message, 0);
-        snprintf(req, sizeof req, "{\"access_points_per_file_system\": %s}", fractions[i]);
-        EXPECT_OPEN_REFUSED(req, "access_points_per_file_system must be an integer from 1 to 1000000000.");
+        /* The Gid of EFS, the Uid of FSx, the clock, a query string; MaxResults. */
+        EXPECT_INTEGER_REFUSED(&w, fractions[i], 1, "is not an integer.");
+        EXPECT_MEMBER_REFUSED(w.sim, "efs:DescribeAccessPoints", "", "MaxResults", fractions[i], "is not an integer.");
+        EXPECT_CONFIG_VALUE_REFUSED("access_points_per_file_system", fractions[i],
+                                    "access_points_per_file_system must be an integer from 1 to 1000000000.");
     }
     EXPECT_OPEN_REFUSED("{\"seed\": -1}", "seed must be an integer from 0 to 9223372036854775807.");
     EXPECT_OPEN_REFUSED("{\"seed\": 1.5}", "seed must be an integer from 0 to 9223372036854775807.");
@@ -1006,62 +963,29 @@ done:
 static void test_1e400(void) {
     static const char *const huge[] = {"1e400", "-1e400", "1E400", "1e+400", "1.5e400", "1e99999999999999999999"};
     struct world w;
-    char req[512], message[256];
+    char req[512];
     size_t i;
-    if (!open_world(&w)) goto done;
+    if (!open_populated_world(&w)) goto done;
     for (i = 0; i < sizeof huge / sizeof huge[0]; i++) {
-        /* Where an integer belongs. */
-        snprintf(req, sizeof req, "{\"ClientToken\": \"t\", \"FileSystemId\": \"%s\", \"PosixUser\": {\"Uid\": %s, \"Gid\": 1}}",
-                 w.fs, huge[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'posixUser.uid': %s is not an integer.", huge[i]);
-        EXPECT_ALL(w.sim, "efs:CreateAccessPoint", req, 400, "SerializationException", message);
-        EXPECT_EFS_BODY(w.sim, req, 400, "SerializationException", message);
-        snprintf(req, sizeof req,
-                 "{\"Name\": \"ap-two\", \"Type\": \"OPENZFS\", \"OpenZFSConfiguration\": {\"VolumeId\": \"%s\","
-                 " \"FileSystemIdentity\": {\"Type\": \"POSIX\", \"PosixUser\": {\"Uid\": %s, \"Gid\": 1}}}}",
-                 w.volume, huge[i]);
-        snprintf(message, sizeof message, "Invalid value for member '" ZFS_UID "': %s is not an integer.", huge[i]);
-        EXPECT_ALL(w.sim, "fsx:CreateAndAttachS3AccessPoint", req, 400, "SerializationException", message);
-        EXPECT_FSX_BODY(w.sim, req, 400, "SerializationException", message);
-        snprintf(req, sizeof req, "{\"Milliseconds\": %s}", huge[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'milliseconds': %s is not an integer.", huge[i]);
-        EXPECT_ALL(w.sim, "apsim:AdvanceClock", req, 400, "SerializationException", message);
+        /* Where an integer belongs (and in the query, as text). */
+        EXPECT_INTEGER_REFUSED(&w, huge[i], 0, "is not an integer.");
         /* Where a double belongs: not finite. */
-        snprintf(req, sizeof req, "{\"Operation\": \"*\", \"ErrorCode\": \"X\", \"Probability\": %s}", huge[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'probability': %s is not a finite number.", huge[i]);
-        EXPECT_ALL(w.sim, "apsim:InjectFault", req, 400, "SerializationException", message);
-        snprintf(req, sizeof req, "{\"CreationToken\": \"x\", \"ThroughputMode\": \"provisioned\", \"ProvisionedThroughputInMibps\": %s}",
-                 huge[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'provisionedThroughputInMibps': %s is not a finite number.", huge[i]);
-        EXPECT_ALL(w.sim, "efs:CreateFileSystem", req, 400, "SerializationException", message);
+        EXPECT_MEMBER_REFUSED(w.sim, "apsim:InjectFault", "\"Operation\": \"*\", \"ErrorCode\": \"X\", ", "Probability", huge[i],
+                              "is not a finite number.");
+        EXPECT_MEMBER_REFUSED(w.sim, "efs:CreateFileSystem", "\"CreationToken\": \"x\", \"ThroughputMode\": \"provisioned\", ",
+                              "ProvisionedThroughputInMibps", huge[i], "is not a finite number.");
         /* Where a string belongs. */
         snprintf(req, sizeof req, "{\"ClientToken\": %s, \"FileSystemId\": \"%s\"}", huge[i], w.fs);
         EXPECT_ALL(w.sim, "efs:CreateAccessPoint", req, 400, "SerializationException",
                    "Invalid type for member 'clientToken': expected a string, got number.");
-        /* In the query (text, or a number in the query object taken as its text). */
-        query_path(req, sizeof req, huge[i]);
-        snprintf(message, sizeof message, "Invalid value for member 'maxResults': '%s' is not an integer.", huge[i]);
-        EXPECT_HTTP(w.sim, json_pack("{s:s,s:s}", "method", "GET", "path", req), 400, "SerializationException", message, 0);
         /* Config. */
-        snprintf(req, sizeof req, "{\"start_time\": %s}", huge[i]);
-        EXPECT_OPEN_REFUSED(req, "start_time must be epoch seconds (a number from 0 to 99999999999).");
+        EXPECT_CONFIG_VALUE_REFUSED("start_time", huge[i], "start_time must be epoch seconds (a number from 0 to 99999999999).");
         snprintf(req, sizeof req, "{\"throttling\": {\"near_quota_fraction\": %s}}", huge[i]);
         EXPECT_OPEN_REFUSED(req, "throttling must be true, false or {\"near_quota_fraction\": 0 < x <= 1, \"interval_ms\": integer >= 0}.");
     }
-    {
-        char *world = snapshot(w.sim, 0), *out = SENTINEL;
-        int rc = apsim_http(&out, w.sim, "{\"method\": \"GET\", \"path\": \"/2015-02-01/access-points\", \"query\": {\"MaxResults\": 1e400}}");
-        json_t *doc = out == SENTINEL ? NULL : parse_and_free(out), *body;
-        json_error_t err;
-        CHECK_INT_EQ(rc, 0);
-        CHECK_INT_EQ(jint(doc, "status"), 400);
-        body = jstr(doc, "body") ? json_loads(jstr(doc, "body"), 0, &err) : NULL;
-        CHECK_STR_EQ(jstr(body, "ErrorCode"), "SerializationException");
-        CHECK_STR_EQ(jstr(body, "Message"), "Invalid value for member 'maxResults': '1e400' is not an integer.");
-        json_decref(body);
-        json_decref(doc);
-        check_unchanged(w.sim, world, 0, "query 1e400");
-    }
+    /* A number in the query object is taken as its text. */
+    EXPECT_HTTP_TEXT(w.sim, "{\"method\": \"GET\", \"path\": \"/2015-02-01/access-points\", \"query\": {\"MaxResults\": 1e400}}",
+                     400, "SerializationException", "Invalid value for member 'maxResults': '1e400' is not an integer.", 0);
 done:
     close_world(&w);
 }
@@ -1072,7 +996,7 @@ static void test_duplicate_keys(void) {
     struct world w;
     char req[1024], *wide = NULL;
     size_t i, n;
-    if (!open_world(&w)) goto done;
+    if (!open_populated_world(&w)) goto done;
     snprintf(req, sizeof req, "{\"ClientToken\": \"a\", \"FileSystemId\": \"%s\", \"ClientToken\": \"b\"}", w.fs);
     EXPECT_ALL(w.sim, "efs:CreateAccessPoint", req, 400, "SerializationException", "Duplicate member \"ClientToken\" in a JSON object.");
     EXPECT_EFS_BODY(w.sim, req, 400, "SerializationException", "Duplicate member \"ClientToken\" in a JSON object.");
@@ -1128,22 +1052,14 @@ static void test_unknown_operations(void) {
     struct world w;
     char message[512];
     size_t i;
-    char *world, *out, *longname = NULL;
-    int rc;
-    json_t *doc;
-    if (!open_world(&w)) goto done;
+    char *longname = NULL;
+    if (!open_populated_world(&w)) goto done;
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
         snprintf(message, sizeof message, UNKNOWN_OP("%s"), names[i]);
         EXPECT_ALL(w.sim, names[i], "{}", 400, "UnknownOperationException", message);
         /* Reported before the request is looked at. */
         EXPECT_ALL(w.sim, names[i], "[", 400, "UnknownOperationException", message);
-        world = snapshot(w.sim, 0);
-        out = SENTINEL;
-        rc = apsim_call_in(&out, w.sim, "111122223333", "eu-west-1", names[i], "{}");
-        doc = out == SENTINEL ? NULL : parse_and_free(out);
-        check_envelope(doc, rc, 400, "UnknownOperationException", message);
-        json_decref(doc);
-        check_unchanged(w.sim, world, 0, names[i]);
+        EXPECT_CALL_IN(w.sim, "111122223333", "eu-west-1", names[i], "{}", 400, "UnknownOperationException", message);
     }
     /* A long name is echoed cut at 256 characters ("efs:" and 252 X). */
     longname = repeat("efs:", "X", 10000, "");
@@ -1180,7 +1096,7 @@ done:
 static void test_unknown_members(void) {
     struct world w;
     char req[512];
-    if (!open_world(&w)) goto done;
+    if (!open_populated_world(&w)) goto done;
     snprintf(req, sizeof req, "{\"ClientToken\": \"t\", \"FileSystemId\": \"%s\", \"Bogus\": 1}", w.fs);
     EXPECT_ALL(w.sim, "efs:CreateAccessPoint", req, 400, "ValidationException",
                "Unknown parameter in input: \"Bogus\", must be one of: " EFS_MEMBERS);
@@ -1223,13 +1139,27 @@ done:
 
 /* ---- 13. Strings with NUL escapes ------------------------------------------------------------- */
 
+/* An error answer (doc is freed): rc 400, the code, and the `len` bytes of `message`, which may
+ * hold NULs (NULL: only the code is checked). */
+static void check_nul_error(json_t *doc, int rc, const char *code, const char *message, size_t len) {
+    CHECK_INT_EQ(rc, 400);
+    CHECK_STR_EQ(jstr(doc, "Error.Code"), code);
+    if (message != NULL) CHECK(jstr_is(doc, "Error.Message", message, len));
+    json_decref(doc);
+}
+
 static void test_nul_escapes(void) {
+    static const char unknown[] = "Unknown parameter in input: \"Client\0Token\", must be one of: " EFS_MEMBERS;
+    static const char name[] =
+        "1 validation error detected: Value 'ab\0c' at 'name' failed to satisfy constraint: Member must satisfy "
+        "regular expression pattern: ^(?=[a-z0-9])[a-z0-9-]{1,48}[a-z0-9]$";
+    static const char fsx_body[] = "{\"Name\": \"ab\\u0000c\", \"Type\": \"OPENZFS\"}";
     struct world w;
     char req[512], id[64] = "", message[256];
     int rc;
     size_t n;
     json_t *doc;
-    if (!open_world(&w)) goto done;
+    if (!open_populated_world(&w)) goto done;
 
     /* A NUL escape is a character like any other: the pattern ".+" of ClientToken accepts it, so
      * "a\u0000b" is a new token, distinct from "a", "a\u0000c" and "t-1". */
@@ -1272,61 +1202,34 @@ static void test_nul_escapes(void) {
     json_decref(doc);
     /* A token of a single NUL is valid too (apsim_validate agrees). */
     snprintf(req, sizeof req, "{\"ClientToken\": \"\\u0000\", \"FileSystemId\": \"%s\"}", w.fs);
-    {
-        char *out = SENTINEL;
-        rc = apsim_validate(&out, "efs:CreateAccessPoint", req);
-        doc = out == SENTINEL ? NULL : parse_and_free(out);
-        CHECK_INT_EQ(rc, 0);
-        CHECK(json_is_true(jget(doc, "Valid")));
-        json_decref(doc);
-    }
+    doc = validate("efs:CreateAccessPoint", req, &rc);
+    CHECK_INT_EQ(rc, 0);
+    CHECK(json_is_true(jget(doc, "Valid")));
+    json_decref(doc);
 
     /* Elsewhere a NUL breaks a pattern or names an unknown member: refused, the world unchanged. */
     snprintf(req, sizeof req, "{\"ClientToken\": \"z\", \"FileSystemId\": \"%s\\u0000\"}", w.fs);
     {
-        char *world = snapshot(w.sim, 0), *out = SENTINEL;
-        rc = apsim_call(&out, w.sim, "efs:CreateAccessPoint", req);
-        doc = out == SENTINEL ? NULL : parse_and_free(out);
-        CHECK_INT_EQ(rc, 400);
-        CHECK_STR_EQ(jstr(doc, "Error.Code"), "ValidationException");
+        char *world = snapshot(w.sim, 0);
+        doc = call(w.sim, "efs:CreateAccessPoint", req, &rc);
         n = (size_t)snprintf(message, sizeof message, "1 validation error detected: Value '%s", w.fs);
         message[n] = '\0';
         n += 1 + (size_t)snprintf(message + n + 1, sizeof message - n - 1,
                                   "' at 'fileSystemId' failed to satisfy constraint: Member must satisfy regular expression "
                                   "pattern: ^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$");
-        CHECK(jstr_is(doc, "Error.Message", message, n));
-        json_decref(doc);
-        out = SENTINEL;
-        rc = apsim_call(&out, w.sim, "efs:CreateAccessPoint", "{\"Client\\u0000Token\": \"z\"}");
-        doc = out == SENTINEL ? NULL : parse_and_free(out);
-        CHECK_INT_EQ(rc, 400);
-        CHECK_STR_EQ(jstr(doc, "Error.Code"), "ValidationException");
-        CHECK(jstr_is(doc, "Error.Message", "Unknown parameter in input: \"Client\0Token\", must be one of: " EFS_MEMBERS,
-                      strlen("Unknown parameter in input: \"Client") + 1 + strlen("Token\", must be one of: " EFS_MEMBERS)));
-        json_decref(doc);
-        out = SENTINEL;
-        rc = apsim_validate(&out, "fsx:CreateAndAttachS3AccessPoint", "{\"Name\": \"ab\\u0000c\", \"Type\": \"OPENZFS\"}");
-        doc = out == SENTINEL ? NULL : parse_and_free(out);
-        CHECK_INT_EQ(rc, 400);
-        CHECK_STR_EQ(jstr(doc, "Error.Code"), "BadRequest");
-        n = (size_t)snprintf(message, sizeof message, "1 validation error detected: Value 'ab");
-        message[n] = '\0';
-        n += 1 + (size_t)snprintf(message + n + 1, sizeof message - n - 1,
-                                  "c' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: "
-                                  "^(?=[a-z0-9])[a-z0-9-]{1,48}[a-z0-9]$");
-        CHECK(jstr_is(doc, "Error.Message", message, n));
-        json_decref(doc);
+        check_nul_error(doc, rc, "ValidationException", message, n);
+        doc = call(w.sim, "efs:CreateAccessPoint", "{\"Client\\u0000Token\": \"z\"}", &rc);
+        check_nul_error(doc, rc, "ValidationException", unknown, sizeof unknown - 1);
+        doc = validate("fsx:CreateAndAttachS3AccessPoint", fsx_body, &rc);
+        check_nul_error(doc, rc, "BadRequest", name, sizeof name - 1);
         check_unchanged(w.sim, world, 0, "NUL in a patterned member");
     }
     /* A NUL in a tag key breaks its pattern. */
     snprintf(req, sizeof req, "{\"ResourceId\": \"%s\", \"Tags\": [{\"Key\": \"\\u0000\", \"Value\": \"v\"}]}", w.ap);
     {
-        char *world = snapshot(w.sim, 0), *out = SENTINEL;
-        rc = apsim_call(&out, w.sim, "efs:TagResource", req);
-        doc = out == SENTINEL ? NULL : parse_and_free(out);
-        CHECK_INT_EQ(rc, 400);
-        CHECK_STR_EQ(jstr(doc, "Error.Code"), "ValidationException");
-        json_decref(doc);
+        char *world = snapshot(w.sim, 0);
+        doc = call(w.sim, "efs:TagResource", req, &rc);
+        check_nul_error(doc, rc, "ValidationException", NULL, 0);
         check_unchanged(w.sim, world, 0, "NUL tag key");
     }
     /* HTTP: %00 in the path; \u0000 in the body. */
@@ -1335,12 +1238,7 @@ static void test_nul_escapes(void) {
             "1 validation error detected: Value 'fsap-\0' at 'accessPointId' failed to satisfy constraint: Member must "
             "satisfy regular expression pattern: ^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:access-point/"
             "fsap-[0-9a-f]{8,40}|fsap-[0-9a-f]{8,40})$";
-        static const char unknown[] = "Unknown parameter in input: \"Client\0Token\", must be one of: " EFS_MEMBERS;
-        static const char name[] =
-            "1 validation error detected: Value 'ab\0c' at 'name' failed to satisfy constraint: Member must satisfy "
-            "regular expression pattern: ^(?=[a-z0-9])[a-z0-9-]{1,48}[a-z0-9]$";
         static const char efs_body[] = "{\"Client\\u0000Token\": 1}";
-        static const char fsx_body[] = "{\"Name\": \"ab\\u0000c\", \"Type\": \"OPENZFS\"}";
         EXPECT_HTTP_N(w.sim, json_pack("{s:s,s:s}", "method", "DELETE", "path", "/2015-02-01/access-points/fsap-%00"), 400,
                       "ValidationException", deleted, sizeof deleted - 1, 0);
         EXPECT_HTTP_N(w.sim, efs_create_request(efs_body, strlen(efs_body)), 400, "ValidationException", unknown,
