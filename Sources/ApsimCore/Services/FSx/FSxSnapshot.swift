@@ -4,11 +4,8 @@ extension FSxService {
         o.append("FSxFileSystems", .array(region.fsx.fileSystemOrder.all.map { fs in
             var j = JSONObject()
             j.append("Id", .string(fs.id))
-            j.append("Seq", .int(Int64(fs.seq)))
+            fs.exportOrigin(&j)
             j.append("Type", .string(fs.type))
-            j.append("CreationTime", .int(fs.creationTime))
-            j.append("Lifecycle", fs.lifecycle.json)
-            j.append("TransitionReason", ifPresent: fs.transitionReason.map { .string($0) })
             j.append("AdministrativeActions", ifPresent: actions(fs.administrativeActions))
             j.append("StorageCapacity", .int(fs.storageCapacity))
             j.append("SubnetIds", .array(fs.subnetIDs))
@@ -25,13 +22,10 @@ extension FSxService {
         o.append("FSxStorageVirtualMachines", .array(region.fsx.storageVirtualMachineOrder.all.map { svm in
             var j = JSONObject()
             j.append("Id", .string(svm.id))
-            j.append("Seq", .int(Int64(svm.seq)))
+            svm.exportOrigin(&j)
             j.append("FileSystemId", .string(svm.fileSystemID))
             j.append("Name", .string(svm.name))
-            j.append("CreationTime", .int(svm.creationTime))
             j.append("UUID", .string(svm.uuid))
-            j.append("Lifecycle", svm.lifecycle.json)
-            j.append("TransitionReason", ifPresent: svm.transitionReason.map { .string($0) })
             j.append("Tags", Tag.json(svm.tags))
             j.append("ActiveDirectoryConfiguration", ifPresent: svm.activeDirectory.map { .object($0) })
             j.append("SvmAdminPassword", ifPresent: svm.adminPassword.map { .string($0) })
@@ -40,13 +34,10 @@ extension FSxService {
         o.append("FSxVolumes", .array(region.fsx.volumeOrder.all.map { v in
             var j = JSONObject()
             j.append("Id", .string(v.id))
-            j.append("Seq", .int(Int64(v.seq)))
+            v.exportOrigin(&j)
             j.append("Type", .string(v.type))
             j.append("FileSystemId", .string(v.fileSystemID))
             j.append("Name", .string(v.name))
-            j.append("CreationTime", .int(v.creationTime))
-            j.append("Lifecycle", v.lifecycle.json)
-            j.append("TransitionReason", ifPresent: v.transitionReason.map { .string($0) })
             j.append("AdministrativeActions", ifPresent: actions(v.administrativeActions))
             j.append("Tags", Tag.json(v.tags))
             j.append("ParentVolumeId", ifPresent: v.parentVolumeID.map { .string($0) })
@@ -57,23 +48,17 @@ extension FSxService {
         o.append("FSxSnapshots", .array(region.fsx.snapshotOrder.all.map { snapshot in
             var j = JSONObject()
             j.append("Id", .string(snapshot.id))
-            j.append("Seq", .int(Int64(snapshot.seq)))
+            snapshot.exportOrigin(&j)
             j.append("VolumeId", .string(snapshot.volumeID))
             j.append("Name", .string(snapshot.name))
-            j.append("CreationTime", .int(snapshot.creationTime))
-            j.append("Lifecycle", snapshot.lifecycle.json)
-            j.append("TransitionReason", ifPresent: snapshot.transitionReason.map { .string($0) })
             j.append("Tags", Tag.json(snapshot.tags))
             return .object(j)
         }))
         o.append("FSxAttachments", .array(region.fsx.attachmentOrder.all.map { a in
             var j = JSONObject()
             j.append("Name", .string(a.name))
-            j.append("Seq", .int(Int64(a.seq)))
+            a.exportOrigin(&j)
             j.append("Type", .string(a.type))
-            j.append("CreationTime", .int(a.creationTime))
-            j.append("Lifecycle", a.lifecycle.json)
-            j.append("TransitionReason", ifPresent: a.transitionReason.map { .string($0) })
             j.append("VolumeId", .string(a.volumeID))
             j.append("FileSystemId", .string(a.fileSystemID))
             j.append("Configuration", a.configuration)
@@ -102,7 +87,6 @@ extension FSxService {
                 tags: try f.tags("Tags"), configuration: try f.objectValue("Configuration"),
                 deploymentType: try f.string("DeploymentType"), throughputCapacity: try f.optionalInt("ThroughputCapacity"))
             fs.rootVolumeID = try f.optionalString("RootVolumeId")
-            fs.transitionReason = try f.optionalString("TransitionReason")
             fs.administrativeActions = try actions(f, "AdministrativeActions")
             region.fsx.insert(fs)
         }
@@ -118,7 +102,6 @@ extension FSxService {
                 tags: try v.tags("Tags"))
             svm.activeDirectory = v.raw("ActiveDirectoryConfiguration")?.object
             svm.adminPassword = try v.optionalString("SvmAdminPassword")
-            svm.transitionReason = try v.optionalString("TransitionReason")
             region.fsx.insert(svm, into: fs)
         }
         order = DocumentReader.Order()
@@ -131,7 +114,6 @@ extension FSxService {
                 parentVolumeID: try v.optionalString("ParentVolumeId"),
                 storageVirtualMachineID: try v.optionalString("StorageVirtualMachineId"),
                 configuration: try v.objectValue("Configuration"))
-            volume.transitionReason = try v.optionalString("TransitionReason")
             volume.administrativeActions = try actions(v, "AdministrativeActions")
             if let parent = volume.parentVolumeID, region.fsx.volumes[parent] == nil {
                 throw v.invalid("ParentVolumeId", "no such volume")
@@ -148,7 +130,6 @@ extension FSxService {
             let snapshot = FSxSnapshot(
                 origin: try n.origin(seq), id: try n.string("Id"), volumeID: volumeID, fileSystemID: volume.fileSystemID,
                 name: try n.string("Name"), tags: try n.tags("Tags"))
-            snapshot.transitionReason = try n.optionalString("TransitionReason")
             region.fsx.insert(snapshot, of: volume)
         }
         order = DocumentReader.Order()
@@ -161,7 +142,6 @@ extension FSxService {
                 arn: ARN.make(service: "s3", region: name, account: account, resource: "accesspoint/" + attachmentName),
                 alias: try a.string("Alias"), vpcConfiguration: a.raw("VpcConfiguration"), policy: try a.optionalString("Policy"))
             attachment.deleting = try a.bool("Deleting")
-            attachment.transitionReason = try a.optionalString("TransitionReason")
             region.fsx.insert(attachment)
         }
         for t in try r.items("FSxClientTokens") {
@@ -193,8 +173,21 @@ extension FSxService {
 }
 
 extension DocumentReader {
-    /// The origin of a restored FSx resource: `seq` (its place in creation order), CreationTime and Lifecycle.
+    /// The origin of a restored FSx resource: `seq` (its place in creation order), CreationTime,
+    /// Lifecycle and TransitionReason.
     func origin(_ seq: UInt64) throws(APIError) -> FSxResource.Origin {
-        FSxResource.Origin(seq: seq, creationTime: try int("CreationTime"), lifecycle: try lifecycle("Lifecycle"))
+        FSxResource.Origin(seq: seq, creationTime: try int("CreationTime"), lifecycle: try lifecycle("Lifecycle"),
+                           transitionReason: try optionalString("TransitionReason"))
+    }
+}
+
+extension FSxResource {
+    /// What every FSx resource's snapshot entry holds: its place in creation order, creation time,
+    /// lifecycle and failure reason (read back by `DocumentReader.origin`).
+    func exportOrigin(_ j: inout JSONObject) {
+        j.append("Seq", .int(Int64(seq)))
+        j.append("CreationTime", .int(creationTime))
+        j.append("Lifecycle", lifecycle.json)
+        j.append("TransitionReason", ifPresent: transitionReason.map { .string($0) })
     }
 }

@@ -170,13 +170,16 @@ class FSxResource: LifecycleHolder {
     /// LifecycleTransitionReason.Message (FailureDetails.Message of a file system); nil otherwise.
     var transitionReason: String?
 
-    /// Where a resource starts: its place in creation order, its creation time and its lifecycle.
+    /// Where a resource starts: its place in creation order, its creation time, its lifecycle and
+    /// (restored from a snapshot) why it failed.
     struct Origin {
         let seq: UInt64, creationTime: Int64, lifecycle: LifecycleState
+        var transitionReason: String? = nil
     }
 
     init(_ origin: Origin) {
         (seq, creationTime, lifecycle) = (origin.seq, origin.creationTime, origin.lifecycle)
+        transitionReason = origin.transitionReason
     }
 }
 
