@@ -100,8 +100,7 @@ extension FSxOperations {
     }
 
     static func storageVirtualMachine(_ region: RegionState, _ input: JSONObject) throws(APIError) -> FSxStorageVirtualMachine {
-        let id = input["StorageVirtualMachineId"]?.string ?? ""
-        guard let svm = region.fsx.storageVirtualMachines[id] else { throw FSxError.storageVirtualMachineNotFound(id) }
-        return svm
+        try existing(region.fsx.storageVirtualMachines, input, "StorageVirtualMachineId",
+                     FSxError.storageVirtualMachineNotFound)
     }
 }

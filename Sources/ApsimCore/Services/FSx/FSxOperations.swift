@@ -22,6 +22,14 @@ enum FSxOperations {
         throw FSxError.incompatibleToken(token, differing: differing)
     }
 
+    /// The resource `input[key]` names in `table`, or `notFound` of that ID.
+    static func existing<R>(_ table: [String: R], _ input: JSONObject, _ key: String,
+                            _ notFound: (String) -> APIError) throws(APIError) -> R {
+        let id = input[key]?.string ?? ""
+        guard let found = table[id] else { throw notFound(id) }
+        return found
+    }
+
     /// What a create or update answers: `description` under `member`, once the request is
     /// remembered under its ClientRequestToken (for replays).
     static func answer(_ member: String, _ description: JSON, remembering input: JSONObject, as operation: String,

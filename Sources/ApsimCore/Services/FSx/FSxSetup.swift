@@ -78,8 +78,8 @@ extension FSxOperations {
 
     static func deleteFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
-        let id = input["FileSystemId"]?.string ?? ""
-        guard let fs = region.fsx.fileSystems[id] else { throw FSxError.fileSystemNotFound(id) }
+        let fs = try existing(region.fsx.fileSystems, input, "FileSystemId", FSxError.fileSystemNotFound)
+        let id = fs.id
         if fs.attachments > 0 { throw FSxError.fileSystemHasAttachments(id) }
         if fs.type == "ONTAP" && (fs.volumes > 0 || fs.storageVirtualMachines > 0) {
             throw FSxError.fileSystemHasONTAPResources(id)
@@ -200,8 +200,8 @@ extension FSxOperations {
 
     static func deleteVolume(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
-        let id = input["VolumeId"]?.string ?? ""
-        guard let v = region.fsx.volumes[id] else { throw FSxError.volumeNotFound(id) }
+        let v = try existing(region.fsx.volumes, input, "VolumeId", FSxError.volumeNotFound)
+        let id = v.id
         if v.isRoot { throw FSxError.rootVolume(id, fileSystemID: v.fileSystemID) }
         if v.attachments > 0 { throw FSxError.volumeHasAttachments(id) }
         let options = input["OpenZFSConfiguration"]?["Options"]?.array ?? []

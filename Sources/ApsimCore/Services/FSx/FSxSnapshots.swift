@@ -53,8 +53,6 @@ extension FSxOperations {
     }
 
     static func snapshot(_ region: RegionState, _ input: JSONObject) throws(APIError) -> FSxSnapshot {
-        let id = input["SnapshotId"]?.string ?? ""
-        guard let snapshot = region.fsx.snapshots[id] else { throw FSxError.snapshotNotFound(id) }
-        return snapshot
+        try existing(region.fsx.snapshots, input, "SnapshotId", FSxError.snapshotNotFound)
     }
 }

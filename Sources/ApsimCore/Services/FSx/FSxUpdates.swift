@@ -47,8 +47,8 @@ extension FSxOperations {
 
     static func updateFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
-        let id = input["FileSystemId"]?.string ?? ""
-        guard let fs = region.fsx.fileSystems[id] else { throw FSxError.fileSystemNotFound(id) }
+        let fs = try existing(region.fsx.fileSystems, input, "FileSystemId", FSxError.fileSystemNotFound)
+        let id = fs.id
         let state = settle(fs, now: ctx.now)
         guard state == "AVAILABLE" else { throw FSxError.fileSystemNotAvailable(id, state: state) }
         let key = configurationKey(fs.type), other = configurationKey(fs.type == "ONTAP" ? "OPENZFS" : "ONTAP")
@@ -77,8 +77,8 @@ extension FSxOperations {
 
     static func updateVolume(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
-        let id = input["VolumeId"]?.string ?? ""
-        guard let v = region.fsx.volumes[id] else { throw FSxError.volumeNotFound(id) }
+        let v = try existing(region.fsx.volumes, input, "VolumeId", FSxError.volumeNotFound)
+        let id = v.id
         let key = configurationKey(v.type), other = configurationKey(v.type == "ONTAP" ? "OPENZFS" : "ONTAP")
         if input[other] != nil { throw FSxError.volumeConfigurationMismatch(v.type) }
         if input[key] == nil && input["Name"] == nil { throw FSxError.missingVolumeConfiguration(v.type) }
