@@ -31,36 +31,26 @@ struct DocumentReader {
     }
 
     func raw(_ key: String) -> JSON? { object[key] }
-    func string(_ key: String) throws(APIError) -> String {
-        guard let s = object[key]?.string else { throw invalid(key, "expected a string") }
-        return s
+    /// Member `key` as `get` reads it; refused as "expected <what>" when absent or of another type.
+    func required<T>(_ key: String, _ what: String, _ get: (JSON) -> T?) throws(APIError) -> T {
+        guard let value = object[key].flatMap(get) else { throw invalid(key, "expected \(what)") }
+        return value
     }
-    func optionalString(_ key: String) throws(APIError) -> String? {
-        guard let v = object[key] else { return nil }
-        guard let s = v.string else { throw invalid(key, "expected a string") }
-        return s
+    /// Member `key` as `get` reads it, nil when absent; refused when of another type.
+    func optional<T>(_ key: String, _ what: String, _ get: (JSON) -> T?) throws(APIError) -> T? {
+        guard let member = object[key] else { return nil }
+        return try required(key, what) { _ in get(member) }
     }
-    func int(_ key: String) throws(APIError) -> Int64 {
-        guard let i = object[key]?.int else { throw invalid(key, "expected an integer") }
-        return i
-    }
-    func optionalInt(_ key: String) throws(APIError) -> Int64? {
-        guard let v = object[key] else { return nil }
-        guard let i = v.int else { throw invalid(key, "expected an integer") }
-        return i
-    }
+    func string(_ key: String) throws(APIError) -> String { try required(key, "a string", \.string) }
+    func optionalString(_ key: String) throws(APIError) -> String? { try optional(key, "a string", \.string) }
+    func int(_ key: String) throws(APIError) -> Int64 { try required(key, "an integer", \.int) }
+    func optionalInt(_ key: String) throws(APIError) -> Int64? { try optional(key, "an integer", \.int) }
     func hex(_ key: String) throws(APIError) -> UInt64 {
         guard let v = UInt64(try string(key), radix: 16) else { throw invalid(key, "expected 16 hex digits") }
         return v
     }
-    func bool(_ key: String) throws(APIError) -> Bool {
-        guard let b = object[key]?.bool else { throw invalid(key, "expected a boolean") }
-        return b
-    }
-    func array(_ key: String) throws(APIError) -> [JSON] {
-        guard let a = object[key]?.array else { throw invalid(key, "expected an array") }
-        return a
-    }
+    func bool(_ key: String) throws(APIError) -> Bool { try required(key, "a boolean", \.bool) }
+    func array(_ key: String) throws(APIError) -> [JSON] { try required(key, "an array", \.array) }
     /// The objects of array member `key`, each with its own path.
     func items(_ key: String) throws(APIError) -> [DocumentReader] {
         var out: [DocumentReader] = []
@@ -74,10 +64,7 @@ struct DocumentReader {
     func optionalItems(_ key: String) throws(APIError) -> [DocumentReader] {
         object[key] == nil ? [] : try items(key)
     }
-    func objectValue(_ key: String) throws(APIError) -> JSONObject {
-        guard let o = object[key]?.object else { throw invalid(key, "expected an object") }
-        return o
-    }
+    func objectValue(_ key: String) throws(APIError) -> JSONObject { try required(key, "an object", \.object) }
     func tags(_ key: String) throws(APIError) -> [Tag] {
         var out: [Tag] = []
         for t in try items(key) { out.append(Tag(key: try t.string("Key"), value: try t.string("Value"))) }
