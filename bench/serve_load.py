@@ -17,6 +17,7 @@ writes or updates the "## apsim serve vs moto server" section of FILE (created i
     python3 bench/serve_load.py                       # 32 connections x 2000 requests
     python3 bench/serve_load.py --requests 200        # a quick smoke run
     python3 bench/serve_load.py --markdown BENCHMARKS.md
+    python3 bench/serve_load.py --json                # also one JSON line last (bench/run.sh)
 
 Bounded: every server start, request and stop has a timeout, and --deadline stops a server's run
 after that many seconds (the results are then marked partial). Loopback only.
@@ -373,6 +374,8 @@ def main():
     parser.add_argument("--apsim", default=os.environ.get("APSIM_CLI") or str(REPO / "build" / "bin" / "apsim"))
     parser.add_argument("--skip-moto", action="store_true")
     parser.add_argument("--markdown", metavar="FILE", help="write or update the section in this markdown file")
+    parser.add_argument("--json", action="store_true",
+                        help="print one JSON document of the results as the last line of stdout (bench/run.sh reads it)")
     opts = parser.parse_args()
     if not (0 <= opts.create_percent <= 100 and opts.connections > 0 and opts.requests > 0):
         parser.error("--connections and --requests must be positive, --create-percent from 0 to 100")
@@ -381,9 +384,10 @@ def main():
 
     quota = READ_ACCESS_POINTS + opts.connections * opts.requests + 1
     factories = [lambda: Apsim(opts.apsim, quota)] + ([] if opts.skip_moto else [Moto])
-    results = []
+    results, names = [], []
     for factory in factories:
         server = factory()
+        names.append(server.name)
         try:
             print(f"{server.label}: port {server.port}, {opts.connections} connections x {opts.requests} requests ...",
                   file=sys.stderr, flush=True)
@@ -404,6 +408,10 @@ def main():
     if opts.markdown:
         update_markdown(opts.markdown, section(results, opts, procs))
         print(f"\nwrote the section to {opts.markdown}", file=sys.stderr)
+    if opts.json:
+        print(json.dumps({"bench": "serve", "connections": opts.connections, "requests": opts.requests,
+                          "create_percent": opts.create_percent, "servers": dict(zip(names, results))},
+                         separators=(",", ":")))
     return 0
 
 
