@@ -10,17 +10,25 @@ and ``fsx`` client created inside the block (or before it, from a session create
 first mocked) is routed to the block's world. Requests of every other service are answered by moto
 when ``moto.mock_aws()`` is active too, let through when the block's ``passthrough`` names them, and
 otherwise stopped before they leave the process (:class:`apsim.ServiceNotMockedError`). botocore
-itself validates and serializes each request and parses each response, so callers get exactly what
-AWS would give them: ``ClientError`` subclasses with the right code and status, ``datetime``
-fields, paginators and waiters.
+itself validates and serializes each request, and callers get exactly what botocore's parser makes
+of AWS's answer: ``ClientError`` subclasses with the right code and status, ``datetime`` fields,
+paginators and waiters.
 
 How: a ``before-call`` handler (the event botocore emits once the request is validated and
-serialized, before it is signed or sent) hands the serialized request to ``apsim_http`` and parses
-the reply with botocore's own parser for the operation, then adds the modeled error fields the
-way botocore's endpoint does. While a fault injected with :meth:`Simulator.inject_fault` is
-armed, the handler steps aside and a ``before-send`` handler answers instead, so botocore's retry
-logic runs exactly as against AWS (429 and 5xx are retried). The same ``before-send`` handler,
-registered ahead of moto's, stops the requests of other services that nothing answers.
+serialized, before it is signed or sent) hands the serialized request to ``apsim_http`` and hands
+botocore the HTTP response and the parsed response, as botocore's Stubber does. By default the
+parsed response is made by :mod:`apsim._fastparse` (the fast path): exactly the dict botocore's
+parser for the operation would make of the same reply, with the modeled error fields botocore's
+endpoint adds, without running that parser; where it cannot be sure of that, botocore's parser
+runs. ``mock_aws(wire=True)`` (any form: ``@mock_aws(wire=True)``, ``with mock_aws(wire=True,
+seed=1)``, ``@pytest.mark.apsim(wire=True)``) parses every reply of its block with botocore's
+parser instead (the path before the fast one), and the environment variable ``APSIM_MOCK_WIRE=1``
+makes that the default of every block that does not say. tests/test_fastpath_differential.py
+checks that both give the same on every operation. While a fault injected with
+:meth:`Simulator.inject_fault` is armed, the handler steps aside, on either path, and a
+``before-send`` handler answers instead, so botocore's retry logic and parser run exactly as
+against AWS (429 and 5xx are retried). The same ``before-send`` handler, registered ahead of
+moto's, stops the requests of other services that nothing answers.
 
 Inside ``moto.mock_aws()`` too, EFS and FSx see moto's EC2: CreateMountTarget,
 ModifyMountTargetSecurityGroups, DeleteMountTarget and FSx CreateFileSystem go through
@@ -50,7 +58,7 @@ import threading
 import unittest
 import weakref
 from threading import current_thread, get_ident
-from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Literal, NamedTuple, Optional, Tuple, Union
 from urllib.parse import parse_qsl, urlsplit
 
 from . import _moto_network
@@ -59,7 +67,7 @@ from .simulator import Simulator
 
 SERVICES = ("efs", "fsx")
 
-_lock = threading.Lock()  # guards the changes of _active, _entered, _passthrough and the environment
+_lock = threading.Lock()  # guards the changes of _active, _entered, _options and the environment
 # The worlds of the active blocks, in the order they were entered; and, per thread (its ident), the
 # worlds of the active blocks it entered, innermost last. Tuples, replaced and never changed in place,
 # so that _current reads them without the lock.
@@ -174,9 +182,11 @@ def _reply(sim: Simulator, event_name: str, request: Dict[str, Any]) -> Tuple[in
 
 
 _awsrequest: Any = None
+_fast: Any = None
 
 
 def _botocore_awsrequest() -> Any:
+    """botocore.awsrequest, imported on first use (apsim imports without botocore)."""
     global _awsrequest
     if _awsrequest is None:
         import botocore.awsrequest
@@ -185,10 +195,37 @@ def _botocore_awsrequest() -> Any:
     return _awsrequest
 
 
+def _fastparse() -> Any:
+    """apsim._fastparse (which imports botocore), imported on first use."""
+    global _fast
+    if _fast is None:
+        from . import _fastparse as fast
+
+        _fast = fast
+    return _fast
+
+
 def _host(url: str) -> str:
     """The host of an absolute URL (``https://host[:port]/path``), as urlsplit's netloc."""
     rest = url.partition("//")[2]
     return rest.split("/", 1)[0].split("?", 1)[0]
+
+
+def _request(params: Dict[str, Any]) -> Dict[str, Any]:
+    """The apsim_http request of a request dict botocore serialized (before-call's ``params``), with
+    the Host of its URL (which names the region while the request is unsigned)."""
+    headers = _headers(params.get("headers"))
+    host = _host(params.get("url", ""))
+    if host:
+        headers.setdefault("Host", host)
+    query = params.get("query_string") or {}
+    return {
+        "method": params.get("method", "POST"),
+        "path": params.get("url_path", "/"),
+        "query": query if isinstance(query, dict) else _text(query),
+        "headers": headers,
+        "body": _text(params.get("body")),
+    }
 
 
 def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, context: Any = None,
@@ -203,30 +240,38 @@ def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, con
         return None
     if sim.faults_armed():
         return None  # the full path: before-send answers and botocore retries as usual
-    awsrequest = _botocore_awsrequest()
+    status, headers, body = _reply(sim, event_name, _request(params))
+    return _answered(model, params.get("url", ""), status, headers, body, _options_of(sim).wire)
 
-    url = params.get("url", "")
-    headers = _headers(params.get("headers"))
-    host = _host(url)
-    if host:
-        headers.setdefault("Host", host)
-    query = params.get("query_string") or {}
-    status, reply_headers, body = _reply(sim, event_name, {
-        "method": params.get("method", "POST"),
-        "path": params.get("url_path", "/"),
-        "query": query if isinstance(query, dict) else _text(query),
-        "headers": headers,
-        "body": _text(params.get("body")),
-    })
-    # One HeadersDict, shared by the AWSResponse and the parser (as botocore's endpoint does).
-    http_response = awsrequest.AWSResponse(url, status, reply_headers, _Raw(body))
-    response = {"status_code": status, "headers": http_response.headers, "body": body}
+
+def _answered(model: Any, url: str, status: int, headers: Dict[str, str], body: bytes,
+              wire: bool) -> Tuple[Any, Dict[str, Any]]:
+    """What before-call hands botocore for apsim's reply to an operation of ``model``: the HTTP
+    response and the parsed response. The fast path (apsim._fastparse) makes the parsed response
+    botocore's parser would make; where it cannot be sure of that, and with ``wire``, botocore's
+    parser makes it."""
     parser = _parser(model.metadata["protocol"])
+    if not wire:
+        fast = _fastparse()
+        try:
+            parsed = fast.parse(model, parser, status, headers, body)
+        except fast.Unsupported:
+            pass  # botocore's parser decides, below
+        else:
+            return fast.Answered(url, status, headers, _Raw(body)), parsed
+    return _parse_wire(model, parser, url, status, headers, body)
+
+
+def _parse_wire(model: Any, parser: Any, url: str, status: int, headers: Dict[str, str],
+                body: bytes) -> Tuple[Any, Dict[str, Any]]:
+    """The reply parsed by botocore's ``parser`` for the operation, with the modeled error fields
+    added as botocore's Endpoint._add_modeled_error_fields adds them."""
+    # One HeadersDict, shared by the AWSResponse and the parser (as botocore's endpoint does).
+    http_response = _botocore_awsrequest().AWSResponse(url, status, headers, _Raw(body))
+    response = {"status_code": status, "headers": http_response.headers, "body": body}
     parsed = parser.parse(response, model.output_shape)
     if status >= 300:
-        # As botocore's Endpoint._add_modeled_error_fields does.
-        code = parsed.get("Error", {}).get("Code")
-        shape = model.service_model.shape_for_error_code(code) if code else None
+        shape = _fastparse().error_shape(model, parsed)
         if shape is not None:
             parsed.update(parser.parse(response, shape))
     parsed.setdefault("ResponseMetadata", {})["RetryAttempts"] = 0
@@ -279,15 +324,36 @@ def _guard(sim: Simulator, service_id: str, event_name: str) -> None:
     if _moto_active():
         return
     service = _service_names.get(service_id, service_id)
-    allowed = _passthrough.get(id(sim), frozenset())
+    allowed = _options_of(sim).passthrough
     if allowed is True or service in allowed or service_id in allowed:
         return
     parts = event_name.split(".")
     raise ServiceNotMockedError(service, parts[2] if len(parts) > 2 else "")
 
 
-# id(Simulator) -> the passthrough of the block that made it current: True or a set of service names.
-_passthrough: Dict[int, Any] = {}
+class _Options(NamedTuple):
+    """What a block was given besides its world: the services it lets pass (True for all) and
+    whether botocore's parser parses the replies (``wire``)."""
+
+    passthrough: Union[Literal[True], FrozenSet[str]] = frozenset()
+    wire: bool = False
+
+
+# id(Simulator) -> the options of that world's active blocks, in the order they were entered: the
+# last one entered applies (tuples replaced, never changed in place: read without the lock).
+_options: Dict[int, Tuple[_Options, ...]] = {}
+
+
+def _options_of(sim: Simulator) -> _Options:
+    """The options of the block of ``sim`` entered last that is still active."""
+    entered = _options.get(id(sim))
+    return entered[-1] if entered else _Options()
+
+
+def _wire_default() -> bool:
+    """``wire`` for a block that does not say: APSIM_MOCK_WIRE=1 puts every such block on the wire
+    path (to run a whole suite through botocore's parser)."""
+    return os.environ.get("APSIM_MOCK_WIRE", "") not in ("", "0")
 
 
 def _multi(pairs: List[Tuple[str, str]]) -> Dict[str, Any]:
@@ -324,7 +390,7 @@ def patch_client(client: Any) -> Any:
     return client
 
 
-def _activate(sim: Simulator, thread: int, passthrough: Any, region: str) -> None:
+def _activate(sim: Simulator, thread: int, options: _Options, region: str) -> None:
     """Makes ``sim`` the world of ``thread``'s innermost block and the world entered last, with dummy
     credentials in the environment (and ``region`` unless one is set). Called under _lock."""
     global _active
@@ -334,12 +400,12 @@ def _activate(sim: Simulator, thread: int, passthrough: Any, region: str) -> Non
     os.environ.update(_DUMMY_ENV)
     if not os.environ.get("AWS_DEFAULT_REGION"):
         os.environ["AWS_DEFAULT_REGION"] = region
-    _passthrough[id(sim)] = passthrough
+    _options[id(sim)] = _options.get(id(sim), ()) + (options,)
     _entered[thread] = _entered.get(thread, ()) + (sim,)
     _active += (sim,)
 
 
-def _deactivate(sim: Simulator, thread: int) -> None:
+def _deactivate(sim: Simulator, thread: int, options: _Options) -> None:
     """Ends a block of ``sim`` that ``thread`` entered (whichever thread ends it). The environment is
     put back by the last active block to end, as the first found it: blocks that overlap without
     nesting, in two threads, neither leave the dummy credentials behind nor remove them while the
@@ -351,8 +417,11 @@ def _deactivate(sim: Simulator, thread: int) -> None:
         _entered[thread] = entered
     else:
         del _entered[thread]
-    if sim not in _active:
-        _passthrough.pop(id(sim), None)
+    remaining = _without(_options[id(sim)], options)
+    if remaining:
+        _options[id(sim)] = remaining
+    else:
+        del _options[id(sim)]
     if not _active:
         for k, v in _saved_env.items():
             if v is None:
@@ -361,10 +430,10 @@ def _deactivate(sim: Simulator, thread: int) -> None:
                 os.environ[k] = v
 
 
-def _without(worlds: Tuple[Simulator, ...], sim: Simulator) -> Tuple[Simulator, ...]:
-    """``worlds`` less its last ``sim`` (a world two blocks entered stays active until both end)."""
-    last = len(worlds) - 1 - worlds[::-1].index(sim)
-    return worlds[:last] + worlds[last + 1:]
+def _without(entries: Tuple[Any, ...], entry: Any) -> Tuple[Any, ...]:
+    """``entries`` less its last ``entry`` (a world two blocks entered stays active until both end)."""
+    last = len(entries) - 1 - entries[::-1].index(entry)
+    return entries[:last] + entries[last + 1:]
 
 
 def _is_target(value: Any) -> bool:
@@ -387,7 +456,10 @@ class mock_aws:
     - the ``apsim_aws`` pytest fixture.
 
     ``mock_aws(**config)`` opens each world with those config keys (see :class:`Simulator`);
-    ``mock_aws(simulator=sim)`` uses an existing world (and leaves it open).
+    ``mock_aws(simulator=sim)`` uses an existing world (and leaves it open). ``wire=True`` parses the
+    block's replies with botocore's parser rather than the fast path (see :mod:`apsim.mock`; the
+    default is False, or True when the environment has APSIM_MOCK_WIRE=1 as the block begins); a
+    nested block's ``wire`` applies while it lasts, then the outer block's again.
 
     Other services: inside the block no request of a service apsim does not serve leaves the
     process. When ``moto.mock_aws()`` is active too (either nesting order), moto answers them (apsim
@@ -402,14 +474,18 @@ class mock_aws:
         return super().__new__(cls)
 
     def __init__(self, simulator: Optional[Simulator] = None, *,
-                 passthrough: Union[bool, Iterable[str], None] = None, **config: Any) -> None:
+                 passthrough: Union[bool, Iterable[str], None] = None, wire: Optional[bool] = None,
+                 **config: Any) -> None:
         if simulator is not None and config:
             raise TypeError("give either simulator= or config keys, not both")
         if isinstance(passthrough, str):
             raise TypeError('passthrough takes True or a list of service names, e.g. passthrough=["s3"]')
         self._given = simulator
         self._config = config
-        self._passthrough: Any = True if passthrough is True else frozenset(passthrough or ())
+        self._passthrough: Union[Literal[True], FrozenSet[str]] = (
+            True if passthrough is True else frozenset(passthrough or ()))
+        self._wire = wire
+        self._options = _Options()  # the block's, made as it begins
         self._owned: Optional[Simulator] = None
         self._current: Optional[Simulator] = None
         self._thread = 0  # the ident of the thread that entered the block
@@ -423,8 +499,9 @@ class mock_aws:
         if self._given is None:
             self._owned = sim
         self._thread = get_ident()
+        self._options = _Options(self._passthrough, _wire_default() if self._wire is None else bool(self._wire))
         with _lock:
-            _activate(sim, self._thread, self._passthrough, self._config.get("region") or "us-east-1")
+            _activate(sim, self._thread, self._options, self._config.get("region") or "us-east-1")
         self._current = sim
         try:  # boto3's default session predates the handlers; the next one gets them
             import boto3
@@ -439,7 +516,7 @@ class mock_aws:
         if sim is None:
             raise RuntimeError("Called stop() before start().")
         with _lock:
-            _deactivate(sim, self._thread)
+            _deactivate(sim, self._thread, self._options)
         self._current = None
         if self._owned is not None:
             self._owned.close()
@@ -455,10 +532,11 @@ class mock_aws:
 
     def _fresh(self) -> "mock_aws":
         """A new mock with the same arguments: each decorated call gets its own world."""
-        passthrough = self._passthrough if self._passthrough is True else sorted(self._passthrough)
+        passthrough = self._passthrough
+        allowed: Union[bool, List[str]] = True if passthrough is True else sorted(passthrough)
         if self._given is not None:
-            return mock_aws(simulator=self._given, passthrough=passthrough)
-        return mock_aws(passthrough=passthrough, **self._config)
+            return mock_aws(simulator=self._given, passthrough=allowed, wire=self._wire)
+        return mock_aws(passthrough=allowed, wire=self._wire, **self._config)
 
     def __call__(self, target: Any) -> Any:
         if inspect.isclass(target):
