@@ -42,7 +42,7 @@ import threading
 import weakref
 from itertools import chain
 from operator import itemgetter
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.parsers import JSONParser, RestJSONParser
@@ -220,27 +220,36 @@ class _Structure:
         if self.nulls or not _all_of(values, dict):
             return False
         orders = set(map(tuple, values))
+        converted = self._members_of(orders)
+        if converted is None:
+            return False
+        for key, identity, node in converted:
+            holders = values if len(orders) == 1 else [value for value in values if key in value]
+            if identity is not _Always:
+                ok = set(map(type, map(itemgetter(key), holders))) == {identity}
+            elif type(node) is _Scalar:
+                later.append((holders, key, node))
+                ok = True
+            else:
+                ok = node.column(list(map(itemgetter(key), holders)), later)
+            if not ok:
+                return False
+        return True
+
+    def _members_of(self, orders: Set[Tuple[str, ...]]) -> Optional[Iterable[Tuple[str, type, Node]]]:
+        """The members that need converting in values with these key orders, or None when one of
+        the orders is not member keys in member order."""
         converted: Dict[str, Tuple[str, type, Node]] = {}
         for keys in orders:
             found = self.orders.get(keys)
             if found is None:
                 found = self._in_order(keys)
                 if found is None:
-                    return False
+                    return None
+            if len(orders) == 1:
+                return found
             converted.update((entry[0], entry) for entry in found)
-        for key, identity, node in converted.values():
-            holders = values if len(orders) == 1 else [value for value in values if key in value]
-            column = list(map(itemgetter(key), holders))
-            if identity is not _Always:
-                ok = _all_of(column, identity)
-            elif type(node) is _Scalar:
-                later.append((holders, key, node))
-                ok = True
-            else:
-                ok = node.column(column, later)
-            if not ok:
-                return False
-        return True
+        return converted.values()
 
     def _in_order(self, keys: Tuple[str, ...]) -> Optional[Tuple[Tuple[str, type, Node], ...]]:
         """The members of ``keys`` that need converting when ``keys`` are member keys in member
@@ -362,16 +371,21 @@ def _refusal(shape: Any) -> Optional[str]:
     return None
 
 
-# Per botocore service model (weakly: a model and its plans go together), its compilers for
-# documents without and with nulls.
-_compilers: "weakref.WeakKeyDictionary[Any, Tuple[_Compiler, _Compiler]]" = weakref.WeakKeyDictionary()
+# id(a botocore service model) -> its compilers for documents without and with nulls; an entry
+# goes with its model (weakref.finalize). A dict keyed by id is read faster than a WeakKeyDictionary.
+_compilers: Dict[int, Tuple[_Compiler, _Compiler]] = {}
+_compilers_lock = threading.Lock()
 
 
 def _compiler(service_model: Any, parser: Any, nulls: bool) -> _Compiler:
     """The plans of ``service_model`` for documents that may hold nulls or not (made on first use)."""
-    compilers = _compilers.get(service_model)
+    compilers = _compilers.get(id(service_model))
     if compilers is None:
-        compilers = _compilers.setdefault(service_model, (_Compiler(parser, False), _Compiler(parser, True)))
+        with _compilers_lock:
+            compilers = _compilers.get(id(service_model))
+            if compilers is None:
+                compilers = _compilers[id(service_model)] = (_Compiler(parser, False), _Compiler(parser, True))
+                weakref.finalize(service_model, _compilers.pop, id(service_model), None)
     return compilers[nulls]
 
 

@@ -154,7 +154,7 @@ def _text(value: Any) -> str:
 
 def _headers(headers: Any) -> Dict[str, str]:
     headers = dict(headers or {})
-    if all(type(v) is str for v in headers.values()):  # what botocore serializes: no copy per value
+    if set(map(type, headers.values())) <= {str}:  # what botocore serializes: no copy per value
         return headers
     return {str(k): _text(v) for k, v in headers.items()}
 
