@@ -12,8 +12,6 @@
 struct Validator {
     let validationCode: String
     private(set) var violations: [Violation] = []
-    /// The longest value a pattern is evaluated on.
-    static let maxPatternLength = 512
 
     init(validationCode: String) {
         self.validationCode = validationCode
@@ -177,11 +175,12 @@ struct Validator {
             if let min, length < min {
                 add(value: value, constraint: "Member must have length greater than or equal to \(min)")
             }
-            // The matcher may recurse per character (about 200 bytes of stack each): it only sees
-            // values of at most 512 characters, so no value can exhaust a host thread's stack, even
-            // a 128 KiB one. Longer values are checked for length only; realistic values of every
-            // patterned member are far shorter.
-            if let pattern, length <= Validator.maxPatternLength, !pattern.matches(s) {
+            // Patterns run as a loop or as automata compiled at load (a DFA, else an NFA
+            // simulation; see Pattern), none recursive per character: every value is checked, at
+            // any length, in time linear in it. The few patterns with lookarounds (all on members
+            // of at most 512 characters) may re-read the value per position, so they see values up
+            // to max(512, the member's maximum length): every value the member allows.
+            if let pattern, pattern.evaluates(length: length, memberMax: max), !pattern.matches(s) {
                 add(value: value, constraint: "Member must satisfy regular expression pattern: \(pattern.source)")
             }
             if let enumValues, !enumValues.contains(s) {
