@@ -1,24 +1,26 @@
 """Finding, loading and calling libapsim.so through ctypes.
 
-Every prototype of include/apsim.h is declared here. Strings the library hands out arrive as
-``c_void_p`` (never ``c_char_p``, which would lose the pointer), are copied with
-``ctypes.string_at`` and released with ``apsim_string_free`` in a ``finally`` block.
+Every prototype of include/apsim.h is declared here. Strings the library hands out arrive in out
+parameters (a returned ``c_char_p`` would lose the pointer), are copied to bytes and released with
+``apsim_string_free`` in a ``finally`` block. The hot path (:func:`hot`, :func:`send`) calls
+unchecked copies of the functions it needs, with a ``c_char_p`` out parameter whose ``.value`` is
+the copy.
 """
 
 from __future__ import annotations
 
 import ctypes
-import json
 import os
 import threading
-from ctypes import POINTER, c_char_p, c_int, c_void_p
+from ctypes import POINTER, byref, c_char_p, c_int, c_void_p
 from pathlib import Path
-from typing import Any, List, Optional, Tuple
+from typing import Any, List, NamedTuple, Optional, Tuple
 
+from . import _codec
 from ._version import VERSION_NUMBER
 
-__all__ = ["EXPECTED_VERSION_NUMBER", "LibraryNotFoundError", "call", "candidates", "check_misuse", "invoke", "library",
-           "take_document"]
+__all__ = ["EXPECTED_VERSION_NUMBER", "HotFunctions", "LibraryNotFoundError", "call", "candidates", "check_misuse",
+           "hot", "library", "send", "take_document"]
 
 #: APSIM_VERSION_NUMBER of the apsim.h this binding was written against.
 EXPECTED_VERSION_NUMBER = VERSION_NUMBER
@@ -112,26 +114,58 @@ def take_document(lib: ctypes.CDLL, pointer: c_void_p) -> Optional[Any]:
     try:
         if not pointer.value:
             return None
-        return json.loads(ctypes.string_at(pointer.value).decode("utf-8"))
+        return _codec.loads(ctypes.string_at(pointer.value))
     finally:
         lib.apsim_string_free(pointer)
 
 
-_loads = json.JSONDecoder().decode
+class HotFunctions(NamedTuple):
+    """The functions of the hot path, without ctypes' per-argument conversion (argtypes unset).
+
+    They take exactly typed arguments: the out parameter as ``byref(c_char_p())``, the handle as a
+    ``c_void_p``, strings as bytes or None (an int or str would be passed as a C int or a wide
+    string: the binding never passes one)."""
+
+    call_in: Any  # apsim_call_in
+    http: Any  # apsim_http
+    free: Any  # apsim_string_free
 
 
-def invoke(fn: Any, free: Any, *args: Any) -> Tuple[int, Any]:
-    """``call`` for a hot path: ``fn`` and ``free`` (apsim_string_free) already looked up."""
-    out = c_void_p()
-    rc = fn(ctypes.byref(out), *args)
+_hot: Optional[HotFunctions] = None
+
+
+def _unchecked(lib: ctypes.CDLL, name: str, restype: Any) -> Any:
+    """A second function object for ``name`` with only its return type set (``lib[name]`` makes a
+    new one; ``getattr(lib, name)`` keeps the declared, checked one)."""
+    fn = lib[name]
+    fn.restype = restype
+    return fn
+
+
+def hot() -> HotFunctions:
+    """The :class:`HotFunctions` of the loaded library, looked up once."""
+    global _hot
+    if _hot is None:
+        lib = library()
+        _hot = HotFunctions(_unchecked(lib, "apsim_call_in", c_int), _unchecked(lib, "apsim_http", c_int),
+                            _unchecked(lib, "apsim_string_free", None))
+    return _hot
+
+
+def send(fn: Any, free: Any, *args: Any) -> Tuple[int, Optional[bytes]]:
+    """Calls ``fn`` (one of :func:`hot`) with a fresh out parameter before ``args``; returns the
+    status code and the response text (None for NULL), freed before returning.
+
+    A negative status raises (see :func:`check_misuse`)."""
+    out = c_char_p()
+    rc = fn(byref(out), *args)
     try:
-        pointer = out.value
-        document = _loads(ctypes.string_at(pointer).decode("utf-8")) if pointer else None
+        text = out.value
     finally:
         free(out)
     if rc < 0:
         check_misuse(rc, fn.__name__)
-    return rc, document
+    return rc, text
 
 
 def check_misuse(rc: int, function: str) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import ctypes
 import datetime
 import threading
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
-from . import _botocore, _native
+from . import _botocore, _codec, _native
 from ._errors import enrich_metadata, exceptions_for, raise_error
 from .simulator import Simulator, c_string
 
@@ -42,39 +42,46 @@ def operation_names() -> List[str]:
     return _operations
 
 
-# id(shape) -> (shape, whether a timestamp is reachable from it); the shape is kept so that its id
-# cannot be reused by another object.
-_timestamp_shapes: Dict[int, Any] = {}
+# botocore type names: the timestamps a response converts, and the members whose number the library
+# may echo as the request wrote it, an integer beyond 64 bits included (integer and long members
+# refuse those). A response without them has only integers that fit 64 bits (orjson's range).
+_TIMESTAMPS = frozenset({"timestamp"})
+_ECHOED_NUMBERS = frozenset({"double", "float", "timestamp", "document"})
+
+# (id(shape), kinds) -> (shape, whether a member of one of those kinds is reachable from it); the
+# shape is kept so that its id cannot be reused by another object.
+_reachable: Dict[Tuple[int, FrozenSet[str]], Tuple[Any, bool]] = {}
 
 
-def _has_timestamps(shape: Any, seen: Optional[set] = None) -> bool:
-    """Whether any member reachable from ``shape`` is a timestamp (most outputs have none, and
-    then the response is not walked at all)."""
-    cached = _timestamp_shapes.get(id(shape))
+def _reaches(shape: Any, kinds: FrozenSet[str], seen: Optional[set] = None) -> bool:
+    """Whether any member reachable from ``shape`` is of one of ``kinds`` (botocore type names, a
+    document type counting as "document"); most outputs have no timestamp, and then the response is
+    not walked at all."""
+    cached = _reachable.get((id(shape), kinds))
     if cached is not None:
         return cached[1]
     seen = set() if seen is None else seen
     if id(shape) in seen:
         return False
     seen.add(id(shape))
-    kind = getattr(shape, "type_name", None)
-    if kind == "timestamp":
+    kind = "document" if getattr(shape, "is_document_type", False) else getattr(shape, "type_name", None)
+    if kind in kinds:
         found = True
     elif kind == "structure":
-        found = any(_has_timestamps(m, seen) for m in shape.members.values())
+        found = any(_reaches(m, kinds, seen) for m in shape.members.values())
     elif kind == "list":
-        found = _has_timestamps(shape.member, seen)
+        found = _reaches(shape.member, kinds, seen)
     elif kind == "map":
-        found = _has_timestamps(shape.value, seen)
+        found = _reaches(shape.value, kinds, seen)
     else:
         found = False
-    _timestamp_shapes[id(shape)] = (shape, found)
+    _reachable[(id(shape), kinds)] = (shape, found)
     return found
 
 
 def _convert_timestamps(value: Any, shape: Any, parse: Callable[[Any], datetime.datetime]) -> Any:
     """Replaces, in place, the members of ``value`` that botocore's ``shape`` types as timestamps."""
-    if not _has_timestamps(shape):
+    if not _reaches(shape, _TIMESTAMPS):
         return value
     kind = getattr(shape, "type_name", None)
     if kind == "timestamp" and isinstance(value, (int, float, str)) and not isinstance(value, bool):
@@ -119,55 +126,72 @@ class BaseClient:
         self._account_bytes = c_string(account_id, "the account ID")
         self.exceptions = exceptions_for(self._service)
         self._model = _botocore.service_model(self._service)
-        # operation -> (its full name as bytes, the response converter or None), made on first use.
-        self._plans: Dict[str, Tuple[bytes, Optional[Callable[[Any], Any]]]] = {}
+        # operation -> its _Plan, made on first use.
+        self._plans: Dict[str, _Plan] = {}
 
     def __repr__(self) -> str:
         return f"<apsim {self._service} client of {self._simulator!r}>"
 
-    def _invoke(self, operation: str, params: Dict[str, Any]) -> Dict[str, Any]:
-        plan = self._plans.get(operation)
-        if plan is None:
-            plan = self._plans[operation] = self._plan(operation)
-        rc, document = self._simulator._raw_bytes(plan[0], params, self._account_bytes, self._region_bytes)
-        if rc != 0:
-            raise_error(f"{self._service}:{operation}", document)
-        enrich_metadata(document)
-        return document if plan[1] is None else plan[1](document)
-
     def _finish(self, operation: str, document: Dict[str, Any]) -> Dict[str, Any]:
-        """The conversion `_invoke` applies to a response of ``operation`` (timed alone by the
+        """The conversion a call of ``operation`` applies to its response (timed alone by the
         benchmarks)."""
-        plan = self._plans.get(operation)
-        if plan is None:
-            plan = self._plans[operation] = self._plan(operation)
-        return document if plan[1] is None else plan[1](document)
+        finish = (self._plans.get(operation) or self._plan(operation)).finish
+        return document if finish is None else finish(document)
 
-    def _plan(self, operation: str) -> Tuple[bytes, Optional[Callable[[Any], Any]]]:
+    def _plan(self, operation: str) -> "_Plan":
+        """Makes and keeps the :class:`_Plan` of ``operation``: everything about it that does not
+        change from call to call, so that a call only sends, reads and finishes."""
+        full_name = f"{self._service}:{operation}"
+        name = c_string(full_name, "the operation name")
+        finish, int64 = self._response_handling(operation)
+        send, account, region = self._simulator._send, self._account_bytes, self._region_bytes
+
+        def call(params: Dict[str, Any]) -> Dict[str, Any]:
+            rc, text = send(name, params, account, region)
+            if rc != 0:
+                raise_error(full_name, _codec.loads(text))
+            document = enrich_metadata(_codec.loads_int64(text) if int64 else _codec.loads(text))
+            return document if finish is None else finish(document)
+
+        plan = self._plans[operation] = _Plan(call, finish)
+        return plan
+
+    def _response_handling(self, operation: str) -> Tuple[Optional[Callable[[Any], Any]], bool]:
         """How a response of ``operation`` is finished: its timestamps converted as botocore's
         parsers do (nothing to do when its output has none), or, without botocore, every
-        CreationTime."""
-        full_name = c_string(f"{self._service}:{operation}", "the operation name")
+        CreationTime; and whether its integers all fit 64 bits (known from botocore's model)."""
         model = self._model
         bc = _botocore.botocore() if model is not None else None
         if model is None or bc is None:
-            return full_name, _convert_creation_times
+            return _convert_creation_times, False
         try:
             output = model.operation_model(operation).output_shape
         except bc.exceptions.OperationNotFoundError:
-            return full_name, _convert_creation_times
-        if output is None or not _has_timestamps(output):
-            return full_name, None
+            return _convert_creation_times, False
+        if output is None:
+            return None, True
+        int64 = not _reaches(output, _ECHOED_NUMBERS)
+        if not _reaches(output, _TIMESTAMPS):
+            return None, int64
         # What botocore's response parsers call for every timestamp (tzlocal, like boto3).
         parse = bc.utils.parse_timestamp
-        return full_name, lambda document: _convert_timestamps(document, output, parse)
+        return (lambda document: _convert_timestamps(document, output, parse)), int64
+
+
+class _Plan(NamedTuple):
+    """How a client calls one operation: ``call(params)`` sends the request and returns the finished
+    response (or raises its error); ``finish`` is the response's conversion, None when there is
+    nothing to convert."""
+
+    call: Callable[[Dict[str, Any]], Dict[str, Any]]
+    finish: Optional[Callable[[Any], Any]]
 
 
 def _method(service: str, operation: str, py_name: str) -> Callable[..., Dict[str, Any]]:
     def method(self: BaseClient, *args: Any, **kwargs: Any) -> Dict[str, Any]:
         if args:
             raise TypeError(f"{py_name}() only accepts keyword arguments.")
-        return self._invoke(operation, kwargs)
+        return (self._plans.get(operation) or self._plan(operation)).call(kwargs)
 
     method.__name__ = py_name
     method.__qualname__ = f"{service.upper()}.{py_name}"

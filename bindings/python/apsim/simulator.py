@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import ctypes
-import datetime
 import inspect
-import json
 import operator
 import weakref
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Tuple, TypeVar, overload
 
-from . import _native
+from . import _codec, _native
 from ._errors import ConfigError, raise_error
 
 __all__ = ["Simulator", "validate", "version", "version_number"]
@@ -27,23 +25,21 @@ def version_number() -> int:
     return _native.library().apsim_version_number()
 
 
-def _json_default(value: Any) -> Any:
-    """Lets requests carry datetimes, as boto3 accepts them for timestamps (sent as epoch seconds;
-    a naive datetime is UTC, as botocore reads it)."""
-    if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=datetime.timezone.utc)
-        return value.timestamp()
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-_encoder = json.JSONEncoder(default=_json_default)
-
-
 def encode(document: Any) -> bytes:
-    """A request or config document as the library takes it: JSON text, UTF-8. (One encoder made
-    once: ``json.dumps`` with ``default=`` would build a new encoder on every call.)"""
-    return _encoder.encode({} if document is None else document).encode("utf-8")
+    """A request or config document (None is ``{}``) as JSON text in UTF-8, written by the standard
+    library: byte for byte the text the binding sent before :mod:`apsim._codec`. Calls send
+    :func:`_request`, which the orjson codec writes without the spaces (the same document)."""
+    return _codec.json_dumps({} if document is None else document)
+
+
+def _request(document: Any) -> bytes:
+    """A request or config document (None is ``{}``) as the binding sends it, in the codec in use."""
+    return _codec.dumps({} if document is None else document)
+
+
+def _parse(text: Optional[bytes]) -> Any:
+    """The document of a response text, in the codec in use (None for no text)."""
+    return None if text is None else _codec.loads(text)
 
 
 @overload
@@ -67,7 +63,7 @@ def validate(operation: str, params: Optional[Dict[str, Any]] = None) -> Dict[st
     Returns ``{"Valid": True}`` or the error envelope AWS would answer with; never raises for
     an invalid request.
     """
-    _, document = _native.call("apsim_validate", c_string(operation, "the operation name"), encode(params))
+    _, document = _native.call("apsim_validate", c_string(operation, "the operation name"), _request(params))
     return document
 
 
@@ -246,7 +242,7 @@ class Simulator:
         self.config: Dict[str, Any] = {k: v for k, v in config.items() if v is not None}
         lib = _native.library()
         handle, error = ctypes.c_void_p(), ctypes.c_void_p()
-        rc = lib.apsim_open(ctypes.byref(handle), encode(self.config), ctypes.byref(error))
+        rc = lib.apsim_open(ctypes.byref(handle), _request(self.config), ctypes.byref(error))
         envelope = _native.take_document(lib, error)
         _native.check_misuse(rc, "apsim_open")
         if rc != 0 or not handle.value:
@@ -254,10 +250,7 @@ class Simulator:
         self._handle: Optional[int] = handle.value
         # The hot path of every call, looked up once.
         self._h = ctypes.c_void_p(handle.value)
-        self._apsim_call = lib.apsim_call
-        self._apsim_call_in = lib.apsim_call_in
-        self._apsim_http = lib.apsim_http
-        self._free = lib.apsim_string_free
+        self._hot = _native.hot()
         # Whether a fault may be armed (then mock_aws takes botocore's full path, retries included).
         self._faults_maybe = "state" in self.config or "state_file" in self.config
         self._finalizer = weakref.finalize(self, lib.apsim_close, ctypes.c_void_p(handle.value))
@@ -281,19 +274,14 @@ class Simulator:
         state = "closed" if self.closed else "open"
         return f"<apsim.Simulator {state} {self.config!r}>"
 
-    def _raw(self, operation: str, params: Optional[Dict[str, Any]], account_id: Optional[str] = None,
-             region: Optional[str] = None) -> Tuple[int, Any]:
-        return self._raw_bytes(c_string(operation, "the operation name"), params,
-                               c_string(account_id, "the account ID"), c_string(region, "the region"))
-
-    def _raw_bytes(self, operation: bytes, params: Optional[Dict[str, Any]], account_id: Optional[bytes] = None,
-                   region: Optional[bytes] = None) -> Tuple[int, Any]:
-        """One call with the names already encoded (clients encode theirs once)."""
+    def _send(self, operation: bytes, params: Optional[Dict[str, Any]], account_id: Optional[bytes] = None,
+              region: Optional[bytes] = None) -> Tuple[int, Optional[bytes]]:
+        """One call with the names already encoded (clients encode theirs once): the status code
+        and the response text."""
         if self._handle is None:
             raise ValueError("the Simulator is closed")
-        if account_id is None and region is None:
-            return _native.invoke(self._apsim_call, self._free, self._h, operation, encode(params))
-        return _native.invoke(self._apsim_call_in, self._free, self._h, account_id, region, operation, encode(params))
+        hot = self._hot
+        return _native.send(hot.call_in, hot.free, self._h, account_id, region, operation, _request(params))
 
     def call(self, operation: str, params: Optional[Dict[str, Any]] = None, *, account_id: Optional[str] = None,
              region: Optional[str] = None) -> Dict[str, Any]:
@@ -305,7 +293,9 @@ class Simulator:
         """
         if operation in ("apsim:InjectFault", "apsim:ImportState"):
             self._faults_maybe = True
-        rc, document = self._raw(operation, params, account_id, region)
+        rc, text = self._send(c_string(operation, "the operation name"), params,
+                              c_string(account_id, "the account ID"), c_string(region, "the region"))
+        document = _parse(text)
         if rc != 0:
             raise_error(operation, document)
         return document
@@ -314,10 +304,11 @@ class Simulator:
         """One request in the AWS wire protocol (``apsim_http``): ``{"method", "path", "query",
         "headers", "body"}`` in, ``{"status", "headers", "body"}`` out. AWS errors are responses;
         only a malformed request document raises (ValueError)."""
-        handle = self._handle
-        if handle is None:
+        if self._handle is None:
             raise ValueError("the Simulator is closed")
-        rc, document = _native.invoke(self._apsim_http, self._free, self._h, encode(request))
+        hot = self._hot
+        rc, text = _native.send(hot.http, hot.free, self._h, _request(request))
+        document = _parse(text)
         if rc != 0:
             raise ValueError((document or {}).get("Error", {}).get("Message", f"apsim_http returned {rc}"))
         return document
