@@ -856,6 +856,8 @@ if busy:
 verdicts = [r[6] for r in rows if r[6] in ("PASS", "MISS")]
 summary = f"{verdicts.count('PASS')} of {len(verdicts)} targets met, {verdicts.count('MISS')} missed"
 SERVE_HEADING = "## apsim serve vs moto server"
+# Written by hand (the reading of a run's misses); kept as it is when the file is rewritten.
+NOTES_HEADING = "## Reading the misses"
 
 report = f"""## Results
 
@@ -928,10 +930,13 @@ if markdown:
     path = Path(markdown)
     source = work / "serve.md" if serve else path  # this run's load test, else the file's previous section
     serve_section = section_of(source.read_text(), SERVE_HEADING) if source.exists() else ""
+    notes_section = section_of(path.read_text(), NOTES_HEADING) if path.exists() else ""
     header = ("# Benchmarks\n\nHow fast apsim is, measured against moto, botocore's Stubber and the floor of any JSON API. "
               "Run it with `make bench` (that is, `bench/run.sh`); `bench/run.sh --markdown BENCHMARKS.md` rewrites "
               "this file from one full run, the `" + SERVE_HEADING + "` section included (written by "
-              "`bench/serve_load.py`, which it runs once; with `--no-serve` the previous section is kept).\n\n")
-    path.write_text(header + report.rstrip("\n") + "\n" + ("\n" + serve_section if serve_section else ""))
+              "`bench/serve_load.py`, which it runs once; with `--no-serve` the previous section is kept) and "
+              "keeping the hand-written `" + NOTES_HEADING + "` section as it is.\n\n")
+    path.write_text(header + report.rstrip("\n") + "\n" + ("\n" + notes_section if notes_section else "")
+                    + ("\n" + serve_section if serve_section else ""))
     print(f"wrote {path}")
 PYEOF
