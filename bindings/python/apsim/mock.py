@@ -400,6 +400,7 @@ def _activate(sim: Simulator, thread: int, options: _Options, region: str) -> No
     os.environ.update(_DUMMY_ENV)
     if not os.environ.get("AWS_DEFAULT_REGION"):
         os.environ["AWS_DEFAULT_REGION"] = region
+    _enter_default_session()
     _options[id(sim)] = _options.get(id(sim), ()) + (options,)
     _entered[thread] = _entered.get(thread, ()) + (sim,)
     _active += (sim,)
@@ -428,6 +429,45 @@ def _deactivate(sim: Simulator, thread: int, options: _Options) -> None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+        _leave_default_session()
+
+
+# boto3's default session inside blocks: one kept for the process, with the botocore handlers it
+# was made with. A new session parses botocore's endpoint and model files again (about 0.1 s), which
+# was most of a short test's time when every block reset boto3's default session.
+_block_session: Dict[str, Any] = {}
+# boto3.DEFAULT_SESSION as the first of the active blocks found it (put back by the last to end).
+_saved_session: List[Any] = []
+
+
+def _enter_default_session() -> None:
+    """Makes boto3's default session the blocks' own (see _block_session), its credentials read
+    again from this block's environment. A session made before the handlers changed (apsim's
+    installed, or moto's, which moto adds at import) is replaced. Called under _lock."""
+    boto3 = sys.modules.get("boto3")
+    if boto3 is None:
+        return  # boto3 makes its default session on first use, with the handlers already in place
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    if not _saved_session:  # the first active block that finds boto3 imported
+        _saved_session[:] = [boto3.DEFAULT_SESSION]
+    handlers = tuple(map(id, BUILTIN_HANDLERS))
+    session = _block_session.get("session")
+    if session is None or _block_session.get("handlers") != handlers:
+        session = boto3.session.Session()
+        _block_session.update(session=session, handlers=handlers)
+    elif getattr(session._session, "_credentials", None) is not None:
+        session._session._credentials = None  # botocore caches them; this block's environment decides
+    boto3.DEFAULT_SESSION = session
+
+
+def _leave_default_session() -> None:
+    """Puts back the default session the first active block found (the blocks' own stays cached
+    for the next block). Called under _lock."""
+    boto3 = sys.modules.get("boto3")
+    if boto3 is not None and _saved_session and boto3.DEFAULT_SESSION is _block_session.get("session"):
+        boto3.DEFAULT_SESSION = _saved_session[0]
+    _saved_session.clear()
 
 
 def _without(entries: Tuple[Any, ...], entry: Any) -> Tuple[Any, ...]:
@@ -503,12 +543,6 @@ class mock_aws:
         with _lock:
             _activate(sim, self._thread, self._options, self._config.get("region") or "us-east-1")
         self._current = sim
-        try:  # boto3's default session predates the handlers; the next one gets them
-            import boto3
-
-            boto3.DEFAULT_SESSION = None
-        except ImportError:
-            pass
         return sim
 
     def __exit__(self, *exc: Any) -> None:

@@ -163,3 +163,26 @@ def test_entry_point_registers_the_pytest_plugin(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(target)},
                          check=True, capture_output=True, text=True).stdout
     assert out.strip() == "['apsim.pytest_plugin']"
+
+
+def test_blocks_share_one_boto3_session_and_put_the_default_back():
+    import boto3
+
+    before = boto3.session.Session()
+    boto3.DEFAULT_SESSION = before
+    try:
+        with apsim.mock_aws():
+            inside = boto3.DEFAULT_SESSION
+            assert inside is not before
+            boto3.client("efs").create_file_system(CreationToken="a")
+        assert boto3.DEFAULT_SESSION is before
+        with apsim.mock_aws():
+            # The same session again (botocore's files are not parsed per block), its credentials
+            # read from this block's environment rather than cached from the last one.
+            assert boto3.DEFAULT_SESSION is inside
+            os.environ["AWS_ACCESS_KEY_ID"] = "AKIDSECONDBLOCK"
+            assert boto3.DEFAULT_SESSION.get_credentials().access_key == "AKIDSECONDBLOCK"
+            assert boto3.client("efs").describe_file_systems()["FileSystems"] == []  # a fresh world
+        assert boto3.DEFAULT_SESSION is before and os.environ.get("AWS_ACCESS_KEY_ID") != "AKIDSECONDBLOCK"
+    finally:
+        boto3.DEFAULT_SESSION = None
