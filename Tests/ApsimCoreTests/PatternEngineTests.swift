@@ -256,23 +256,20 @@ private func echoed(_ v: String) -> String {
                   "Member must satisfy regular expression pattern: " + pattern)))
     }
 
-    @Test func a100000CharacterValueIsMatchedQuicklyWithoutRecursion() {
-        let clock = ContinuousClock()
+    @Test func a100000CharacterValueIsMatchedWithoutRecursion() {
         let role = Pattern(#"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+"#)
         let evil = Pattern("^(a+)+$")
         let long = "arn:aws:iam::123456789012:role/" + String(repeating: "r", count: 100_000)
         let as_ = String(repeating: "a", count: 100_000)
         let nfaOnly = PatternEngine(evil.program, dfaStates: 0)
         var results: [Bool?] = []
-        let elapsed = clock.measure {
-            // A 128 KiB thread stack: a recursion per character would overflow it many times over.
-            #expect(onSmallStack {
-                results = [role.matches(long), role.matches(long + "!"), evil.matches(as_), evil.matches(as_ + "!"),
-                           nfaOnly?.matches(as_ + "!")]
-            })
-        }
+        // A 128 KiB thread stack: a recursion per character would overflow it many times over.
+        // (How long it takes is for the benchmarks, not for a test.)
+        #expect(onSmallStack {
+            results = [role.matches(long), role.matches(long + "!"), evil.matches(as_), evil.matches(as_ + "!"),
+                       nfaOnly?.matches(as_ + "!")]
+        })
         #expect(results == [true, false, true, false, false])
-        #expect(elapsed < .seconds(2), "took \(elapsed)")
     }
 
     @Test func a100000CharacterRequestValueIsValidatedOnASmallStack() {

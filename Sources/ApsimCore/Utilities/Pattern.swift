@@ -100,6 +100,9 @@ final class Pattern: Sendable {
 
     /// The Unicode scalars of `value` (ASCII bytes directly: the common case, without decoding).
     static func scalars(_ value: String) -> [UInt32] {
+        // (Not through unsafeUninitializedCapacity when empty: an empty array is the shared empty
+        // storage, and setting its count from two threads at once is a data race, as TSan reports.)
+        if value.isEmpty { return [] }
         var value = value
         let ascii: [UInt32]? = value.withUTF8 { bytes in
             var high: UInt8 = 0
