@@ -17,12 +17,12 @@ enum EFSError {
 
     static func fileSystemAlreadyExists(_ id: String, token: String) -> APIError {
         error(.fileSystemAlreadyExists, "File system '\(id)' already exists with creation token '\(token)'",
-                 members: JSONObject(["FileSystemId": .string(id)]))
+              members: JSONObject(["FileSystemId": .string(id)]))
     }
 
     static func accessPointAlreadyExists(_ id: String, token: String) -> APIError {
         error(.accessPointAlreadyExists, "Access point '\(id)' already exists with client token '\(token)'",
-                 members: JSONObject(["AccessPointId": .string(id)]))
+              members: JSONObject(["AccessPointId": .string(id)]))
     }
 
     /// `what`: what can only be done to an available file system ("access points can only be created").

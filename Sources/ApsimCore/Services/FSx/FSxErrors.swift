@@ -28,19 +28,20 @@ enum FSxError {
 
     // MARK: The network
 
-    static func invalidSubnet(_ id: String) -> APIError {
-        error(.invalidNetworkSettings, "The subnet ID '\(id)' does not exist.",
-                 members: JSONObject(["InvalidSubnetId": .string(id)]))
-    }
+    static func invalidSubnet(_ id: String) -> APIError { invalidNetwork("subnet", id, member: "InvalidSubnetId") }
 
     static func invalidSecurityGroup(_ id: String) -> APIError {
-        error(.invalidNetworkSettings, "The security group ID '\(id)' does not exist.",
-                 members: JSONObject(["InvalidSecurityGroupId": .string(id)]))
+        invalidNetwork("security group", id, member: "InvalidSecurityGroupId")
+    }
+
+    /// InvalidNetworkSettings for an ID that names nothing, with the modeled member that names it.
+    private static func invalidNetwork(_ what: String, _ id: String, member: String) -> APIError {
+        error(.invalidNetworkSettings, "The \(what) ID '\(id)' does not exist.", members: JSONObject([member: .string(id)]))
     }
 
     static func securityGroupInOtherVPC(_ id: String, vpc: String) -> APIError {
         error(.invalidNetworkSettings, "The security group ID '\(id)' is not in the file system's VPC '\(vpc)'.",
-                 members: JSONObject(["InvalidSecurityGroupId": .string(id)]))
+              members: JSONObject(["InvalidSecurityGroupId": .string(id)]))
     }
 
     static func subnetCount(_ deployment: String, expected: Int, got: Int) -> APIError {
@@ -54,7 +55,7 @@ enum FSxError {
 
     static func preferredSubnetNotListed(_ id: String) -> APIError {
         error(.invalidNetworkSettings, "PreferredSubnetId '\(id)' must be one of the SubnetIds.",
-                 members: JSONObject(["InvalidSubnetId": .string(id)]))
+              members: JSONObject(["InvalidSubnetId": .string(id)]))
     }
 
     static func storageCapacityDecrease(_ id: String, current: Int64) -> APIError {
@@ -84,18 +85,18 @@ enum FSxError {
 
     static func resourceNotFound(_ arn: String) -> APIError {
         error(.resourceNotFound, "The resource '\(APIError.echo(arn))' does not exist.",
-                 members: JSONObject(["ResourceARN": .string(arn)]))
+              members: JSONObject(["ResourceARN": .string(arn)]))
     }
 
     static func notServiceResource(_ arn: String) -> APIError {
         error(.notServiceResourceError, "The resource '\(APIError.echo(arn))' is not an Amazon FSx resource.",
-                 members: JSONObject(["ResourceARN": .string(arn)]))
+              members: JSONObject(["ResourceARN": .string(arn)]))
     }
 
     static func doesNotSupportTagging(_ arn: String) -> APIError {
         error(.resourceDoesNotSupportTagging,
               "The resource '\(APIError.echo(arn))' does not support tagging: an S3 access point attachment is tagged through S3.",
-                 members: JSONObject(["ResourceARN": .string(arn)]))
+              members: JSONObject(["ResourceARN": .string(arn)]))
     }
 
     static func tooManyTags(_ count: Int) -> APIError {
@@ -113,7 +114,7 @@ enum FSxError {
     static func incompatibleToken(_ token: String, differing member: String) -> APIError {
         error(.incompatibleParameterError,
               "The client request token '\(token)' was already used with a different value of \(member).",
-                 members: JSONObject(["Parameter": .string(member)]))
+              members: JSONObject(["Parameter": .string(member)]))
     }
 
     static func missingFileSystemConfiguration(_ type: String) -> APIError {
