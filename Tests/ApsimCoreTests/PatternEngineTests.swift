@@ -176,11 +176,9 @@ private struct Sampler {
         #expect(p.matches("аб\u{483}") && p.matches("xя") && !p.matches("\u{483}x") && !p.matches("ab"))
     }
 
-    @Test func modelPatternsCompileQuicklyAndMostGetADFA() {
-        let clock = ContinuousClock()
-        var compiled: [Pattern] = []
-        let elapsed = clock.measure { compiled = allModelPatterns.map { Pattern($0.source) } }
-        #expect(elapsed < .seconds(1), "loading every model pattern took \(elapsed)")
+    @Test func modelPatternsCompileAndMostGetADFA() {
+        // (How long compiling takes is for the benchmarks, not for a test.)
+        let compiled = allModelPatterns.map { Pattern($0.source) }
         let engines = compiled.compactMap(\.engine)
         let states = engines.flatMap { $0.automata.compactMap(\.dfa?.stateCount) }
         let withoutDFA = engines.filter { $0.automata.first?.dfa == nil }.count
