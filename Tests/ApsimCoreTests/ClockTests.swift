@@ -52,7 +52,7 @@ import Glibc
         let dir = "/tmp/apsim-clock-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         mkdir(dir, 0o755)
         let path = dir + "/world.json"
-        defer { unlink(path); unlink(path + ".journal"); rmdir(dir) }
+        defer { for f in [path, path + ".journal", path + ".lock"] { unlink(f) }; rmdir(dir) }
         let config = #"{"seed": 3, "start_time": 1700000000, "clock": "real", "state_file": "\#(path)"}"#
         let a = try World(configJSON: config)
         _ = makeFileSystem(a)
@@ -63,8 +63,9 @@ import Glibc
         }
         let before = creationTimes(a)
         #expect(before.count == 2 && before[0] != before[1])
-        // `a` is never closed (as if killed): the new world replays the journal at each change's
+        // `a` is killed: the new world replays the journal at each change's
         // time, and its clock resumes from the last change's.
+        a.crash()
         let b = try World(configJSON: config)
         #expect(creationTimes(b) == before)
         _ = a

@@ -148,9 +148,11 @@ enum EFSErrorCoverage {
                 _ = w.call("apsim:SetNetwork", #"{"Vpcs": [{"VpcId": "vpc-11111111", "CidrBlock": "10.0.0.0/16"}], "Subnets": [{"SubnetId": "subnet-11111111", "VpcId": "vpc-11111111", "AvailabilityZone": "us-east-1a", "CidrBlock": "10.0.0.0/24"}]}"#)
                 return w.call("efs:CreateMountTarget", #"{"FileSystemId": "\#(ErrorCoverageTests.fileSystem(w, "x"))", "SubnetId": "subnet-11111111"}"#)
             },
-            "UnsupportedAvailabilityZone": .unreachable("every Availability Zone of the region is supported"),
+            "UnsupportedAvailabilityZone": .produced { w in
+                w.call("efs:CreateFileSystem", #"{"CreationToken": "z", "AvailabilityZoneName": "us-west-2b"}"#)
+            },
             "AvailabilityZonesMismatch": .produced { w in
-                let fs = w.call("efs:CreateFileSystem", #"{"CreationToken": "z", "AvailabilityZoneName": "us-east-1z"}"#).output["FileSystemId"]?.string ?? ""
+                let fs = w.call("efs:CreateFileSystem", #"{"CreationToken": "z", "AvailabilityZoneName": "us-east-1f"}"#).output["FileSystemId"]?.string ?? ""
                 _ = w.call("efs:DescribeFileSystems", "{}")
                 return w.call("efs:CreateMountTarget", #"{"FileSystemId": "\#(fs)", "SubnetId": "subnet-0000000000000000a"}"#)
             },

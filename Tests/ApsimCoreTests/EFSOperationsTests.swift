@@ -124,9 +124,12 @@ import Testing
         #expect(fs["CreationTime"] == 1700000000)
         #expect(fs["LifeCycleState"] == "creating")
         #expect(fs["Name"] == "data")
-        // The 6 KiB of metadata real EFS reports, with the clock's time (spec: description completed).
-        #expect(fs["SizeInBytes"] == ["Value": 6144, "Timestamp": 1700000000, "ValueInIA": 0, "ValueInStandard": 6144,
-                                      "ValueInArchive": 0])
+        // The answer of a file system still `creating` reports zeros without a Timestamp, as AWS's
+        // does; later descriptions report the 6 KiB of metadata real EFS reports, with the clock's
+        // time (spec: description completed).
+        #expect(fs["SizeInBytes"] == ["Value": 0, "ValueInIA": 0, "ValueInStandard": 0, "ValueInArchive": 0])
+        #expect(call(w, "efs:DescribeFileSystems").body["FileSystems"]?.array?.first?["SizeInBytes"]
+                == ["Value": 6144, "Timestamp": 1700000000, "ValueInIA": 0, "ValueInStandard": 6144, "ValueInArchive": 0])
         #expect(fs["FileSystemProtection"] == ["ReplicationOverwriteProtection": "ENABLED"])
         #expect(fs["NumberOfMountTargets"] == 0)
         #expect(fs["PerformanceMode"] == "generalPurpose")
@@ -338,5 +341,48 @@ import Testing
         #expect(results.filter { $0.0 == 409 }.count == 300)
         let listed = call(w, "efs:DescribeAccessPoints", ["MaxResults": 10000]).body["AccessPoints"]?.array?.count
         #expect(listed == created.count)
+    }
+}
+
+/// What AWS refuses or decides at CreateFileSystem that the model alone does not say.
+@Suite struct FileSystemFaithfulnessTests {
+    @Test func fileSystemsCreatedFromSeptember4th2026AreEncrypted() throws {
+        // 2026-09-03T23:59:59Z: the choice is the caller's.
+        let before = try makeWorld(#"{"seed": 1, "start_time": 1788479999}"#)
+        let plain = call(before, "efs:CreateFileSystem", ["CreationToken": "a", "Encrypted": false]).body
+        #expect(plain["Encrypted"] == false)
+        #expect(plain["KmsKeyId"] == nil)
+        // From 2026-09-04T00:00:00Z on the world's clock, every new file system is encrypted with
+        // the default key, even when the request says false.
+        call(before, "apsim:AdvanceClock", ["Milliseconds": 1000])
+        let after = call(before, "efs:CreateFileSystem", ["CreationToken": "b", "Encrypted": false]).body
+        #expect(after["Encrypted"] == true)
+        #expect(after["KmsKeyId"]?.string?.hasPrefix("arn:aws:kms:us-east-1:123456789012:key/") == true)
+        // The one made before keeps what it was.
+        let all = call(before, "efs:DescribeFileSystems").body["FileSystems"]?.array ?? []
+        #expect(all.map { $0["Encrypted"] } == [false, true])
+    }
+
+    @Test func maxIOIsRefusedForOneZone() throws {
+        let w = try makeWorld()
+        let request: JSON = ["CreationToken": "a", "PerformanceMode": "maxIO", "AvailabilityZoneName": "us-east-1a"]
+        let r = call(w, "efs:CreateFileSystem", request)
+        #expect(r.status == 400)
+        #expect(error(r.body) == ("BadRequest", "The maxIO performance mode is not supported on One Zone file systems; use generalPurpose."))
+        // A rule of the request alone: apsim_validate refuses it too.
+        #expect(World.validate("efs:CreateFileSystem", request.text).error?.code == "BadRequest")
+        #expect(call(w, "efs:CreateFileSystem", ["CreationToken": "b", "PerformanceMode": "maxIO"]).status == 201)
+    }
+
+    @Test func aZoneMustBeOneOfTheCallsRegion() throws {
+        let w = try makeWorld()
+        for zone in ["us-east-1z", "us-west-2b", "us-east-1"] {
+            let r = call(w, "efs:CreateFileSystem", ["CreationToken": .string(zone), "AvailabilityZoneName": .string(zone)])
+            #expect(r.status == 400)
+            #expect(error(r.body) == ("UnsupportedAvailabilityZone", "Availability Zone '\(zone)' is not an Availability Zone of us-east-1."))
+        }
+        #expect(call(w, "efs:DescribeFileSystems").body["FileSystems"] == [])
+        let ok = call(w, "efs:CreateFileSystem", ["CreationToken": "f", "AvailabilityZoneName": "us-east-1f"]).body
+        #expect(ok["AvailabilityZoneId"] == "use1-az6")
     }
 }

@@ -43,6 +43,60 @@ struct DocumentReader {
     }
     func string(_ key: String) throws(APIError) -> String { try required(key, "a string", \.string) }
     func optionalString(_ key: String) throws(APIError) -> String? { try optional(key, "a string", \.string) }
+    /// Member `key` checked against a model shape (its type, length, range, pattern and enum), as a
+    /// request member of that shape would be: refused with the constraint it breaks.
+    func checked(_ key: String, _ shape: Shape) throws(APIError) -> JSON? {
+        guard let value = object[key] else { return nil }
+        var v = Validator(validationCode: RuntimeError.validationCode)
+        do {
+            try v.check(value, shape)
+        } catch {
+            throw invalid(key, error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message)
+        }
+        if let first = v.violations.first {
+            throw invalid(key, "'\(Validator.echo(value))' fails the model's constraint: \(first.constraint)")
+        }
+        return value
+    }
+    /// A string member that must satisfy `shape`.
+    func string(_ key: String, _ shape: Shape) throws(APIError) -> String {
+        let value = try string(key)
+        _ = try checked(key, shape)
+        return value
+    }
+    /// An optional string member that must satisfy `shape` when present.
+    func optionalString(_ key: String, _ shape: Shape) throws(APIError) -> String? {
+        guard let value = try optionalString(key) else { return nil }
+        _ = try checked(key, shape)
+        return value
+    }
+    /// An array member of resource IDs (see `id(_:prefix:)`: `prefix` is "sg-" and the like).
+    func ids(_ key: String, prefix: String) throws(APIError) -> [String] {
+        var out: [String] = []
+        for (i, item) in try array(key).enumerated() {
+            guard let value = item.string, Network.isWellFormed(value, prefix: prefix) else {
+                throw invalid("\(key)[\(i)]", "'\(Validator.echo(item))' is not a \(prefix) ID (\(prefix) and 8 to 40 lowercase hex digits)")
+            }
+            out.append(value)
+        }
+        return out
+    }
+    /// A string member that must be one of `values`.
+    func string(_ key: String, oneOf values: [String]) throws(APIError) -> String {
+        let value = try string(key)
+        guard values.contains(value) else { throw invalid(key, "'\(value)' is not one of " + values.joined(separator: ", ")) }
+        return value
+    }
+    /// An ARN member whose partition, region and account are this resource's.
+    func arn(_ key: String, service: String, region: String, account: String) throws(APIError) -> String? {
+        guard let value = try optionalString(key) else { return nil }
+        let parts = value.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn" else { throw invalid(key, "'\(value)' is not an ARN") }
+        guard parts[1] == ARN.partition(region: region) else { throw invalid(key, "'\(value)' is not in partition \(ARN.partition(region: region))") }
+        guard parts[2] == service else { throw invalid(key, "'\(value)' is not an ARN of \(service)") }
+        guard parts[3] == region, parts[4] == account else { throw invalid(key, "'\(value)' is not in account \(account), region \(region)") }
+        return value
+    }
     func int(_ key: String) throws(APIError) -> Int64 { try required(key, "an integer", \.int) }
     func optionalInt(_ key: String) throws(APIError) -> Int64? { try optional(key, "an integer", \.int) }
     func hex(_ key: String) throws(APIError) -> UInt64 {
@@ -70,8 +124,15 @@ struct DocumentReader {
         for t in try items(key) { out.append(Tag(key: try t.string("Key"), value: try t.string("Value"))) }
         return out
     }
-    func lifecycle(_ key: String) throws(APIError) -> LifecycleState {
+    /// A lifecycle (`{"Current", "SettlesTo"?, "SettleAt"?}`); with `states`, both states must be
+    /// among them.
+    func lifecycle(_ key: String, states: [String]? = nil) throws(APIError) -> LifecycleState {
         let r = try DocumentReader(object[key], path + "." + key, refusal: refusal)
+        if let states {
+            return LifecycleState(current: try r.string("Current", oneOf: states),
+                                  settlesTo: r.raw("SettlesTo") == nil ? nil : try r.string("SettlesTo", oneOf: states),
+                                  settleAt: try r.optionalInt("SettleAt"))
+        }
         return LifecycleState(current: try r.string("Current"), settlesTo: try r.optionalString("SettlesTo"),
                               settleAt: try r.optionalInt("SettleAt"))
     }

@@ -23,6 +23,9 @@ struct IDGenerator: Sendable {
         self.issued = issued
     }
 
+    /// Marks resource ID numbers as issued (those of a restored state).
+    mutating func take(_ numbers: Set<UInt64>) { issued.formUnion(numbers) }
+
     var resourceState: UInt64 { resources.state }
     var requestState: UInt64 { requests.state }
     var issuedNumbers: Set<UInt64> { issued }

@@ -70,6 +70,19 @@ public enum RuntimeError {
         APIError(code: "InternalServerError", message: "apsim could not write state_file '\(path)': \(what).", status: 500)
     }
 
+    /// A state file another world holds (its lock, `<path>.lock`, is taken).
+    static func stateFileLocked(_ path: String, holder: Int32?) -> APIError {
+        let who = holder.map { "process \($0)" } ?? "another process"
+        return APIError(code: "StateFileInUse",
+                        message: "state_file '\(path)' is in use by \(who) (it holds '\(path).lock'); a state file serves one world at a time: stop that process, or give this world another file.",
+                        status: 409)
+    }
+
+    /// A state file whose companion files cannot be used.
+    static func stateFileUnusable(_ path: String, _ what: String) -> APIError {
+        APIError(code: "InternalServerError", message: "apsim could not open state_file '\(path)': \(what).", status: 500)
+    }
+
     /// A snapshot document with a bad member (apsim:ImportState, the `state` config key).
     static func invalidState(at path: String, _ what: String) -> APIError {
         APIError(code: "InvalidState", message: "Invalid apsim state at '\(path)': \(what).", status: 400)

@@ -50,28 +50,42 @@ enum Snapshot {
     static func restore(_ doc: JSON, config: WorldConfig) throws(APIError) -> WorldState {
         let root = try DocumentReader(doc, "State")
         guard try root.string("Format") == format else { throw root.invalid("Format", "expected \"\(format)\"") }
-        let clock = try root.int("Clock"), sequence = try root.hex("Sequence")
-        let random = try DocumentReader(root.raw("Random"), "State.Random")
-        var issued = Set<UInt64>()
-        for (i, id) in try root.array("IssuedIds").enumerated() {
+        // The world's bookkeeping is optional (a hand-written fixture names only its resources):
+        // what is missing starts as a new world of this config would, the creation sequence
+        // continues after the largest Seq, and every resource ID and alias is taken.
+        var found = Found()
+        found.scan(root.raw("Regions"))
+        var s = WorldState(config: config, declaringNetworks: false)
+        if let clock = try root.optionalInt("Clock") { s.nowMilliseconds = clock }
+        if root.raw("Sequence") != nil { s.setNextSequence(try root.hex("Sequence")) } else { s.setNextSequence(found.maxSeq + 1) }
+        var issued = root.raw("IssuedIds") == nil ? found.ids : []
+        for (i, id) in (try root.optional("IssuedIds", "an array", \.array) ?? []).enumerated() {
             guard let v = id.string.flatMap({ UInt64($0, radix: 16) }) else {
                 throw RuntimeError.invalidState(at: "State.IssuedIds[\(i)]", "expected 16 hex digits")
             }
             issued.insert(v)
         }
-        var s = WorldState(
-            config: config, clock: clock, sequence: sequence,
-            ids: IDGenerator(resources: try random.hex("Resources"), requests: try random.hex("Requests"), issued: issued),
-            faultRandom: SeededGenerator(seed: try random.hex("Faults")), pageTokenSecret: try root.hex("PageTokenSecret"))
-        for (i, a) in try root.array("Aliases").enumerated() {
+        if root.raw("Random") != nil {
+            let random = try DocumentReader(root.raw("Random"), "State.Random")
+            s.ids = IDGenerator(resources: try random.hex("Resources"), requests: try random.hex("Requests"), issued: issued)
+            s.faultRandom = SeededGenerator(seed: try random.hex("Faults"))
+        } else {
+            s.ids.take(issued)
+        }
+        if root.raw("PageTokenSecret") != nil { s.pageTokens = PageTokens(secret: try root.hex("PageTokenSecret")) }
+        s.aliases = found.aliases
+        for (i, a) in (try root.optional("Aliases", "an array", \.array) ?? []).enumerated() {
             guard let alias = a.string else { throw RuntimeError.invalidState(at: "State.Aliases[\(i)]", "expected a string") }
             s.aliases.insert(alias)
         }
-        s.faultsInjected = Int(try root.int("FaultsInjected"))
+        s.faultsInjected = Int(max(0, try root.optionalInt("FaultsInjected") ?? 0))
         s.journalSeq = UInt64(max(0, try root.optionalInt("JournalSeq") ?? 0))
-        for f in try root.items("Faults") { s.faults.append(try Fault(f)) }
+        for f in try root.optionalItems("Faults") { s.faults.append(try Fault(f)) }
+        s.faultsInjected = max(s.faultsInjected, s.faults.count)
         for r in try root.items("Regions") {
             let account = try r.string("Account"), name = try r.string("Region")
+            guard WorldConfig.isAccountID(account) else { throw r.invalid("Account", "'\(Validator.echo(.string(account)))' is not an account ID (12 digits)") }
+            guard WorldConfig.isRegionName(name) else { throw r.invalid("Region", "'\(Validator.echo(.string(name)))' is not a region name such as us-east-1") }
             let region = s.region(RegionKey(account: account, region: name))
             if let declared = r.raw("Network") {
                 do { region.network.declared = try DeclaredNetwork(declared, region: name, path: r.path + ".Network") } catch {
@@ -81,5 +95,40 @@ enum Snapshot {
             for service in Services.all { try service.restore(r, into: region, account: account, region: name) }
         }
         return s
+    }
+
+    /// What a state's regions hold besides their resources' fields: the largest creation Seq, the
+    /// numbers of resource IDs (`fs-0123456789abcdef0`, short `fs-01234567`) and S3 aliases.
+    struct Found {
+        var maxSeq: UInt64 = 0
+        var ids = Set<UInt64>()
+        var aliases = Set<String>()
+
+        mutating func scan(_ value: JSON?) {
+            switch value {
+            case .object(let o)?:
+                for m in o.members {
+                    switch (m.key, m.value) {
+                    case ("Seq", .int(let n)): if n > 0 { maxSeq = max(maxSeq, UInt64(n)) }
+                    case ("Alias", .string(let a)): aliases.insert(a)
+                    default: scan(m.value)
+                    }
+                }
+            case .array(let items)?: for item in items { scan(item) }
+            case .string(let text)?: if let n = Found.idNumber(text) { ids.insert(n) }
+            default: break
+            }
+        }
+
+        /// The number of a resource ID: a lowercase prefix, '-', then "0" and 16 hex digits or 8.
+        static func idNumber(_ text: String) -> UInt64? {
+            guard let dash = text.firstIndex(of: "-"), dash > text.startIndex,
+                  text[..<dash].allSatisfy({ $0 >= "a" && $0 <= "z" }) else { return nil }
+            let hex = text[text.index(after: dash)...]
+            guard hex.allSatisfy(\.isHexDigit) else { return nil }
+            if hex.count == 17, hex.first == "0" { return UInt64(hex.dropFirst(), radix: 16) }
+            if hex.count == 8 { return UInt64(hex, radix: 16) }
+            return nil
+        }
     }
 }

@@ -21,26 +21,65 @@ public final class World: Sendable {
         }
         if let path = config.stateFile {
             let file = StateFile(path: path)
-            if let saved = try file.load() {
-                do { initial = try Snapshot.restore(saved, config: config) } catch { throw file.refused(error.message) }
-            }
-            for entry in try file.loadJournal() ?? [] where entry.seq > initial.journalSeq {
-                do { try World.replay(entry, into: &initial, config: config) } catch {
-                    throw file.refused("its journal entry \(entry.seq) (\(entry.operation)) cannot be replayed: \(error.message)")
-                }
-            }
-            try file.compact(Snapshot.export(initial))
+            try file.acquire()
+            initial = try World.load(file, config: config, over: initial, setAside: true)
+            try file.compact(Snapshot.export(initial), seq: initial.journalSeq)
             stateFile = file
+            notices = file.notices
         } else {
             stateFile = nil
+            notices = []
         }
         state = Locked(initial)
     }
 
-    /// A state file is compacted when its world closes (snapshot rewritten, journal emptied).
-    deinit {
-        if let stateFile { state.withLock { try? stateFile.compact(Snapshot.export($0)) } }
+    /// What opening the world had to tell: a state file's journal that was not replayed (see
+    /// `StateFile`). Empty for most worlds.
+    public let notices: [String]
+
+    /// The state a state file holds: its snapshot (`initial` when it has none) with its journal's
+    /// changes replayed.
+    static func load(_ file: StateFile, config: WorldConfig, over initial: consuming WorldState,
+                     setAside: Bool) throws(APIError) -> WorldState {
+        // The journal is read before the snapshot: a compaction between the two reads then only
+        // makes the snapshot newer than the journal, never older (see `consistentState`).
+        let journal = try file.loadJournal()
+        let saved = try file.load()
+        var state = initial
+        var hadBase = false
+        if let saved {
+            do { state = try Snapshot.restore(saved, config: config) } catch { throw file.refused(error.message) }
+            hadBase = saved["JournalBase"] != nil
+        }
+        let entries = file.replayable(journal, snapshotExists: saved != nil, hadBase: hadBase, snapshotSeq: state.journalSeq,
+                                      setAside: setAside)
+        for entry in entries where entry.seq > state.journalSeq {
+            do { try World.replay(entry, into: &state, config: config) } catch {
+                throw file.refused("its journal entry \(entry.seq) (\(entry.operation)) cannot be replayed: \(error.message)")
+            }
+        }
+        return state
     }
+
+    /// A consistent copy of the world a state file holds, as apsim:ExportState gives it, taken
+    /// without its lock (while another process may hold the file): the snapshot with its journal
+    /// replayed, as of the last change acknowledged before the read. `config` should be the
+    /// holder's (its quotas and switches replay the journal); the file is not changed.
+    public static func exportState(stateFile path: String, config: WorldConfig = WorldConfig()) throws(APIError) -> JSON {
+        let file = StateFile(path: path)
+        let state = try load(file, config: config, over: WorldState(config: config), setAside: false)
+        return .object(Snapshot.export(state))
+    }
+
+    /// A state file is compacted when its world closes (snapshot rewritten, journal emptied); its
+    /// lock is released after.
+    deinit {
+        if let stateFile { state.withLock { try? stateFile.compact(Snapshot.export($0), seq: $0.journalSeq) } }
+    }
+
+    /// Stops writing the state file as if this process had been killed (for tests of recovery):
+    /// its lock is released and nothing more is journaled or compacted.
+    func crash() { stateFile?.abandon() }
 
     /// Re-applies one journaled change (at open; it succeeded once, so it runs without faults).
     static func replay(_ journaled: StateFile.Entry, into s: inout WorldState, config: WorldConfig) throws(APIError) {

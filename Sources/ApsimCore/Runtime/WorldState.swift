@@ -14,7 +14,7 @@ struct WorldState: ~Copyable {
         get { clock.now }
         set { clock.now = newValue }
     }
-    let pageTokens: PageTokens
+    var pageTokens: PageTokens
     /// Faults armed by apsim:InjectFault, and how many were ever armed (for their IDs).
     var faults: [Fault] = []
     var faultsInjected = 0
@@ -28,29 +28,23 @@ struct WorldState: ~Copyable {
     private var nextSequence: UInt64 = 1
     private var regions: [String: RegionState] = [:]
 
-    init(config: WorldConfig) {
+    /// A new world of `config`; `declaringNetworks: false` leaves out the config's network
+    /// declarations (a restored state brings its own).
+    init(config: WorldConfig, declaringNetworks: Bool = true) {
         let seed = config.seed ?? IDGenerator.randomSeed()
         var ids = IDGenerator(seed: seed)
         pageTokens = PageTokens(secret: ids.nextResourceRandom())
         self.ids = ids
         faultRandom = SeededGenerator(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B)
         clock = WorldClock(real: config.clock == .real, at: config.startTimeMilliseconds ?? WallClock.nowMilliseconds())
-        for declaration in config.networks {
+        for declaration in config.networks where declaringNetworks {
             region(RegionKey(account: declaration.account, region: declaration.region)).network.declared = declaration.network
         }
     }
 
-    /// A state being restored from a snapshot (regions are added afterwards).
-    init(config: WorldConfig, clock: Int64, sequence: UInt64, ids: IDGenerator, faultRandom: SeededGenerator,
-         pageTokenSecret: UInt64) {
-        self.ids = ids
-        self.faultRandom = faultRandom
-        pageTokens = PageTokens(secret: pageTokenSecret)
-        self.clock = WorldClock(real: config.clock == .real, at: clock)
-        nextSequence = sequence
-    }
-
     var nextSequenceValue: UInt64 { nextSequence }
+    /// Where the creation sequence continues (a restored state).
+    mutating func setNextSequence(_ value: UInt64) { nextSequence = max(1, value) }
     var regionKeys: [String] { Array(regions.keys) }
     func regionState(_ key: String) -> RegionState? { regions[key] }
 

@@ -184,6 +184,12 @@ enum EFSError {
 
     static func badRequest(_ message: String) -> APIError { error(.badRequest, message) }
 
+    static let maxIOOneZone = badRequest("The maxIO performance mode is not supported on One Zone file systems; use generalPurpose.")
+
+    static func zoneOfAnotherRegion(_ zone: String, region: String) -> APIError {
+        error(.unsupportedAvailabilityZone, "Availability Zone '\(APIError.echo(zone))' is not an Availability Zone of \(region).")
+    }
+
     static func invalidPageToken(_ member: String) -> APIError {
         badRequest("Invalid \(member): use a value returned by a previous call of this operation with the same filters.")
     }

@@ -36,7 +36,10 @@ enum EFSOperations {
     /// The 6 KiB of metadata a new file system holds (what real EFS reports).
     static let metadataBytes: Int64 = 6144
 
-    static func describe(_ fs: EFSFileSystem, _ efs: EFSState, _ ctx: CallContext, state: String) -> JSON {
+    /// `answeringCreate`: the CreateFileSystem answer, whose `creating` file system reports zero
+    /// bytes without a Timestamp, as AWS's does.
+    static func describe(_ fs: EFSFileSystem, _ efs: EFSState, _ ctx: CallContext, state: String,
+                         answeringCreate: Bool = false) -> JSON {
         var o = JSONObject(capacity: 19)
         o.append("OwnerId", .string(ctx.account))
         o.append("CreationToken", .string(fs.creationToken))
@@ -46,10 +49,14 @@ enum EFSOperations {
         o.append("LifeCycleState", .string(state))
         o.append("Name", ifPresent: Tag.name(in: fs.tags).map { .string($0) })
         o.append("NumberOfMountTargets", .int(Int64(efs.liveMountTargets(of: fs, now: ctx.now).count)))
-        o.append("SizeInBytes", [
-            "Value": .int(metadataBytes), "Timestamp": JSON.timestamp(milliseconds: ctx.now),
-            "ValueInIA": 0, "ValueInStandard": .int(metadataBytes), "ValueInArchive": 0,
-        ])
+        if answeringCreate && state == "creating" {
+            o.append("SizeInBytes", ["Value": 0, "ValueInIA": 0, "ValueInStandard": 0, "ValueInArchive": 0])
+        } else {
+            o.append("SizeInBytes", [
+                "Value": .int(metadataBytes), "Timestamp": JSON.timestamp(milliseconds: ctx.now),
+                "ValueInIA": 0, "ValueInStandard": .int(metadataBytes), "ValueInArchive": 0,
+            ])
+        }
         o.append("PerformanceMode", .string(fs.performanceMode))
         o.append("Encrypted", .bool(fs.encrypted))
         o.append("KmsKeyId", ifPresent: fs.kmsKeyID.map { .string($0) })
@@ -119,9 +126,14 @@ enum EFSOperations {
         if let existing = region.efs.fileSystemsByToken[token] {
             throw EFSError.fileSystemAlreadyExists(existing.id, token: token)
         }
-        let id = region.efs.resourceIdType == "SHORT_ID" ? s.ids.shortResourceID(prefix: "fs-") : s.ids.resourceID(prefix: "fs-")
-        let encrypted = input["Encrypted"]?.bool ?? false
         let zone = input["AvailabilityZoneName"]?.string
+        let zoneID: String? = try zone.map { z throws(APIError) -> String in
+            guard let id = EFSOperations.zoneID(z, region: ctx.region) else { throw EFSError.zoneOfAnotherRegion(z, region: ctx.region) }
+            return id
+        }
+        let id = region.efs.resourceIdType == "SHORT_ID" ? s.ids.shortResourceID(prefix: "fs-") : s.ids.resourceID(prefix: "fs-")
+        // "As of September 4, 2026, Amazon EFS encrypts all new file systems" (the model).
+        let encrypted = input["Encrypted"]?.bool == true || ctx.now >= encryptedByDefaultSince
         let fs = EFSFileSystem(
             id: id, seq: s.sequence(),
             arn: ARN.make(service: "elasticfilesystem", region: ctx.region, account: ctx.account, resource: "file-system/" + id),
@@ -132,15 +144,18 @@ enum EFSOperations {
             provisionedThroughput: input["ProvisionedThroughputInMibps"],
             encrypted: encrypted,
             kmsKeyID: input["KmsKeyId"]?.string ?? (encrypted ? managedKey(&s, region.efs, ctx) : nil),
-            availabilityZoneName: zone, availabilityZoneID: zone.flatMap { zoneID($0, region: ctx.region) },
+            availabilityZoneName: zone, availabilityZoneID: zoneID,
             tags: Tag.list(input["Tags"]))
         // Backup: true, and every One Zone file system, start with backups on.
         if input["Backup"]?.bool ?? (zone != nil) {
             fs.backupPolicy = LifecycleState(current: "ENABLED", settlesTo: nil, settleAt: nil)
         }
         region.efs.insert(fs)
-        return describe(fs, region.efs, ctx, state: fs.lifecycle.current).objectValue
+        return describe(fs, region.efs, ctx, state: fs.lifecycle.current, answeringCreate: true).objectValue
     }
+
+    /// 2026-09-04T00:00:00Z: file systems created from then on are encrypted whatever `Encrypted` says.
+    static let encryptedByDefaultSince: Int64 = 1_788_480_000_000
 
     /// The ARN of the AWS-managed key of this account and region (`aws/elasticfilesystem`): one
     /// UUID from the seeded stream, made on first use.
@@ -151,10 +166,11 @@ enum EFSOperations {
         return key
     }
 
-    /// The AZ ID of a zone of `region` (`us-east-1b` -> `use1-az2`); nil for another region's.
+    /// The AZ ID of a zone of `region` (`us-east-1b` -> `use1-az2`); nil for another region's, or
+    /// for a letter past `f` (no region has more than six zones).
     static func zoneID(_ zone: String, region: String) -> String? {
         guard zone.hasPrefix(region), zone.count == region.count + 1,
-              let letter = zone.last?.asciiValue, (97...122).contains(letter) else { return nil }
+              let letter = zone.last?.asciiValue, (97...102).contains(letter) else { return nil }
         return Network.zoneID(region: region, letter: Int(letter) - 97)
     }
 

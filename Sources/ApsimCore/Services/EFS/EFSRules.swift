@@ -24,6 +24,9 @@ enum EFSRules {
         if input["ThroughputMode"]?.string == "provisioned" && input["ProvisionedThroughputInMibps"] == nil {
             throw EFSError.provisionedThroughputRequired
         }
+        if input["PerformanceMode"]?.string == "maxIO" && input["AvailabilityZoneName"] != nil {
+            throw EFSError.maxIOOneZone
+        }
     }
 
     static func describeAccessPoints(_ input: JSONObject) throws(APIError) {

@@ -78,16 +78,24 @@ extension EFSService {
         efs.managedKeyARN = try r.optionalString("EFSManagedKeyArn")
         var order = DocumentReader.Order()
         for f in try r.items("EFSFileSystems") {
-            let id = try f.string("Id"), seq = try order.next(f), zone = try f.optionalString("AvailabilityZoneName")
+            let id = try f.id("Id", prefix: "fs-"), seq = try order.next(f), zone = try f.optionalString("AvailabilityZoneName")
+            let zoneID = try zone.map { z throws(APIError) -> String in
+                guard let zoneID = EFSOperations.zoneID(z, region: name) else {
+                    throw f.invalid("AvailabilityZoneName", "'\(Validator.echo(.string(z)))' is not an Availability Zone of \(name)")
+                }
+                return zoneID
+            }
+            let states = ServiceModel.efs.lifecycleStates
             let fs = EFSFileSystem(
                 id: id, seq: seq,
                 arn: ARN.make(service: "elasticfilesystem", region: name, account: account, resource: "file-system/" + id),
-                creationToken: try f.string("CreationToken"), creationTime: try f.int("CreationTime"),
-                lifecycle: try f.lifecycle("Lifecycle"),
-                performanceMode: try f.string("PerformanceMode"), throughputMode: try f.string("ThroughputMode"),
-                provisionedThroughput: f.raw("ProvisionedThroughputInMibps"),
-                encrypted: try f.bool("Encrypted"), kmsKeyID: try f.optionalString("KmsKeyId"),
-                availabilityZoneName: zone, availabilityZoneID: zone.flatMap { EFSOperations.zoneID($0, region: name) },
+                creationToken: try f.string("CreationToken", EFSShapes.CreationToken), creationTime: try f.int("CreationTime"),
+                lifecycle: try f.lifecycle("Lifecycle", states: states["FileSystem"]),
+                performanceMode: try f.string("PerformanceMode", EFSShapes.PerformanceMode),
+                throughputMode: try f.string("ThroughputMode", EFSShapes.ThroughputMode),
+                provisionedThroughput: try f.checked("ProvisionedThroughputInMibps", EFSShapes.ProvisionedThroughputInMibps),
+                encrypted: try f.bool("Encrypted"), kmsKeyID: try f.optionalString("KmsKeyId", EFSShapes.KmsKeyId),
+                availabilityZoneName: zone, availabilityZoneID: zoneID,
                 tags: try f.tags("Tags"))
             fs.lastAccessPointCreated = try f.optionalInt("LastAccessPointCreated")
             fs.lastThroughputDecrease = try f.optionalInt("LastThroughputDecrease")
@@ -110,18 +118,18 @@ extension EFSService {
         }
         order = DocumentReader.Order()
         for a in try r.items("EFSAccessPoints") {
-            let seq = try order.next(a), fsID = try a.string("FileSystemId")
+            let seq = try order.next(a), fsID = try a.id("FileSystemId", prefix: "fs-")
             guard let fs = efs.fileSystems[fsID] else { throw a.invalid("FileSystemId", "no such file system") }
             let ap = EFSAccessPoint(
-                id: try a.string("Id"), seq: seq,
-                clientToken: try a.string("ClientToken"), fileSystemID: fsID, tags: try a.tags("Tags"),
+                id: try a.id("Id", prefix: "fsap-"), seq: seq,
+                clientToken: try a.string("ClientToken", EFSShapes.ClientToken), fileSystemID: fsID, tags: try a.tags("Tags"),
                 posixUser: PosixUser(a.raw("PosixUser")), rootDirectory: RootDirectory(a.raw("RootDirectory")),
-                lifecycle: try a.lifecycle("Lifecycle"))
+                lifecycle: try a.lifecycle("Lifecycle", states: ServiceModel.efs.lifecycleStates["AccessPoint"]))
             efs.insert(ap, into: fs)
         }
         order = DocumentReader.Order()
         for m in r.raw("EFSMountTargets") == nil ? [] : try r.items("EFSMountTargets") {
-            let seq = try order.next(m), fsID = try m.string("FileSystemId")
+            let seq = try order.next(m), fsID = try m.id("FileSystemId", prefix: "fs-")
             guard let fs = efs.fileSystems[fsID] else { throw m.invalid("FileSystemId", "no such file system") }
             let subnet = try DocumentReader(m.raw("Subnet"), m.path + ".Subnet")
             let cidr = try subnet.string("CidrBlock")
@@ -132,13 +140,14 @@ extension EFSService {
                 return ip
             }
             let mt = EFSMountTarget(
-                id: try m.string("Id"), seq: seq, fileSystemID: fsID,
-                subnet: Subnet(id: try subnet.string("SubnetId"), vpcID: try subnet.string("VpcId"),
+                id: try m.id("Id", prefix: "fsmt-"), seq: seq, fileSystemID: fsID,
+                subnet: Subnet(id: try subnet.id("SubnetId", prefix: "subnet-"), vpcID: try subnet.id("VpcId", prefix: "vpc-"),
                                availabilityZone: try subnet.string("AvailabilityZone"),
                                availabilityZoneID: try subnet.string("AvailabilityZoneId"), cidr: block),
                 ipAddress: ipv4, ipv6Address: try m.optionalString("Ipv6Address"),
-                securityGroups: try m.array("SecurityGroups").compactMap(\.string),
-                networkInterfaceID: try m.string("NetworkInterfaceId"), lifecycle: try m.lifecycle("Lifecycle"))
+                securityGroups: try m.ids("SecurityGroups", prefix: "sg-"),
+                networkInterfaceID: try m.id("NetworkInterfaceId", prefix: "eni-"),
+                lifecycle: try m.lifecycle("Lifecycle", states: ServiceModel.efs.lifecycleStates["MountTarget"]))
             mt.deleting = try m.bool("Deleting")
             efs.insert(mt, into: fs)
         }

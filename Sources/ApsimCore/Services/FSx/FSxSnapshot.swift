@@ -80,13 +80,15 @@ extension FSxService {
         for f in try r.items("FSxFileSystems") {
             let seq = try order.next(f)
             let fs = FSxFileSystem(
-                origin: try f.origin(seq),
-                id: try f.string("Id"), type: try f.string("Type"), storageCapacity: try f.int("StorageCapacity"),
-                subnetIDs: try f.array("SubnetIds"), vpcID: try f.string("VpcId"),
-                networkInterfaceIDs: (f.raw("NetworkInterfaceIds")?.array ?? []).compactMap(\.string), kmsKeyID: try f.optionalString("KmsKeyId"),
+                origin: try f.origin(seq, kind: "FileSystem"),
+                id: try f.id("Id", prefix: "fs-"), type: try f.string("Type", FSxShapes.FileSystemType),
+                storageCapacity: try f.int("StorageCapacity"),
+                subnetIDs: try f.ids("SubnetIds", prefix: "subnet-").map { .string($0) }, vpcID: try f.id("VpcId", prefix: "vpc-"),
+                networkInterfaceIDs: f.raw("NetworkInterfaceIds") == nil ? [] : try f.ids("NetworkInterfaceIds", prefix: "eni-"),
+                kmsKeyID: try f.optionalString("KmsKeyId"),
                 tags: try f.tags("Tags"), configuration: try f.objectValue("Configuration"),
                 deploymentType: try f.string("DeploymentType"), throughputCapacity: try f.optionalInt("ThroughputCapacity"))
-            fs.rootVolumeID = try f.optionalString("RootVolumeId")
+            fs.rootVolumeID = f.raw("RootVolumeId") == nil ? nil : try f.id("RootVolumeId", prefix: "fsvol-")
             fs.administrativeActions = try actions(f, "AdministrativeActions")
             region.fsx.insert(fs)
         }
@@ -97,7 +99,8 @@ extension FSxService {
             guard let fs = region.fsx.fileSystems[fsID] else { throw v.invalid("FileSystemId", "no such file system") }
             let seq = v.raw("Seq") == nil ? UInt64(i + 1) : try order.next(v)
             let svm = FSxStorageVirtualMachine(
-                origin: try v.origin(seq), id: try v.string("Id"), fileSystemID: fsID, name: try v.string("Name"),
+                origin: try v.origin(seq, kind: "StorageVirtualMachine"), id: try v.id("Id", prefix: "svm-"), fileSystemID: fsID,
+                name: try v.string("Name"),
                 uuid: try v.string("UUID"),
                 tags: try v.tags("Tags"))
             svm.activeDirectory = v.raw("ActiveDirectoryConfiguration")?.object
@@ -109,7 +112,8 @@ extension FSxService {
             let seq = try order.next(v), fsID = try v.string("FileSystemId")
             guard let fs = region.fsx.fileSystems[fsID] else { throw v.invalid("FileSystemId", "no such file system") }
             let volume = FSxVolume(
-                origin: try v.origin(seq), id: try v.string("Id"), type: try v.string("Type"), fileSystemID: fsID,
+                origin: try v.origin(seq, kind: "Volume"), id: try v.id("Id", prefix: "fsvol-"),
+                type: try v.string("Type", FSxShapes.VolumeType), fileSystemID: fsID,
                 name: try v.string("Name"), tags: try v.tags("Tags"),
                 parentVolumeID: try v.optionalString("ParentVolumeId"),
                 storageVirtualMachineID: try v.optionalString("StorageVirtualMachineId"),
@@ -128,7 +132,7 @@ extension FSxService {
             let seq = try order.next(n), volumeID = try n.string("VolumeId")
             guard let volume = region.fsx.volumes[volumeID] else { throw n.invalid("VolumeId", "no such volume") }
             let snapshot = FSxSnapshot(
-                origin: try n.origin(seq), id: try n.string("Id"), volumeID: volumeID, fileSystemID: volume.fileSystemID,
+                origin: try n.origin(seq, kind: "Snapshot"), id: try n.id("Id", prefix: "fsvolsnap-"), volumeID: volumeID, fileSystemID: volume.fileSystemID,
                 name: try n.string("Name"), tags: try n.tags("Tags"))
             region.fsx.insert(snapshot, of: volume)
         }
@@ -136,8 +140,9 @@ extension FSxService {
         for a in try r.items("FSxAttachments") {
             let seq = try order.next(a), attachmentName = try a.string("Name")
             let attachment = FSxAttachment(
-                origin: try a.origin(seq),
-                name: attachmentName, type: try a.string("Type"), volumeID: try a.string("VolumeId"),
+                origin: try a.origin(seq, kind: "S3AccessPointAttachment"),
+                name: try a.string("Name", FSxShapes.S3AccessPointAttachmentName),
+                type: try a.string("Type", FSxShapes.S3AccessPointAttachmentType), volumeID: try a.string("VolumeId"),
                 fileSystemID: try a.string("FileSystemId"), configuration: a.raw("Configuration") ?? .null,
                 arn: ARN.make(service: "s3", region: name, account: account, resource: "accesspoint/" + attachmentName),
                 alias: try a.string("Alias"), vpcConfiguration: a.raw("VpcConfiguration"), policy: try a.optionalString("Policy"))
@@ -175,8 +180,10 @@ extension FSxService {
 extension DocumentReader {
     /// The origin of a restored FSx resource: `seq` (its place in creation order), CreationTime,
     /// Lifecycle and TransitionReason.
-    func origin(_ seq: UInt64) throws(APIError) -> FSxResource.Origin {
-        FSxResource.Origin(seq: seq, creationTime: try int("CreationTime"), lifecycle: try lifecycle("Lifecycle"),
+    /// `kind` names the model's lifecycle states the resource may be in ("Volume").
+    func origin(_ seq: UInt64, kind: String) throws(APIError) -> FSxResource.Origin {
+        FSxResource.Origin(seq: seq, creationTime: try int("CreationTime"),
+                           lifecycle: try lifecycle("Lifecycle", states: ServiceModel.fsx.lifecycleStates[kind]),
                            transitionReason: try optionalString("TransitionReason"))
     }
 }
