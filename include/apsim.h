@@ -39,9 +39,22 @@
  *
  *  Operations are named "<service>:<Operation>" with the boto3 service name and the AWS operation
  *     name: "efs:CreateAccessPoint", "efs:DescribeAccessPoints", "fsx:CreateAndAttachS3AccessPoint".
- *     Control operations steer the world (README, "Steering the world"): "apsim:ListOperations",
- *     "apsim:AdvanceClock", "apsim:SetLifecycleState", "apsim:InjectFault", "apsim:ClearFaults",
- *     "apsim:Reset", "apsim:ExportState", "apsim:ImportState".
+ *     Control operations steer the world (README, "Steering the world"). Each is called like an AWS
+ *     operation, never fails by an injected fault, and answers with an all-zero RequestId. The
+ *     network controls and SetLifecycleState act in the call's account and region; the others act
+ *     on the whole world. Request -> response members (every response adds ResponseMetadata):
+ *       "apsim:ListOperations"       {} -> {Operations: [every operation name]}
+ *       "apsim:AdvanceClock"         {Milliseconds} -> {Now: epoch seconds}
+ *       "apsim:SetLifecycleState"    {ResourceId or Name, State, Message?} -> {ResourceId or Name, State}
+ *       "apsim:InjectFault"          {Operation, ErrorCode, Count? or Probability?, Message?, StatusCode?} -> {FaultId}
+ *       "apsim:ListFaults"           {} -> {Faults: [{FaultId, Operation, ErrorCode, StatusCode, Count or Probability}]}
+ *       "apsim:ClearFaults"          {} -> {Cleared: n}
+ *       "apsim:Reset"                {} -> {}  (as the config opens it, without "state"/"state_file")
+ *       "apsim:ExportState"          {} -> the whole world as one document
+ *       "apsim:ImportState"          {State: an ExportState document} -> {}
+ *       "apsim:SetNetwork"           {Vpcs, Subnets, SecurityGroups} or {Mode: "open"} -> as apsim:GetNetwork
+ *       "apsim:GetNetwork"           {} -> {Mode: "open"} or {Mode: "declared", Vpcs, Subnets, SecurityGroups}
+ *       "apsim:SetNetworkInterface"  {ResourceId: an fsmt- ID, NetworkInterfaceId} -> {ResourceId, NetworkInterfaceId}
  *
  *  Threads.  The library has no global mutable state. One apsim handle may be used from any number
  *     of threads at once: every call on it is internally synchronized (state changes are atomic per
@@ -143,6 +156,9 @@ APSIM_API int apsim_version_number(void);
  *                                  access point was created less than interval_ms ago (virtual
  *                                  clock). Off by default.
  *                    "state"       an apsim:ExportState document to start from.
+ *                    "network"     a list of apsim:SetNetwork documents, each with "AccountId" and
+ *                                  "Region": the networks those accounts and regions start with
+ *                                  (default: every account and region has the open network).
  *                    "state_file"  a path: the world is loaded from it when it exists and rewritten
  *                                  atomically (temporary file, fsync, rename) after every change,
  *                                  before the call returns. A file that is not a valid state makes
