@@ -176,6 +176,8 @@ def generate(service):
     lines.append("        name: %s, serviceID: %s, apiProtocol: %s, apiVersion: %s, targetPrefix: %s," % (
         swift_string(service), swift_string(meta["serviceId"]), swift_string(meta["protocol"]), swift_string(meta["apiVersion"]),
         swift_string(meta["targetPrefix"]) if "targetPrefix" in meta else "nil"))
+    # SigV4's signing name (the model's signingName, else its endpointPrefix, as botocore does).
+    lines.append("        signingName: %s," % swift_string(meta.get("signingName") or meta["endpointPrefix"]))
     lines.append("        operations: [")
     for op in cfg["operations"]:
         o = model["operations"][op]
@@ -185,6 +187,13 @@ def generate(service):
         lines.append("            OperationModel(name: %s, method: %s, requestURI: %s, successStatus: %d," % (
             swift_string(op), swift_string(http["method"]), swift_string(http["requestUri"]), status))
         lines.append("                           input: %s, errors: [%s])," % (ref(o["input"]["shape"]), errors))
+    lines.append("        ],")
+    # The model's other operations: real, not emulated (answered NotImplemented, 501).
+    lines.append("        unemulated: [")
+    for op in sorted(set(model["operations"]) - set(cfg["operations"])):
+        http = model["operations"][op]["http"]
+        lines.append("            UnemulatedOperation(name: %s, method: %s, requestURI: %s)," % (
+            swift_string(op), swift_string(http["method"]), swift_string(http["requestUri"])))
     lines.append("        ],")
     lines.append("        errors: [")
     for name in sorted(shapes):

@@ -105,7 +105,7 @@ public func apsim_validate(
     case .success(let (op, request)): result = World.validate(op, request)
     case .failure(let error):
         let op = String(validatingCString: operation) ?? "<invalid UTF-8>"
-        result = CallResult(failure: World.isOperation(op) ? error : RuntimeError.unknownOperation(op))
+        result = CallResult(failure: World.isOperation(op) ? error : Operations.unknown(op))
     }
     return CABI.finish(outResponseJSON, result)
 }

@@ -60,6 +60,10 @@ import Glibc
             #expect(fileSystems(b) == 0)
             #expect(b.notices == ["The journal '\(path).journal' (1 change) was not replayed: its snapshot '\(path)' does not exist (deleted?); it was moved to '\(path).journal.unreplayed'."])
             #expect(exists(path + ".journal.unreplayed"))
+            // The same, through the C API and HTTP: apsim:DescribeStateFile.
+            #expect(call(b, "apsim:DescribeStateFile").body["Notices"] == .array(b.notices.map { .string($0) }))
+            #expect(call(b, "apsim:DescribeStateFile").body["Lock"] == .string(path + ".lock"))
+            #expect(call(try makeWorld(), "apsim:DescribeStateFile").body.object?.keys == ["Notices", "ResponseMetadata"])
             _ = makeFileSystem(b, token: "other")
             b.crash()
             let c = try World(configJSON: config)

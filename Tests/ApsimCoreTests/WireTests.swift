@@ -176,3 +176,75 @@ func fsxRequest(_ op: String, _ body: JSON, headers: JSON = [:]) -> JSON {
         #expect(error(World.validate("efs:Nope", "[[[").body).code == "UnknownOperationException")
     }
 }
+
+/// Requests apsim recognises but does not answer with an emulation: real operations it does not
+/// emulate, and services it does not serve, each refused in a form its SDK parses.
+@Suite struct UnansweredRequestTests {
+    static let sts = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261207/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0"
+
+    @Test func aRealFSxOperationIsNotImplemented() throws {
+        let w = try makeWorld()
+        let r = http(w, fsxRequest("DescribeBackups", [:]))
+        #expect(r.status == 501)
+        #expect(r.headers["x-amzn-errortype"] == "NotImplemented")
+        #expect(r.body?["__type"] == "NotImplemented")
+        #expect(r.body?["Message"] == "apsim does not emulate the FSx operation DescribeBackups ('fsx:DescribeBackups'); apsim:ListOperations lists the operations it answers.")
+        // The same through apsim_call.
+        #expect(error(call(w, "fsx:DescribeBackups").body) == ("NotImplemented", r.body?["Message"]?.string))
+        #expect(call(w, "fsx:DescribeBackups").status == 501)
+    }
+
+    @Test func aServiceApsimDoesNotServeGetsAnErrorItsSDKReads() throws {
+        let w = try makeWorld()
+        let message = "apsim does not serve the 'sts' service: it answers EFS or FSx only."
+        // STS speaks the query protocol: an XML ErrorResponse.
+        let query = w.http(HTTPRequest(method: "POST", path: "/", headers: [("Authorization", UnansweredRequestTests.sts),
+                                                                           ("Content-Type", "application/x-www-form-urlencoded")],
+                                       body: "Action=GetCallerIdentity&Version=2011-06-15"))
+        #expect(query.status == 501)
+        #expect(query.headers.first { $0.name == "Content-Type" }?.value == "text/xml")
+        #expect(query.body.hasPrefix(#"<?xml version="1.0" encoding="UTF-8"?><ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code><Message>"# + message + "</Message></Error><RequestId>"))
+        #expect(query.errorCode == "NotImplemented")
+        // S3 speaks REST-XML: an <Error> document.
+        let s3Auth = UnansweredRequestTests.sts.replacingFirst("/sts/", with: "/s3/")
+        let s3 = w.http(HTTPRequest(method: "GET", path: "/bucket/key", headers: [("Authorization", s3Auth)]))
+        #expect(s3.status == 501)
+        #expect(s3.body.contains("<Error><Code>NotImplemented</Code><Message>apsim does not serve the 's3' service: it answers EFS or FSx only.</Message>"))
+        // A JSON service (X-Amz-Target): JSON 1.1.
+        let dynamo = w.http(HTTPRequest(method: "POST", path: "/", headers: [
+            ("Authorization", UnansweredRequestTests.sts.replacingFirst("/sts/", with: "/dynamodb/")),
+            ("X-Amz-Target", "DynamoDB_20120810.GetItem")], body: "{}"))
+        #expect(dynamo.status == 501)
+        #expect(try JSON.parse(dynamo.body)["__type"] == "NotImplemented")
+    }
+
+    @Test func controlAnswersAreJSONAndAnswersSayWhatTheyWere() throws {
+        let w = try makeWorld()
+        let control = w.http(HTTPRequest(method: "POST", path: "/_apsim/ListFaults", body: "{}"))
+        #expect(control.headers.first { $0.name == "Content-Type" }?.value == "application/json")
+        #expect(control.operation == "apsim:ListFaults")
+        let auth = UnansweredRequestTests.sts.replacingFirst("AKIDEXAMPLE", with: "111122223333").replacingFirst("us-east-1/sts", with: "eu-west-1/elasticfilesystem")
+        let missing = w.http(HTTPRequest(method: "DELETE", path: "/2015-02-01/access-points/fsap-0123456789abcdef0",
+                                         headers: [("Authorization", auth)]))
+        #expect((missing.status, missing.operation, missing.account, missing.region, missing.errorCode)
+                == (404, "efs:DeleteAccessPoint", "111122223333", "eu-west-1", "AccessPointNotFound"))
+        let ok = w.http(HTTPRequest(method: "GET", path: "/2015-02-01/file-systems"))
+        #expect((ok.operation, ok.account, ok.region, ok.errorCode) == ("efs:DescribeFileSystems", "123456789012", "us-east-1", nil))
+    }
+
+    @Test func mistypedNamesGetAHint() {
+        #expect(Operations.suggestion(for: "efs:CreateFilesystem") == "efs:CreateFileSystem")
+        #expect(Operations.suggestion(for: "efs:DescribeAccesPoints") == "efs:DescribeAccessPoints")
+        #expect(Operations.suggestion(for: "efs:Nope") == nil)
+        #expect(World.validate("efs:CreateFilesystem", "{}").error?.message
+                == "Unknown operation 'efs:CreateFilesystem'. Did you mean 'efs:CreateFileSystem'? Operations are named '<service>:<Operation>', e.g. 'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.")
+    }
+}
+
+extension String {
+    /// The string with the first occurrence of `target` replaced.
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let r = utf8.firstRange(of: target.utf8) else { return self }
+        return String(self[..<r.lowerBound]) + replacement + String(self[r.upperBound...])
+    }
+}

@@ -415,19 +415,25 @@ static void test_unknown_operation(void) {
     apsim *sim = open_world(NULL);
     const char *names[] = {"efs:CreateAccesPoint", "CreateAccessPoint", "", "efs:createaccesspoint",
                            "s3:CreateAccessPoint"};
+    /* A name one or two edits (or only case) away from an operation gets it as a hint. */
+    const char *hints[] = {" Did you mean 'efs:CreateAccessPoint'?", "", "", " Did you mean 'efs:CreateAccessPoint'?", ""};
     size_t i;
     if (sim == NULL) return;
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
         char expected[512];
         snprintf(expected, sizeof expected,
-                 "Unknown operation '%s'. Operations are named '<service>:<Operation>', e.g. "
+                 "Unknown operation '%s'.%s Operations are named '<service>:<Operation>', e.g. "
                  "'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.",
-                 names[i]);
+                 names[i], hints[i]);
         json_decref(EXPECT_ERROR(sim, names[i], "{}", 400, "UnknownOperationException", expected));
         json_decref(EXPECT_INVALID(names[i], "{}", "UnknownOperationException", expected));
     }
     /* Checked before the request: a bad request to an unknown operation is still unknown. */
     json_decref(EXPECT_ERROR(sim, "efs:Nope", "[[[", 400, "UnknownOperationException", NULL));
+    /* A real operation apsim does not emulate: NotImplemented (501), not unknown. */
+    json_decref(EXPECT_ERROR(sim, "fsx:DescribeBackups", "{}", 501, "NotImplemented",
+                             "apsim does not emulate the FSx operation DescribeBackups ('fsx:DescribeBackups'); "
+                             "apsim:ListOperations lists the operations it answers."));
     /* An operation name that is not UTF-8. */
     json_decref(EXPECT_ERROR(sim, "efs:\xff", "{}", 400, "UnknownOperationException", NULL));
     apsim_close(sim);

@@ -11,6 +11,10 @@
 /// | `apsim:Reset` | `{}` | `{}` |
 /// | `apsim:ExportState` | `{}` | the whole world (see Snapshot.swift) |
 /// | `apsim:ImportState` | `{"State": <an ExportState document>}` | `{}` |
+/// | `apsim:SetNetwork` | `{"Vpcs", "Subnets", "SecurityGroups"}` or `{"Mode": "open"}` | as GetNetwork |
+/// | `apsim:GetNetwork` | `{}` | `{"Mode": "open"}` or `{"Mode": "declared", ...}` |
+/// | `apsim:SetNetworkInterface` | `{"ResourceId", "NetworkInterfaceId"}` | the same |
+/// | `apsim:DescribeStateFile` | `{}` | `{"StateFile", "Journal", "Lock", "Notices"}` or `{"Notices": []}` without one |
 enum ControlOperations {
     static func shape(_ name: String, _ members: [Member], required: [String] = []) -> Shape {
         Shape(name, .structure(members: members, required: required))
@@ -77,6 +81,16 @@ enum ControlOperations {
         },
         OperationEntry(control: "GetNetwork", input: empty, mutates: false) { s, ctx, _ throws(APIError) in
             networkDocument(s.region(ctx).network)
+        },
+        OperationEntry(control: "DescribeStateFile", input: empty, mutates: false) { s, ctx, _ throws(APIError) in
+            var o = JSONObject()
+            if let path = ctx.config.stateFile {
+                o.append("StateFile", .string(path))
+                o.append("Journal", .string(path + ".journal"))
+                o.append("Lock", .string(path + ".lock"))
+            }
+            o.append("Notices", .array(s.stateFileNotices.map { .string($0) }))
+            return o
         },
         OperationEntry(control: "ExportState", input: empty, mutates: false) { s, _, _ throws(APIError) in
             Snapshot.export(s)

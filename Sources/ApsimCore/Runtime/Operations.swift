@@ -104,8 +104,49 @@ public enum Operations {
     public static var names: [String] { table.keys.sorted() }
 
     static func entry(_ name: String) throws(APIError) -> OperationEntry {
-        guard let e = table[name] else { throw RuntimeError.unknownOperation(name) }
+        guard let e = table[name] else { throw unknown(name) }
         return e
+    }
+
+    /// The error for a name that is no operation apsim answers: `NotImplemented` (501) for a real
+    /// operation of a served service's model, else unknown, with the nearest name as a hint.
+    public static func unknown(_ name: String) -> APIError {
+        let parts = name.split(separator: ":", maxSplits: 1)
+        if parts.count == 2, let model = Services.model(named: parts[0]), model.unemulated[String(parts[1])] != nil {
+            return RuntimeError.notImplemented(name, service: model.serviceID)
+        }
+        return RuntimeError.unknownOperation(name, suggestion: suggestion(for: name))
+    }
+
+    /// The operation a mistyped name most likely meant: the same name in another case, else one
+    /// at most two edits away (nil when none, or when two are equally near).
+    static func suggestion(for name: String) -> String? {
+        let lowered = name.lowercased()
+        if let same = table.keys.first(where: { $0.lowercased() == lowered }) { return same }
+        var best: (name: String, distance: Int)? = nil, tie = false
+        let a = Array(lowered.utf8)
+        guard a.count <= 128 else { return nil }
+        for candidate in table.keys {
+            let b = Array(candidate.lowercased().utf8)
+            guard abs(a.count - b.count) <= 2 else { continue }
+            let d = editDistance(a, b)
+            guard d <= 2 else { continue }
+            if best == nil || d < best!.distance { best = (candidate, d); tie = false } else if d == best!.distance { tie = true }
+        }
+        return tie ? nil : best?.name
+    }
+
+    /// Levenshtein distance over bytes (short names only).
+    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        var previous = Array(0...b.count), current = [Int](repeating: 0, count: b.count + 1)
+        for (i, x) in a.enumerated() {
+            current[0] = i + 1
+            for (j, y) in b.enumerated() {
+                current[j + 1] = Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
     }
 
     /// Parses a request document; nil or blank mean `{}`.

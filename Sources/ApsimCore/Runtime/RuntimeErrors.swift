@@ -9,10 +9,27 @@ public enum RuntimeError {
         APIError(code: "SerializationException", message: message, status: 400)
     }
 
-    public static func unknownOperation(_ name: String) -> APIError {
-        APIError(code: "UnknownOperationException",
-                 message: "Unknown operation '\(APIError.echo(name))'. Operations are named '<service>:<Operation>', e.g. 'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.",
-                 status: 400)
+    public static func unknownOperation(_ name: String, suggestion: String? = nil) -> APIError {
+        let hint = suggestion.map { " Did you mean '\($0)'?" } ?? ""
+        return APIError(code: "UnknownOperationException",
+                        message: "Unknown operation '\(APIError.echo(name))'.\(hint) Operations are named '<service>:<Operation>', e.g. 'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.",
+                        status: 400)
+    }
+
+    /// A real operation of a served service that apsim does not emulate (the code and status SDKs
+    /// read as a non-retryable server error).
+    static func notImplemented(_ name: String, service: String) -> APIError {
+        let operation = name.split(separator: ":", maxSplits: 1).last.map(String.init) ?? name
+        return APIError(code: "NotImplemented",
+                        message: "apsim does not emulate the \(service) operation \(operation) ('\(APIError.echo(name))'); apsim:ListOperations lists the operations it answers.",
+                        status: 501)
+    }
+
+    /// A request of a service apsim does not serve (at the wire: by its signing name).
+    static func unservedService(_ service: String) -> APIError {
+        APIError(code: "NotImplemented",
+                 message: "apsim does not serve the '\(APIError.echo(service))' service: it answers \(Wire.names(Wire.restServices + Wire.targetServices)) only.",
+                 status: 501)
     }
 
     /// A member the operation's input does not have (botocore's client-side message).

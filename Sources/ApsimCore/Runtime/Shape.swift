@@ -83,19 +83,35 @@ struct ErrorModel: Sendable {
     let members: [String]
 }
 
+/// An operation of a service's model that apsim does not emulate: its name and HTTP binding, so
+/// that a request for it is recognised and answered `NotImplemented` rather than "unknown".
+struct UnemulatedOperation: Sendable {
+    let name, method, requestURI: String
+}
+
 struct ServiceModel: Sendable {
     /// The boto3 service name ("efs", "fsx").
     let name: String
     /// The model's service ID ("EFS", "FSx"): how messages name the service.
     let serviceID, apiProtocol, apiVersion: String
     let targetPrefix: String?
+    /// The name SigV4 signs requests for (`elasticfilesystem`, `fsx`): the credential scope's
+    /// fourth part, by which the wire knows a request's service.
+    let signingName: String
     let operations: [String: OperationModel]
+    /// The model's operations apsim does not emulate (answered `NotImplemented`, 501).
+    let unemulated: [String: UnemulatedOperation]
     let errors: [String: ErrorModel]
     /// The lifecycle states each kind of resource can be in (the model's enums).
     let lifecycleStates: [String: [String]]
 
     init(name: String, serviceID: String, apiProtocol: String, apiVersion: String, targetPrefix: String?,
-                operations: [OperationModel], errors: [ErrorModel], lifecycleStates: [String: [String]]) {
+         signingName: String, operations: [OperationModel], unemulated: [UnemulatedOperation] = [], errors: [ErrorModel],
+         lifecycleStates: [String: [String]]) {
+        self.signingName = signingName
+        var others: [String: UnemulatedOperation] = [:]
+        for op in unemulated { others[op.name] = op }
+        self.unemulated = others
         (self.lifecycleStates, self.name, self.serviceID, self.apiProtocol) = (lifecycleStates, name, serviceID, apiProtocol)
         (self.apiVersion, self.targetPrefix) = (apiVersion, targetPrefix)
         var ops: [String: OperationModel] = [:]

@@ -26,6 +26,7 @@ public final class World: Sendable {
             try file.compact(Snapshot.export(initial), seq: initial.journalSeq)
             stateFile = file
             notices = file.notices
+            initial.stateFileNotices = file.notices
         } else {
             stateFile = nil
             notices = []
@@ -169,7 +170,7 @@ public final class World: Sendable {
     /// A call refused before its request could be read (at the C boundary: too large, invalid
     /// UTF-8): an unknown operation is still reported first, and the answer gets a RequestId.
     public func refuse(operation: String, _ error: APIError) -> CallResult {
-        let reported = Operations.table[operation] == nil ? RuntimeError.unknownOperation(operation) : error
+        let reported = Operations.table[operation] == nil ? Operations.unknown(operation) : error
         return CallResult(error: reported, requestID: earlyRequestID(operation))
     }
 

@@ -22,6 +22,8 @@ struct WorldState: ~Copyable {
     var faultRandom: SeededGenerator
     /// The sequence number of the last change written to the state file's journal.
     var journalSeq: UInt64 = 0
+    /// What opening the state file had to tell (`World.notices`; not part of the state).
+    var stateFileNotices: [String] = []
     /// Names that must be unique in the whole world, across accounts and regions (S3 access
     /// point aliases).
     var aliases = Set<String>()

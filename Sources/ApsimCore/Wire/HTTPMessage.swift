@@ -150,6 +150,13 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [(name: String, value: String)]
     public var body: String
+    /// What the request was, for a request log (never sent): the operation ("efs:CreateAccessPoint",
+    /// nil when none was recognised), and the account and region it spoke for.
+    public var operation: String?
+    public var account: String?
+    public var region: String?
+    /// The error code of an error answer (its `x-amzn-ErrorType`, or the XML error's code).
+    public var errorCode: String?
 
     public init(status: Int, headers: [(name: String, value: String)], body: String) {
         self.status = status

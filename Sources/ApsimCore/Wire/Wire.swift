@@ -126,13 +126,57 @@ public enum Wire {
 
     // MARK: JSON 1.1 (FSx, and the control endpoints)
 
-    static func json11(_ result: CallResult) -> HTTPResponse {
+    /// `contentType`: the control endpoints answer `application/json`, which generic HTTP tools
+    /// read as JSON.
+    static func json11(_ result: CallResult, contentType: String = "application/x-amz-json-1.1") -> HTTPResponse {
         var headers: [(name: String, value: String)] = [
-            ("x-amzn-RequestId", requestID(result)), ("Content-Type", "application/x-amz-json-1.1"),
+            ("x-amzn-RequestId", requestID(result)), ("Content-Type", contentType),
         ]
         guard let error = result.error else { return HTTPResponse(status: result.status, headers: headers, body: payload(result)) }
         headers.append(("x-amzn-ErrorType", error.code))
-        return HTTPResponse(status: result.status, headers: headers, body: errorBody(error, codeKey: "__type"))
+        var response = HTTPResponse(status: result.status, headers: headers, body: errorBody(error, codeKey: "__type"))
+        response.errorCode = error.code
+        return response
+    }
+
+    static func control(_ result: CallResult) -> HTTPResponse { json11(result, contentType: "application/json") }
+
+    // MARK: XML errors (services apsim does not serve)
+
+    /// An error in the XML form of the query protocol (STS, IAM, EC2-style `<ErrorResponse>`) or
+    /// of REST-XML (S3-style `<Error>`), so that the SDK of such a service can read it.
+    static func xmlError(_ error: APIError, query: Bool, requestID: String) -> HTTPResponse {
+        let code = XML.escape(error.code), message = XML.escape(error.message)
+        let body = query
+            ? "<ErrorResponse><Error><Type>Sender</Type><Code>\(code)</Code><Message>\(message)</Message></Error><RequestId>\(requestID)</RequestId></ErrorResponse>"
+            : "<Error><Code>\(code)</Code><Message>\(message)</Message><RequestId>\(requestID)</RequestId></Error>"
+        var response = HTTPResponse(status: error.status, headers: [("x-amzn-RequestId", requestID), ("Content-Type", "text/xml")],
+                                    body: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + body)
+        response.errorCode = error.code
+        return response
+    }
+
+    /// The service a request is signed for (SigV4's credential scope), when it names one.
+    static func signingName(_ req: HTTPRequest) -> Substring? {
+        guard let auth = req.header("authorization"), let scope = credentialScope(auth) else { return nil }
+        let parts = scope.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count >= 4 ? parts[3] : nil
+    }
+
+    static let servedSigningNames = Set((restServices + targetServices).map(\.signingName))
+
+    /// The refusal of a request signed for a service apsim does not serve, in that service's
+    /// protocol as far as the request shows it: JSON 1.1 with X-Amz-Target, the query protocol's
+    /// XML for a form body, REST-XML for S3, else rest-json.
+    static func unserved(_ req: HTTPRequest, _ service: Substring, requestID: String) -> HTTPResponse {
+        let error = RuntimeError.unservedService(String(service))
+        let result = CallResult(error: error, requestID: requestID)
+        if req.header("x-amz-target") != nil { return json11(result) }
+        let form = req.header("content-type")?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true
+            || req.body.hasPrefix("Action=") || req.query.contains { $0.name == "Action" }
+        if form { return xmlError(error, query: true, requestID: requestID) }
+        if service == "s3" || service == "s3-object-lambda" { return xmlError(error, query: false, requestID: requestID) }
+        return restJSON(result)
     }
 
     // MARK: rest-json (EFS)
@@ -145,7 +189,9 @@ public enum Wire {
         }
         headers.append(("x-amzn-ErrorType", error.code))
         headers.append(("Content-Type", "application/json"))
-        return HTTPResponse(status: result.status, headers: headers, body: errorBody(error, codeKey: "ErrorCode"))
+        var response = HTTPResponse(status: result.status, headers: headers, body: errorBody(error, codeKey: "ErrorCode"))
+        response.errorCode = error.code
+        return response
     }
 
     /// The rest-json operation a method and path name, with the URI members it captured.
@@ -160,6 +206,22 @@ public enum Wire {
                 if case .capture(let name) = segment { captures[name] = HTTPRequest.percentDecode(String(Substring(part))) }
             }
             return (service, route, captures)
+        }
+        return nil
+    }
+
+    /// The rest-json operation a request names that the model has but apsim does not emulate.
+    static func unemulatedRoute(_ req: HTTPRequest) -> (service: String, name: String)? {
+        let parts = req.path.utf8.split(separator: UInt8(ascii: "/"))
+        for model in restServices {
+            for op in model.unemulated.values.sorted(by: { $0.name < $1.name }) where op.method == req.method {
+                let segments = op.requestURI.split(separator: "?")[0].split(separator: "/")
+                guard segments.count == parts.count else { continue }
+                let matches = zip(segments, parts).allSatisfy { segment, part in
+                    (segment.hasPrefix("{") && segment.hasSuffix("}")) || part.elementsEqual(segment.utf8)
+                }
+                if matches { return (model.name, op.name) }
+            }
         }
         return nil
     }
@@ -226,37 +288,56 @@ extension Wire {
 }
 
 extension World {
-    /// Answers one HTTP request in the AWS wire protocol of its service (see `Wire`).
+    /// Answers one HTTP request in the AWS wire protocol of its service (see `Wire`); the answer
+    /// carries what the request was (operation, account, region) for a request log.
     public func http(_ req: HTTPRequest) -> HTTPResponse {
         let (account, region) = Wire.identity(req)
+        var (response, operation) = answer(req, account: account, region: region)
+        response.operation = operation
+        response.account = account ?? config.accountID
+        response.region = region ?? config.region
+        if response.errorCode == nil, response.status >= 400 {
+            response.errorCode = response.headers.first { HTTPRequest.sameName($0.name, "x-amzn-ErrorType") }?.value
+        }
+        return response
+    }
+
+    private func answer(_ req: HTTPRequest, account: String?, region: String?) -> (HTTPResponse, String?) {
         if req.path == "/_apsim/health" {
-            return HTTPResponse(status: 200, headers: [("Content-Type", "application/json")],
-                                body: #"{"status":"ok","version":"\#(apsimVersion)"}"#)
+            return (HTTPResponse(status: 200, headers: [("Content-Type", "application/json")],
+                                 body: #"{"status":"ok","version":"\#(apsimVersion)"}"#), nil)
         }
         if req.path.hasPrefix("/_apsim/") {
             let operation = "apsim:" + req.path.dropFirst("/_apsim/".count)
-            guard req.method == "POST" else { return Wire.json11(CallResult(failure: RuntimeError.controlMethodNotAllowed)) }
-            return Wire.json11(call(account: account, region: region, operation: operation, request: req.body))
+            guard req.method == "POST" else { return (Wire.control(CallResult(failure: RuntimeError.controlMethodNotAllowed)), operation) }
+            return (Wire.control(call(account: account, region: region, operation: operation, request: req.body)), operation)
+        }
+        if let service = Wire.signingName(req), !Wire.servedSigningNames.contains(String(service)) {
+            return (Wire.unserved(req, service, requestID: earlyRequestID("")), nil)
         }
         if let target = req.header("x-amz-target") {
             guard let (prefix, service) = Wire.targets.first(where: { target.hasPrefix($0.prefix) }) else {
                 let served = Wire.targetServices.map { "\(($0.targetPrefix ?? "") + ".")<Operation> (\($0.serviceID))" }
-                return Wire.json11(CallResult(failure: RuntimeError.unknownTarget(target, served: served.joined(separator: " or "))))
+                return (Wire.json11(CallResult(failure: RuntimeError.unknownTarget(target, served: served.joined(separator: " or ")))), nil)
             }
             let operation = service + ":" + target.dropFirst(prefix.count)
-            return Wire.json11(call(account: account, region: region, operation: operation, request: req.body))
+            return (Wire.json11(call(account: account, region: region, operation: operation, request: req.body)), operation)
         }
         guard let (service, route, captures) = Wire.route(req) else {
-            return Wire.restJSON(CallResult(failure: RuntimeError.noRoute(
+            if let (service, name) = Wire.unemulatedRoute(req) {
+                let operation = service + ":" + name
+                return (Wire.restJSON(CallResult(error: Operations.unknown(operation), requestID: earlyRequestID(operation))), operation)
+            }
+            return (Wire.restJSON(CallResult(failure: RuntimeError.noRoute(
                 method: req.method, path: req.path, restServices: Wire.names(Wire.restServices),
-                targetServices: Wire.names(Wire.targetServices))))
+                targetServices: Wire.names(Wire.targetServices)))), nil)
         }
         let operation = service + ":" + route.operation.name
         do throws(APIError) {
             let input = try Wire.restJSONInput(req, route, captures)
-            return Wire.restJSON(call(account: account, region: region, operation: operation, document: input))
+            return (Wire.restJSON(call(account: account, region: region, operation: operation, document: input)), operation)
         } catch {
-            return Wire.restJSON(CallResult(error: error, requestID: earlyRequestID(operation)))
+            return (Wire.restJSON(CallResult(error: error, requestID: earlyRequestID(operation))), operation)
         }
     }
 

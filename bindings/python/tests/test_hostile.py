@@ -45,9 +45,10 @@ FSX_TARGET = "AWSSimbaAPIService_v20180301."
 HTTP_BAD_METHOD = 'Invalid HTTP request document: "method" must be a string such as "POST".'
 
 
-def unknown_operation(name):
+def unknown_operation(name, hint=None):
+    did_you_mean = f" Did you mean '{hint}'?" if hint else ""
     return (
-        f"Unknown operation '{name}'. Operations are named '<service>:<Operation>', e.g. 'efs:CreateAccessPoint'; "
+        f"Unknown operation '{name}'.{did_you_mean} Operations are named '<service>:<Operation>', e.g. 'efs:CreateAccessPoint'; "
         "'apsim:ListOperations' lists them."
     )
 
@@ -564,18 +565,24 @@ def test_duplicate_keys(world):
 # ---- 11. Unknown operations ------------------------------------------------------------------------
 
 
+# A name only case or up to two edits away from an operation gets it as a hint.
+HINTS = {"efs:createAccessPoint": "efs:CreateAccessPoint", "EFS:CreateAccessPoint": "efs:CreateAccessPoint",
+         "efs:CreateAccessPoint ": "efs:CreateAccessPoint"}
+
+
 @pytest.mark.parametrize("name", ["efs:Nope", "efs:createAccessPoint", "EFS:CreateAccessPoint", "efs:", ":", "efs",
                                   "s3:CreateBucket", "apsim:Nope", "efs:CreateAccessPoint ", "fsx:CreateAccessPoint"])
 def test_unknown_operations(world, name):
     w = world
-    exc = expect_raised(w, w.sim.call, "UnknownOperationException", unknown_operation(name), operation=name)
+    message = unknown_operation(name, HINTS.get(name))
+    exc = expect_raised(w, w.sim.call, "UnknownOperationException", message, operation=name)
     assert exc.operation_name == (name.partition(":")[2] or name)
     # Reported before the request is looked at.
-    expect_all(w, name, b"[", 400, "UnknownOperationException", unknown_operation(name))
-    assert apsim.validate(name, {})["Error"] == {"Code": "UnknownOperationException", "Message": unknown_operation(name)}
+    expect_all(w, name, b"[", 400, "UnknownOperationException", message)
+    assert apsim.validate(name, {})["Error"] == {"Code": "UnknownOperationException", "Message": message}
     with unchanged(w.sim):
         exc = raised(w.sim.call, operation=name, account_id="111122223333", region="eu-west-1")
-    assert error_of(exc) == ("UnknownOperationException", unknown_operation(name))
+    assert error_of(exc) == ("UnknownOperationException", message)
 
 
 def test_unknown_operations_over_http_and_clients(world):

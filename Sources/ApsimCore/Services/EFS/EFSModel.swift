@@ -5,6 +5,7 @@ extension ServiceModel {
     /// The EFS model: the operations apsim emulates and every error the model declares.
     static let efs = ServiceModel(
         name: "efs", serviceID: "EFS", apiProtocol: "rest-json", apiVersion: "2015-02-01", targetPrefix: nil,
+        signingName: "elasticfilesystem",
         operations: [
             OperationModel(name: "CreateFileSystem", method: "POST", requestURI: "/2015-02-01/file-systems", successStatus: 201,
                            input: EFSShapes.`CreateFileSystemRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemAlreadyExists", "FileSystemLimitExceeded", "InsufficientThroughputCapacity", "ThroughputLimitExceeded", "UnsupportedAvailabilityZone", "ThrottlingException"]),
@@ -70,6 +71,8 @@ extension ServiceModel {
                            input: EFSShapes.`DescribeReplicationConfigurationsRequest`, errors: ["BadRequest", "FileSystemNotFound", "InternalServerError", "ReplicationNotFound", "ValidationException"]),
             OperationModel(name: "DeleteReplicationConfiguration", method: "DELETE", requestURI: "/2015-02-01/file-systems/{SourceFileSystemId}/replication-configuration", successStatus: 204,
                            input: EFSShapes.`DeleteReplicationConfigurationRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "ReplicationNotFound", "ThrottlingException"]),
+        ],
+        unemulated: [
         ],
         errors: [
             ErrorModel(code: "AccessPointAlreadyExists", status: 409, members: ["AccessPointId"]),
