@@ -204,6 +204,13 @@ private func tags(_ n: Int, prefix: String = "k") -> JSON {
         #expect(again["LifeCycleState"] == "available")
         let different = call(w, "efs:CreateAccessPoint", request(fs, extra: ["RootDirectory": ["Path": "/x"]]))
         #expect(different.status == 409)
+        // Tags are a set: a retry listing them in another order is the same request.
+        let tagged = { (tags: [JSON]) in request(fs, extra: ["ClientToken": "tagged", "Tags": .array(tags)]) }
+        let a: JSON = ["Key": "a", "Value": "1"], b: JSON = ["Key": "b", "Value": "2"], c: JSON = ["Key": "c", "Value": "2"]
+        let made = call(w, "efs:CreateAccessPoint", tagged([a, b])).body
+        #expect(call(w, "efs:CreateAccessPoint", tagged([b, a])).body["AccessPointId"] == made["AccessPointId"])
+        #expect(call(w, "efs:CreateAccessPoint", tagged([a, c])).status == 409)
+        #expect(call(w, "efs:CreateAccessPoint", tagged([a])).status == 409)
     }
 
     @Test func unknownFileSystem() throws {

@@ -386,3 +386,21 @@ import Testing
         #expect(ok["AvailabilityZoneId"] == "use1-az6")
     }
 }
+
+/// apsim_validate fills idempotency tokens as SDKs do, and says so; strict judges the request as it is.
+@Suite struct ValidateIdempotencyTokenTests {
+    @Test func absentTokensAreFilledAndNamed() {
+        #expect(World.validate("efs:CreateFileSystem", "{}").body == ["Valid": true, "FilledIdempotencyTokens": ["CreationToken"]])
+        #expect(World.validate("efs:CreateAccessPoint", #"{"FileSystemId": "fs-0123456789abcdef0"}"#).body
+                == ["Valid": true, "FilledIdempotencyTokens": ["ClientToken"]])
+        #expect(World.validate("fsx:CreateFileSystem", #"{"FileSystemType": "OPENZFS", "SubnetIds": ["subnet-01234567"], "StorageCapacity": 64, "OpenZFSConfiguration": {"DeploymentType": "SINGLE_AZ_1", "ThroughputCapacity": 64}}"#).body
+                == ["Valid": true, "FilledIdempotencyTokens": ["ClientRequestToken"]])
+        // A token given is judged as given; other missing members are still reported.
+        #expect(World.validate("efs:CreateFileSystem", #"{"CreationToken": "t"}"#).body == ["Valid": true])
+        #expect(World.validate("efs:CreateAccessPoint", "{}").error?.message
+                == "1 validation error detected: Value null at 'fileSystemId' failed to satisfy constraint: Member must not be null")
+        // Strict: the request as it is.
+        #expect(World.validate("efs:CreateFileSystem", "{}", strict: true).error?.message
+                == "1 validation error detected: Value null at 'creationToken' failed to satisfy constraint: Member must not be null")
+    }
+}

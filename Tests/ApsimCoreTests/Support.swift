@@ -24,8 +24,9 @@ func makeFileSystem(_ world: World, token: String = "fs-token") -> String {
 }
 
 /// Validates `request` for `op` and returns the error code and message (nil, nil when valid).
+/// (Strict: absent idempotency tokens are not filled in, so the model's own rules show.)
 func validationError(_ op: String, _ request: JSON) -> (code: String?, message: String?) {
-    let r = World.validate(op, request.text)
+    let r = World.validate(op, request.text, strict: true)
     if r.isError { return error(r.body) }
     return (nil, nil)
 }

@@ -5,6 +5,15 @@ struct Tag: Sendable, Equatable {
 
     var json: JSON { ["Key": .string(key), "Value": .string(value)] }
 
+    /// Whether two tag lists hold the same tags, in any order (tags are a set: the EFS CSI driver,
+    /// for one, builds its list from a Go map, so a retry may list them in another order).
+    static func sameSet(_ a: [Tag], _ b: [Tag]) -> Bool {
+        guard a.count == b.count else { return false }
+        if a == b { return true }
+        let order: (Tag, Tag) -> Bool = { ($0.key, $0.value) < ($1.key, $1.value) }
+        return a.sorted(by: order) == b.sorted(by: order)
+    }
+
     /// A list of tags as AWS describes them.
     static func json(_ tags: [Tag]) -> JSON { .array(tags.map(\.json)) }
 

@@ -188,16 +188,33 @@ public final class World: Sendable {
     public static func isOperation(_ name: String) -> Bool { Operations.table[name] != nil }
 
     /// The stateless checks of `operation` on `request`: `{"Valid": true}` or the error envelope.
-    public static func validate(_ operation: String, _ request: String?) -> CallResult {
+    ///
+    /// An absent idempotency token (a member the model marks `idempotencyToken`, such as
+    /// `ClientToken` or `CreationToken`) is filled in first, as every SDK and the AWS CLI do before
+    /// sending; the verdict names what was filled (`{"Valid": true, "FilledIdempotencyTokens":
+    /// ["ClientToken"]}`). With `strict`, nothing is filled: the request is judged as it is.
+    public static func validate(_ operation: String, _ request: String?, strict: Bool = false) -> CallResult {
         do throws(APIError) {
             let entry = try Operations.entry(operation)
-            let input = try Operations.validate(entry, try Operations.parse(request))
+            var document = try Operations.parse(request)
+            var filled: [String] = []
+            if !strict, case .structure(let members, _) = entry.input.kind, case .object(var o) = document {
+                for m in members where m.idempotencyToken && (o[m.name] == nil || o[m.name] == .null) {
+                    o[m.name] = .string(World.placeholderToken)
+                    filled.append(m.name)
+                }
+                document = .object(o)
+            }
+            let input = try Operations.validate(entry, document)
             try entry.deferredRules?(input)
-            return CallResult.valid
+            return filled.isEmpty ? CallResult.valid : CallResult.valid(filling: filled)
         } catch {
             return CallResult(error: error, requestID: nil)
         }
     }
+
+    /// What `validate` fills an absent idempotency token with (a UUID, as SDKs generate).
+    static let placeholderToken = "00000000-0000-4000-8000-000000000000"
 }
 
 /// The outcome of one call, as data: the status, the response members or the error, and the
@@ -225,6 +242,14 @@ public struct CallResult: Sendable {
     }
 
     /// `{"Valid": true}`, the verdict on a valid request.
+    /// `{"Valid": true, "FilledIdempotencyTokens": [...]}`.
+    static func valid(filling names: [String]) -> CallResult {
+        var r = CallResult(status: 200, output: JSONObject(["Valid": true, "FilledIdempotencyTokens": .array(names.map { .string($0) })]),
+                           requestID: nil)
+        r.isVerdict = true
+        return r
+    }
+
     static let valid: CallResult = {
         var r = CallResult(status: 200, output: JSONObject(["Valid": true]), requestID: nil)
         r.isVerdict = true

@@ -21,7 +21,7 @@ Existing boto3 code runs unchanged against apsim inside ``with apsim.mock_aws():
 :mod:`apsim.mock`), and pytest tests get the ``apsim_aws`` fixture from the installed plugin.
 """
 
-from ._errors import ClientError, ConfigError, ServiceNotMockedError
+from ._errors import ClientError, ConfigError, ServiceNotMockedError, StateFileInUseError
 from ._native import EXPECTED_VERSION_NUMBER, LibraryNotFoundError
 from .client import BaseClient
 from .mock import mock_aws, patch_client
@@ -33,6 +33,7 @@ __all__ = [
     "BaseClient",
     "ClientError",
     "ConfigError",
+    "StateFileInUseError",
     "EXPECTED_VERSION_NUMBER",
     "LibraryNotFoundError",
     "ServiceNotMockedError",

@@ -12,6 +12,7 @@ from typing import Any, Dict, Optional
 
 _lock = threading.Lock()
 _models: Dict[str, Any] = {}  # service name -> botocore ServiceModel, or None when unknown
+_paginators: Dict[str, Dict[str, Any]] = {}  # service name -> its paginators-1.json "pagination"
 _exceptions_factory: Any = None
 
 
@@ -41,6 +42,27 @@ def service_model(service: str) -> Optional[Any]:
             except bc.exceptions.UnknownServiceError:
                 _models[service] = None
         return _models[service]
+
+
+def paginator_config(service: str) -> Optional[Dict[str, Any]]:
+    """The ``pagination`` of botocore's paginators-1.json of ``service`` (operation name -> its
+    input_token, output_token, limit_key, result_key...), loaded once as botocore's clients load it;
+    {} for a service without paginators, None without botocore."""
+    model = service_model(service)
+    bc = botocore()
+    if bc is None:
+        return None
+    with _lock:
+        if service not in _paginators:
+            config: Dict[str, Any] = {}
+            if model is not None:
+                try:
+                    config = bc.session.get_session().get_component("data_loader").load_service_model(
+                        service, "paginators-1", model.api_version)["pagination"]
+                except bc.exceptions.DataNotFoundError:
+                    pass
+            _paginators[service] = config
+        return _paginators[service]
 
 
 def client_exceptions(service: str) -> Optional[Any]:

@@ -1,11 +1,13 @@
-"""The binding's JSON codec: orjson when it is installed (``pip install apsim[fast]``), else the
-standard library's json module.
+"""The binding's JSON codec: orjson when it is installed (``pip install apsim[fast]``) and at least
+:data:`MIN_ORJSON` (the oldest the differential tests ran against), else the standard library's json
+module.
 
 ``dumps(document) -> bytes`` writes what the binding sends, ``loads(bytes or str)`` reads what the
-library answers, ``NAME`` says which codec is in use. It is chosen at import: orjson when importable,
-unless the environment variable APSIM_JSON says ``json`` (the standard library) or ``orjson`` (an
-ImportError when orjson is missing); :func:`use` switches later (tests, benchmarks). Callers look
-``dumps`` and ``loads`` up in this module at each call, so that a switch applies at once.
+library answers, ``NAME`` says which codec is in use. It is chosen at import: orjson when importable
+and not older than :data:`MIN_ORJSON`, unless the environment variable APSIM_JSON says ``json`` (the
+standard library) or ``orjson`` (an ImportError when orjson is missing or older); :func:`use` switches
+later (tests, benchmarks). Callers look ``dumps`` and ``loads`` up in this module at each call, so
+that a switch applies at once.
 
 Both codecs give the same result for every input. The standard library is the reference, and the
 orjson path hands one call over to it whenever orjson could differ:
@@ -15,27 +17,48 @@ orjson path hands one call over to it whenever orjson could differ:
   str, int, bool, None and floats (a datetime, which the standard library sends as epoch seconds; a
   uuid, enum or dataclass, which orjson writes and the standard library refuses; a subclass), a NaN
   or infinity (orjson writes null), a float from 1e-9 to 1e-4 (orjson writes 1e-05 as 0.00001; the
-  library echoes number text in its messages), or so much text that the standard library's wider
-  form (spaces after ``,`` and ``:``, ``\\u`` escapes) could pass the library's request limit.
+  library echoes number text in its messages) or from 1e16 on (orjson before 3.11.7 writes 1e16
+  where the standard library writes 1e+16), or so much text that the standard library's wider form
+  (spaces after ``,`` and ``:``, ``\\u`` escapes) could pass the library's request limit.
   Otherwise the two texts differ only in that width, which the library does not see.
-- reading: orjson refuses the text (NaN, Infinity, a lone surrogate, invalid UTF-8), or the text has
-  19 digits in a row (it may hold an integer beyond 64 bits, which orjson reads as a float).
+- reading: orjson refuses the text (NaN, Infinity, a lone surrogate, invalid UTF-8), the text has
+  19 digits in a row (it may hold an integer beyond 64 bits, which orjson reads as a float), or the
+  document nests deeper than :data:`MAX_ORJSON_DEPTH` levels. The standard library refuses a deep
+  document (RecursionError) where its recursion limit runs out, which depends on the Python version,
+  the recursion limit and how deep the caller's stack already is; orjson refuses from 1024 levels on
+  since 3.9.15, and before reads any depth (crashing the process far enough down). So a document
+  orjson read is written back with orjson, which refuses more than 254 levels (255 in 3.8.3), to
+  tell; and an orjson that reads more than 1024 levels is not given a text with more than 1024
+  ``[`` and ``{`` at all. Up to 254 levels the standard library reads a document as long as the
+  caller's stack leaves it that much room (the library never answers more than a dozen levels).
 """
 
 from __future__ import annotations
 
 import datetime
 import json
-import math
 import os
-from typing import Any, Callable, Optional, Union
+import re
+from typing import Any, Callable, Optional, Tuple, Union
 
 try:
     import orjson
 except ImportError:  # the [fast] extra is not installed: the standard library serves
     orjson = None  # type: ignore[assignment]
 
-__all__ = ["NAME", "dumps", "json_dumps", "json_loads", "loads", "loads_int64", "use"]
+__all__ = ["MIN_ORJSON", "NAME", "dumps", "json_dumps", "json_loads", "loads", "loads_int64", "use"]
+
+#: The oldest orjson the codec uses: the oldest the differential tests (tests/test_codec.py) ran
+#: against. The [fast] extra of pyproject.toml asks for the same.
+MIN_ORJSON = (3, 8, 3)
+
+#: Documents nested deeper than this are read by the standard library: orjson refuses to write them
+#: (255 levels and more; 256 and more in 3.8.3), which is how :func:`_orjson_loads_int64` tells.
+MAX_ORJSON_DEPTH = 254
+
+# orjson refuses to read more levels than this since 3.9.15; an earlier one, which reads any depth,
+# is not given a text with more "[" and "{" than this, which might nest deeper.
+_ORJSON_DEPTH_LIMIT = 1024
 
 #: The environment variable that chooses the codec at import: "json" or "orjson".
 ENV_VAR = "APSIM_JSON"
@@ -86,9 +109,11 @@ def json_loads(data: Union[bytes, str]) -> Any:
 
 def _float_alike(value: float) -> bool:
     """Whether orjson writes the float ``value`` as the standard library does: finite (orjson writes
-    NaN and infinities as null) and not from 1e-9 to 1e-4 (0.00001 and 1e-7 for 1e-05 and 1e-07)."""
+    NaN and infinities as null), not from 1e-9 to 1e-4 (0.00001 and 1e-7 for 1e-05 and 1e-07), and
+    below 1e16, where the standard library writes a signed exponent (1e+16, 1.5e+300) and orjson
+    before 3.11.7 an unsigned one (1e16, 1.5e300)."""
     size = abs(value)
-    return 1e-4 <= size < math.inf or size < 1e-9
+    return 1e-4 <= size < 1e16 or size < 1e-9
 
 
 def _alike(value: Any) -> bool:
@@ -124,11 +149,35 @@ def _orjson_dumps(document: Any) -> bytes:
 
 
 def _orjson_loads_int64(data: Union[bytes, str]) -> Any:
-    """orjson's reading of ``data``, or the standard library's where orjson refuses the text."""
+    """orjson's reading of ``data``, or the standard library's where orjson refuses the text or the
+    document nests deeper than MAX_ORJSON_DEPTH (see the module's documentation)."""
+    if _orjson_unbounded and _may_be_deep(data):
+        return json_loads(data)
     try:
-        return orjson.loads(data)
+        document = orjson.loads(data)
     except orjson.JSONDecodeError:
         return json_loads(data)
+    # orjson refuses to write more than 254 levels: a document it writes back is not deeper. Only a
+    # list or dict of 255 "[" and "{" at least (510 characters of text) can be deeper. (Writing is
+    # faster than counting the "[" and "{" of the text first.)
+    if len(data) > 2 * MAX_ORJSON_DEPTH and type(document) in _CONTAINERS:
+        try:
+            orjson.dumps(document)
+        except orjson.JSONEncodeError:
+            return json_loads(data)
+    return document
+
+
+_CONTAINERS = (dict, list)
+
+
+def _may_be_deep(data: Union[bytes, str]) -> bool:
+    """Whether the text ``data`` has more "[" and "{" than _ORJSON_DEPTH_LIMIT (so that it may nest
+    deeper than an orjson without a depth limit reads safely)."""
+    if len(data) <= _ORJSON_DEPTH_LIMIT:
+        return False
+    opening = (b"[", b"{") if isinstance(data, (bytes, bytearray)) else ("[", "{")
+    return data.count(opening[0]) + data.count(opening[1]) > _ORJSON_DEPTH_LIMIT  # type: ignore[arg-type]
 
 
 def _orjson_loads(data: Union[bytes, str]) -> Any:
@@ -137,6 +186,46 @@ def _orjson_loads(data: Union[bytes, str]) -> Any:
     if _LONG_INTEGER in raw.translate(_DIGITS_AS_ZERO):
         return json_loads(data)
     return _orjson_loads_int64(data)
+
+
+def _version(text: str) -> Tuple[int, ...]:
+    """``"3.10.1"`` -> (3, 10, 1); the numbers before anything else (``"3.11.0rc1"`` -> (3, 11, 0))."""
+    numbers = []
+    for part in text.split("."):
+        digits = re.match(r"[0-9]+", part)
+        if digits is None:
+            break
+        numbers.append(int(digits.group()))
+        if digits.end() != len(part):
+            break
+    return tuple(numbers)
+
+
+def _orjson_problem() -> Optional[str]:
+    """Why the installed orjson cannot serve (not installed, or older than MIN_ORJSON); None when
+    it can."""
+    if orjson is None:
+        return "orjson is not installed"
+    version = getattr(orjson, "__version__", "")
+    if _version(version) < MIN_ORJSON:
+        return (f"the installed orjson {version or '(of an unknown version)'} is older than "
+                f"{'.'.join(map(str, MIN_ORJSON))}, the oldest apsim's JSON codec is tested with")
+    return None
+
+
+def _reads_unbounded_depth() -> bool:
+    """Whether orjson reads a document nested deeper than _ORJSON_DEPTH_LIMIT (before 3.9.15 it does,
+    and crashes the process on deep enough ones; since, it refuses from 1024 levels on)."""
+    depth = _ORJSON_DEPTH_LIMIT + 1
+    try:
+        orjson.loads(b"[" * depth + b"]" * depth)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+# Whether the orjson in use reads any depth (set by use("orjson")).
+_orjson_unbounded = False
 
 
 #: The codec in use: "orjson" or "json".
@@ -154,16 +243,19 @@ loads_int64: Callable[[Union[bytes, str]], Any] = json_loads
 def use(name: str) -> str:
     """Switches the codec to ``name`` ("json" or "orjson"); returns the previous one's name.
 
-    Raises ImportError for "orjson" when it is not installed, ValueError for another name."""
-    global NAME, dumps, loads, loads_int64
+    Raises ImportError for "orjson" when it is not installed or older than :data:`MIN_ORJSON`,
+    ValueError for another name."""
+    global NAME, dumps, loads, loads_int64, _orjson_unbounded
     if name not in CODECS:
         raise ValueError(f"unknown JSON codec {name!r}; apsim knows {' and '.join(CODECS)}")
-    if name == "orjson" and orjson is None:
+    problem = _orjson_problem() if name == "orjson" else None
+    if problem is not None:
         raise ImportError(f"the orjson JSON codec was asked for ({ENV_VAR}=orjson or apsim._codec.use('orjson')), "
-                          "but orjson is not installed: pip install 'apsim[fast]' (or orjson), or use the "
-                          "standard library's json")
+                          f"but {problem}: pip install 'apsim[fast]' (or 'orjson>="
+                          f"{'.'.join(map(str, MIN_ORJSON))}'), or use the standard library's json")
     previous = NAME
     if name == "orjson":
+        _orjson_unbounded = _reads_unbounded_depth()
         dumps, loads, loads_int64 = _orjson_dumps, _orjson_loads, _orjson_loads_int64
     else:
         dumps, loads, loads_int64 = json_dumps, json_loads, json_loads
@@ -172,11 +264,11 @@ def use(name: str) -> str:
 
 
 def _from_environment() -> Optional[str]:
-    """The codec APSIM_JSON asks for (None when unset or empty: the fastest installed)."""
+    """The codec APSIM_JSON asks for (None when unset or empty: the fastest usable one)."""
     asked = os.environ.get(ENV_VAR, "")
     if asked and asked not in CODECS:
         raise ValueError(f"{ENV_VAR}={asked!r}: the JSON codec must be one of {', '.join(CODECS)}")
     return asked or None
 
 
-use(_from_environment() or ("orjson" if orjson is not None else "json"))
+use(_from_environment() or ("orjson" if _orjson_problem() is None else "json"))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, NoReturn, Tuple, Type
+from typing import Any, Dict, NoReturn, Optional, Tuple, Type
+from urllib.parse import urlsplit
 
 from . import _botocore
 
@@ -15,23 +16,39 @@ class ConfigError(ValueError):
         self.response = response
 
 
-class ServiceNotMockedError(Exception):
-    """A client of a service apsim does not serve was called inside ``apsim.mock_aws`` with neither
-    ``moto.mock_aws()`` active nor the service let through: the request never left the process.
+class StateFileInUseError(ConfigError):
+    """The ``state_file`` is held by another world (another process, or another Simulator of this
+    one): code StateFileInUse, HTTP 409; the message names the holder's process ID."""
 
-    ``.service`` is boto3's name of the service (``"s3"``), ``.operation`` the operation name.
+
+class ServiceNotMockedError(Exception):
+    """A client of a service apsim does not serve was called inside ``apsim.mock_aws`` and nothing
+    else took the request (no ``moto.mock_aws()`` active, or one that has nothing for it) nor was the
+    service let through: the request never left the process.
+
+    ``.service`` is boto3's name of the service (``"s3"``), ``.operation`` the operation name,
+    ``.url`` the request's URL when moto was active (None otherwise).
     """
 
-    def __init__(self, service: str, operation: str) -> None:
-        super().__init__(
-            f"apsim.mock_aws serves efs and fsx only, so this {service} request ({operation}) was "
-            f"stopped before it left the process. To have moto answer {service}, start "
-            f"moto.mock_aws() as well (either nesting order: apsim for EFS and FSx, moto for the "
-            f"rest); to send real {service} requests deliberately, pass "
-            f'passthrough=["{service}"] (or passthrough=True) to apsim.mock_aws.'
-        )
+    def __init__(self, service: str, operation: str, url: Optional[str] = None) -> None:
+        if url is None:
+            message = (
+                f"apsim.mock_aws serves efs and fsx only, so this {service} request ({operation}) was "
+                f"stopped before it left the process. To have moto answer {service}, start "
+                f"moto.mock_aws() as well (either nesting order: apsim for EFS and FSx, moto for the "
+                f"rest); to send real {service} requests deliberately, pass "
+                f'passthrough=["{service}"] (or passthrough=True) to apsim.mock_aws.')
+        else:
+            host = urlsplit(url).netloc
+            message = (
+                f"apsim.mock_aws serves efs and fsx only, and the active moto.mock_aws() has nothing for "
+                f"{service} at {host} either, so this {service} request ({operation}) was stopped before "
+                f"it left the process (moto would have sent it to AWS). To send real {service} requests "
+                f'deliberately, pass passthrough=["{service}"] (or passthrough=True) to apsim.mock_aws.')
+        super().__init__(message)
         self.service = service
         self.operation = operation
+        self.url = url
 
 
 class ClientError(Exception):

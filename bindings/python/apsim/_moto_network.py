@@ -11,7 +11,10 @@ an interface created in moto's EC2 (in its subnet, with its IP address and secur
 it reports (``apsim:SetNetworkInterface``, and in the create response the caller gets);
 ModifyMountTargetSecurityGroups keeps the interface's groups in step, and DeleteMountTarget deletes
 it. The interface is found again by its description, ``EFS mount target for <fs> (<fsmt>)`` (as AWS
-writes it), so no table of ours has to follow the world (resets, imported state).
+writes it), so no table of ours has to follow the world (resets, imported state). Likewise an FSx
+file system gets an interface in each of its subnets (``ENI for Amazon FSx file system <fs>``, with
+the IDs apsim reports: the library has no control to report others), deleted with it by
+DeleteFileSystem.
 
 The account and region are the ones apsim answers the request in (Wire.identity in the library):
 from the SigV4 credential scope (the account when the access key ID is 12 digits) or the Host
@@ -31,7 +34,10 @@ Reply = Tuple[int, Dict[str, str], bytes]
 
 # The operations the bridge serves, as botocore's event names end ("<service ID>.<Operation>").
 OPERATIONS = ("efs.CreateMountTarget", "efs.ModifyMountTargetSecurityGroups", "efs.DeleteMountTarget",
-              "fsx.CreateFileSystem")
+              "fsx.CreateFileSystem", "fsx.DeleteFileSystem")
+
+# The description AWS gives the network interfaces it creates in the subnets of an FSx file system.
+FSX_INTERFACE = "ENI for Amazon FSx file system {}"
 # Their before-call and before-send event names (the mock answers in either, see apsim.mock).
 EVENTS = frozenset(f"{stage}.{operation}" for stage in ("before-call", "before-send") for operation in OPERATIONS)
 
@@ -47,18 +53,23 @@ _IDS = {prefix: re.compile(prefix + r"[0-9a-f]{8,40}") for prefix in ("vpc-", "s
 def answer(sim: Any, event_name: str, request: Dict[str, Any], send: Callable[[Any, Dict[str, Any]], Reply]) -> Reply:
     """The reply to ``request`` (an apsim_http request of one of :data:`EVENTS`), sent with ``send``
     once the world knows moto's network, and moto's EC2 kept in step with what it did."""
-    operation = event_name.rsplit(".", 1)[1]
+    service, operation = event_name.split(".")[-2:]
     account, region = _identity(sim, request["headers"])
     ec2 = _ec2_backend(account, region)
     network = None
-    if operation != "DeleteMountTarget":
+    if operation not in ("DeleteMountTarget", "DeleteFileSystem"):
         network = _network(ec2, region)
         sim.set_network(vpcs=network["Vpcs"], subnets=network["Subnets"], security_groups=network["SecurityGroups"],
                         account_id=account, region=region)
     status, headers, body = send(sim, request)
     if status >= 300 or ec2 is None:
         return status, headers, body
-    if operation == "CreateMountTarget":
+    if service == "fsx":
+        if operation == "CreateFileSystem":
+            _add_file_system_interfaces(ec2, network, request, body)
+        else:
+            _delete_file_system_interfaces(ec2, json.loads(body)["FileSystemId"])
+    elif operation == "CreateMountTarget":
         body = _add_interface(sim, ec2, network, request, body, account, region)
     elif operation == "ModifyMountTargetSecurityGroups":
         interface = _interface_of(ec2, _mount_target_id(request["path"]))
@@ -160,6 +171,33 @@ def _add_interface(sim: Any, ec2: Any, network: Any, request: Dict[str, Any], bo
     sim.set_network_interface(mount_target["MountTargetId"], interface.id, account_id=account, region=region)
     old = json.dumps(mount_target["NetworkInterfaceId"]).encode()
     return body.replace(old, json.dumps(interface.id).encode(), 1)
+
+
+def _add_file_system_interfaces(ec2: Any, network: Any, request: Dict[str, Any], body: bytes) -> None:
+    """Creates in moto's EC2 the network interfaces of a new FSx file system, as AWS does: one in
+    each of its subnets, in its security groups (else its VPC's ``default`` group), requester-managed,
+    described ``ENI for Amazon FSx file system fs-...``, with the IDs apsim reports in
+    NetworkInterfaceIds (moto's interface is given apsim's ID, so that the response is the one
+    apsim answers without moto). An idempotent repeat of the create finds them in place."""
+    file_system = json.loads(body)["FileSystem"]
+    groups = _body(request).get("SecurityGroupIds")
+    for subnet_id, interface_id in zip(file_system["SubnetIds"], file_system["NetworkInterfaceIds"]):
+        if interface_id in ec2.enis:
+            continue
+        interface = ec2.create_network_interface(
+            subnet_id, None, group_ids=_groups(network, groups, file_system["VpcId"]),
+            description=FSX_INTERFACE.format(file_system["FileSystemId"]))
+        interface.requester_managed = True
+        del ec2.enis[interface.id]
+        interface.id = interface_id
+        ec2.enis[interface_id] = interface
+
+
+def _delete_file_system_interfaces(ec2: Any, file_system_id: str) -> None:
+    """Deletes the network interfaces of a deleted FSx file system (found by their description)."""
+    description = FSX_INTERFACE.format(file_system_id)
+    for interface in [eni for eni in list(ec2.enis.values()) if eni.description == description]:
+        ec2.delete_network_interface(interface.id)
 
 
 def _groups(network: Any, named: Any, vpc_id: str) -> List[str]:

@@ -3,7 +3,11 @@
 Method names are the snake_case operation names of the service, taken from the library's own
 list ("apsim:ListOperations"). Methods take keyword arguments only and return what boto3
 returns: the response members, timestamps as datetime, and a ResponseMetadata with
-HTTPHeaders and RetryAttempts. Errors raise the classes of ``client.exceptions``.
+HTTPHeaders and RetryAttempts. Errors raise the classes of ``client.exceptions``. As botocore
+does, a member the model marks ``idempotencyToken`` (ClientToken, CreationToken,
+ClientRequestToken) that a call leaves out is filled with a new uuid4 string
+(:data:`IDEMPOTENCY_TOKENS`). ``get_paginator`` and ``can_paginate`` are botocore's, on botocore's
+paginators-1.json of the service (they need botocore).
 """
 
 from __future__ import annotations
@@ -11,13 +15,37 @@ from __future__ import annotations
 import ctypes
 import datetime
 import threading
+import uuid
 from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, Tuple
 
 from . import _botocore, _codec, _native
 from ._errors import enrich_metadata, exceptions_for, raise_error
 from .simulator import Simulator, c_string
 
-__all__ = ["BaseClient", "make_client", "operation_names"]
+__all__ = ["BaseClient", "IDEMPOTENCY_TOKENS", "make_client", "operation_names"]
+
+#: The members of each operation the service models mark ``idempotencyToken`` (the models the
+#: library is generated from, botocore's: models/VERSION); a call that leaves one out gets a new
+#: uuid4 string, as botocore's generate_idempotent_uuid gives it (tests/test_client_boto3_parity.py
+#: keeps this equal to models/ and to the installed botocore).
+IDEMPOTENCY_TOKENS: Dict[str, Tuple[str, ...]] = {
+    "efs:CreateAccessPoint": ("ClientToken",),
+    "efs:CreateFileSystem": ("CreationToken",),
+    "fsx:CreateAndAttachS3AccessPoint": ("ClientRequestToken",),
+    "fsx:CreateFileSystem": ("ClientRequestToken",),
+    "fsx:CreateSnapshot": ("ClientRequestToken",),
+    "fsx:CreateStorageVirtualMachine": ("ClientRequestToken",),
+    "fsx:CreateVolume": ("ClientRequestToken",),
+    "fsx:DeleteFileSystem": ("ClientRequestToken",),
+    "fsx:DeleteSnapshot": ("ClientRequestToken",),
+    "fsx:DeleteStorageVirtualMachine": ("ClientRequestToken",),
+    "fsx:DeleteVolume": ("ClientRequestToken",),
+    "fsx:DetachAndDeleteS3AccessPoint": ("ClientRequestToken",),
+    "fsx:UpdateFileSystem": ("ClientRequestToken",),
+    "fsx:UpdateSnapshot": ("ClientRequestToken",),
+    "fsx:UpdateStorageVirtualMachine": ("ClientRequestToken",),
+    "fsx:UpdateVolume": ("ClientRequestToken",),
+}
 
 _operations: Optional[List[str]] = None
 _classes: Dict[str, type] = {}
@@ -132,6 +160,36 @@ class BaseClient:
     def __repr__(self) -> str:
         return f"<apsim {self._service} client of {self._simulator!r}>"
 
+    def can_paginate(self, operation_name: str) -> bool:
+        """Whether :meth:`get_paginator` has a paginator for ``operation_name`` (a method name, such as
+        ``describe_access_points``), as botocore's ``client.can_paginate``: KeyError for a name that
+        is not one of the client's methods. Needs botocore (ImportError without it)."""
+        pagination = self._pagination()
+        return self._operation_names[operation_name] in pagination
+
+    def get_paginator(self, operation_name: str) -> Any:
+        """botocore's paginator (``botocore.paginate.Paginator``) of ``operation_name`` over this
+        client's method, made from botocore's paginators-1.json of the service as boto3's clients make
+        it: ``paginate(**params)`` with ``PaginationConfig`` (MaxItems, PageSize, StartingToken),
+        ``build_full_result()``, ``search(expression)``, resume tokens. Raises botocore's
+        OperationNotPageableError for an operation without a paginator, ImportError without botocore."""
+        pagination = self._pagination()
+        if not self.can_paginate(operation_name):
+            raise _botocore.botocore().exceptions.OperationNotPageableError(operation_name=operation_name)
+        from botocore.paginate import Paginator
+
+        operation = self._operation_names[operation_name]
+        return Paginator(getattr(self, operation_name), pagination[operation], self._model.operation_model(operation))
+
+    def _pagination(self) -> Dict[str, Any]:
+        """botocore's paginators of the service (see _botocore.paginator_config), or ImportError."""
+        pagination = _botocore.paginator_config(self._service)
+        if pagination is None:
+            raise ImportError(f"{self._service} client: get_paginator and can_paginate need botocore, whose "
+                              f"paginators-1.json describes the paging of each operation; pip install "
+                              f"'apsim[botocore]' (or botocore), or page by hand with NextToken/Marker")
+        return pagination
+
     def _finish(self, operation: str, document: Dict[str, Any]) -> Dict[str, Any]:
         """The conversion a call of ``operation`` applies to its response (timed alone by the
         benchmarks)."""
@@ -145,8 +203,12 @@ class BaseClient:
         name = c_string(full_name, "the operation name")
         finish, int64 = self._response_handling(operation)
         send, account, region = self._simulator._send, self._account_bytes, self._region_bytes
+        tokens = IDEMPOTENCY_TOKENS.get(full_name, ())
 
         def call(params: Dict[str, Any]) -> Dict[str, Any]:
+            for token in tokens:
+                if token not in params:
+                    params[token] = str(uuid.uuid4())
             rc, text = send(name, params, account, region)
             if rc != 0:
                 raise_error(full_name, _codec.loads(text))

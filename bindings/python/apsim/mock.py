@@ -5,11 +5,13 @@
         efs.create_file_system(CreationToken="t")        # answered by libapsim.so
 
 A drop-in for ``moto.mock_aws``: the same decorator (bare or called, on functions, coroutine
-functions, generators and classes), context manager and ``start()``/``stop()`` forms. Every ``efs``
-and ``fsx`` client created inside the block (or before it, from a session created after ``apsim``
-first mocked) is routed to the block's world. Requests of every other service are answered by moto
-when ``moto.mock_aws()`` is active too, let through when the block's ``passthrough`` names them, and
-otherwise stopped before they leave the process (:class:`apsim.ServiceNotMockedError`). botocore
+functions, generators and classes), context manager and ``start()``/``stop()`` forms, and moto's
+``config`` keyword. Every ``efs`` and ``fsx`` client created after ``import apsim`` (inside the
+block, or before it: a module's ``EFS = boto3.client("efs")``) is routed to the world of the block
+active when it calls; :func:`patch_client` routes one created before. Requests of every other
+service are answered by moto when ``moto.mock_aws()`` is active too and has them, let through when
+the block's ``passthrough`` names them, and otherwise stopped before they leave the process
+(:class:`apsim.ServiceNotMockedError`), moto active or not. botocore
 itself validates and serializes each request, and callers get exactly what botocore's parser makes
 of AWS's answer: ``ClientError`` subclasses with the right code and status, ``datetime`` fields,
 paginators and waiters.
@@ -27,13 +29,14 @@ makes that the default of every block that does not say. tests/test_fastpath_dif
 checks that both give the same on every operation. While a fault injected with
 :meth:`Simulator.inject_fault` is armed, the handler steps aside, on either path, and a
 ``before-send`` handler answers instead, so botocore's retry logic and parser run exactly as
-against AWS (429 and 5xx are retried). The same ``before-send`` handler, registered ahead of
-moto's, stops the requests of other services that nothing answers.
+against AWS (429 and 5xx are retried); the backoff before a retry moves the world's clock instead
+of sleeping (:class:`_EndpointTime`). The same ``before-send`` handler, registered ahead of moto's,
+stops the requests of other services that nothing answers.
 
 Inside ``moto.mock_aws()`` too, EFS and FSx see moto's EC2: CreateMountTarget,
-ModifyMountTargetSecurityGroups, DeleteMountTarget and FSx CreateFileSystem go through
-:mod:`apsim._moto_network`, which declares moto's VPCs, subnets and security groups to the world and
-keeps a network interface in moto's EC2 for each mount target.
+ModifyMountTargetSecurityGroups, DeleteMountTarget and FSx CreateFileSystem and DeleteFileSystem go
+through :mod:`apsim._moto_network`, which declares moto's VPCs, subnets and security groups to the
+world and keeps network interfaces in moto's EC2 for each mount target and FSx file system.
 
 Threads: a thread that entered a block is served by its innermost block's world, and a thread it
 starts (``threading.Thread.start``, so thread pools too) by that same world while the block lasts,
@@ -44,25 +47,30 @@ still active. (The thread hook is installed by the first ``mock_aws()``; without
 does nothing.)
 
 Works with no AWS credentials configured: inside the block the AWS_* credential variables hold
-dummy values, and AWS_DEFAULT_REGION defaults to the world's region. The environment is shared by
-every thread: the first of the active blocks saves the variables, and the last to end restores them,
-also when blocks of two threads overlap without nesting.
+dummy values, AWS_PROFILE and AWS_DEFAULT_PROFILE are set aside (a profile the machine does not have
+would make boto3 raise ProfileNotFound; moto's blocks need none), and AWS_DEFAULT_REGION defaults to
+the world's region (moto's ``config={"core": {"mock_credentials": False}}`` leaves credentials and
+profile as they are). The environment is shared by every thread: the first of the active blocks
+saves the variables, and the last to end restores them, also when blocks of two threads overlap
+without nesting.
 """
 import contextlib
 import functools
 import inspect
 import json
+import math
 import os
+import re
 import sys
 import threading
 import unittest
 import weakref
 from threading import current_thread, get_ident
-from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Literal, NamedTuple, Optional, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Literal, Mapping, NamedTuple, Optional, Tuple, Union
 from urllib.parse import parse_qsl, urlsplit
 
 from . import _moto_network
-from ._errors import ServiceNotMockedError
+from ._errors import ConfigError, ServiceNotMockedError
 from .simulator import Simulator
 
 SERVICES = ("efs", "fsx")
@@ -73,7 +81,8 @@ _lock = threading.Lock()  # guards the changes of _active, _entered, _options an
 # so that _current reads them without the lock.
 _active: Tuple[Simulator, ...] = ()
 _entered: Dict[int, Tuple[Simulator, ...]] = {}
-_installed = False
+_handlers_installed = False  # the botocore handlers (at import, see _install_handlers)
+_installed = False  # the rest, by the first mock_aws() (see _install)
 _parsers: Dict[str, Any] = {}
 
 _DUMMY_ENV = {
@@ -82,6 +91,9 @@ _DUMMY_ENV = {
     "AWS_SECURITY_TOKEN": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
+# The profile variables a block that mocks credentials sets aside: moto's blocks need no profile, and
+# a profile that does not exist (AWS_PROFILE=nonexistent) would make boto3 raise ProfileNotFound.
+_PROFILE_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 # The variables a block sets, as they were before the first of the active blocks began.
 _saved_env: Dict[str, Optional[str]] = {}
 
@@ -229,7 +241,7 @@ def _request(params: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, context: Any = None,
-                 event_name: str = "", **kwargs: Any) -> Any:
+                 event_name: str = "", request_signer: Any = None, **kwargs: Any) -> Any:
     sim = _current()
     if sim is None or params is None:
         return None
@@ -239,7 +251,12 @@ def _before_call(model: Any = None, params: Optional[Dict[str, Any]] = None, con
             _service_names[service] = model.service_model.service_name
         return None
     if sim.faults_armed():
-        return None  # the full path: before-send answers and botocore retries as usual
+        # The full path: before-send answers and botocore retries as usual. botocore signs first: a
+        # client made without credentials (outside any block) sends this request unsigned instead,
+        # as apsim needs no signature (the world's default account answers, as for dummy credentials).
+        if isinstance(context, dict) and getattr(request_signer, "_credentials", True) is None:
+            context[_UNSIGNED] = True
+        return None
     status, headers, body = _reply(sim, event_name, _request(params))
     return _answered(model, params.get("url", ""), status, headers, body, _options_of(sim).wire)
 
@@ -278,6 +295,20 @@ def _parse_wire(model: Any, parser: Any, url: str, status: int, headers: Dict[st
     return http_response, parsed
 
 
+# The request context key by which _before_call asks _choose_signer for an unsigned request.
+_UNSIGNED = "apsim_unsigned"
+
+
+def _choose_signer(context: Any = None, **kwargs: Any) -> Any:
+    """botocore's ``choose-signer`` handler: no signature for a request _before_call marked (an EFS or
+    FSx request of a client without credentials, going the full path inside a block)."""
+    if isinstance(context, dict) and context.get(_UNSIGNED) and _current() is not None:
+        import botocore
+
+        return botocore.UNSIGNED
+    return None
+
+
 def _moto_active() -> bool:
     """Whether a ``moto.mock_aws()`` is active (moto's botocore stubber is enabled). moto is never
     imported here: when it is not imported, it is not active."""
@@ -296,7 +327,7 @@ def _before_send(request: Any = None, event_name: str = "", **kwargs: Any) -> An
         return None
     service = _service(event_name)
     if service not in SERVICES:
-        _guard(sim, service, event_name)
+        _guard(sim, service, event_name, request.url)
         return None
     from botocore.awsrequest import AWSResponse, HeadersDict
 
@@ -311,6 +342,8 @@ def _before_send(request: Any = None, event_name: str = "", **kwargs: Any) -> An
         "body": _text(request.body),
     })
     answered = AWSResponse(request.url, status, HeadersDict(reply_headers), _Raw(body))
+    # The world that answered: a retry's backoff advances its clock rather than sleeping (_EndpointTime).
+    answered.apsim_world = sim
     # botocore calls every before-send handler, so moto's stubber (after this one) would see the
     # request too and act on its own EFS/FSx backend. It ignores URLs it does not know; botocore
     # builds a new request for each attempt, so this one is not used again.
@@ -318,25 +351,81 @@ def _before_send(request: Any = None, event_name: str = "", **kwargs: Any) -> An
     return answered
 
 
-def _guard(sim: Simulator, service_id: str, event_name: str) -> None:
+def _guard(sim: Simulator, service_id: str, event_name: str, url: str) -> None:
     """Stops a request of a service apsim does not serve before it leaves the process, unless moto
-    is active (moto answers it, in a handler after this one) or the block lets it pass."""
-    if _moto_active():
-        return
+    is active and takes it (answers it, in a handler after this one, or lets it out as moto's own
+    configuration asks) or the block lets it pass (``passthrough``, or moto's ``config``)."""
     service = _service_names.get(service_id, service_id)
-    allowed = _options_of(sim).passthrough
+    moto = _moto_active()
+    if moto and _moto_takes(url, service):
+        return
+    options = _options_of(sim)
+    allowed = options.passthrough
     if allowed is True or service in allowed or service_id in allowed:
         return
+    if options.passthrough_urls and any(pattern.match(_clean_url(url)) for pattern in options.passthrough_urls):
+        return
     parts = event_name.split(".")
-    raise ServiceNotMockedError(service, parts[2] if len(parts) > 2 else "")
+    raise ServiceNotMockedError(service, parts[2] if len(parts) > 2 else "", url=url if moto else None)
+
+
+def _clean_url(url: str) -> str:
+    """``scheme://host/path`` of a URL, without its query: what moto matches its passthrough URLs with."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+# moto's last resort in BotocoreStubber.process_request: any other AWS URL is answered 404 "Not yet
+# implemented" rather than sent.
+_AWS_URL = re.compile(r"https?://.+\.amazonaws.com/.*")
+
+
+def _moto_takes(url: str, service: str) -> bool:
+    """Whether moto's stubber (called after apsim's before-send while moto is active) answers a
+    request to ``url``, or lets it out because moto's own configuration says so (its passthrough
+    URLs, and services, ``service`` being boto3's name of the request's): moto's decision in
+    BotocoreStubber.process_request, made without running the request. A request moto does neither
+    for would be sent to the real endpoint (a service moto has no backend for, whose endpoint is not
+    ``*.amazonaws.com``: ``s3files.<region>.api.aws``)."""
+    try:
+        from moto import backend_index, backends
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.core.base_backend import BackendDict
+        from moto.core.config import passthrough_service, passthrough_url
+        from moto.core.utils import get_equivalent_url_in_aws_domain
+    except ImportError:
+        return True  # a moto whose stubber this does not know: it decides, as before
+    parsed, _ = get_equivalent_url_in_aws_domain(url)
+    clean = f"{parsed.scheme}://{parsed.netloc}{parsed.path}"
+    if passthrough_url(clean) or passthrough_service(service):
+        return True
+    for backend_name, pattern in backend_index.backend_url_patterns:
+        if not pattern.match(clean):
+            continue
+        if passthrough_service(backend_name):
+            return True
+        try:
+            backend_dict = backends.get_backend(backend_name)
+            if isinstance(backend_dict, BackendDict):
+                regions = backend_dict[DEFAULT_ACCOUNT_ID]
+                backend = regions["us-east-1"] if "us-east-1" in regions else regions["aws"]
+            else:
+                backend = backend_dict["global"]
+            if any(re.compile(route).match(clean) for route in backend.urls):
+                return True
+        except Exception:  # noqa: BLE001 - moto fails on its own when it gets there; nothing is sent
+            return True
+    return _AWS_URL.match(clean) is not None
 
 
 class _Options(NamedTuple):
-    """What a block was given besides its world: the services it lets pass (True for all) and
-    whether botocore's parser parses the replies (``wire``)."""
+    """What a block was given besides its world: the services it lets pass (True for all), the URLs
+    it lets pass (regular expressions matched at the start of ``scheme://host/path``, moto's
+    ``core.passthrough.urls``) and whether botocore's parser parses the replies (``wire``)."""
 
     passthrough: Union[Literal[True], FrozenSet[str]] = frozenset()
     wire: bool = False
+    passthrough_urls: Tuple["re.Pattern[str]", ...] = ()
 
 
 # id(Simulator) -> the options of that world's active blocks, in the order they were entered: the
@@ -366,41 +455,102 @@ def _multi(pairs: List[Tuple[str, str]]) -> Dict[str, Any]:
     return out
 
 
+def _install_handlers() -> None:
+    """Adds the handlers to every botocore session created from now on, as moto does when it is
+    imported: run when apsim is imported (when botocore is installed), so that a client created
+    before any block, such as a module's ``EFS = boto3.client("efs")``, is routed inside blocks
+    too (outside them the handlers step aside). apsim's before-send goes first, ahead of moto's
+    whichever is imported first: while a fault is armed, EFS and FSx requests reach before-send and
+    must be answered by apsim."""
+    global _handlers_installed
+    if _handlers_installed:
+        return
+    try:
+        from botocore.handlers import BUILTIN_HANDLERS
+    except ImportError:
+        return  # no botocore: no client to route (mock_aws needs botocore, and installs them then)
+    BUILTIN_HANDLERS.append(("before-call", _before_call))
+    BUILTIN_HANDLERS.insert(0, ("before-send", _before_send))
+    BUILTIN_HANDLERS.insert(0, ("choose-signer", _choose_signer))  # ahead of botocore's, which answer first
+    _handlers_installed = True
+
+
 def _install() -> None:
-    """Adds the handlers to every botocore session created from now on (as moto does). apsim's
-    before-send goes first, ahead of moto's if moto is imported: while a fault is armed, EFS and FSx
-    requests reach before-send and must be answered by apsim. Threads started from now on learn the
-    world of the thread that starts them (only once apsim mocks: code that never does keeps
-    threading as it is)."""
+    """What the first ``mock_aws()`` sets up: the handlers (if apsim's import could not), threads
+    started from now on learn the world of the thread that starts them, and botocore's retries
+    sleep through :class:`_EndpointTime` (only once apsim mocks: code that never does keeps
+    threading and botocore as they are)."""
     global _installed
     if _installed:
         return
-    from botocore.handlers import BUILTIN_HANDLERS
+    _install_handlers()
+    import botocore.endpoint
 
-    BUILTIN_HANDLERS.append(("before-call", _before_call))
-    BUILTIN_HANDLERS.insert(0, ("before-send", _before_send))
     threading.Thread.start = _start_in_world(threading.Thread.start)  # type: ignore[method-assign, assignment]
+    botocore.endpoint.time = _EndpointTime(botocore.endpoint.time)  # type: ignore[assignment]
     _installed = True
 
 
+class _EndpointTime:
+    """botocore.endpoint's ``time``: the time module, but for ``sleep`` when botocore's endpoint
+    waits out the backoff before retrying a reply apsim answered in process (an injected fault, on
+    the fast path or the wire path alike): then the world that answered moves its clock forward by
+    the backoff (rounded up to the millisecond: at least that much time has passed) and the call
+    returns at once. Anything else sleeps for real: other requests' retries, and every other thread
+    (time.sleep itself is left alone). ``apsim serve`` is another process, on real time.
+
+    ``Endpoint._needs_retry`` (the one caller of ``time.sleep`` in botocore.endpoint) emits
+    ``needs-retry``, whose handlers compute the backoff, then calls ``time.sleep(backoff)``; the reply
+    being retried is its ``response`` argument, ``(http_response, parsed)``, whose http_response
+    apsim's before-send marks with the world (``apsim_world``)."""
+
+    def __init__(self, module: Any) -> None:
+        self._time = module
+        from botocore.endpoint import Endpoint
+
+        self._needs_retry = Endpoint._needs_retry.__code__
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._time, name)
+
+    def sleep(self, seconds: float) -> None:
+        caller = sys._getframe(1)
+        if caller.f_code is self._needs_retry:
+            response = caller.f_locals.get("response")
+            world = getattr(response[0], "apsim_world", None) if isinstance(response, tuple) and response else None
+            if isinstance(world, Simulator) and not world.closed:
+                milliseconds = math.ceil(seconds * 1000)
+                if milliseconds > 0:
+                    world.advance_clock(milliseconds)
+                return
+        self._time.sleep(seconds)
+
+
 def patch_client(client: Any) -> Any:
-    """Routes a client created before apsim first mocked (its session lacks the handlers)."""
+    """Routes a client created before apsim was imported (its session lacks the handlers)."""
     client.meta.events.register("before-call", _before_call)
     client.meta.events.register_first("before-send", _before_send)
+    client.meta.events.register_first("choose-signer", _choose_signer)
     return client
 
 
-def _activate(sim: Simulator, thread: int, options: _Options, region: str) -> None:
+def _activate(sim: Simulator, thread: int, options: _Options, region: str, moto: "_MotoConfig") -> None:
     """Makes ``sim`` the world of ``thread``'s innermost block and the world entered last, with dummy
-    credentials in the environment (and ``region`` unless one is set). Called under _lock."""
+    credentials in the environment and no profile (unless moto's config says ``mock_credentials``
+    False), ``region`` unless one is set, and the blocks' boto3 default session (unless it says
+    ``reset_boto3_session`` False). Called under _lock."""
     global _active
     if not _active:
         _saved_env.clear()
-        _saved_env.update((k, os.environ.get(k)) for k in (*_DUMMY_ENV, "AWS_DEFAULT_REGION"))
-    os.environ.update(_DUMMY_ENV)
+        _saved_env.update((k, os.environ.get(k)) for k in (*_DUMMY_ENV, *_PROFILE_ENV, "AWS_DEFAULT_REGION"))
+    if moto.mock_credentials:
+        os.environ.update(_DUMMY_ENV)
+        for name in _PROFILE_ENV:
+            os.environ.pop(name, None)
     if not os.environ.get("AWS_DEFAULT_REGION"):
         os.environ["AWS_DEFAULT_REGION"] = region
-    _enter_default_session()
+    if moto.reset_boto3_session:
+        _enter_default_session()
     _options[id(sim)] = _options.get(id(sim), ()) + (options,)
     _entered[thread] = _entered.get(thread, ()) + (sim,)
     _active += (sim,)
@@ -476,6 +626,81 @@ def _without(entries: Tuple[Any, ...], entry: Any) -> Tuple[Any, ...]:
     return entries[:last] + entries[last + 1:]
 
 
+class _MotoConfig(NamedTuple):
+    """What apsim takes from moto's ``config`` dict (``mock_aws(config=...)``, moto's keyword): the
+    services and URLs let through (``core.passthrough``), whether the block sets dummy credentials
+    (``core.mock_credentials``) and whether it makes boto3's default session its own
+    (``core.reset_boto3_session``). The rest of moto's configuration is for moto's own services."""
+
+    services: FrozenSet[str] = frozenset()
+    urls: Tuple["re.Pattern[str]", ...] = ()
+    mock_credentials: bool = True
+    reset_boto3_session: bool = True
+
+
+# moto's configuration (moto/core/config.py, DefaultConfig): its sections, and the keys of "core".
+# apsim applies core's passthrough, mock_credentials and reset_boto3_session; core's service_whitelist
+# (which of moto's services moto mocks) and the other sections (docker for batch and lambda, IAM's
+# managed policies, Step Functions' execution, IoT certificates) configure moto's own services and
+# are left to moto: pass them to moto.mock_aws(config=...) when moto is active too.
+_MOTO_SECTIONS = ("batch", "core", "iam", "iot", "lambda", "stepfunctions")
+_MOTO_CORE = ("mock_credentials", "passthrough", "reset_boto3_session", "service_whitelist")
+
+
+def _moto_config(config: Any) -> _MotoConfig:
+    """moto's ``config`` dict checked and reduced to what apsim applies; a config moto's types do
+    not allow raises :class:`ConfigError` naming the member."""
+    if config is None:
+        return _MotoConfig()
+
+    def refuse(message: str) -> ConfigError:
+        return ConfigError({"Error": {"Code": "InvalidConfiguration", "Message": f"mock_aws(config=...): {message}"}})
+
+    def described(value: Any) -> str:
+        return f"{type(value).__name__} {value!r}"[:120]
+
+    def strings(value: Any, where: str, what: str) -> Tuple[str, ...]:
+        if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+            raise refuse(f"{where} must be a list of {what}, not {described(value)}")
+        return tuple(value)
+
+    if not isinstance(config, Mapping):
+        raise refuse(f"config takes moto's configuration dict, e.g. {{'core': {{'passthrough': {{'services': "
+                     f"['s3']}}}}}}, not {described(config)}")
+    for section, value in config.items():
+        if section not in _MOTO_SECTIONS:
+            raise refuse(f"unknown section {section!r}: moto's configuration has {', '.join(_MOTO_SECTIONS)}")
+        if not isinstance(value, Mapping):
+            raise refuse(f"config[{section!r}] must be a dict, not {described(value)}")
+    core = config.get("core", {})
+    for key in core:
+        if key not in _MOTO_CORE:
+            raise refuse(f"unknown key {key!r} in config['core']: moto's has {', '.join(_MOTO_CORE)}")
+    flags = {}
+    for key in ("mock_credentials", "reset_boto3_session"):
+        value = core.get(key, True)
+        if not isinstance(value, bool):
+            raise refuse(f"config['core'][{key!r}] must be True or False, not {described(value)}")
+        flags[key] = value
+    whitelist = core.get("service_whitelist")
+    if whitelist is not None:
+        strings(whitelist, "config['core']['service_whitelist']", "service names")
+    passthrough = core.get("passthrough", {})
+    if not isinstance(passthrough, Mapping):
+        raise refuse(f"config['core']['passthrough'] must be a dict with 'services' and 'urls', not {described(passthrough)}")
+    for key in passthrough:
+        if key not in ("services", "urls"):
+            raise refuse(f"unknown key {key!r} in config['core']['passthrough']: moto's has services, urls")
+    services = strings(passthrough.get("services", []), "config['core']['passthrough']['services']", "service names")
+    urls = []
+    for url in strings(passthrough.get("urls", []), "config['core']['passthrough']['urls']", "regular expressions"):
+        try:
+            urls.append(re.compile(url))
+        except re.error as e:
+            raise refuse(f"config['core']['passthrough']['urls'] holds {url!r}, which is not a regular expression: {e}") from None
+    return _MotoConfig(frozenset(services), tuple(urls), **flags)
+
+
 def _is_target(value: Any) -> bool:
     """What a bare ``@mock_aws`` decorates: a function or a class (not a Simulator)."""
     return inspect.isclass(value) or inspect.isfunction(value) or inspect.ismethod(value)
@@ -495,8 +720,15 @@ class mock_aws:
     - ``m = mock_aws(); sim = m.start(); ...; m.stop()``;
     - the ``apsim_aws`` pytest fixture.
 
-    ``mock_aws(**config)`` opens each world with those config keys (see :class:`Simulator`);
-    ``mock_aws(simulator=sim)`` uses an existing world (and leaves it open). ``wire=True`` parses the
+    ``mock_aws(**config)`` opens each world with those config keys (see :class:`Simulator`); when
+    the block begins without ``account_id``, the environment's MOTO_ACCOUNT_ID (moto's default
+    account) is the world's default account. ``mock_aws(simulator=sim)`` uses an existing world (and
+    leaves it open). ``mock_aws(config={...})`` takes moto's configuration dict (see _moto_config):
+    its ``core.passthrough`` services and URLs are let through, ``core.mock_credentials`` False
+    leaves the credentials and profile of the environment as they are, and
+    ``core.reset_boto3_session`` False leaves boto3's default session as it is; the rest of it is
+    for moto's own services and ignored (a section or key moto does not have, or a value of another
+    type, raises :class:`ConfigError`). ``wire=True`` parses the
     block's replies with botocore's parser rather than the fast path (see :mod:`apsim.mock`; the
     default is False, or True when the environment has APSIM_MOCK_WIRE=1 as the block begins); a
     nested block's ``wire`` applies while it lasts, then the outer block's again.
@@ -515,15 +747,18 @@ class mock_aws:
 
     def __init__(self, simulator: Optional[Simulator] = None, *,
                  passthrough: Union[bool, Iterable[str], None] = None, wire: Optional[bool] = None,
-                 **config: Any) -> None:
-        if simulator is not None and config:
-            raise TypeError("give either simulator= or config keys, not both")
+                 config: Optional[Mapping[str, Any]] = None, **world: Any) -> None:
+        if simulator is not None and world:
+            raise TypeError("give either simulator= or the config keys of a new world, not both")
         if isinstance(passthrough, str):
             raise TypeError('passthrough takes True or a list of service names, e.g. passthrough=["s3"]')
+        self._moto = _moto_config(config)
+        self._moto_given = config
         self._given = simulator
-        self._config = config
-        self._passthrough: Union[Literal[True], FrozenSet[str]] = (
-            True if passthrough is True else frozenset(passthrough or ()))
+        self._config = world
+        given: Union[Literal[True], FrozenSet[str]] = True if passthrough is True else frozenset(passthrough or ())
+        self._given_passthrough: Union[bool, List[str]] = True if given is True else sorted(given)  # for _fresh
+        self._passthrough: Union[Literal[True], FrozenSet[str]] = True if given is True else given | self._moto.services
         self._wire = wire
         self._options = _Options()  # the block's, made as it begins
         self._owned: Optional[Simulator] = None
@@ -535,13 +770,14 @@ class mock_aws:
     def __enter__(self) -> Simulator:
         if self._current is not None:
             raise RuntimeError("this mock_aws is already started; make another for a nested world")
-        sim = self._given or Simulator(**self._config)
+        sim = self._given or _open_world(self._config)
         if self._given is None:
             self._owned = sim
         self._thread = get_ident()
-        self._options = _Options(self._passthrough, _wire_default() if self._wire is None else bool(self._wire))
+        self._options = _Options(self._passthrough, _wire_default() if self._wire is None else bool(self._wire),
+                                 self._moto.urls)
         with _lock:
-            _activate(sim, self._thread, self._options, self._config.get("region") or "us-east-1")
+            _activate(sim, self._thread, self._options, self._config.get("region") or "us-east-1", self._moto)
         self._current = sim
         return sim
 
@@ -566,16 +802,33 @@ class mock_aws:
 
     def _fresh(self) -> "mock_aws":
         """A new mock with the same arguments: each decorated call gets its own world."""
-        passthrough = self._passthrough
-        allowed: Union[bool, List[str]] = True if passthrough is True else sorted(passthrough)
+        passthrough = self._given_passthrough
         if self._given is not None:
-            return mock_aws(simulator=self._given, passthrough=allowed, wire=self._wire)
-        return mock_aws(passthrough=allowed, wire=self._wire, **self._config)
+            return mock_aws(simulator=self._given, passthrough=passthrough, wire=self._wire, config=self._moto_given)
+        return mock_aws(passthrough=passthrough, wire=self._wire, config=self._moto_given, **self._config)
 
     def __call__(self, target: Any) -> Any:
         if inspect.isclass(target):
             return _decorate_class(self, target)
         return _decorate_function(self._fresh, target)
+
+
+def _open_world(config: Dict[str, Any]) -> Simulator:
+    """A new world with ``config``; without an ``account_id``, the environment's MOTO_ACCOUNT_ID (the
+    account moto answers in) is its default account, so that moto's ARNs and apsim's agree and the
+    moto bridge finds moto's network in that account."""
+    moto_account = os.environ.get("MOTO_ACCOUNT_ID") if "account_id" not in config else None
+    if not moto_account:
+        return Simulator(**config)
+    try:
+        return Simulator(**config, account_id=moto_account)
+    except ConfigError as e:
+        message = e.response.get("Error", {}).get("Message", str(e))
+        if "account_id" not in message:
+            raise
+        raise ConfigError({"Error": {"Code": "InvalidConfiguration",
+                                     "Message": f"MOTO_ACCOUNT_ID={moto_account!r} in the environment (the world's default "
+                                                f"account): {message}"}}) from None
 
 
 def _decorate_function(fresh: Callable[[], "mock_aws"], fn: Any) -> Any:
@@ -703,3 +956,7 @@ def _call_with_optional_argument(fn: Any, self: Any, method: Any) -> None:
         fn(self, method)
     else:
         fn(self)
+
+
+with _lock:
+    _install_handlers()  # as moto does when imported: clients created from now on are routed in blocks

@@ -9,7 +9,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Tuple, TypeVar, overload
 
 from . import _codec, _native
-from ._errors import ConfigError, raise_error
+from ._errors import ConfigError, StateFileInUseError, raise_error
 
 __all__ = ["Simulator", "validate", "version", "version_number"]
 
@@ -61,7 +61,8 @@ def validate(operation: str, params: Optional[Dict[str, Any]] = None) -> Dict[st
     """Checks a request with the stateless rules only, without any world (apsim_validate).
 
     Returns ``{"Valid": True}`` or the error envelope AWS would answer with; never raises for
-    an invalid request.
+    an invalid request. An absent idempotency token (ClientToken, CreationToken, ...) is filled in
+    first, as boto3 fills it, and named: ``{"Valid": True, "FilledIdempotencyTokens": ["ClientToken"]}``.
     """
     _, document = _native.call("apsim_validate", c_string(operation, "the operation name"), _request(params))
     return document
@@ -131,7 +132,9 @@ _CONTROLS: Tuple[_Control, ...] = (
                       _Param("status_code", "Optional[int]", "StatusCode"))),
     _Control("clear_faults", "apsim:ClearFaults", "int", operator.itemgetter("Cleared"),
              "Disarms every injected fault; returns how many were armed."),
-    _Control("reset", "apsim:Reset", "None", _nothing, "Empties the world: back to how it was opened."),
+    _Control("reset", "apsim:Reset", "None", _nothing,
+             "Empties the world: back to what its configuration opens (the network key, the clock at\n"
+             "start_time, the seeded streams from their start); ``state`` and ``state_file`` are not loaded again."),
     _Control("export_state", "apsim:ExportState", "Dict[str, Any]", _state,
              "The whole world as one JSON-compatible document (see :meth:`import_state`)."),
     _Control("set_network", "apsim:SetNetwork", "Dict[str, Any]", _state,
@@ -150,6 +153,9 @@ _CONTROLS: Tuple[_Control, ...] = (
              positional=(_Param("resource_id", "str", "ResourceId"),
                          _Param("network_interface_id", "str", "NetworkInterfaceId")),
              keyword=_WHERE),
+    _Control("describe_state_file", "apsim:DescribeStateFile", "Dict[str, Any]", _state,
+             'The world\'s state file: {"StateFile", "Journal", "Lock", "Notices"} (Notices: what opening it\n'
+             "had to tell, e.g. a journal that was not replayed); {\"Notices\": []} without one."),
     _Control("import_state", "apsim:ImportState", "None", _nothing,
              "Restores a world exported by :meth:`export_state` exactly (IDs, tokens, clock, seeds).",
              positional=(_Param("state", "Dict[str, Any]", "State"),)),
@@ -246,7 +252,10 @@ class Simulator:
         envelope = _native.take_document(lib, error)
         _native.check_misuse(rc, "apsim_open")
         if rc != 0 or not handle.value:
-            raise ConfigError(envelope or {"Error": {"Code": "InvalidConfiguration", "Message": f"apsim_open returned {rc}"}})
+            envelope = envelope or {"Error": {"Code": "InvalidConfiguration", "Message": f"apsim_open returned {rc}"}}
+            if envelope.get("Error", {}).get("Code") == "StateFileInUse":
+                raise StateFileInUseError(envelope)
+            raise ConfigError(envelope)
         self._handle: Optional[int] = handle.value
         # The hot path of every call, looked up once.
         self._h = ctypes.c_void_p(handle.value)
@@ -352,4 +361,5 @@ class Simulator:
         def get_network(self, *, account_id: Optional[str] = None, region: Optional[str] = None) -> Dict[str, Any]: ...
         def set_network_interface(self, resource_id: str, network_interface_id: str, *, account_id: Optional[str] = None,
                                   region: Optional[str] = None) -> Dict[str, Any]: ...
+        def describe_state_file(self) -> Dict[str, Any]: ...
         def import_state(self, state: Dict[str, Any]) -> None: ...

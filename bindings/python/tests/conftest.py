@@ -122,6 +122,25 @@ def no_network(monkeypatch):
 
 
 @pytest.fixture
+def network_attempts(monkeypatch):
+    """Every attempt to reach the network (a name lookup or a connection) is refused and recorded: the
+    list of the hosts tried, in order. For tests where a request may leave on purpose (passthrough)."""
+    tried = []
+
+    def lookup(host, *args, **kwargs):
+        tried.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "refused by the test: no request may leave the process")
+
+    def connect(address, *args, **kwargs):
+        tried.append(address[0] if isinstance(address, tuple) else address)
+        raise ConnectionRefusedError("refused by the test: no request may leave the process")
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    monkeypatch.setattr(socket, "create_connection", connect)
+    monkeypatch.setattr(socket.socket, "connect", lambda self, address: connect(address))
+    return tried
+
+
+@pytest.fixture
 def clean_env(monkeypatch):
     """No AWS credentials, region or profile from the machine: mock_aws must bring its own."""
     for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
@@ -495,6 +514,12 @@ class Network:
     def check_interface_gone(self, mount_target):
         """The interface is deleted with the mount target."""
 
+    def check_file_system_interfaces(self, file_system, groups):
+        """An FSx file system's network interfaces, where there is an EC2 to look in."""
+
+    def check_file_system_interfaces_gone(self, file_system):
+        """They are deleted with the file system."""
+
 
 class OpenNetwork(Network):
     """The open network of account 123456789012 in us-east-1 (network.md): every well-formed ID
@@ -539,6 +564,28 @@ class MotoNetwork(Network):
     def check_interface_gone(self, mount_target):
         e = raised(self.ec2.describe_network_interfaces, NetworkInterfaceIds=[mount_target["NetworkInterfaceId"]])
         assert e.response["Error"]["Code"] == "InvalidNetworkInterfaceID.NotFound"
+
+    def check_file_system_interfaces(self, file_system, groups):
+        """One requester-managed interface in each subnet, with the IDs the file system reports, in its
+        security groups, described as AWS describes them."""
+        names = {self.default_group: "default", self.other_group: "efs-clients"}
+        fs_id = file_system["FileSystemId"]
+        found = self.ec2.describe_network_interfaces(
+            Filters=[{"Name": "description", "Values": [f"ENI for Amazon FSx file system {fs_id}"]}])["NetworkInterfaces"]
+        keys = ("NetworkInterfaceId", "SubnetId", "VpcId", "AvailabilityZone", "Groups", "Description", "RequesterManaged")
+        assert sorted(({k: eni[k] for k in keys} for eni in found), key=lambda eni: eni["NetworkInterfaceId"]) == sorted((
+            {"NetworkInterfaceId": eni, "SubnetId": subnet, "VpcId": self.vpc, "AvailabilityZone": self.placement[subnet][0],
+             "Groups": [{"GroupId": g, "GroupName": names[g]} for g in groups],
+             "Description": f"ENI for Amazon FSx file system {fs_id}", "RequesterManaged": True}
+            for eni, subnet in zip(file_system["NetworkInterfaceIds"], file_system["SubnetIds"])),
+            key=lambda eni: eni["NetworkInterfaceId"])
+        for eni in found:
+            assert self.placement[eni["SubnetId"]][2].rsplit(".", 1)[0] == eni["PrivateIpAddress"].rsplit(".", 1)[0]
+
+    def check_file_system_interfaces_gone(self, file_system):
+        for interface in file_system["NetworkInterfaceIds"]:
+            e = raised(self.ec2.describe_network_interfaces, NetworkInterfaceIds=[interface])
+            assert e.response["Error"]["Code"] == "InvalidNetworkInterfaceID.NotFound"
 
 
 class CliClient:

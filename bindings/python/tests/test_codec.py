@@ -24,8 +24,10 @@ try:
 except ImportError:
     orjson = None
 
+# Why the orjson codec cannot be tested here (None when it can): not installed, or older than MIN_ORJSON.
+ORJSON_PROBLEM = _codec._orjson_problem()
 CODECS = [pytest.param("json"),
-          pytest.param("orjson", marks=pytest.mark.skipif(orjson is None, reason="orjson is not installed"))]
+          pytest.param("orjson", marks=pytest.mark.skipif(ORJSON_PROBLEM is not None, reason=str(ORJSON_PROBLEM)))]
 
 
 @pytest.fixture(params=CODECS)
@@ -47,7 +49,7 @@ def with_codec(name, fn, *args):
 
 def each_codec(fn, *args):
     """``{codec: fn(*args)}`` for every installed codec."""
-    return {name: with_codec(name, fn, *args) for name in _codec.CODECS if name == "json" or orjson is not None}
+    return {name: with_codec(name, fn, *args) for name in _codec.CODECS if name == "json" or ORJSON_PROBLEM is None}
 
 
 def typed(value):
@@ -225,6 +227,10 @@ READ_TEXTS = [
     b'"\\u00fc\\u4e2d\\ud83d\\ude00"', '"ü中😀"'.encode(), '"ü中😀"', b'"\\ud800"', b"NaN", b"[Infinity, -Infinity]",
     b"1e400", b'{"a": 1, "a": 2}', b"-0", b"[" * 2000 + b"]" * 2000, b"\xef\xbb\xbf{}", b'"\xff"', b"", b"{",
     b'"a\x01"', b"[1,]", b" \t\n{} \r\n", b"nul", b"true", b"null",
+    # Deeper than the standard library reads (its recursion limit is 1000), which orjson reads (up to
+    # 1024 levels; before 3.9.15 any depth), as lists, objects and both; 300 levels both read.
+    b"[" * 1000 + b"]" * 1000, b'{"a":' * 1000 + b"1" + b"}" * 1000, b'[{"a":' * 500 + b"[]" + b"}]" * 500,
+    b"[" * 300 + b"]" * 300,
 ]
 
 
@@ -239,7 +245,7 @@ def test_loads_agrees_with_the_standard_library(codec, text):
 
 def test_use_switches_at_once_and_returns_the_previous_codec(sim, efs, fs_id):
     """Clients made before a switch use the new codec from their next call (benchmarks switch)."""
-    names = ["json", "orjson"] if orjson is not None else ["json"]
+    names = ["json", "orjson"] if ORJSON_PROBLEM is None else ["json"]
     previous = _codec.use("json")
     try:
         for i, name in enumerate(names + names[::-1]):
@@ -267,11 +273,13 @@ def test_use_refuses_unknown_and_missing_codecs(monkeypatch):
     assert _codec.NAME == before
 
 
-def codec_in_subprocess(environment, prelude=""):
-    """(exit status, output) of a fresh interpreter that imports apsim._codec and prints NAME."""
+def codec_in_subprocess(environment, prelude="", path=()):
+    """(exit status, output) of a fresh interpreter that imports apsim._codec and prints NAME (with
+    ``path`` ahead of this checkout and of the PYTHONPATH of the tests, as for an orjson put there)."""
     env = {k: v for k, v in os.environ.items() if k != "APSIM_JSON"}
     env.update(environment)
-    env["PYTHONPATH"] = str(BINDING)
+    env["PYTHONPATH"] = os.pathsep.join([*map(str, path), str(BINDING)] + (
+        [os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else []))
     code = prelude + "import apsim._codec as c; print(c.NAME)"
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     return done.returncode, done.stdout.strip() + done.stderr.strip()
@@ -281,7 +289,7 @@ HIDE_ORJSON = "import sys; sys.modules['orjson'] = None\n"
 
 
 def test_apsim_json_chooses_the_codec_at_import():
-    installed = codec_in_subprocess({}, "import orjson\n")[0] == 0
+    installed = codec_in_subprocess({}, "import apsim._codec; assert apsim._codec._orjson_problem() is None\n")[0] == 0
     fastest = "orjson" if installed else "json"
     assert codec_in_subprocess({"APSIM_JSON": "json"}) == (0, "json")
     assert codec_in_subprocess({}) == (0, fastest)
@@ -311,3 +319,117 @@ def test_the_whole_client_path_under_each_codec(codec, sim, efs, fs_id):
         efs.create_access_point(ClientToken=uuid.UUID(int=1), FileSystemId=fs_id)
     assert sim.call("efs:DescribeAccessPoints", {"AccessPointId": ap["AccessPointId"]})["AccessPoints"][0]["Tags"][0]["Value"] == "ü"
     assert apsim.simulator.encode({"a": "ü"}) == b'{"a": "\\u00fc"}'  # the standard library's text, whatever the codec
+
+
+# ---- what differs between orjson versions (issue 23): every orjson the codec uses must give the
+# standard library's results. The differential tests above run with whatever orjson is installed;
+# these emulate the behaviours of other versions around the real one, so that each is tested
+# whichever is installed.
+
+requires_orjson = pytest.mark.skipif(ORJSON_PROBLEM is not None, reason=str(ORJSON_PROBLEM))
+
+
+class EmulatedOrjson:
+    """The installed orjson, but with the version and behaviours of another release: ``unsigned``
+    floats written with an unsigned exponent (1e16, as before 3.11.7); ``unbounded`` reads of any
+    depth (as before 3.9.15, which also crashes the process on deep enough documents: here a deep
+    read is recorded in ``deep_reads`` and answered with a marker instead)."""
+
+    def __init__(self, version, unsigned=False, unbounded=False):
+        self.__version__ = version
+        self.JSONDecodeError, self.JSONEncodeError = orjson.JSONDecodeError, orjson.JSONEncodeError
+        self.unsigned, self.unbounded = unsigned, unbounded
+        self.deep_reads = []
+
+    def dumps(self, document):
+        text = orjson.dumps(document)
+        return text.replace(b"e+", b"e") if self.unsigned else text
+
+    def loads(self, data):
+        raw = data.encode() if isinstance(data, str) else data
+        if self.unbounded and raw.count(b"[") + raw.count(b"{") > 1024:
+            self.deep_reads.append(raw[:20])
+            return ["read by an orjson that crashes on deeper ones"]
+        return orjson.loads(data)
+
+
+@pytest.fixture
+def emulate(monkeypatch):
+    """``emulate(version, **behaviours)``: that orjson in use for the test (the codec is put back)."""
+    previous = _codec.NAME
+
+    def use(version, **behaviours):
+        emulated = EmulatedOrjson(version, **behaviours)
+        monkeypatch.setattr(_codec, "orjson", emulated)
+        _codec.use("orjson")
+        emulated.deep_reads.clear()  # use() asked it to read 1025 levels, to find out whether it can
+        return emulated
+
+    yield use
+    monkeypatch.undo()
+    _codec.use(previous)
+
+
+@requires_orjson
+def test_floats_from_1e16_are_written_as_the_standard_library_writes_them_whatever_the_orjson(emulate):
+    """orjson before 3.11.7 (the image's 3.8.3) writes 1e16 where the standard library writes 1e+16;
+    the library echoes number text in its messages ("1e16 is not an integer")."""
+    emulate("3.8.3", unsigned=True)
+    assert _codec.dumps(1e16) == b"1e+16"
+    assert _codec.dumps({"Uid": 1.5e300, "Gid": -2.5e16}) == b'{"Uid": 1.5e+300, "Gid": -2.5e+16}'
+    assert _codec.dumps([9999999999999998.0, 1e15, 0.5]) == b"[9999999999999998.0,1000000000000000.0,0.5]"  # orjson's
+    for value in floats():
+        assert _codec.dumps(value) == _codec.json_dumps(value), value
+
+
+@requires_orjson
+def test_an_orjson_reading_any_depth_is_not_given_a_text_that_may_be_deeper_than_1024(emulate):
+    """orjson before 3.9.15 reads any depth, and crashes the process far enough down (3.8.3 at
+    200,000 levels): a text with more than 1024 "[" and "{" goes to the standard library unread."""
+    emulated = emulate("3.8.3", unbounded=True)
+    assert _codec._orjson_unbounded is True  # the probe in use("orjson") found it out
+    for text in (b"[" * 200_000 + b"]" * 200_000, '{"a":' * 2000 + "1" + "}" * 2000):
+        with pytest.raises(RecursionError, match="^maximum recursion depth exceeded while decoding a JSON"):
+            _codec.loads(text)
+        with pytest.raises(RecursionError, match="^maximum recursion depth exceeded while decoding a JSON"):
+            _codec.loads_int64(text)
+    many = b"[" + b",".join([b"[1]"] * 2000) + b"]"  # 2001 "[" but 2 levels: the standard library reads it
+    assert _codec.loads(many) == [[1]] * 2000
+    assert emulated.deep_reads == []
+    # 1000 "[": given to orjson, which reads it; deeper than 254, so the standard library decides.
+    with pytest.raises(RecursionError, match="^maximum recursion depth exceeded while decoding a JSON array"):
+        _codec.loads(b"[" * 1000 + b"]" * 1000)
+
+
+@requires_orjson
+def test_orjson_older_than_the_oldest_tested_is_not_used(emulate, monkeypatch):
+    emulate("3.8.3")
+    assert _codec.NAME == "orjson"
+    for version in ("3.8.2", "2.6.8", "", "unknown"):
+        monkeypatch.setattr(_codec, "orjson", EmulatedOrjson(version))
+        shown = version or "(of an unknown version)"
+        with pytest.raises(ImportError) as e:
+            _codec.use("orjson")
+        assert str(e.value) == (
+            "the orjson JSON codec was asked for (APSIM_JSON=orjson or apsim._codec.use('orjson')), but the installed "
+            f"orjson {shown} is older than 3.8.3, the oldest apsim's JSON codec is tested with: pip install "
+            "'apsim[fast]' (or 'orjson>=3.8.3'), or use the standard library's json")
+        assert _codec.NAME == "orjson"  # unchanged
+    for version, parsed in (("3.8.3", (3, 8, 3)), ("3.10.0rc1", (3, 10, 0)), ("3.11", (3, 11)), ("x", ())):
+        assert _codec._version(version) == parsed
+
+
+def test_an_old_orjson_leaves_the_standard_library_in_use(tmp_path):
+    """At import: an orjson older than MIN_ORJSON is passed over (APSIM_JSON=orjson refuses it)."""
+    (tmp_path / "orjson.py").write_text("__version__ = '3.6.0'\n")  # never called: not even dumps and loads
+    assert codec_in_subprocess({}, path=[tmp_path]) == (0, "json")
+    status, output = codec_in_subprocess({"APSIM_JSON": "orjson"}, path=[tmp_path])
+    assert status == 1 and ("ImportError: the orjson JSON codec was asked for (APSIM_JSON=orjson or "
+                            "apsim._codec.use('orjson')), but the installed orjson 3.6.0 is older than 3.8.3") in output
+
+
+def test_the_fast_extra_asks_for_the_orjson_the_codec_uses():
+    pyproject = (BINDING / "pyproject.toml").read_text()
+    minimum = ".".join(map(str, _codec.MIN_ORJSON))
+    assert f'fast = ["orjson>={minimum}"]' in pyproject
+    assert f'"orjson>={minimum}"]' in pyproject.split("test = [", 1)[1].split("\n", 1)[0]

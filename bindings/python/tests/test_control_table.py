@@ -35,6 +35,7 @@ SIGNATURES = {
     "reset": "(self) -> 'None'",
     "export_state": "(self) -> 'Dict[str, Any]'",
     "import_state": "(self, state: 'Dict[str, Any]') -> 'None'",
+    "describe_state_file": "(self) -> 'Dict[str, Any]'",
     "set_network": "(self, *, vpcs: 'Optional[List[Dict[str, Any]]]' = None, subnets: 'Optional[List[Dict[str, Any]]]' = None, "
                    "security_groups: 'Optional[List[Dict[str, Any]]]' = None, mode: 'Optional[str]' = None, "
                    "account_id: 'Optional[str]' = None, region: 'Optional[str]' = None) -> 'Dict[str, Any]'",
@@ -59,6 +60,7 @@ CALLS = {
     "reset": (((), {}), ("apsim:Reset", {}, {})),
     "export_state": (((), {}), ("apsim:ExportState", {}, {})),
     "import_state": ((({"Regions": []},), {}), ("apsim:ImportState", {"State": {"Regions": []}}, {})),
+    "describe_state_file": (((), {}), ("apsim:DescribeStateFile", {}, {})),
     "set_network": (((), {"vpcs": [{"VpcId": "vpc-1"}], "subnets": [], "security_groups": [], "mode": "declared",
                           "region": "eu-west-1"}),
                     ("apsim:SetNetwork", {"Vpcs": [{"VpcId": "vpc-1"}], "Subnets": [], "SecurityGroups": [], "Mode": "declared"},

@@ -42,10 +42,12 @@ def provision_and_destroy(efs, net):
         "OwnerId": ACCOUNT, "CreationToken": "workflow", "FileSystemId": fs_id,
         "FileSystemArn": f"arn:aws:elasticfilesystem:us-east-1:{ACCOUNT}:file-system/{fs_id}", "CreationTime": START,
         "LifeCycleState": "creating", "Name": "workflow", "NumberOfMountTargets": 0,
-        "SizeInBytes": {"Value": 6144, "Timestamp": START, "ValueInIA": 0, "ValueInStandard": 6144, "ValueInArchive": 0},
+        "SizeInBytes": {"Value": 0, "ValueInIA": 0, "ValueInStandard": 0, "ValueInArchive": 0},  # still creating
         "PerformanceMode": "generalPurpose", "Encrypted": False, "ThroughputMode": "bursting",
         "Tags": [{"Key": "Name", "Value": "workflow"}], "FileSystemProtection": {"ReplicationOverwriteProtection": "ENABLED"}}
     assert fs == description
+    # Described from now on: the 6 KiB of metadata, at the clock's time.
+    description["SizeInBytes"] = {"Value": 6144, "Timestamp": START, "ValueInIA": 0, "ValueInStandard": 6144, "ValueInArchive": 0}
 
     def fs_state():
         return efs.describe_file_systems(FileSystemId=fs_id)["FileSystems"][0]["LifeCycleState"]

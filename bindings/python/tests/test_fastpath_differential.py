@@ -233,7 +233,7 @@ class Caller:
 
 def every_operation(call: Caller) -> None:
     """Each operation of the installed botocore, with requests made from its model (the library's
-    missing operations answer UnknownOperationException), in a world with one file system."""
+    operations it does not emulate answer NotImplemented), in a world with one file system."""
     call("efs", "create_file_system", CreationToken="made")
     for service, model in MODELS.items():
         for name in model.operation_names:
@@ -624,7 +624,7 @@ ERROR_CODES = {
             "S3AccessPointAttachmentNotFound", "IncompatibleParameterError", "InvalidNetworkSettings",
             "UnsupportedOperation", "AccessPointAlreadyOwnedByYou", "InvalidAccessPoint", "TooManyAccessPoints",
             "ResourceNotFound", "ResourceDoesNotSupportTagging", "NotServiceResourceError", "MissingVolumeConfiguration",
-            "UnknownOperationException", "ThrottlingException", "InternalServerError", "DependencyTimeout",
+            "NotImplemented", "ThrottlingException", "InternalServerError", "DependencyTimeout",
             "TooManyRequests", "ServiceUnavailable"},
 }
 MODELED_MEMBERS = {"efs": {"ErrorCode", "Message", "FileSystemId", "AccessPointId"},

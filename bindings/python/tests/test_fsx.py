@@ -339,7 +339,9 @@ ACCEPTED = {
 def test_accepted(fsx, zfs, change):
     request = zfs_request("apx", zfs[2])
     change(request)
-    assert apsim.validate("fsx:CreateAndAttachS3AccessPoint", request) == {"Valid": True}
+    # The client token boto3 fills in is filled in by validate too, and named.
+    filled = {} if "ClientRequestToken" in request else {"FilledIdempotencyTokens": ["ClientRequestToken"]}
+    assert apsim.validate("fsx:CreateAndAttachS3AccessPoint", request) == {"Valid": True, **filled}
     a = fsx.create_and_attach_s3_access_point(**request)["S3AccessPointAttachment"]
     assert a["Name"] == request["Name"]
     assert a["OpenZFSConfiguration"] == request["OpenZFSConfiguration"]
@@ -971,7 +973,7 @@ VALID_THROUGHPUT = ([("SINGLE_AZ_1", t) for t in FAMILY_1] + [("SINGLE_AZ_HA_1",
 def test_throughput_accepted(fsx, deployment, throughput):
     request = {"FileSystemType": "OPENZFS", "SubnetIds": subnets_for(deployment),
                "OpenZFSConfiguration": openzfs_config(deployment, throughput)}
-    assert apsim.validate("fsx:CreateFileSystem", request) == {"Valid": True}
+    assert apsim.validate("fsx:CreateFileSystem", request) == {"Valid": True, "FilledIdempotencyTokens": ["ClientRequestToken"]}
     fs = fsx.create_file_system(**request)["FileSystem"]
     assert fs["OpenZFSConfiguration"]["ThroughputCapacity"] == throughput
 
@@ -1158,7 +1160,7 @@ def test_fsx_methods_match_botocore(fsx):
         "delete_storage_virtual_machine", "create_volume", "describe_volumes", "update_volume", "delete_volume",
         "create_snapshot", "describe_snapshots", "update_snapshot", "delete_snapshot",
         "tag_resource", "untag_resource", "list_tags_for_resource",
-    } == {name for name in dir(fsx) if not name.startswith("_")} - {"exceptions"}
+    } == {name for name in dir(fsx) if not name.startswith("_")} - {"exceptions", "can_paginate", "get_paginator"}
     botocore_session = pytest.importorskip("botocore.session")
     from botocore import xform_name
 

@@ -6,7 +6,8 @@ once (openzfs_sequence, ontap_sequence), run three ways like test_efs_workflow.p
 
 - boto3 in apsim.mock_aws() on the open network;
 - boto3 in moto.mock_aws() too: the file systems go in the VPC, subnets and security group created in
-  moto's EC2, which apsim declares before CreateFileSystem (apsim._moto_network);
+  moto's EC2, which apsim declares before CreateFileSystem (apsim._moto_network), and their network
+  interfaces appear in moto's EC2 (one per subnet) until they are deleted;
 - the AWS CLI against apsim serve (one pass of each: each `aws` call starts a Python process).
 
 boto3 has no FSx waiters (``boto3.client("fsx").waiter_names == []``): every wait polls the describe
@@ -98,6 +99,7 @@ def create_file_system(fsx, net, kind, subnets, storage, config, tags, streak=1)
         "NetworkInterfaceIds": interfaces, "DNSName": f"{fs_id}.fsx.{REGION}.amazonaws.com",
         "ResourceARN": f"arn:aws:fsx:{REGION}:{ACCOUNT}:file-system/{fs_id}", "Tags": tags,
         block: reported}
+    net.check_file_system_interfaces(created, [net.other_group])
     fs = Resource(fsx, "file system", fs_id, created)
     fs.wait("AVAILABLE", streak=streak)
     check_tags(fsx, created)
@@ -221,6 +223,7 @@ def openzfs_sequence(fsx, net):
     delete(fsx, snapshot)
     delete(fsx, volume)
     delete(fsx, fs)
+    net.check_file_system_interfaces_gone(fs.expected)
     Resource(fsx, "volume", root_id, root).wait_gone()
     nothing_left(fsx)
 
@@ -285,6 +288,7 @@ def ontap_sequence(fsx, net):
         delete(fsx, volume)
         delete(fsx, svm)
         delete(fsx, fs)
+        net.check_file_system_interfaces_gone(fs.expected)
     nothing_left(fsx)
 
 

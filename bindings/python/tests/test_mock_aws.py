@@ -86,15 +86,6 @@ def test_regions_of_clients_are_worlds_regions(no_network, clean_env):
         assert len(sim.client("efs", region_name="eu-west-1").describe_file_systems()["FileSystems"]) == 1
 
 
-def test_patch_client_for_clients_made_before_mocking(no_network, clean_env, monkeypatch):
-    session = botocore.session.Session()
-    monkeypatch.setattr(apsim_mock, "_installed", True)  # as if the session predates the handlers
-    client = session.create_client("efs", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
-    with apsim.mock_aws(seed=1):
-        apsim.patch_client(client)
-        assert client.describe_file_systems()["FileSystems"] == []
-
-
 def test_fixture(apsim_aws, no_network):
     efs = boto3.client("efs")
     efs.create_file_system(CreationToken="t")

@@ -31,7 +31,7 @@ import botocore.exceptions
 import pytest
 
 import apsim
-from conftest import (CLI, READY, READY_TIMEOUT, SUBNET, ZFS, aws_run, check_boto3_every_operation,
+from conftest import (ACCOUNT, CLI, READY, READY_TIMEOUT, SUBNET, ZFS, aws_run, check_boto3_every_operation,
                       check_boto3_modeled_errors, efs_scenario, fsx_scenario, read_line, requires_cli, run)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -178,7 +178,7 @@ def test_aws_cli_efs(aws_cli, serve):
                    "--max-items", "2", "--page-size", "1", "--starting-token", first["NextToken"])
     assert "NextToken" not in rest
     assert [a["AccessPointId"] for a in first["AccessPoints"] + rest["AccessPoints"]] == [ap["AccessPointId"]] + more
-    assert len(re.findall(r"GET /2015-02-01/access-points\?\S*MaxResults=1\S* 200", server.stderr())) >= 3
+    assert len(re.findall(r"GET /2015-02-01/access-points\?\S*MaxResults=1\S* efs:DescribeAccessPoints 200", server.stderr())) >= 3
 
     deleted = aws_run(aws_cli, server, "efs", "delete-access-point", "--access-point-id", ap["AccessPointId"])
     assert deleted.stdout == ""  # 204, no output
@@ -511,13 +511,17 @@ def test_log_levels(serve):
         assert wire.efs("GET", "file-systems?FileSystemId=" + UNKNOWN_FS)[0] == 404
         wire.close()
         assert server.stop() == 0
-    request_line = re.compile(r".* info apsim: .*(GET|POST) (/\S*)( \w+)? (\d{3}) \d+µs$")
+    # method, path, operation, status, error code, account, region, microseconds ("-": none)
+    request_line = re.compile(r".* info apsim: .*(GET|POST) (/\S*) (\S+) (\d{3}) (\S+) (\S+) (\S+) \d+µs$")
     assert not [line for line in quiet.stderr().splitlines() if request_line.match(line)]
     lines = [request_line.match(line) for line in chatty.stderr().splitlines()]
-    assert [(m.group(2), (m.group(3) or "").strip(), m.group(4)) for m in lines if m] == [
-        ("/_apsim/health", "", "200"), ("/2015-02-01/file-systems", "", "201"),
-        (f"/2015-02-01/access-points?FileSystemId={fs_id}", "", "200"), ("/", "DescribeVolumes", "200"),
-        ("/2015-02-01/file-systems?FileSystemId=" + UNKNOWN_FS, "", "404")]
+    assert [m.groups()[1:] for m in lines if m] == [
+        ("/_apsim/health", "-", "200", "-", ACCOUNT, "us-east-1"),
+        ("/2015-02-01/file-systems", "efs:CreateFileSystem", "201", "-", ACCOUNT, "us-east-1"),
+        (f"/2015-02-01/access-points?FileSystemId={fs_id}", "efs:DescribeAccessPoints", "200", "-", ACCOUNT, "us-east-1"),
+        ("/", "fsx:DescribeVolumes", "200", "-", ACCOUNT, "us-east-1"),
+        ("/2015-02-01/file-systems?FileSystemId=" + UNKNOWN_FS, "efs:DescribeFileSystems", "404", "FileSystemNotFound",
+         ACCOUNT, "us-east-1")]
     assert "listening" in quiet.stderr() and "stopped" in quiet.stderr()
     r = run([CLI, "serve", "--host", "127.0.0.1", "--port", "0", "--log-level", "loud"], timeout=20)
     assert (r.returncode, r.stdout) == (2, "") and "--log-level must be one of" in r.stderr
@@ -532,8 +536,13 @@ def test_serve_start_errors(workdir):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        r = run([CLI, "serve", "--host", "127.0.0.1", "--port", str(taken.getsockname()[1])], timeout=20)
-    assert (r.returncode, r.stdout) == (1, "") and "Address already in use" in r.stderr
+        port = taken.getsockname()[1]
+        r = run([CLI, "serve", "--host", "127.0.0.1", "--port", str(port)], timeout=20)
+    assert (r.returncode, r.stdout, r.stderr) == (1, "", f"Error: cannot listen on 127.0.0.1:{port}: the address is already in "
+                                                  "use (another apsim serve?); choose another --port, or --port 0 for any free port.\n")
+    for port in ("99999", "-1", "65536"):
+        r = run([CLI, "serve", "--port", port], timeout=20)
+        assert r.returncode == 2 and f"--port must be 0 to 65535 (0: any free port), not {port}" in r.stderr, port
 
 
 # ---------------------------------------------------------------------------------------------

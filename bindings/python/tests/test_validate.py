@@ -11,16 +11,18 @@ def test_valid():
 
 
 def test_missing_members():
+    # The idempotency token is filled in as SDKs fill it; the other required member is missing.
     assert apsim.validate("efs:CreateAccessPoint") == {
         "Error": {
             "Code": "ValidationException",
             "Message": validation_message(
-                violation(None, "clientToken", "Member must not be null"),
                 violation(None, "fileSystemId", "Member must not be null"),
             ),
         },
         "ResponseMetadata": {"HTTPStatusCode": 400},
     }
+    assert apsim.validate("efs:CreateFileSystem") == {"Valid": True, "FilledIdempotencyTokens": ["CreationToken"]}
+    assert apsim.validate("efs:CreateFileSystem", {"CreationToken": "t"}) == {"Valid": True}
 
 
 def test_invalid_is_the_aws_envelope():

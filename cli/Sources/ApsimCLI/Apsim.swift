@@ -12,7 +12,7 @@ struct Apsim: ParsableCommand {
         commandName: "apsim",
         abstract: "An emulator of the Amazon EFS access point and FSx S3 access point attachment APIs.",
         version: apsimVersion,
-        subcommands: [Serve.self, Validate.self, Call.self])
+        subcommands: [Serve.self, Validate.self, Call.self, State.self])
 
     /// Exit codes: 0 success, 1 an AWS error or an invalid request, 2 a usage error.
     static func main() {

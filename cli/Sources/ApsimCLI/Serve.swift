@@ -20,17 +20,31 @@ struct Serve: ParsableCommand {
             a 12-digit access key ID, the region from the request's SigV4 credential scope, else the configured \
             defaults. Control endpoints: POST /_apsim/<Operation> (Reset, AdvanceClock, InjectFault, ExportState, \
             ...) and GET /_apsim/health. SIGTERM or SIGINT: stop accepting, finish in-flight requests, exit 0.
+
+            The clock is real here by default (it follows the monotonic clock from --start-time, so SDK retries \
+            and waiters see time pass); --clock virtual freezes it between apsim:AdvanceClock calls. With \
+            --state-file, serve holds the file for as long as it runs: another process that opens it is refused \
+            (apsim call waits --lock-timeout seconds first); apsim state export copies it meanwhile.
             """)
 
     /// 27746 spells APSIM on a phone keypad (4566 is LocalStack's).
     static let defaultPort = 27746
 
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
-    @Option(help: "The port to listen on (0: any free port, printed at start).") var port = Serve.defaultPort
+    @Option(parsing: .unconditional, help: "The port to listen on, 0 to 65535 (0: any free port, printed at start).")
+    var port = Serve.defaultPort
     @Option(help: "Requests with a larger body get 413.") var maxBodyBytes = JSONLimits.maxBytes
-    @Option(help: "trace, debug, info (one line per request), notice, warning, error or critical.") var logLevel = "notice"
-    @Option(help: "Worker threads that run calls (default: the number of cores).") var threads = System.coreCount
+    @Option(help: "trace, debug, info (one line per request: method, path, operation, status, error code, account, region, µs), notice, warning, error or critical.")
+    var logLevel = "notice"
+    @Option(help: "Worker threads that run calls (default: the number of cores).") var threads: Int?
     @OptionGroup var world: WorldOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--port must be 0 to 65535 (0: any free port), not \(port)")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, not \(threads)") }
+    }
 
     func run() throws {
         guard let level = Logger.Level(rawValue: logLevel) else {
@@ -52,7 +66,7 @@ struct Serve: ParsableCommand {
         sigaddset(&stopSignals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         let world = try world.world(defaultClock: "real")  // its clients wait in real time
-        try Server(world: world, logger: logger, maxBodyBytes: maxBodyBytes, threads: Swift.max(1, threads))
+        try Server(world: world, logger: logger, maxBodyBytes: maxBodyBytes, threads: Swift.max(1, threads ?? System.coreCount))
             .run(host: host, port: port, stopSignals: stopSignals)
     }
 }
@@ -87,7 +101,14 @@ final class Server: Sendable {
                     channel.pipeline.addHandler(HTTPHandler(server: self))
                 }
             }
-        let channel = try bootstrap.bind(host: host, port: port).wait()
+        let channel: Channel
+        do {
+            channel = try bootstrap.bind(host: host, port: port).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            printError("Error: cannot listen on \(host):\(port): \(Server.describe(bindError: error, port: port))")
+            throw Failure(code: 1)
+        }
         let bound = channel.localAddress?.port ?? port
         // The one line a script waits for.
         print("apsim \(apsimVersion) serving on http://\(host):\(bound)")
@@ -103,6 +124,22 @@ final class Server: Sendable {
         try? pool.syncShutdownGracefully()
         try? group.syncShutdownGracefully()
         logger.notice("stopped")
+    }
+
+    /// Why a bind failed, in words (and what to do about it).
+    static func describe(bindError error: Error, port: Int) -> String {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case EADDRINUSE: return "the address is already in use (another apsim serve?); choose another --port, or --port 0 for any free port."
+            case EACCES: return "permission denied (ports below 1024 need privileges); choose a --port from 1024, or --port 0 for any free port."
+            case EADDRNOTAVAIL: return "that address is not one of this machine's; use --host 127.0.0.1, 0.0.0.0 or an address of this machine."
+            default: return "\(String(cString: strerror(io.errnoCode))) (errno \(io.errnoCode)); --port 0 picks any free port."
+            }
+        }
+        if error is SocketAddressError || error is SocketAddressError.UnknownHost {
+            return "the host cannot be resolved; use an IP address such as 127.0.0.1, or a name of this machine such as localhost."
+        }
+        return "\(error)"
     }
 
     /// Answers one complete request (on the thread pool).
@@ -189,8 +226,10 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
     /// 413, for a body over --max-body-bytes (chunked, or announced by its Content-Length).
     func tooLargeResponse() -> HTTPResponse {
         let message = "The request body is larger than \(server.maxBodyBytes) bytes."
-        return HTTPResponse(status: 413, headers: [("Content-Type", "application/json")],
-                            body: #"{"__type":"RequestEntityTooLarge","Message":"\#(message)"}"#)
+        var response = HTTPResponse(status: 413, headers: [("Content-Type", "application/json")],
+                                    body: #"{"__type":"RequestEntityTooLarge","Message":"\#(message)"}"#)
+        response.errorCode = "RequestEntityTooLarge"
+        return response
     }
 
     /// Writes `response`; `close` ends the connection after it, whatever the request asked.
@@ -208,7 +247,18 @@ final class HTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive { done.whenComplete { _ in context.close(promise: nil) } }
         let micros = (NIODeadline.now() - started).nanoseconds / 1000
-        let target = head.headers.first(name: "X-Amz-Target").map { " " + ($0.split(separator: ".").last.map(String.init) ?? $0) } ?? ""
-        server.logger.info("\(head.method.rawValue) \(head.uri)\(target) \(response.status) \(micros)µs")
+        if server.logger.logLevel <= .info {
+            server.logger.info("\(HTTPHandler.logLine(head.method.rawValue, head.uri, response, micros: micros))")
+        }
+    }
+
+    /// One request as the info log shows it: `POST /2015-02-01/access-points efs:CreateAccessPoint
+    /// 404 FileSystemNotFound 123456789012 us-east-1 412µs` (`-` for what the request did not have).
+    static func logLine(_ method: String, _ uri: String, _ response: HTTPResponse, micros: Int64) -> String {
+        let none = "-"
+        let operation: String = response.operation ?? none, code: String = response.errorCode ?? none
+        let account: String = response.account ?? none, region: String = response.region ?? none
+        let fields: [String] = [method, uri, operation, String(response.status), code, account, region, String(micros) + "µs"]
+        return fields.joined(separator: " ")
     }
 }

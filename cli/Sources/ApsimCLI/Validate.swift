@@ -11,6 +11,8 @@ struct Validate: ParsableCommand {
     @Argument(help: "The request file, or - for standard input.") var file: String = "-"
     @Flag(help: "One request per line.") var jsonl = false
     @Flag(help: "Print each verdict as JSON ({\"Valid\": true} or the error envelope), one per line.") var json = false
+    @Flag(help: "Judge each request as it is: absent idempotency tokens (ClientToken, CreationToken, ...) are not filled in as SDKs and the AWS CLI fill them.")
+    var strict = false
 
     func run() throws {
         let text = try readInput(file)
@@ -19,10 +21,10 @@ struct Validate: ParsableCommand {
             ? text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
                 .map { ($0.offset + 1, String($0.element)) }.filter { !$0.1.allSatisfy(\.isWhitespace) }
             : [(1, text)]
-        guard World.isOperation(operation) else { throw ValidationError(RuntimeError.unknownOperation(operation).message) }
+        guard World.isOperation(operation) else { throw ValidationError(Operations.unknown(operation).message) }
         var invalid = 0
         for (line, request) in requests {
-            let result = World.validate(operation, request)
+            let result = World.validate(operation, request, strict: strict)
             if result.isError { invalid += 1 }
             if json {
                 print(result.body.text)
@@ -30,7 +32,8 @@ struct Validate: ParsableCommand {
             }
             let label = jsonl ? "line \(line): " : ""
             guard let error = result.error else {
-                print("\(label)valid")
+                let filled = result.output["FilledIdempotencyTokens"]?.array?.compactMap(\.string) ?? []
+                print("\(label)valid" + (filled.isEmpty ? "" : " (\(filled.joined(separator: ", ")) filled in, as SDKs do; --strict to require it)"))
                 continue
             }
             print("\(label)invalid: \(error.code) (HTTP \(result.status))")
@@ -49,14 +52,14 @@ struct Call: ParsableCommand {
 
     @Argument(help: "The operation, e.g. efs:CreateFileSystem or apsim:ExportState.") var operation: String
     @Argument(help: "The request file, or - for standard input (default: {}).") var file: String?
+    @Option(help: "With --state-file: seconds to wait while another process holds the file (0: fail at once).")
+    var lockTimeout: Double = 10
     @OptionGroup var world: WorldOptions
 
     func run() throws {
-        guard World.isOperation(operation) else {
-            throw ValidationError("unknown operation '\(operation)'; operations are named <service>:<Operation>, e.g. efs:CreateAccessPoint")
-        }
+        guard World.isOperation(operation) else { throw ValidationError(Operations.unknown(operation).message) }
         let request = try file.map(readInput) ?? "{}"
-        let result = try world.world().call(operation, request)
+        let result = try world.world(waitingForLock: max(0, lockTimeout)).call(operation, request)
         print(result.body.text)
         if result.isError { throw Failure(code: 1) }
     }

@@ -218,7 +218,7 @@ enum EFSOperations {
 
         if let existing = region.efs.accessPointsByToken[token] {
             if ctx.config.idempotentClientTokens, fileSystem(ref, region.efs, ctx)?.id == existing.fileSystemID,
-               existing.tags == tags, existing.posixUser == posixUser, existing.rootDirectory == rootDirectory {
+               Tag.sameSet(existing.tags, tags), existing.posixUser == posixUser, existing.rootDirectory == rootDirectory {
                 return .object(describe(existing, ctx, state: existing.lifecycle.observe(now: ctx.now)).objectValue)
             }
             throw EFSError.accessPointAlreadyExists(existing.id, token: token)
