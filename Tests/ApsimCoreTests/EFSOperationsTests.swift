@@ -404,3 +404,29 @@ import Testing
                 == "1 validation error detected: Value null at 'creationToken' failed to satisfy constraint: Member must not be null")
     }
 }
+
+/// Every rule that depends only on the request refuses it in apsim_validate as in apsim_call, with
+/// the same code and message.
+@Suite struct RequestOnlyRulesTests {
+    static let groups: JSON = .array((1...6).map { .string("sg-0000000" + String($0)) })
+
+    @Test(arguments: [
+        ("efs:CreateMountTarget", #"{"FileSystemId": "fs-0123456789abcdef0", "SubnetId": "subnet-01234567", "SecurityGroups": \#(groups.text)}"#,
+         "SecurityGroupLimitExceeded", "A mount target can have at most 5 security groups; the request has 6."),
+        ("efs:ModifyMountTargetSecurityGroups", #"{"MountTargetId": "fsmt-01234567", "SecurityGroups": \#(groups.text)}"#,
+         "SecurityGroupLimitExceeded", "A mount target can have at most 5 security groups; the request has 6."),
+        ("efs:CreateFileSystem", #"{"CreationToken": "t", "PerformanceMode": "maxIO", "AvailabilityZoneName": "us-east-1a"}"#,
+         "BadRequest", "The maxIO performance mode is not supported on One Zone file systems; use generalPurpose."),
+        ("fsx:CreateFileSystem", #"{"FileSystemType": "OPENZFS", "StorageCapacity": 64, "SubnetIds": ["subnet-0000000000000000a", "subnet-0000000000000000b"], "OpenZFSConfiguration": {"DeploymentType": "MULTI_AZ_1", "ThroughputCapacity": 160, "PreferredSubnetId": "subnet-0000000000000000c"}}"#,
+         "InvalidNetworkSettings", "PreferredSubnetId 'subnet-0000000000000000c' must be one of the SubnetIds."),
+    ] as [(String, String, String, String)])
+    func refusedByBoth(_ operation: String, _ request: String, _ code: String, _ message: String) throws {
+        let verdict = World.validate(operation, request)
+        #expect(verdict.error?.code == code)
+        #expect(verdict.error?.message == message)
+        let w = try makeWorld()
+        let answer = w.call(operation, request)
+        #expect(answer.error?.code == code)
+        #expect(answer.error?.message == message)
+    }
+}

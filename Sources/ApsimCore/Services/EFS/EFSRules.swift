@@ -29,6 +29,13 @@ enum EFSRules {
         }
     }
 
+    /// A mount target has at most five security groups: a rule of the request (the model allows
+    /// up to 100), so `apsim_validate` refuses it too.
+    static func securityGroupCount(_ input: JSONObject) throws(APIError) {
+        let count = input["SecurityGroups"]?.array?.count ?? 0
+        if count > EFSMountTargets.maxSecurityGroups { throw EFSError.securityGroupLimitExceeded(count) }
+    }
+
     static func describeAccessPoints(_ input: JSONObject) throws(APIError) {
         if let n = input["MaxResults"]?.int, n > maxAccessPointPage {
             throw EFSError.validation([

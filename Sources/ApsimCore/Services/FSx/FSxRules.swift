@@ -99,6 +99,11 @@ enum FSxRules {
         }
         let given = input["SubnetIds"]?.array?.count ?? 0, expected = FSxNetwork.subnetCount(deployment)
         if given != expected { throw FSxError.subnetCount(deployment, expected: expected, got: given) }
+        // A rule of the request alone, so apsim_validate refuses it too.
+        if let preferred = (zfs ?? ontap)?["PreferredSubnetId"]?.string,
+           !(input["SubnetIds"]?.array ?? []).contains(.string(preferred)) {
+            throw FSxError.preferredSubnetNotListed(preferred)
+        }
     }
 
     // MARK: CreateVolume
