@@ -396,3 +396,56 @@ func attachZFS(_ name: String, _ volume: String, token: String? = nil, uid: Int6
         #expect(call(w, "fsx:CreateVolume", ["ClientRequestToken": "vt", "VolumeType": "OPENZFS", "Name": "other", "OpenZFSConfiguration": ["ParentVolumeId": .string(root)]]).status == 200)
     }
 }
+
+/// Names ONTAP and OpenZFS cannot hold: refused with BadRequest, the world unchanged.
+@Suite struct FSxNamingTests {
+    @Test func openZFSVolumesUnderOneParentHaveDistinctNames() throws {
+        let w = try makeWorld()
+        let (_, root) = makeOpenZFS(w)
+        let first = makeChildVolume(w, parent: root, name: "v1")
+        let again = call(w, "fsx:CreateVolume", ["VolumeType": "OPENZFS", "Name": "v1", "OpenZFSConfiguration": ["ParentVolumeId": .string(root)]])
+        #expect(again.status == 400)
+        #expect(error(again.body) == ("BadRequest", "A volume named 'v1' already exists under parent volume '\(root)': \(first) (/fsx/v1)."))
+        // Under another parent the name is free.
+        call(w, "fsx:DescribeVolumes")
+        #expect(!makeChildVolume(w, parent: first, name: "v1").isEmpty)
+    }
+
+    @Test(arguments: ["vol-1", "1vol", "vol 1", "vol.1"])
+    func ontapVolumeNamesAreLettersDigitsAndUnderscores(_ name: String) throws {
+        let message = "The volume name '\(name)' is not valid for an ONTAP volume: use letters, digits and underscores, starting with a letter or an underscore."
+        let request: JSON = ["VolumeType": "ONTAP", "Name": .string(name), "OntapConfiguration": ["StorageVirtualMachineId": "svm-0123456789abcdef0", "SizeInMegabytes": 1024]]
+        #expect(error(call(try makeWorld(), "fsx:CreateVolume", request).body) == ("BadRequest", message))
+        #expect(World.validate("fsx:CreateVolume", request.text).error?.message == message)
+    }
+
+    @Test func ontapNamesAndJunctionPathsAreUniquePerSVM() throws {
+        let w = try makeWorld()
+        let (fs, svm, vol) = makeOntapVolume(w)
+        call(w, "fsx:DescribeVolumes")
+        func create(_ name: String, _ junction: String) -> (Int, JSON) {
+            call(w, "fsx:CreateVolume", ["VolumeType": "ONTAP", "Name": .string(name), "OntapConfiguration": [
+                "StorageVirtualMachineId": .string(svm), "SizeInMegabytes": 1024, "JunctionPath": .string(junction)]])
+        }
+        #expect(error(create("vol1", "/other").1) == ("BadRequest", "A volume named 'vol1' already exists on storage virtual machine '\(svm)': \(vol)."))
+        #expect(error(create("vol2", "/vol1").1) == ("BadRequest", "The junction path '/vol1' is already used on storage virtual machine '\(svm)' by volume \(vol)."))
+        let (status, made) = create("vol_2", "/vol2")
+        #expect(status == 200)
+        let second = made["Volume"]?["VolumeId"]?.string ?? ""
+        call(w, "fsx:DescribeVolumes")
+        // A rename onto a taken name is refused; onto a free one it frees the old name.
+        #expect(error(call(w, "fsx:UpdateVolume", ["VolumeId": .string(second), "Name": "vol1"]).body)
+                == ("BadRequest", "A volume named 'vol1' already exists on storage virtual machine '\(svm)': \(vol)."))
+        #expect(call(w, "fsx:UpdateVolume", ["VolumeId": .string(second), "Name": "vol3"]).status == 200)
+        #expect(create("vol_2", "/vol4").0 == 200)
+        // Two SVMs of one name on a file system.
+        let svmAgain = call(w, "fsx:CreateStorageVirtualMachine", ["FileSystemId": .string(fs), "Name": "svm1"])
+        #expect(error(svmAgain.body) == ("BadRequest", "A storage virtual machine named 'svm1' already exists on file system '\(fs)': \(svm)."))
+        // The names survive an export and import.
+        var state = call(w, "apsim:ExportState").body.object ?? JSONObject()
+        state["ResponseMetadata"] = nil
+        let copy = try makeWorld()
+        #expect(call(copy, "apsim:ImportState", ["State": .object(state)]).status == 200)
+        #expect(call(copy, "fsx:CreateStorageVirtualMachine", ["FileSystemId": .string(fs), "Name": "svm1"]).status == 400)
+    }
+}

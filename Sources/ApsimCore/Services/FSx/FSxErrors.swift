@@ -168,6 +168,28 @@ enum FSxError {
 
     static func badRequest(_ message: String) -> APIError { error(.badRequest, message) }
 
+    // MARK: Names ONTAP and OpenZFS cannot hold
+
+    static func ontapVolumeName(_ name: String) -> APIError {
+        badRequest("The volume name '\(APIError.echo(name))' is not valid for an ONTAP volume: use letters, digits and underscores, starting with a letter or an underscore.")
+    }
+
+    static func volumeNameTakenOnSVM(_ name: String, by other: String, svm: String) -> APIError {
+        badRequest("A volume named '\(APIError.echo(name))' already exists on storage virtual machine '\(svm)': \(other).")
+    }
+
+    static func junctionPathTaken(_ path: String, by other: String, svm: String) -> APIError {
+        badRequest("The junction path '\(APIError.echo(path))' is already used on storage virtual machine '\(svm)' by volume \(other).")
+    }
+
+    static func volumeNameTakenUnderParent(_ name: String, by other: String, parent: String, path: String) -> APIError {
+        badRequest("A volume named '\(APIError.echo(name))' already exists under parent volume '\(parent)': \(other) (\(path)).")
+    }
+
+    static func storageVirtualMachineNameTaken(_ name: String, by other: String, fileSystem: String) -> APIError {
+        badRequest("A storage virtual machine named '\(APIError.echo(name))' already exists on file system '\(fileSystem)': \(other).")
+    }
+
     static let invalidPageToken =
         badRequest("Invalid NextToken: use a value returned by a previous call of this operation with the same filters.")
 

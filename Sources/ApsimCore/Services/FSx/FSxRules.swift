@@ -108,8 +108,15 @@ enum FSxRules {
 
     // MARK: CreateVolume
 
+    /// An ONTAP volume's name: letters, digits and underscores, not starting with a digit.
+    static func isONTAPVolumeName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, !(0x30...0x39).contains(first) else { return false }
+        return name.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x5F }
+    }
+
     static func createVolume(_ input: JSONObject) throws(APIError) {
         let type = input["VolumeType"]?.string ?? ""
+        if type == "ONTAP", let name = input["Name"]?.string, !isONTAPVolumeName(name) { throw FSxError.ontapVolumeName(name) }
         let zfs = input["OpenZFSConfiguration"], ontap = input["OntapConfiguration"]
         if type == "OPENZFS" && zfs == nil || type == "ONTAP" && ontap == nil {
             throw FSxError.missingVolumeConfiguration(type)

@@ -101,6 +101,10 @@ extension FSxOperations {
         guard fs.type == "ONTAP" else { throw FSxError.storageVirtualMachinesNeedONTAP(fsID, type: fs.type) }
         let state = fs.lifecycle.observe(now: ctx.now)
         guard state == "AVAILABLE" else { throw FSxError.fileSystemNotAvailable(fsID, state: state) }
+        let svmName = input["Name"]?.string ?? ""
+        if let other = region.fsx.holder(of: FSxState.svmNameKey(fsID, svmName)) {
+            throw FSxError.storageVirtualMachineNameTaken(svmName, by: other, fileSystem: fsID)
+        }
         let svm = FSxStorageVirtualMachine(
             origin: s.origin(ctx, "CREATING", settlingTo: "CREATED"),
             id: s.ids.resourceID(prefix: "svm-"), fileSystemID: fsID, name: input["Name"]?.string ?? "", uuid: s.ids.requestID(),
@@ -164,8 +168,12 @@ extension FSxOperations {
             guard let owner = region.fsx.fileSystems[parent.fileSystemID] else { throw FSxError.volumeNotFound(pid) }
             fs = owner
             parentID = pid
+            let path = (parent.configuration["VolumePath"]?.string ?? "/fsx") + "/" + name
+            if let other = region.fsx.holder(of: FSxState.volumePathKey(owner.id, path)) {
+                throw FSxError.volumeNameTakenUnderParent(name, by: other, parent: pid, path: path)
+            }
             configuration.append("ParentVolumeId", .string(pid))
-            configuration.append("VolumePath", .string((parent.configuration["VolumePath"]?.string ?? "/fsx") + "/" + name))
+            configuration.append("VolumePath", .string(path))
             for m in given.members where m.key != "ParentVolumeId" { configuration.append(m.key, m.value) }
         } else {
             let given = input["OntapConfiguration"]?.object ?? JSONObject()
@@ -175,6 +183,12 @@ extension FSxOperations {
             }
             fs = owner
             svmID = sid
+            if let other = region.fsx.holder(of: FSxState.volumeNameKey(svm: sid, name)) {
+                throw FSxError.volumeNameTakenOnSVM(name, by: other, svm: sid)
+            }
+            if let junction = given["JunctionPath"]?.string, let other = region.fsx.holder(of: FSxState.junctionKey(svm: sid, junction)) {
+                throw FSxError.junctionPathTaken(junction, by: other, svm: sid)
+            }
             configuration.append("FlexCacheEndpointType", "NONE")
             for m in given.members { configuration.append(m.key, m.value) }
             configuration.append("StorageVirtualMachineRoot", false)

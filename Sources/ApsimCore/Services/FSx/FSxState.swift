@@ -9,6 +9,9 @@ final class FSxState: ServiceState {
     private(set) var volumeOrder = CreationIndex<FSxVolume>()
     private(set) var storageVirtualMachines: [String: FSxStorageVirtualMachine] = [:]
     private(set) var storageVirtualMachineOrder = CreationIndex<FSxStorageVirtualMachine>()
+    /// What must be unique, to the ID that holds it: an OpenZFS volume's path on its file system,
+    /// an ONTAP volume's name and junction path on its SVM, an SVM's name on its file system.
+    private(set) var uniqueNames: [String: String] = [:]
     /// Attachments by name: S3 access point names are unique per account and region.
     private(set) var snapshots: [String: FSxSnapshot] = [:]
     private(set) var snapshotOrder = CreationIndex<FSxSnapshot>()
@@ -33,6 +36,7 @@ final class FSxState: ServiceState {
 
     /// Adds a storage virtual machine to its file system, which must be in this state.
     func insert(_ svm: FSxStorageVirtualMachine, into fs: FSxFileSystem) {
+        uniqueNames[FSxState.svmNameKey(svm.fileSystemID, svm.name)] = svm.id
         storageVirtualMachines[svm.id] = svm
         storageVirtualMachineOrder.append(svm, seq: svm.seq)
         fs.storageVirtualMachines += 1
@@ -40,6 +44,7 @@ final class FSxState: ServiceState {
 
     /// Adds a volume to its file system (and parent volume or SVM), which must be in this state.
     func insert(_ v: FSxVolume, into fs: FSxFileSystem) {
+        index(v)
         volumes[v.id] = v
         volumeOrder.append(v, seq: v.seq)
         if !v.isRoot { fs.volumes += 1 }
@@ -93,9 +98,36 @@ final class FSxState: ServiceState {
         fileSystems[a.fileSystemID]?.attachments += delta
     }
 
+    // MARK: Unique names
+
+    static func svmNameKey(_ fileSystemID: String, _ name: String) -> String { "svm:\(fileSystemID)/\(name)" }
+    static func volumeNameKey(svm: String, _ name: String) -> String { "name:\(svm)/\(name)" }
+    static func junctionKey(svm: String, _ path: String) -> String { "junction:\(svm)/\(path)" }
+    static func volumePathKey(_ fileSystemID: String, _ path: String) -> String { "path:\(fileSystemID)/\(path)" }
+
+    /// The unique names a volume holds.
+    static func uniqueKeys(of v: FSxVolume) -> [String] {
+        if let svm = v.storageVirtualMachineID {
+            var keys = [volumeNameKey(svm: svm, v.name)]
+            if let junction = v.configuration["JunctionPath"]?.string { keys.append(junctionKey(svm: svm, junction)) }
+            return keys
+        }
+        return v.configuration["VolumePath"]?.string.map { [volumePathKey(v.fileSystemID, $0)] } ?? []
+    }
+
+    /// The ID holding a unique name (nil: free).
+    func holder(of key: String) -> String? { uniqueNames[key] }
+
+    func index(_ v: FSxVolume) { for key in FSxState.uniqueKeys(of: v) { uniqueNames[key] = v.id } }
+
+    func unindex(_ v: FSxVolume) {
+        for key in FSxState.uniqueKeys(of: v) where uniqueNames[key] == v.id { uniqueNames[key] = nil }
+    }
+
     /// Removes a volume with its snapshots.
     func remove(_ v: FSxVolume) {
         if v.snapshots > 0 { for snapshot in snapshotOrder.all where snapshot.volumeID == v.id { remove(snapshot) } }
+        unindex(v)
         volumes[v.id] = nil
         volumeOrder.remove(seq: v.seq)
         if let parent = v.parentVolumeID { volumes[parent]?.children -= 1 }
@@ -107,6 +139,8 @@ final class FSxState: ServiceState {
 
     /// Removes a storage virtual machine (its volumes are gone first: they count toward it).
     func remove(_ svm: FSxStorageVirtualMachine) {
+        let key = FSxState.svmNameKey(svm.fileSystemID, svm.name)
+        if uniqueNames[key] == svm.id { uniqueNames[key] = nil }
         storageVirtualMachines[svm.id] = nil
         storageVirtualMachineOrder.remove(seq: svm.seq)
         fileSystems[svm.fileSystemID]?.storageVirtualMachines -= 1

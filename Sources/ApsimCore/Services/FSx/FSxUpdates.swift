@@ -83,7 +83,19 @@ extension FSxOperations {
         if input[other] != nil { throw FSxError.volumeConfigurationMismatch(v.type) }
         if input[key] == nil && input["Name"] == nil { throw FSxError.missingVolumeConfiguration(v.type) }
         let given = input[key]?.object ?? JSONObject()
+        if let svm = v.storageVirtualMachineID {
+            if let name = input["Name"]?.string, !FSxRules.isONTAPVolumeName(name) { throw FSxError.ontapVolumeName(name) }
+            if let name = input["Name"]?.string, let other = region.fsx.holder(of: FSxState.volumeNameKey(svm: svm, name)), other != id {
+                throw FSxError.volumeNameTakenOnSVM(name, by: other, svm: svm)
+            }
+            if let junction = given["JunctionPath"]?.string, let other = region.fsx.holder(of: FSxState.junctionKey(svm: svm, junction)),
+               other != id {
+                throw FSxError.junctionPathTaken(junction, by: other, svm: svm)
+            }
+        }
         var target = JSONObject()
+        region.fsx.unindex(v)
+        defer { region.fsx.index(v) }
         if let name = input["Name"]?.string {
             v.name = name
             target["Name"] = .string(name)
