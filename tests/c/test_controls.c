@@ -131,14 +131,29 @@ static void test_export_import_and_state_file(void) {
     apsim_call(&y, c, "efs:CreateFileSystem", "{\"CreationToken\": \"next\"}");
     CHECK_STR_EQ(x, y);
     apsim_string_free(x); apsim_string_free(y);
+    /* While b holds the file, another opener is refused at once, naming b's process. */
+    apsim *d = NULL;
+    char *error = NULL;
+    CHECK_INT_EQ(apsim_open(&d, config, &error), 409);
+    CHECK(d == NULL);
+    json_t *e = error ? json_loads(error, 0, &err) : NULL;
+    apsim_string_free(error);
+    CHECK_STR_EQ(code(e), "StateFileInUse");
+    char in_use[512];
+    snprintf(in_use, sizeof in_use,
+             "state_file '%s' is in use by process %ld (it holds '%s.lock'); a state file serves one world at a time: "
+             "stop that process, or give this world another file.", path, (long)getpid(), path);
+    CHECK_STR_EQ(message(e), in_use);
+    json_decref(e);
+    apsim_close(b);
+    b = NULL;
     /* A corrupt file is refused and left untouched. */
     FILE *fp = fopen(path, "w");
     if (fp) { fputs("{\"Format\": 3}", fp); fclose(fp); }
-    apsim *d = NULL;
-    char *error = NULL;
+    error = NULL;
     CHECK_INT_EQ(apsim_open(&d, config, &error), 400);
     CHECK(d == NULL);
-    json_t *e = error ? json_loads(error, 0, &err) : NULL;
+    e = error ? json_loads(error, 0, &err) : NULL;
     apsim_string_free(error);
     CHECK_STR_EQ(code(e), "InvalidConfiguration");
     char expected[256];
@@ -147,8 +162,12 @@ static void test_export_import_and_state_file(void) {
     CHECK_STR_EQ(message(e), expected);
     json_decref(e); json_decref(fs); json_decref(seen); json_decref(req); json_decref(imported);
     free(req_text);
-    apsim_close(b); apsim_close(c);
+    apsim_close(c);
     unlink(path);
+    snprintf(in_use, sizeof in_use, "%s.lock", path);
+    unlink(in_use);
+    snprintf(in_use, sizeof in_use, "%s.journal", path);
+    unlink(in_use);
     rmdir(dir);
 }
 
