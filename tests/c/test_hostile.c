@@ -47,6 +47,9 @@
     "2 validation errors detected: Value null at 'clientToken' failed to satisfy constraint: " \
     "Member must not be null; Value null at 'fileSystemId' failed to satisfy constraint: "     \
     "Member must not be null"
+/* What apsim_validate answers for the same request: the client token is filled in, as SDKs do. */
+#define EFS_FS_MISSING \
+    "1 validation error detected: Value null at 'fileSystemId' failed to satisfy constraint: Member must not be null"
 #define FSX_MISSING                                                                            \
     "2 validation errors detected: Value null at 'name' failed to satisfy constraint: Member " \
     "must not be null; Value null at 'type' failed to satisfy constraint: Member must not be null"
@@ -509,7 +512,9 @@ static void test_null_pointers(void) {
     check_unchanged(w.sim, world, 1, "misuse");
 
     /* NULL where the API allows it: a request of NULL is {}, NULL account and region the defaults. */
-    EXPECT_ALL(w.sim, "efs:CreateAccessPoint", NULL, 400, "ValidationException", EFS_MISSING);
+    /* (apsim_validate fills the absent client token in, as SDKs do: only FileSystemId is missing.) */
+    EXPECT_CALL(w.sim, "efs:CreateAccessPoint", NULL, 400, "ValidationException", EFS_MISSING);
+    EXPECT_VALIDATE("efs:CreateAccessPoint", NULL, 400, "ValidationException", EFS_FS_MISSING);
     EXPECT_ALL(w.sim, "fsx:CreateAndAttachS3AccessPoint", NULL, 400, "BadRequest", FSX_MISSING);
     world = snapshot(w.sim, 0);
     doc = call(w.sim, "efs:DescribeFileSystems", NULL, &rc);
@@ -538,9 +543,11 @@ static void test_empty_string(void) {
     apsim *sim = NULL;
     if (!open_populated_world(&w)) goto done;
     /* "" is a request of {} (apsim.h): the missing members are reported. */
-    EXPECT_ALL(w.sim, "efs:CreateAccessPoint", "", 400, "ValidationException", EFS_MISSING);
+    EXPECT_CALL(w.sim, "efs:CreateAccessPoint", "", 400, "ValidationException", EFS_MISSING);
+    EXPECT_VALIDATE("efs:CreateAccessPoint", "", 400, "ValidationException", EFS_FS_MISSING);
     EXPECT_ALL(w.sim, "fsx:CreateAndAttachS3AccessPoint", "", 400, "BadRequest", FSX_MISSING);
-    EXPECT_ALL(w.sim, "efs:CreateAccessPoint", " \t\r\n", 400, "ValidationException", EFS_MISSING);
+    EXPECT_CALL(w.sim, "efs:CreateAccessPoint", " \t\r\n", 400, "ValidationException", EFS_MISSING);
+    EXPECT_VALIDATE("efs:CreateAccessPoint", " \t\r\n", 400, "ValidationException", EFS_FS_MISSING);
     /* "" as the operation, the account, the region, a member. */
     EXPECT_ALL(w.sim, "", "{}", 400, "UnknownOperationException", UNKNOWN_OP(""));
     EXPECT_ALL(w.sim, "", "", 400, "UnknownOperationException", UNKNOWN_OP(""));
@@ -1049,13 +1056,24 @@ static void test_unknown_operations(void) {
                                         "CreateAccessPoint", "s3:CreateBucket", "apsim:Nope", "efs:CreateAccessPoint ",
                                         " efs:CreateAccessPoint", "efs::CreateAccessPoint", "fsx:CreateAccessPoint",
                                         "efs:CreateAndAttachS3AccessPoint"};
+    /* Names one or two edits (or only case) from an operation get it as a hint. */
+    static const char *const hints[] = {NULL, "efs:CreateAccessPoint", "efs:CreateAccessPoint", NULL, NULL, NULL,
+                                        NULL, NULL, NULL, "efs:CreateAccessPoint",
+                                        "efs:CreateAccessPoint", "efs:CreateAccessPoint", "efs:CreateAccessPoint",
+                                        "fsx:CreateAndAttachS3AccessPoint"};
     struct world w;
     char message[512];
     size_t i;
     char *longname = NULL;
     if (!open_populated_world(&w)) goto done;
     for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(message, sizeof message, UNKNOWN_OP("%s"), names[i]);
+        if (hints[i] != NULL) {
+            snprintf(message, sizeof message,
+                     "Unknown operation '%s'. Did you mean '%s'? Operations are named '<service>:<Operation>', e.g. "
+                     "'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.", names[i], hints[i]);
+        } else {
+            snprintf(message, sizeof message, UNKNOWN_OP("%s"), names[i]);
+        }
         EXPECT_ALL(w.sim, names[i], "{}", 400, "UnknownOperationException", message);
         /* Reported before the request is looked at. */
         EXPECT_ALL(w.sim, names[i], "[", 400, "UnknownOperationException", message);
