@@ -449,3 +449,47 @@ func attachZFS(_ name: String, _ volume: String, token: String? = nil, uid: Int6
         #expect(call(copy, "fsx:CreateStorageVirtualMachine", ["FileSystemId": .string(fs), "Name": "svm1"]).status == 400)
     }
 }
+
+/// What a new FSx file system reports besides what the request said, as AWS's do.
+@Suite struct FSxFileSystemDescriptionTests {
+    @Test func openZFSReportsItsKeyBackupsMaintenanceAndIops() throws {
+        let w = try makeWorld()
+        let (fs, _) = makeOpenZFS(w)
+        let described = call(w, "fsx:DescribeFileSystems", ["FileSystemIds": [.string(fs)]]).body["FileSystems"]?.array?.first
+        let key = described?["KmsKeyId"]?.string ?? ""
+        #expect(key.hasPrefix("arn:aws:kms:us-east-1:123456789012:key/") && key.count == "arn:aws:kms:us-east-1:123456789012:key/".count + 36)
+        // The same key in another world (derived from the account and region, not the seed).
+        let other = try makeWorld(#"{"seed": 99}"#)
+        let (fs2, _) = makeOpenZFS(other)
+        #expect(call(other, "fsx:DescribeFileSystems", ["FileSystemIds": [.string(fs2)]]).body["FileSystems"]?.array?.first?["KmsKeyId"]?.string == key)
+        let config = described?["OpenZFSConfiguration"]
+        #expect(config?["AutomaticBackupRetentionDays"] == 30)
+        #expect(config?["CopyTagsToBackups"] == false && config?["CopyTagsToVolumes"] == false)
+        #expect(config?["DiskIopsConfiguration"] == ["Mode": "AUTOMATIC", "Iops": 192])
+        let daily = config?["DailyAutomaticBackupStartTime"]?.string ?? ""
+        #expect(daily.count == 5 && daily.dropFirst(2).first == ":")
+        let weekly = config?["WeeklyMaintenanceStartTime"]?.string ?? ""
+        #expect(weekly.count == 7 && ("1"..."7").contains(weekly.prefix(1)))
+        // A given value is kept.
+        let given = call(w, "fsx:CreateFileSystem", ["FileSystemType": "OPENZFS", "SubnetIds": ["subnet-0123456789abcdef0"], "StorageCapacity": 64,
+                                                   "OpenZFSConfiguration": ["DeploymentType": "SINGLE_AZ_1", "ThroughputCapacity": 64,
+                                                                            "AutomaticBackupRetentionDays": 0, "WeeklyMaintenanceStartTime": "2:03:30"]]).body
+        #expect(given["FileSystem"]?["OpenZFSConfiguration"]?["AutomaticBackupRetentionDays"] == 0)
+        #expect(given["FileSystem"]?["OpenZFSConfiguration"]?["WeeklyMaintenanceStartTime"] == "2:03:30")
+    }
+
+    @Test func ontapReportsItsEndpointsInItsSubnet() throws {
+        let w = try makeWorld()
+        let (fs, _, _) = makeOntapVolume(w)
+        let config = call(w, "fsx:DescribeFileSystems", ["FileSystemIds": [.string(fs)]]).body["FileSystems"]?.array?.first?["OntapConfiguration"]
+        let endpoints = config?["Endpoints"]
+        #expect(endpoints?["Management"]?["DNSName"] == .string("management.\(fs).fsx.us-east-1.amazonaws.com"))
+        #expect(endpoints?["Intercluster"]?["DNSName"] == .string("intercluster.\(fs).fsx.us-east-1.amazonaws.com"))
+        // Inside the subnet's CIDR (the open network's 172.31.x.0/20 of this subnet), not its reserved addresses.
+        for name in ["Management", "Intercluster"] {
+            let ip = endpoints?[name]?["IpAddresses"]?.array?.first?.string ?? ""
+            #expect(ip.hasPrefix("172.31."), "\(name) \(ip)")
+        }
+        #expect(config?["DiskIopsConfiguration"] == ["Mode": "AUTOMATIC", "Iops": 3072])
+    }
+}

@@ -939,7 +939,13 @@ def test_openzfs_file_system_and_root_volume(fsx):
     config = fs["OpenZFSConfiguration"]
     root = config.pop("RootVolumeId")
     assert VOLUME_ID.fullmatch(root)
-    assert config == {"DeploymentType": "SINGLE_AZ_HA_1", "ThroughputCapacity": 128}
+    # What AWS reports besides the request: backups, maintenance (times derived from the ID), IOPS, tag copying.
+    assert re.fullmatch(r"\d\d:\d\d", config.pop("DailyAutomaticBackupStartTime"))
+    assert re.fullmatch(r"[1-7]:\d\d:\d\d", config.pop("WeeklyMaintenanceStartTime"))
+    assert config == {"DeploymentType": "SINGLE_AZ_HA_1", "ThroughputCapacity": 128, "AutomaticBackupRetentionDays": 30,
+                      "DiskIopsConfiguration": {"Mode": "AUTOMATIC", "Iops": 192}, "CopyTagsToBackups": False,
+                      "CopyTagsToVolumes": False}
+    assert re.fullmatch(rf"arn:aws:kms:{REGION}:{ACCOUNT}:key/[0-9a-f-]{{36}}", fs["KmsKeyId"])
     [described] = fsx.describe_file_systems(FileSystemIds=[fs_id])["FileSystems"]
     assert described["Lifecycle"] == "AVAILABLE"
     [volume] = fsx.describe_volumes(VolumeIds=[root])["Volumes"]

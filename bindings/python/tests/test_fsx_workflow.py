@@ -88,12 +88,25 @@ def create_file_system(fsx, net, kind, subnets, storage, config, tags, streak=1)
     fs_id, interfaces = created["FileSystemId"], created["NetworkInterfaceIds"]
     assert FS_ID.fullmatch(fs_id)
     assert len(interfaces) == len(set(interfaces)) == len(subnets) and all(ENI_ID.fullmatch(i) for i in interfaces)
-    # OpenZFS adds the root volume's ID; ONTAP reports HAPairs, 1 unless given.
+    # OpenZFS adds the root volume's ID; ONTAP reports HAPairs, 1 unless given. Both report what AWS
+    # adds: 30 days of backups from a daily start time, a weekly maintenance window (both picked
+    # from the ID), automatic IOPS (3 per GiB), the AWS-managed key; OpenZFS its tag copying (off),
+    # ONTAP its endpoints.
+    seen = dict(created, **{block: dict(created[block])})
+    assert re.fullmatch(r"\d\d:\d\d", seen[block].pop("DailyAutomaticBackupStartTime"))
+    assert re.fullmatch(r"[1-7]:\d\d:\d\d", seen[block].pop("WeeklyMaintenanceStartTime"))
+    assert re.fullmatch(rf"arn:aws:kms:{REGION}:{ACCOUNT}:key/[0-9a-f-]{{36}}", seen.pop("KmsKeyId"))
+    added = {"AutomaticBackupRetentionDays": 30, "DiskIopsConfiguration": {"Mode": "AUTOMATIC", "Iops": 3 * storage}}
     if kind == "OPENZFS":
-        reported = dict(config, RootVolumeId=created[block].get("RootVolumeId"))
+        reported = dict(config, RootVolumeId=created[block].get("RootVolumeId"), CopyTagsToBackups=False,
+                        CopyTagsToVolumes=False, **added)
     else:
-        reported = dict({"HAPairs": 1}, **config)
-    assert created == {
+        endpoints = seen[block].pop("Endpoints")
+        for name in ("Intercluster", "Management"):
+            assert endpoints[name]["DNSName"] == f"{name.lower()}.{fs_id}.fsx.{REGION}.amazonaws.com"
+            assert [re.fullmatch(r"\d+\.\d+\.\d+\.\d+", ip) is not None for ip in endpoints[name]["IpAddresses"]] == [True]
+        reported = dict({"HAPairs": 1}, **config, **added)
+    assert seen == {
         "OwnerId": ACCOUNT, "CreationTime": START, "FileSystemId": fs_id, "FileSystemType": kind, "Lifecycle": "CREATING",
         "StorageCapacity": storage, "StorageType": "SSD", "VpcId": net.vpc, "SubnetIds": subnets,
         "NetworkInterfaceIds": interfaces, "DNSName": f"{fs_id}.fsx.{REGION}.amazonaws.com",
@@ -157,7 +170,8 @@ def openzfs_sequence(fsx, net):
     tags = [{"Key": "Name", "Value": "zfs-workflow"}, {"Key": "env", "Value": "test"}]
     fs = create_file_system(fsx, net, "OPENZFS", [subnet], 64, ZFS, tags, streak=3)
     fs_id, root_id = fs.ident, fs.expected["OpenZFSConfiguration"]["RootVolumeId"]
-    assert VOLUME_ID.fullmatch(root_id) and fs.expected["OpenZFSConfiguration"] == dict(ZFS, RootVolumeId=root_id)
+    given = {k: v for k, v in fs.expected["OpenZFSConfiguration"].items() if k in ZFS or k == "RootVolumeId"}
+    assert VOLUME_ID.fullmatch(root_id) and given == dict(ZFS, RootVolumeId=root_id)
     root = {"CreationTime": START, "FileSystemId": fs_id, "Lifecycle": "AVAILABLE", "Name": "fsx",
             "ResourceARN": volume_arn(fs_id, root_id), "Tags": [], "VolumeId": root_id, "VolumeType": "OPENZFS",
             "OpenZFSConfiguration": {"VolumePath": "/fsx", "ReadOnly": False}}

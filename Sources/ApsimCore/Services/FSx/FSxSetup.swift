@@ -22,12 +22,48 @@ extension FSxOperations {
         o.append("SubnetIds", .array(fs.subnetIDs))
         o.append("NetworkInterfaceIds", .array(fs.networkInterfaceIDs.map { .string($0) }))
         o.append("DNSName", .string("\(fs.id).fsx.\(ctx.region).amazonaws.com"))
-        o.append("KmsKeyId", ifPresent: fs.kmsKeyID.map { .string($0) })
+        // FSx encrypts every file system: without KmsKeyId, with the account and region's
+        // AWS-managed key (aws/fsx).
+        o.append("KmsKeyId", .string(fs.kmsKeyID ?? managedKey(ctx)))
         o.append("ResourceARN", .string(arn(ctx, "file-system/" + fs.id)))
         o.append("Tags", tags(fs.tags))
         o.append("AdministrativeActions", ifPresent: describe(fs.administrativeActions, targetKey: "TargetFileSystemValues"))
         o.append(fs.type == "ONTAP" ? "OntapConfiguration" : "OpenZFSConfiguration", .object(fs.configuration))
         return .object(o)
+    }
+
+    /// The ARN of the account and region's AWS-managed FSx key (`aws/fsx`): a UUID derived from the
+    /// account and region, so it is the same in every world.
+    static func managedKey(_ ctx: CallContext) -> String {
+        let a = Network.hash("aws/fsx/" + ctx.account + "/" + ctx.region), b = Network.hash("key/" + ctx.region + "/" + ctx.account)
+        return ARN.make(service: "kms", region: ctx.region, account: ctx.account,
+                        resource: "key/" + IDGenerator.requestID(IDGenerator.RequestBits(high: a, low: b)))
+    }
+
+    /// What AWS reports of a new file system that the request left out: backups kept 30 days from a
+    /// daily start time, a weekly maintenance window (both derived from the ID, as AWS picks them),
+    /// automatic SSD IOPS (3 per GiB), OpenZFS's tag copying off, and an ONTAP file system's
+    /// endpoints (intercluster and management, addresses in its first subnet).
+    static func addDefaults(to c: inout JSONObject, given: JSONObject, type: String, id: String, storage: Int64,
+                            subnet: Subnet?, _ ctx: CallContext) {
+        let h = Network.hash(id)
+        func two(_ n: UInt64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        c["AutomaticBackupRetentionDays"] = given["AutomaticBackupRetentionDays"] ?? 30
+        c["DailyAutomaticBackupStartTime"] = given["DailyAutomaticBackupStartTime"] ?? .string(two(h % 24) + ":" + two((h >> 8) % 60))
+        c["WeeklyMaintenanceStartTime"] = given["WeeklyMaintenanceStartTime"]
+            ?? .string("\((h >> 16) % 7 + 1):" + two((h >> 24) % 24) + ":" + two((h >> 32) % 60))
+        c["DiskIopsConfiguration"] = given["DiskIopsConfiguration"] ?? ["Mode": "AUTOMATIC", "Iops": .int(3 * storage)]
+        if type == "OPENZFS" {
+            c["CopyTagsToBackups"] = given["CopyTagsToBackups"] ?? false
+            c["CopyTagsToVolumes"] = given["CopyTagsToVolumes"] ?? false
+        } else if let subnet {
+            func endpoint(_ name: String, _ salt: UInt64) -> JSON {
+                let span = subnet.cidr.size > 8 ? subnet.cidr.size - 5 : 1
+                let address = UInt32(truncatingIfNeeded: UInt64(subnet.cidr.base) + 4 + (h ^ salt) % span)
+                return ["DNSName": .string("\(name).\(id).fsx.\(ctx.region).amazonaws.com"), "IpAddresses": [.string(IPv4.format(address))]]
+            }
+            c["Endpoints"] = ["Intercluster": endpoint("intercluster", 0x1C), "Management": endpoint("management", 0x3A5)]
+        }
     }
 
     static func createFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
@@ -45,9 +81,12 @@ extension FSxOperations {
             configuration.append("HAPairs", given["HAPairs"] ?? 1)
         }
         configuration.append("PreferredSubnetId", ifPresent: given["PreferredSubnetId"])
+        let storage = input["StorageCapacity"]?.int ?? (type == "ONTAP" ? 1024 : 64)
+        addDefaults(to: &configuration, given: given, type: type, id: id, storage: storage,
+                             subnet: subnets.first, ctx)
         let fs = FSxFileSystem(
             origin: s.origin(ctx, "CREATING", settlingTo: "AVAILABLE"),
-            id: id, type: type, storageCapacity: input["StorageCapacity"]?.int ?? (type == "ONTAP" ? 1024 : 64),
+            id: id, type: type, storageCapacity: storage,
             subnetIDs: input["SubnetIds"]?.array ?? [], vpcID: subnets.first?.vpcID ?? "",
             networkInterfaceIDs: subnets.map { _ in s.ids.resourceID(prefix: "eni-") },
             kmsKeyID: input["KmsKeyId"]?.string, tags: Tag.list(input["Tags"]), configuration: configuration,
