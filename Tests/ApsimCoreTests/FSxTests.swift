@@ -338,10 +338,21 @@ func attachZFS(_ name: String, _ volume: String, token: String? = nil, uid: Int6
         let (fs, svm, vol) = makeOntapVolume(w)
         #expect(svm.count == 21 && svm.hasPrefix("svm-"))
         let v = call(w, "fsx:DescribeVolumes", ["Filters": [["Name": "storage-virtual-machine-id", "Values": .array([.string(svm)])]]]).body["Volumes"]?.array
-        #expect(v?.count == 1)
-        #expect(v?.first?["Lifecycle"] == "CREATED")
-        #expect(v?.first?["OntapConfiguration"]?["JunctionPath"] == "/vol1")
-        #expect(v?.first?["VolumeId"]?.string == vol)
+        // The SVM's root volume (made with it, at "/"), then the volume.
+        #expect(v?.count == 2)
+        #expect(v?.first?["Name"] == "svm1_root")
+        #expect(v?.first?["OntapConfiguration"]?["StorageVirtualMachineRoot"] == true)
+        #expect(v?.first?["OntapConfiguration"]?["JunctionPath"] == "/")
+        #expect(v?.last?["Lifecycle"] == "CREATED")
+        #expect(v?.last?["OntapConfiguration"]?["JunctionPath"] == "/vol1")
+        #expect(v?.last?["VolumeId"]?.string == vol)
+        // The root volume goes with its SVM, not alone; the SVM reports its endpoints.
+        let root = v?.first?["VolumeId"]?.string ?? ""
+        #expect(error(call(w, "fsx:DeleteVolume", ["VolumeId": .string(root)]).body)
+                == ("BadRequest", "Volume '\(root)' is the root volume of storage virtual machine '\(svm)'; it is deleted with the storage virtual machine."))
+        let described = call(w, "fsx:DescribeStorageVirtualMachines", ["StorageVirtualMachineIds": [.string(svm)]]).body["StorageVirtualMachines"]?.array?.first
+        #expect(described?["Endpoints"]?["Nfs"]?["DNSName"] == .string("nfs.\(svm).\(fs).fsx.us-east-1.amazonaws.com"))
+        #expect(described?["Endpoints"]?.object?.keys == ["Iscsi", "Management", "Nfs"])
         let (zfs, _) = makeOpenZFS(w)
         #expect(error(call(w, "fsx:CreateStorageVirtualMachine", ["FileSystemId": .string(zfs), "Name": "x"]).body).code == "UnsupportedOperation")
         #expect(error(call(w, "fsx:CreateVolume", ["VolumeType": "ONTAP", "Name": "v", "OntapConfiguration": ["StorageVirtualMachineId": "svm-0123456789abcdef0"]]).body)
@@ -491,5 +502,28 @@ func attachZFS(_ name: String, _ volume: String, token: String? = nil, uid: Int6
             #expect(ip.hasPrefix("172.31."), "\(name) \(ip)")
         }
         #expect(config?["DiskIopsConfiguration"] == ["Mode": "AUTOMATIC", "Iops": 3072])
+    }
+}
+
+@Suite struct SVMRootVolumeTests {
+    @Test func theRootVolumeGoesWithItsSVMAndSurvivesAnExport() throws {
+        let w = try makeWorld()
+        let (fs, svm, vol) = makeOntapVolume(w)
+        call(w, "fsx:DescribeVolumes")
+        // The junction "/" is the root volume's.
+        let atRoot = call(w, "fsx:CreateVolume", ["VolumeType": "ONTAP", "Name": "other", "OntapConfiguration": [
+            "StorageVirtualMachineId": .string(svm), "SizeInMegabytes": 1024, "JunctionPath": "/"]])
+        #expect(error(atRoot.body).code == "BadRequest")
+        var state = call(w, "apsim:ExportState").body.object ?? JSONObject()
+        state["ResponseMetadata"] = nil
+        let copy = try makeWorld()
+        #expect(call(copy, "apsim:ImportState", ["State": .object(state)]).status == 200)
+        for world in [w, copy] {
+            #expect(call(world, "fsx:DeleteStorageVirtualMachine", ["StorageVirtualMachineId": .string(svm)]).status == 400)  // vol1 remains
+            #expect(call(world, "fsx:DeleteVolume", ["VolumeId": .string(vol)]).status == 200)
+            #expect(call(world, "fsx:DeleteStorageVirtualMachine", ["StorageVirtualMachineId": .string(svm)]).status == 200)
+            #expect(call(world, "fsx:DescribeVolumes").body["Volumes"] == [])
+            #expect(call(world, "fsx:DeleteFileSystem", ["FileSystemId": .string(fs)]).status == 200)
+        }
     }
 }

@@ -266,7 +266,7 @@ def check_boto3_every_operation(efs, fsx):
     assert paged == ["ap-one"]
     volumes = [v["Name"] for p in fsx.get_paginator("describe_volumes").paginate(PaginationConfig={"PageSize": 1})
                for v in p["Volumes"]]
-    assert volumes == ["fsx", "data", "vol1"]
+    assert volumes == ["fsx", "data", "svm1_root", "vol1"]  # the SVM's root volume comes with it
     systems = [f["FileSystemType"] for p in fsx.get_paginator("describe_file_systems").paginate(
         PaginationConfig={"PageSize": 1}) for f in p["FileSystems"]]
     assert systems == ["OPENZFS", "ONTAP"]

@@ -1033,7 +1033,10 @@ def test_missing_file_system_configuration(fsx):
 def test_ontap_setup(fsx):
     fs, svm, volume = make_ontap(fsx)
     assert FS_ID.fullmatch(fs) and SVM_ID.fullmatch(svm) and VOLUME_ID.fullmatch(volume)
-    [described] = fsx.describe_volumes(Filters=[{"Name": "storage-virtual-machine-id", "Values": [svm]}])["Volumes"]
+    # The SVM's root volume (made with it, at "/"), then the volume.
+    root, described = fsx.describe_volumes(Filters=[{"Name": "storage-virtual-machine-id", "Values": [svm]}])["Volumes"]
+    assert (root["Name"], root["OntapConfiguration"]["JunctionPath"], root["OntapConfiguration"]["StorageVirtualMachineRoot"]) == (
+        "svm1_root", "/", True)
     assert described["VolumeId"] == volume and described["Lifecycle"] == "CREATED"
     assert described["OntapConfiguration"]["JunctionPath"] == "/vol1"
     assert described["ResourceARN"] == f"arn:aws:fsx:{REGION}:{ACCOUNT}:volume/{fs}/{volume}"

@@ -268,7 +268,12 @@ def ontap_sequence(fsx, net):
         created = created["StorageVirtualMachine"]
         svm_id = created["StorageVirtualMachineId"]
         assert SVM_ID.fullmatch(svm_id) and UUID.fullmatch(created["UUID"])
-        assert created == {"CreationTime": START, "FileSystemId": fs_id, "Lifecycle": "CREATING", "Name": "svm1",
+        endpoints = created["Endpoints"]  # as AWS's: Iscsi, Management and Nfs, each a DNS name and an address
+        assert sorted(endpoints) == ["Iscsi", "Management", "Nfs"]
+        for kind, endpoint in endpoints.items():
+            assert endpoint["DNSName"] == f"{kind.lower()}.{svm_id}.{fs_id}.fsx.{REGION}.amazonaws.com"
+            assert [re.fullmatch(r"198\.19\.\d+\.\d+", ip) is not None for ip in endpoint["IpAddresses"]] == [True]
+        assert dict(created, Endpoints=None) == {"Endpoints": None,"CreationTime": START, "FileSystemId": fs_id, "Lifecycle": "CREATING", "Name": "svm1",
                            "ResourceARN": f"arn:aws:fsx:{REGION}:{ACCOUNT}:storage-virtual-machine/{fs_id}/{svm_id}",
                            "StorageVirtualMachineId": svm_id, "Subtype": "DEFAULT", "UUID": created["UUID"],
                            "Tags": [{"Key": "Name", "Value": "svm1"}]}

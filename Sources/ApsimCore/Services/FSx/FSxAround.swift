@@ -95,6 +95,7 @@ extension FSxOperations {
         let region = s.region(ctx)
         let svm = try storageVirtualMachine(region, input)
         if svm.volumes > 0 { throw FSxError.storageVirtualMachineHasVolumes(svm.id) }
+        if let root = svm.rootVolumeID, let volume = region.fsx.volumes[root] { region.fsx.remove(volume) }
         region.fsx.remove(svm)
         return JSONObject(["StorageVirtualMachineId": .string(svm.id), "Lifecycle": "DELETING"])
     }

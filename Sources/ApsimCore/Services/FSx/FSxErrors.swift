@@ -285,6 +285,10 @@ enum FSxError {
         badRequest("Volume '\(id)' is the root volume of file system '\(fileSystemID)'; it is deleted with the file system.")
     }
 
+    static func svmRootVolume(_ id: String, svm: String) -> APIError {
+        badRequest("Volume '\(id)' is the root volume of storage virtual machine '\(svm)'; it is deleted with the storage virtual machine.")
+    }
+
     static func volumeHasAttachments(_ id: String) -> APIError {
         badRequest("Volume '\(id)' has S3 access point attachments; detach and delete them before deleting the volume.")
     }

@@ -148,7 +148,25 @@ extension FSxOperations {
             origin: s.origin(ctx, "CREATING", settlingTo: "CREATED"),
             id: s.ids.resourceID(prefix: "svm-"), fileSystemID: fsID, name: input["Name"]?.string ?? "", uuid: s.ids.requestID(),
             tags: Tag.list(input["Tags"]))
+        // What AWS makes with it: its endpoints, and its root volume (`<name>_root` at `/`).
+        func endpoint(_ kind: String) -> JSON {
+            let h = Network.hash(svm.id + "/" + kind)
+            return ["DNSName": .string("\(kind.lowercased()).\(svm.id).\(fsID).fsx.\(ctx.region).amazonaws.com"),
+                    "IpAddresses": [.string("198.19.\((h >> 8) % 256).\(4 + h % 250)")]]
+        }
+        svm.endpoints = ["Iscsi": endpoint("Iscsi"), "Management": endpoint("Management"), "Nfs": endpoint("Nfs")]
+        let root = FSxVolume(
+            origin: s.origin(ctx, "CREATING", settlingTo: "CREATED"),
+            id: s.ids.resourceID(prefix: "fsvol-"), type: "ONTAP", fileSystemID: fsID, name: svmName + "_root",
+            tags: [], parentVolumeID: nil, storageVirtualMachineID: svm.id,
+            configuration: JSONObject([
+                "FlexCacheEndpointType": "NONE", "JunctionPath": "/", "SecurityStyle": "UNIX", "SizeInMegabytes": 1024,
+                "StorageVirtualMachineId": .string(svm.id), "StorageVirtualMachineRoot": true, "OntapVolumeType": "RW",
+                "UUID": .string(s.ids.requestID()),
+            ]))
+        svm.rootVolumeID = root.id
         region.fsx.insert(svm, into: fs)
+        region.fsx.insert(root, into: fs)
         return answer("StorageVirtualMachine", describe(svm, ctx, state: svm.lifecycle.current),
                       remembering: input, as: "CreateStorageVirtualMachine", for: svm.id, in: region.fsx)
     }
@@ -162,6 +180,7 @@ extension FSxOperations {
         o.append("ResourceARN", .string(arn(ctx, "storage-virtual-machine/\(svm.fileSystemID)/\(svm.id)")))
         o.append("StorageVirtualMachineId", .string(svm.id))
         o.append("Subtype", "DEFAULT")
+        o.append("Endpoints", ifPresent: svm.endpoints)
         o.append("UUID", .string(svm.uuid))
         o.append("Tags", tags(svm.tags))
         o.append("ActiveDirectoryConfiguration", ifPresent: svm.activeDirectory.map { .object($0) })
@@ -255,6 +274,7 @@ extension FSxOperations {
         let region = s.region(ctx)
         let v = try existing(region.fsx.volumes, input, "VolumeId", FSxError.volumeNotFound)
         let id = v.id
+        if v.isRoot, let svm = v.storageVirtualMachineID { throw FSxError.svmRootVolume(id, svm: svm) }
         if v.isRoot { throw FSxError.rootVolume(id, fileSystemID: v.fileSystemID) }
         if v.attachments > 0 { throw FSxError.volumeHasAttachments(id) }
         let options = input["OpenZFSConfiguration"]?["Options"]?.array ?? []

@@ -29,6 +29,8 @@ extension FSxService {
             j.append("Tags", Tag.json(svm.tags))
             j.append("ActiveDirectoryConfiguration", ifPresent: svm.activeDirectory.map { .object($0) })
             j.append("SvmAdminPassword", ifPresent: svm.adminPassword.map { .string($0) })
+            j.append("Endpoints", ifPresent: svm.endpoints)
+            j.append("RootVolumeId", ifPresent: svm.rootVolumeID.map { .string($0) })
             return .object(j)
         }))
         o.append("FSxVolumes", .array(region.fsx.volumeOrder.all.map { v in
@@ -105,6 +107,8 @@ extension FSxService {
                 tags: try v.tags("Tags"))
             svm.activeDirectory = v.raw("ActiveDirectoryConfiguration")?.object
             svm.adminPassword = try v.optionalString("SvmAdminPassword")
+            svm.endpoints = v.raw("Endpoints")
+            svm.rootVolumeID = v.raw("RootVolumeId") == nil ? nil : try v.id("RootVolumeId", prefix: "fsvol-")
             region.fsx.insert(svm, into: fs)
         }
         order = DocumentReader.Order()

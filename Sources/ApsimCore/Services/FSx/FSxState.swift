@@ -49,7 +49,7 @@ final class FSxState: ServiceState {
         volumeOrder.append(v, seq: v.seq)
         if !v.isRoot { fs.volumes += 1 }
         if let parent = v.parentVolumeID { volumes[parent]?.children += 1 }
-        if let svm = v.storageVirtualMachineID { storageVirtualMachines[svm]?.volumes += 1 }
+        if let svm = v.storageVirtualMachineID, !v.isRoot { storageVirtualMachines[svm]?.volumes += 1 }
     }
 
     /// Adds a snapshot of a volume, which must be in this state.
@@ -132,7 +132,7 @@ final class FSxState: ServiceState {
         volumeOrder.remove(seq: v.seq)
         if let parent = v.parentVolumeID { volumes[parent]?.children -= 1 }
         if !v.isRoot { fileSystems[v.fileSystemID]?.volumes -= 1 }
-        if let svm = v.storageVirtualMachineID { storageVirtualMachines[svm]?.volumes -= 1 }
+        if let svm = v.storageVirtualMachineID, !v.isRoot { storageVirtualMachines[svm]?.volumes -= 1 }
         forgetToken("CreateVolume", v.id)
         forgetToken("UpdateVolume", v.id)
     }
@@ -257,6 +257,10 @@ final class FSxStorageVirtualMachine: FSxResource {
     var activeDirectory: JSONObject?
     /// UpdateStorageVirtualMachine's SvmAdminPassword: stored, never described.
     var adminPassword: String?
+    /// The endpoints it reports (Iscsi, Management, Nfs), made when it was created.
+    var endpoints: JSON?
+    /// Its root volume (`<name>_root`, junction path `/`), made and deleted with it.
+    var rootVolumeID: String?
 
     init(origin: Origin, id: String, fileSystemID: String, name: String, uuid: String, tags: [Tag]) {
         (self.id, self.fileSystemID, self.name, self.uuid, self.tags) = (id, fileSystemID, name, uuid, tags)
@@ -277,7 +281,8 @@ final class FSxVolume: FSxResource {
     var attachments = 0
     var snapshots = 0
 
-    var isRoot: Bool { type == "OPENZFS" && parentVolumeID == nil }
+    /// An OpenZFS file system's root volume, or an SVM's root volume (deleted with its owner).
+    var isRoot: Bool { type == "OPENZFS" ? parentVolumeID == nil : configuration["StorageVirtualMachineRoot"] == true }
     var junctionPath: String? { configuration["JunctionPath"]?.string }
 
     init(origin: Origin, id: String, type: String, fileSystemID: String, name: String, tags: [Tag],
