@@ -203,6 +203,10 @@ import Glibc
             "Invalid apsim state at 'State.Regions[0].EFSFileSystems[0].AvailabilityZoneName': 'us-east-1z' is not an Availability Zone of us-east-1."))
         #expect(refused { s in setRegion(&s, "Region", "not a region") } == ("InvalidState",
             "Invalid apsim state at 'State.Regions[0].Region': 'not a region' is not a region name such as us-east-1."))
+        #expect(refused { s in setRegion(&s, "EFSManagedKeyArn", "arn:aws:kms:eu-west-1:123456789012:key/x") } == ("InvalidState",
+            "Invalid apsim state at 'State.Regions[0].EFSManagedKeyArn': 'arn:aws:kms:eu-west-1:123456789012:key/x' is not in account 123456789012, region us-east-1."))
+        #expect(refused { s in setRegion(&s, "EFSManagedKeyArn", "key") } == ("InvalidState",
+            "Invalid apsim state at 'State.Regions[0].EFSManagedKeyArn': 'key' is not an ARN."))
         #expect(refused { s in setRegion(&s, "Account", "12") } == ("InvalidState",
             "Invalid apsim state at 'State.Regions[0].Account': '12' is not an account ID (12 digits)."))
         var after = call(w, "apsim:ExportState").body.object ?? JSONObject()

@@ -75,7 +75,7 @@ extension EFSService {
                         region name: String) throws(APIError) {
         let efs = region.efs
         efs.resourceIdType = try r.optionalString("EFSResourceIdType") ?? "LONG_ID"
-        efs.managedKeyARN = try r.optionalString("EFSManagedKeyArn")
+        efs.managedKeyARN = try r.arn("EFSManagedKeyArn", service: "kms", region: name, account: account)
         var order = DocumentReader.Order()
         for f in try r.items("EFSFileSystems") {
             let id = try f.id("Id", prefix: "fs-"), seq = try order.next(f), zone = try f.optionalString("AvailabilityZoneName")
