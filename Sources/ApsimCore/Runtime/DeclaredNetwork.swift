@@ -70,10 +70,13 @@ extension DocumentReader {
     /// A member holding an ID: `prefix` and 8 to 40 lowercase hex digits.
     func id(_ key: String, prefix: String) throws(APIError) -> String {
         let id = try string(key)
-        guard Network.isWellFormed(id, prefix: prefix) else {
-            throw invalid(key, "'\(APIError.echo(id))' is not a \(prefix) ID (\(prefix) and 8 to 40 lowercase hex digits)")
-        }
+        guard Network.isWellFormed(id, prefix: prefix) else { throw invalid(key, DocumentReader.notAnID(.string(id), prefix: prefix)) }
         return id
+    }
+
+    /// "'x' is not a vpc- ID (vpc- and 8 to 40 lowercase hex digits)".
+    static func notAnID(_ value: JSON, prefix: String) -> String {
+        "'\(Validator.echo(value))' is not a \(prefix) ID (\(prefix) and 8 to 40 lowercase hex digits)"
     }
 
     func cidr(_ key: String) throws(APIError) -> IPv4Block {

@@ -75,7 +75,7 @@ struct DocumentReader {
         var out: [String] = []
         for (i, item) in try array(key).enumerated() {
             guard let value = item.string, Network.isWellFormed(value, prefix: prefix) else {
-                throw invalid("\(key)[\(i)]", "'\(Validator.echo(item))' is not a \(prefix) ID (\(prefix) and 8 to 40 lowercase hex digits)")
+                throw invalid("\(key)[\(i)]", DocumentReader.notAnID(item, prefix: prefix))
             }
             out.append(value)
         }

@@ -53,8 +53,11 @@ enum Snapshot {
         // The world's bookkeeping is optional (a hand-written fixture names only its resources):
         // what is missing starts as a new world of this config would, the creation sequence
         // continues after the largest Seq, and every resource ID and alias is taken.
+        // (Only a document that leaves some of it out is scanned: an export names all of it.)
         var found = Found()
-        found.scan(root.raw("Regions"))
+        if root.raw("IssuedIds") == nil || root.raw("Sequence") == nil || root.raw("Aliases") == nil {
+            found.scan(root.raw("Regions"))
+        }
         var s = WorldState(config: config, declaringNetworks: false)
         if let clock = try root.optionalInt("Clock") { s.nowMilliseconds = clock }
         if root.raw("Sequence") != nil { s.setNextSequence(try root.hex("Sequence")) } else { s.setNextSequence(found.maxSeq + 1) }

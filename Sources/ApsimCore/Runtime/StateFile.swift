@@ -32,7 +32,7 @@ final class StateFile: @unchecked Sendable {
     var unreplayedPath: String { journalPath + ".unreplayed" }
     /// The journal, open for appending (under the world's lock).
     private var journal: Int32 = -1
-    /// The lock file, held (flock LOCK_EX) for the world's life; -1 for a reader (`consistentState`).
+    /// The lock file, held (flock LOCK_EX) for the world's life; -1 for a reader (`World.exportState`).
     private var lock: Int32 = -1
     /// The base ID of this file's snapshots (see the type's comment).
     private(set) var base: UInt64 = 0

@@ -59,8 +59,7 @@ enum EFSMountTargets {
     /// The groups a mount target gets: those named (at most five, each in the subnet's VPC), else
     /// the VPC's default group.
     static func securityGroups(_ value: JSON?, vpc: String, _ network: Network) throws(APIError) -> [String] {
-        let named = (value?.array ?? []).compactMap(\.string)
-        if named.count > maxSecurityGroups { throw EFSError.securityGroupLimitExceeded(named.count) }
+        let named = (value?.array ?? []).compactMap(\.string)  // at most five: EFSRules.securityGroupCount
         if named.isEmpty {
             guard let fallback = network.defaultSecurityGroup(of: vpc) else { throw EFSError.noDefaultSecurityGroup(vpc) }
             return [fallback]

@@ -8,7 +8,8 @@ enum FSxNetwork {
     /// The subnets a file system is created in: each must exist, all in one VPC, a MULTI_AZ one's
     /// two in different Availability Zones with the preferred one among them; its security groups
     /// must exist in that VPC.
-    static func subnets(_ input: JSONObject, preferred: String?, _ network: Network) throws(APIError) -> [Subnet] {
+    /// (PreferredSubnetId among SubnetIds is a rule of the request: FSxRules.createFileSystem.)
+    static func subnets(_ input: JSONObject, _ network: Network) throws(APIError) -> [Subnet] {
         var subnets: [Subnet] = []
         for id in (input["SubnetIds"]?.array ?? []).compactMap(\.string) {
             guard let subnet = network.subnet(id) else { throw FSxError.invalidSubnet(id) }
@@ -18,7 +19,6 @@ enum FSxNetwork {
         if subnets.contains(where: { $0.vpcID != vpc }) { throw FSxError.subnetsInSeveralVPCs }
         if subnets.count == 2 {
             if subnets[0].availabilityZone == subnets[1].availabilityZone { throw FSxError.subnetsInOneZone }
-            if let preferred, !subnets.contains(where: { $0.id == preferred }) { throw FSxError.preferredSubnetNotListed(preferred) }
         }
         for id in (input["SecurityGroupIds"]?.array ?? []).compactMap(\.string) {
             guard let group = network.securityGroup(id) else { throw FSxError.invalidSecurityGroup(id) }

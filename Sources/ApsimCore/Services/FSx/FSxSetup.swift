@@ -71,7 +71,7 @@ extension FSxOperations {
         let type = input["FileSystemType"]?.string ?? ""
         let given = (type == "ONTAP" ? input["OntapConfiguration"] : input["OpenZFSConfiguration"])?.object ?? JSONObject()
         let deployment = given["DeploymentType"]?.string ?? ""
-        let subnets = try FSxNetwork.subnets(input, preferred: given["PreferredSubnetId"]?.string, Network(region, ctx))
+        let subnets = try FSxNetwork.subnets(input, Network(region, ctx))
         let id = s.ids.resourceID(prefix: "fs-")
         var configuration = JSONObject()
         configuration.append("DeploymentType", .string(deployment))
