@@ -19,47 +19,24 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-SERVICES = {
-    "efs": {
-        "swift": "EFS",
-        "file": "Sources/ApsimCore/Services/EFS/EFSModel.swift",
-        "enums": {"FileSystem": "LifeCycleState", "AccessPoint": "LifeCycleState", "MountTarget": "LifeCycleState"},
-        # Where ../shared/spec/efs.md binds a pattern the model no longer has. botocore 1.44's EFS
-        # model dropped the lookahead that refuses the reserved `aws:` prefix from TagKey; AWS still
-        # refuses such keys and the spec keeps the pattern (message included).
-        "pattern_overrides": {"TagKey": r"^(?![aA]{1}[wW]{1}[sS]{1}:)([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$"},
-        "operations": [
-            "CreateFileSystem", "DescribeFileSystems", "DeleteFileSystem", "UpdateFileSystem", "UpdateFileSystemProtection",
-            "CreateAccessPoint", "DescribeAccessPoints", "DeleteAccessPoint",
-            "TagResource", "UntagResource", "ListTagsForResource", "CreateTags", "DeleteTags", "DescribeTags",
-            "CreateMountTarget", "DescribeMountTargets", "DeleteMountTarget", "CreateMountSession",
-            "DescribeMountTargetSecurityGroups", "ModifyMountTargetSecurityGroups",
-            "PutLifecycleConfiguration", "DescribeLifecycleConfiguration",
-            "PutBackupPolicy", "DescribeBackupPolicy",
-            "PutFileSystemPolicy", "DescribeFileSystemPolicy", "DeleteFileSystemPolicy",
-            "PutAccountPreferences", "DescribeAccountPreferences",
-            "CreateReplicationConfiguration", "DescribeReplicationConfigurations", "DeleteReplicationConfiguration",
-        ],
-    },
-    "fsx": {
-        "swift": "FSx",
-        "file": "Sources/ApsimCore/Services/FSx/FSxModel.swift",
-        # The FSx model gives no HTTP status for its errors (JSON 1.1); spec/fsx.md: "every modeled
-        # error is HTTP 400 except InternalServerError (500)".
-        "error_status": {"InternalServerError": 500},
-        "enums": {"FileSystem": "FileSystemLifecycle", "Volume": "VolumeLifecycle",
-                  "StorageVirtualMachine": "StorageVirtualMachineLifecycle",
-                  "S3AccessPointAttachment": "S3AccessPointAttachmentLifecycle", "Snapshot": "SnapshotLifecycle"},
-        "operations": [
-            "CreateAndAttachS3AccessPoint", "DescribeS3AccessPointAttachments", "DetachAndDeleteS3AccessPoint",
-            "CreateFileSystem", "DescribeFileSystems", "DeleteFileSystem",
-            "CreateStorageVirtualMachine", "CreateVolume", "DescribeVolumes", "DeleteVolume",
-            "TagResource", "UntagResource", "ListTagsForResource",
-            "DescribeStorageVirtualMachines", "UpdateStorageVirtualMachine", "DeleteStorageVirtualMachine",
-            "CreateSnapshot", "DescribeSnapshots", "UpdateSnapshot", "DeleteSnapshot", "UpdateFileSystem", "UpdateVolume",
-        ],
-    },
-}
+def load_services():
+    """Every service's generator settings: models/<name>/apsim.json, beside botocore's model.
+
+    apsim.json is the one list of the operations apsim emulates, each with its kind ("read": never
+    changes state by itself; "write": changes state and is journaled), plus the Swift prefix and
+    file, the lifecycle enums, and where the spec overrides the model (patterns, error statuses).
+    A new service is a folder here and one under Sources/ApsimCore/Services/."""
+    services = {}
+    for name in sorted(os.listdir(os.path.join(ROOT, "models"))):
+        path = os.path.join(ROOT, "models", name, "apsim.json")
+        if os.path.exists(path):
+            with open(path) as f:
+                services[name] = json.load(f)
+    return services
+
+
+SERVICES = load_services()
+KINDS = ("read", "write")
 
 
 def swift_string(s):
@@ -184,8 +161,11 @@ def generate(service):
         http = o["http"]
         status = http.get("responseCode", 200)
         errors = ", ".join(swift_string(e["shape"]) for e in o.get("errors", []))
-        lines.append("            OperationModel(name: %s, method: %s, requestURI: %s, successStatus: %d," % (
-            swift_string(op), swift_string(http["method"]), swift_string(http["requestUri"]), status))
+        op_kind = cfg["operations"][op]
+        if op_kind not in KINDS:
+            raise SystemExit("models/%s/apsim.json: %s has kind %r, not one of %s" % (service, op, op_kind, ", ".join(KINDS)))
+        lines.append("            OperationModel(name: %s, kind: .%s, method: %s, requestURI: %s, successStatus: %d," % (
+            swift_string(op), op_kind, swift_string(http["method"]), swift_string(http["requestUri"]), status))
         lines.append("                           input: %s, errors: [%s])," % (ref(o["input"]["shape"]), errors))
     lines.append("        ],")
     # The model's other operations: real, not emulated (answered NotImplemented, 501).
@@ -206,7 +186,7 @@ def generate(service):
             swift_string(name), status, ", ".join(swift_string(m) for m in extra)))
     lines.append("        ],")
     lines.append("        lifecycleStates: [")
-    for resource, shape in sorted(cfg["enums"].items()):
+    for resource, shape in sorted(cfg["lifecycle_enums"].items()):
         lines.append("            %s: [%s]," % (swift_string(resource), ", ".join(swift_string(e) for e in shapes[shape]["enum"])))
     lines.append("        ]")
     lines.append("    )")
@@ -219,6 +199,14 @@ def generate(service):
     lines.append("    static var service: ServiceModel { .%s }" % service)
     for name in errors:
         lines.append("    case %s = %s" % (camel(name), swift_string(name)))
+    lines.append("}")
+    lines.append("")
+    lines.append("/// The %s operations apsim emulates (models/%s/apsim.json): a service's operation table is" % (service, service))
+    lines.append("/// an exhaustive switch over them, so an operation listed there and not handled does not build.")
+    lines.append("enum %sOperation: String, ServiceOperation {" % prefix)
+    lines.append("    static var service: ServiceModel { .%s }" % service)
+    for op in cfg["operations"]:
+        lines.append("    case %s = %s" % (camel(op), swift_string(op)))
     lines.append("}")
     lines.append("")
     lines.append("/// The input shapes of the %s operations above, one constant per model shape." % service)

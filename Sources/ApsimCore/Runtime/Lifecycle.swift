@@ -37,6 +37,7 @@ struct LifecycleState: Sendable, Equatable {
     /// The state as an observer after the create response sees it (settling it if due).
     mutating func observe(now: Int64) -> String {
         if let s = settlesTo, settleAt.map({ now >= $0 }) ?? true {
+            StateChanges.note()  // a read that settles changes the world: journaled (StateChanges)
             current = s
             settlesTo = nil
             settleAt = nil

@@ -37,10 +37,14 @@ final class OperationEntry: Sendable {
     /// The code of a constraint violation in this service (EFS ValidationException, FSx BadRequest).
     let validationCode: String
     let successStatus: Int
-    /// Whether a success changes the world (and is written to the state file).
-    let mutates: Bool
+    /// What the operation does to the world (declared: models/<service>/apsim.json for AWS
+    /// operations, `ControlOperations` for apsim's own).
+    let kind: OperationKind
     /// An `apsim:` operation.
-    var isControl: Bool { fullName.hasPrefix("apsim:") }
+    var isControl: Bool {
+        if case .control = kind { return true }
+        return false
+    }
     let rules: OperationRules?
     let replay: ReplayHandler?
     /// Stateless rules that a call checks later, where the spec orders them (after the client
@@ -48,32 +52,32 @@ final class OperationEntry: Sendable {
     let deferredRules: OperationRules?
     let handler: DeferringHandler
 
-    convenience init(service: ServiceModel, validationCode: String, name: String, rules: OperationRules? = nil,
+    convenience init(_ operation: some ServiceOperation, validationCode: String, rules: OperationRules? = nil,
                      replay: ReplayHandler? = nil, deferredRules: OperationRules? = nil, lookups: Set<String> = [],
                      handler: @escaping OperationHandler) {
-        self.init(service: service, validationCode: validationCode, name: name, rules: rules, replay: replay,
+        self.init(operation, validationCode: validationCode, rules: rules, replay: replay,
                   deferredRules: deferredRules, lookups: lookups,
                   deferring: { s, ctx, input throws(APIError) in .object(try handler(&s, ctx, input)) })
     }
 
-    init(service: ServiceModel, validationCode: String, name: String, rules: OperationRules? = nil,
+    init(_ operation: some ServiceOperation, validationCode: String, rules: OperationRules? = nil,
          replay: ReplayHandler? = nil, deferredRules: OperationRules? = nil, lookups: Set<String> = [],
          deferring handler: @escaping DeferringHandler) {
-        // Every handled operation is in the generated model; a mismatch is a build-time bug that the
-        // test suite catches (OperationsTests), so the fallback shape is never used in a release.
-        let model = service.operations[name]
-        fullName = service.name + ":" + name
-        input = (model?.input ?? Shape(name, .structure(members: [], required: []))).withoutPatterns(on: lookups)
+        // The generator makes the operation enum and the models from one list, so `model` is
+        // never nil; the fallback keeps even an impossible mismatch from trapping.
+        let model = operation.model
+        fullName = operation.fullName
+        input = (model?.input ?? Shape(operation.rawValue, .structure(members: [], required: []))).withoutPatterns(on: lookups)
         self.validationCode = validationCode
         successStatus = model?.successStatus ?? 200
-        mutates = !(name.hasPrefix("Describe") || name.hasPrefix("List"))
+        kind = model?.kind ?? .write
         (self.rules, self.replay, self.deferredRules, self.handler) = (rules, replay, deferredRules, handler)
     }
 
     init(control name: String, input: Shape, mutates: Bool, handler: @escaping OperationHandler) {
         fullName = "apsim:" + name
         self.input = input
-        self.mutates = mutates
+        kind = .control(writes: mutates)
         validationCode = RuntimeError.validationCode
         successStatus = 200
         rules = nil

@@ -67,7 +67,10 @@ struct Member: Sendable {
 
 /// One operation of a service model.
 struct OperationModel: Sendable {
-    let name, method, requestURI: String
+    let name: String
+    /// Whether the operation changes state by itself (models/<service>/apsim.json).
+    let kind: OperationKind
+    let method, requestURI: String
     /// The HTTP status of a success (200, 201, 204).
     let successStatus: Int
     let input: Shape
@@ -121,4 +124,41 @@ struct ServiceModel: Sendable {
         for e in errors { errs[e.code] = e }
         self.errors = errs
     }
+}
+
+/// What an operation does to the world, declared per operation (never guessed from its name):
+/// the state file journals every `write` and every other call that changed state (a read that
+/// settled a lifecycle, see `StateChanges`).
+enum OperationKind: Sendable, Equatable {
+    /// An AWS operation that only observes (it may still settle a lifecycle that is due).
+    case read
+    /// An AWS operation that changes state.
+    case write
+    /// An `apsim:` control operation; `writes` when it changes the world.
+    case control(writes: Bool)
+    /// A data-plane operation (`nfs:`, S3 objects); `writes` when it changes the world.
+    case dataPlane(writes: Bool)
+
+    /// Whether a success always changes state (and is always journaled).
+    var writes: Bool {
+        switch self {
+        case .read: return false
+        case .write: return true
+        case .control(let w), .dataPlane(let w): return w
+        }
+    }
+}
+
+/// The operations of one service's model that apsim emulates: a generated enum
+/// (`EFSOperation`), its raw values the model's operation names.
+protocol ServiceOperation: RawRepresentable<String>, CaseIterable, Sendable {
+    /// The generated model the operations belong to.
+    static var service: ServiceModel { get }
+}
+
+extension ServiceOperation {
+    /// The operation's model (every case is one: the generator makes both from one list).
+    var model: OperationModel? { Self.service.operations[rawValue] }
+    /// Its full name, as `apsim_call` takes it ("efs:CreateAccessPoint").
+    var fullName: String { Self.service.name + ":" + rawValue }
 }

@@ -142,8 +142,17 @@ public final class World: Sendable {
                                       regionKey: regionKey)
                 do throws(APIError) {
                     let seq = s.journalSeq + 1
-                    let output = try entry.run(&s, ctx, input)
-                    if entry.mutates, let stateFile {
+                    let output: HandlerOutput, changed: Bool
+                    if entry.kind.writes || stateFile == nil {
+                        (output, changed) = (try entry.run(&s, ctx, input), true)
+                    } else {
+                        // A read is journaled too when it changed state (StateChanges).
+                        let (result, settled) = StateChanges.tracking { () -> Result<HandlerOutput, APIError> in
+                            do throws(APIError) { return .success(try entry.run(&s, ctx, input)) } catch { return .failure(error) }
+                        }
+                        (output, changed) = (try result.get(), settled)
+                    }
+                    if changed, let stateFile {
                         // Durable before the caller hears of it (O(1): one journal line).
                         s.journalSeq = seq
                         try stateFile.append(StateFile.Entry(seq: seq, account: account, region: region,

@@ -7,69 +7,69 @@ extension ServiceModel {
         name: "efs", serviceID: "EFS", apiProtocol: "rest-json", apiVersion: "2015-02-01", targetPrefix: nil,
         signingName: "elasticfilesystem",
         operations: [
-            OperationModel(name: "CreateFileSystem", method: "POST", requestURI: "/2015-02-01/file-systems", successStatus: 201,
+            OperationModel(name: "CreateFileSystem", kind: .write, method: "POST", requestURI: "/2015-02-01/file-systems", successStatus: 201,
                            input: EFSShapes.`CreateFileSystemRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemAlreadyExists", "FileSystemLimitExceeded", "InsufficientThroughputCapacity", "ThroughputLimitExceeded", "UnsupportedAvailabilityZone", "ThrottlingException"]),
-            OperationModel(name: "DescribeFileSystems", method: "GET", requestURI: "/2015-02-01/file-systems", successStatus: 200,
+            OperationModel(name: "DescribeFileSystems", kind: .read, method: "GET", requestURI: "/2015-02-01/file-systems", successStatus: 200,
                            input: EFSShapes.`DescribeFileSystemsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
-            OperationModel(name: "DeleteFileSystem", method: "DELETE", requestURI: "/2015-02-01/file-systems/{FileSystemId}", successStatus: 204,
+            OperationModel(name: "DeleteFileSystem", kind: .write, method: "DELETE", requestURI: "/2015-02-01/file-systems/{FileSystemId}", successStatus: 204,
                            input: EFSShapes.`DeleteFileSystemRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "FileSystemInUse"]),
-            OperationModel(name: "UpdateFileSystem", method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}", successStatus: 202,
+            OperationModel(name: "UpdateFileSystem", kind: .write, method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}", successStatus: 202,
                            input: EFSShapes.`UpdateFileSystemRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InsufficientThroughputCapacity", "InternalServerError", "ThroughputLimitExceeded", "TooManyRequests"]),
-            OperationModel(name: "UpdateFileSystemProtection", method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/protection", successStatus: 200,
+            OperationModel(name: "UpdateFileSystemProtection", kind: .write, method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/protection", successStatus: 200,
                            input: EFSShapes.`UpdateFileSystemProtectionRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InsufficientThroughputCapacity", "InternalServerError", "ThroughputLimitExceeded", "ReplicationAlreadyExists", "TooManyRequests"]),
-            OperationModel(name: "CreateAccessPoint", method: "POST", requestURI: "/2015-02-01/access-points", successStatus: 200,
+            OperationModel(name: "CreateAccessPoint", kind: .write, method: "POST", requestURI: "/2015-02-01/access-points", successStatus: 200,
                            input: EFSShapes.`CreateAccessPointRequest`, errors: ["BadRequest", "AccessPointAlreadyExists", "IncorrectFileSystemLifeCycleState", "InternalServerError", "FileSystemNotFound", "AccessPointLimitExceeded", "ThrottlingException"]),
-            OperationModel(name: "DescribeAccessPoints", method: "GET", requestURI: "/2015-02-01/access-points", successStatus: 200,
+            OperationModel(name: "DescribeAccessPoints", kind: .read, method: "GET", requestURI: "/2015-02-01/access-points", successStatus: 200,
                            input: EFSShapes.`DescribeAccessPointsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
-            OperationModel(name: "DeleteAccessPoint", method: "DELETE", requestURI: "/2015-02-01/access-points/{AccessPointId}", successStatus: 204,
+            OperationModel(name: "DeleteAccessPoint", kind: .write, method: "DELETE", requestURI: "/2015-02-01/access-points/{AccessPointId}", successStatus: 204,
                            input: EFSShapes.`DeleteAccessPointRequest`, errors: ["BadRequest", "InternalServerError", "AccessPointNotFound"]),
-            OperationModel(name: "TagResource", method: "POST", requestURI: "/2015-02-01/resource-tags/{ResourceId}", successStatus: 200,
+            OperationModel(name: "TagResource", kind: .write, method: "POST", requestURI: "/2015-02-01/resource-tags/{ResourceId}", successStatus: 200,
                            input: EFSShapes.`TagResourceRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
-            OperationModel(name: "UntagResource", method: "DELETE", requestURI: "/2015-02-01/resource-tags/{ResourceId}", successStatus: 200,
+            OperationModel(name: "UntagResource", kind: .write, method: "DELETE", requestURI: "/2015-02-01/resource-tags/{ResourceId}", successStatus: 200,
                            input: EFSShapes.`UntagResourceRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
-            OperationModel(name: "ListTagsForResource", method: "GET", requestURI: "/2015-02-01/resource-tags/{ResourceId}", successStatus: 200,
+            OperationModel(name: "ListTagsForResource", kind: .read, method: "GET", requestURI: "/2015-02-01/resource-tags/{ResourceId}", successStatus: 200,
                            input: EFSShapes.`ListTagsForResourceRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
-            OperationModel(name: "CreateTags", method: "POST", requestURI: "/2015-02-01/create-tags/{FileSystemId}", successStatus: 204,
+            OperationModel(name: "CreateTags", kind: .write, method: "POST", requestURI: "/2015-02-01/create-tags/{FileSystemId}", successStatus: 204,
                            input: EFSShapes.`CreateTagsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
-            OperationModel(name: "DeleteTags", method: "POST", requestURI: "/2015-02-01/delete-tags/{FileSystemId}", successStatus: 204,
+            OperationModel(name: "DeleteTags", kind: .write, method: "POST", requestURI: "/2015-02-01/delete-tags/{FileSystemId}", successStatus: 204,
                            input: EFSShapes.`DeleteTagsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
-            OperationModel(name: "DescribeTags", method: "GET", requestURI: "/2015-02-01/tags/{FileSystemId}/", successStatus: 200,
+            OperationModel(name: "DescribeTags", kind: .read, method: "GET", requestURI: "/2015-02-01/tags/{FileSystemId}/", successStatus: 200,
                            input: EFSShapes.`DescribeTagsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
-            OperationModel(name: "CreateMountTarget", method: "POST", requestURI: "/2015-02-01/mount-targets", successStatus: 200,
+            OperationModel(name: "CreateMountTarget", kind: .write, method: "POST", requestURI: "/2015-02-01/mount-targets", successStatus: 200,
                            input: EFSShapes.`CreateMountTargetRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "MountTargetConflict", "SubnetNotFound", "NoFreeAddressesInSubnet", "IpAddressInUse", "NetworkInterfaceLimitExceeded", "SecurityGroupLimitExceeded", "SecurityGroupNotFound", "UnsupportedAvailabilityZone", "AvailabilityZonesMismatch", "ThrottlingException"]),
-            OperationModel(name: "DescribeMountTargets", method: "GET", requestURI: "/2015-02-01/mount-targets", successStatus: 200,
+            OperationModel(name: "DescribeMountTargets", kind: .read, method: "GET", requestURI: "/2015-02-01/mount-targets", successStatus: 200,
                            input: EFSShapes.`DescribeMountTargetsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "MountTargetNotFound", "AccessPointNotFound"]),
-            OperationModel(name: "DeleteMountTarget", method: "DELETE", requestURI: "/2015-02-01/mount-targets/{MountTargetId}", successStatus: 204,
+            OperationModel(name: "DeleteMountTarget", kind: .write, method: "DELETE", requestURI: "/2015-02-01/mount-targets/{MountTargetId}", successStatus: 204,
                            input: EFSShapes.`DeleteMountTargetRequest`, errors: ["BadRequest", "InternalServerError", "DependencyTimeout", "MountTargetNotFound", "ThrottlingException"]),
-            OperationModel(name: "CreateMountSession", method: "POST", requestURI: "/2015-02-01/file-systems/{FileSystemId}/mount-sessions", successStatus: 200,
+            OperationModel(name: "CreateMountSession", kind: .write, method: "POST", requestURI: "/2015-02-01/file-systems/{FileSystemId}/mount-sessions", successStatus: 200,
                            input: EFSShapes.`CreateMountSessionRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InternalServerError", "ThrottlingException"]),
-            OperationModel(name: "DescribeMountTargetSecurityGroups", method: "GET", requestURI: "/2015-02-01/mount-targets/{MountTargetId}/security-groups", successStatus: 200,
+            OperationModel(name: "DescribeMountTargetSecurityGroups", kind: .read, method: "GET", requestURI: "/2015-02-01/mount-targets/{MountTargetId}/security-groups", successStatus: 200,
                            input: EFSShapes.`DescribeMountTargetSecurityGroupsRequest`, errors: ["BadRequest", "InternalServerError", "MountTargetNotFound", "IncorrectMountTargetState"]),
-            OperationModel(name: "ModifyMountTargetSecurityGroups", method: "PUT", requestURI: "/2015-02-01/mount-targets/{MountTargetId}/security-groups", successStatus: 204,
+            OperationModel(name: "ModifyMountTargetSecurityGroups", kind: .write, method: "PUT", requestURI: "/2015-02-01/mount-targets/{MountTargetId}/security-groups", successStatus: 204,
                            input: EFSShapes.`ModifyMountTargetSecurityGroupsRequest`, errors: ["BadRequest", "InternalServerError", "MountTargetNotFound", "IncorrectMountTargetState", "SecurityGroupLimitExceeded", "SecurityGroupNotFound", "ThrottlingException"]),
-            OperationModel(name: "PutLifecycleConfiguration", method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/lifecycle-configuration", successStatus: 200,
+            OperationModel(name: "PutLifecycleConfiguration", kind: .write, method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/lifecycle-configuration", successStatus: 200,
                            input: EFSShapes.`PutLifecycleConfigurationRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState"]),
-            OperationModel(name: "DescribeLifecycleConfiguration", method: "GET", requestURI: "/2015-02-01/file-systems/{FileSystemId}/lifecycle-configuration", successStatus: 200,
+            OperationModel(name: "DescribeLifecycleConfiguration", kind: .read, method: "GET", requestURI: "/2015-02-01/file-systems/{FileSystemId}/lifecycle-configuration", successStatus: 200,
                            input: EFSShapes.`DescribeLifecycleConfigurationRequest`, errors: ["InternalServerError", "BadRequest", "FileSystemNotFound"]),
-            OperationModel(name: "PutBackupPolicy", method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/backup-policy", successStatus: 200,
+            OperationModel(name: "PutBackupPolicy", kind: .write, method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/backup-policy", successStatus: 200,
                            input: EFSShapes.`PutBackupPolicyRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InternalServerError", "ValidationException"]),
-            OperationModel(name: "DescribeBackupPolicy", method: "GET", requestURI: "/2015-02-01/file-systems/{FileSystemId}/backup-policy", successStatus: 200,
+            OperationModel(name: "DescribeBackupPolicy", kind: .read, method: "GET", requestURI: "/2015-02-01/file-systems/{FileSystemId}/backup-policy", successStatus: 200,
                            input: EFSShapes.`DescribeBackupPolicyRequest`, errors: ["BadRequest", "FileSystemNotFound", "InternalServerError", "PolicyNotFound", "ValidationException"]),
-            OperationModel(name: "PutFileSystemPolicy", method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/policy", successStatus: 200,
+            OperationModel(name: "PutFileSystemPolicy", kind: .write, method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/policy", successStatus: 200,
                            input: EFSShapes.`PutFileSystemPolicyRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "InvalidPolicyException", "IncorrectFileSystemLifeCycleState"]),
-            OperationModel(name: "DescribeFileSystemPolicy", method: "GET", requestURI: "/2015-02-01/file-systems/{FileSystemId}/policy", successStatus: 200,
+            OperationModel(name: "DescribeFileSystemPolicy", kind: .read, method: "GET", requestURI: "/2015-02-01/file-systems/{FileSystemId}/policy", successStatus: 200,
                            input: EFSShapes.`DescribeFileSystemPolicyRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "PolicyNotFound"]),
-            OperationModel(name: "DeleteFileSystemPolicy", method: "DELETE", requestURI: "/2015-02-01/file-systems/{FileSystemId}/policy", successStatus: 200,
+            OperationModel(name: "DeleteFileSystemPolicy", kind: .write, method: "DELETE", requestURI: "/2015-02-01/file-systems/{FileSystemId}/policy", successStatus: 200,
                            input: EFSShapes.`DeleteFileSystemPolicyRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState"]),
-            OperationModel(name: "PutAccountPreferences", method: "PUT", requestURI: "/2015-02-01/account-preferences", successStatus: 200,
+            OperationModel(name: "PutAccountPreferences", kind: .write, method: "PUT", requestURI: "/2015-02-01/account-preferences", successStatus: 200,
                            input: EFSShapes.`PutAccountPreferencesRequest`, errors: ["BadRequest", "InternalServerError"]),
-            OperationModel(name: "DescribeAccountPreferences", method: "GET", requestURI: "/2015-02-01/account-preferences", successStatus: 200,
+            OperationModel(name: "DescribeAccountPreferences", kind: .read, method: "GET", requestURI: "/2015-02-01/account-preferences", successStatus: 200,
                            input: EFSShapes.`DescribeAccountPreferencesRequest`, errors: ["InternalServerError"]),
-            OperationModel(name: "CreateReplicationConfiguration", method: "POST", requestURI: "/2015-02-01/file-systems/{SourceFileSystemId}/replication-configuration", successStatus: 200,
+            OperationModel(name: "CreateReplicationConfiguration", kind: .write, method: "POST", requestURI: "/2015-02-01/file-systems/{SourceFileSystemId}/replication-configuration", successStatus: 200,
                            input: EFSShapes.`CreateReplicationConfigurationRequest`, errors: ["BadRequest", "IncorrectFileSystemLifeCycleState", "ValidationException", "ReplicationNotFound", "FileSystemNotFound", "UnsupportedAvailabilityZone", "FileSystemLimitExceeded", "InsufficientThroughputCapacity", "ThroughputLimitExceeded", "ConflictException", "InternalServerError"]),
-            OperationModel(name: "DescribeReplicationConfigurations", method: "GET", requestURI: "/2015-02-01/file-systems/replication-configurations", successStatus: 200,
+            OperationModel(name: "DescribeReplicationConfigurations", kind: .read, method: "GET", requestURI: "/2015-02-01/file-systems/replication-configurations", successStatus: 200,
                            input: EFSShapes.`DescribeReplicationConfigurationsRequest`, errors: ["BadRequest", "FileSystemNotFound", "InternalServerError", "ReplicationNotFound", "ValidationException"]),
-            OperationModel(name: "DeleteReplicationConfiguration", method: "DELETE", requestURI: "/2015-02-01/file-systems/{SourceFileSystemId}/replication-configuration", successStatus: 204,
+            OperationModel(name: "DeleteReplicationConfiguration", kind: .write, method: "DELETE", requestURI: "/2015-02-01/file-systems/{SourceFileSystemId}/replication-configuration", successStatus: 204,
                            input: EFSShapes.`DeleteReplicationConfigurationRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "ReplicationNotFound", "ThrottlingException"]),
         ],
         unemulated: [
@@ -151,6 +151,44 @@ enum EFSErrorCode: String, ModeledErrorCode, CaseIterable {
     case tooManyRequests = "TooManyRequests"
     case unsupportedAvailabilityZone = "UnsupportedAvailabilityZone"
     case validationException = "ValidationException"
+}
+
+/// The efs operations apsim emulates (models/efs/apsim.json): a service's operation table is
+/// an exhaustive switch over them, so an operation listed there and not handled does not build.
+enum EFSOperation: String, ServiceOperation {
+    static var service: ServiceModel { .efs }
+    case createFileSystem = "CreateFileSystem"
+    case describeFileSystems = "DescribeFileSystems"
+    case deleteFileSystem = "DeleteFileSystem"
+    case updateFileSystem = "UpdateFileSystem"
+    case updateFileSystemProtection = "UpdateFileSystemProtection"
+    case createAccessPoint = "CreateAccessPoint"
+    case describeAccessPoints = "DescribeAccessPoints"
+    case deleteAccessPoint = "DeleteAccessPoint"
+    case tagResource = "TagResource"
+    case untagResource = "UntagResource"
+    case listTagsForResource = "ListTagsForResource"
+    case createTags = "CreateTags"
+    case deleteTags = "DeleteTags"
+    case describeTags = "DescribeTags"
+    case createMountTarget = "CreateMountTarget"
+    case describeMountTargets = "DescribeMountTargets"
+    case deleteMountTarget = "DeleteMountTarget"
+    case createMountSession = "CreateMountSession"
+    case describeMountTargetSecurityGroups = "DescribeMountTargetSecurityGroups"
+    case modifyMountTargetSecurityGroups = "ModifyMountTargetSecurityGroups"
+    case putLifecycleConfiguration = "PutLifecycleConfiguration"
+    case describeLifecycleConfiguration = "DescribeLifecycleConfiguration"
+    case putBackupPolicy = "PutBackupPolicy"
+    case describeBackupPolicy = "DescribeBackupPolicy"
+    case putFileSystemPolicy = "PutFileSystemPolicy"
+    case describeFileSystemPolicy = "DescribeFileSystemPolicy"
+    case deleteFileSystemPolicy = "DeleteFileSystemPolicy"
+    case putAccountPreferences = "PutAccountPreferences"
+    case describeAccountPreferences = "DescribeAccountPreferences"
+    case createReplicationConfiguration = "CreateReplicationConfiguration"
+    case describeReplicationConfigurations = "DescribeReplicationConfigurations"
+    case deleteReplicationConfiguration = "DeleteReplicationConfiguration"
 }
 
 /// The input shapes of the efs operations above, one constant per model shape.

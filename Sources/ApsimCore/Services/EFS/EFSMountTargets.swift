@@ -25,7 +25,7 @@ enum EFSMountTargets {
 
     // MARK: Operations
 
-    static func create(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    static func createMountTarget(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         let efs = region.efs
         let ref = input["FileSystemId"]?.string ?? ""
@@ -111,7 +111,7 @@ enum EFSMountTargets {
         return (ipv4, ipv6)
     }
 
-    static func describeMany(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    static func describeMountTargets(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let efs = s.region(ctx).efs
         var out = JSONObject()
         out.append("Marker", ifPresent: input["Marker"])
@@ -138,7 +138,7 @@ enum EFSMountTargets {
         return out
     }
 
-    static func delete(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    static func deleteMountTarget(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let efs = s.region(ctx).efs
         let mt = try mountTarget(input, efs, ctx)
         if !mt.deleting {
@@ -149,13 +149,13 @@ enum EFSMountTargets {
         return JSONObject()
     }
 
-    static func describeSecurityGroups(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    static func describeMountTargetSecurityGroups(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let mt = try mountTarget(input, s.region(ctx).efs, ctx)
         if mt.deleting { throw EFSError.noNetworkInterface(mt.id) }
         return JSONObject(["SecurityGroups": .array(mt.securityGroups.map { .string($0) })])
     }
 
-    static func modifySecurityGroups(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    static func modifyMountTargetSecurityGroups(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         let mt = try mountTarget(input, region.efs, ctx)
         let state = region.efs.observe(mt, now: ctx.now)

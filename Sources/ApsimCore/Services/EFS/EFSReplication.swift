@@ -1,7 +1,7 @@
 /// EFS replication: a source file system copied to one destination file system in a region of the
 /// world (the same account), created for it or adopted.
 enum EFSReplications {
-    static func create(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    static func createReplicationConfiguration(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let source = try EFSConfiguration.availableFileSystem(&s, ctx, input, member: "SourceFileSystemId")
         if source.replication != nil { throw EFSError.alreadyReplicated(source.id) }
         if source.replicatedFrom != nil { throw EFSError.destinationCannotBeSource(source.id) }
@@ -48,7 +48,7 @@ enum EFSReplications {
         return fs
     }
 
-    static func describeMany(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    static func describeReplicationConfigurations(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let efs = s.region(ctx).efs
         var sources: [(EFSFileSystem, CallContext)] = []
         if let ref = input["FileSystemId"]?.string {
@@ -77,7 +77,7 @@ enum EFSReplications {
     }
 
     /// Ends a replication: the destination is writable again, with its protection ENABLED.
-    static func delete(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    static func deleteReplicationConfiguration(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let source = try EFSConfiguration.fileSystem(&s, ctx, input, member: "SourceFileSystemId")
         guard let replication = source.replication else { throw EFSError.replicationNotFound(source.id) }
         let there = CallContext(account: ctx.account, region: replication.destination.region, config: ctx.config, now: ctx.now)

@@ -3,47 +3,60 @@
 enum EFSService: Service {
     static let model = ServiceModel.efs
 
-    static let operations: [OperationEntry] = [
-        entry("CreateFileSystem", rules: EFSRules.createFileSystem, EFSOperations.createFileSystem),
-        // A FileSystemId that names nothing is FileSystemNotFound, whatever it looks like (spec).
-        OperationEntry(service: model, validationCode: EFSRules.validationCode, name: "DescribeFileSystems",
-                       lookups: ["FileSystemId"], handler: EFSOperations.describeFileSystems),
-        entry("DeleteFileSystem", EFSOperations.deleteFileSystem),
-        OperationEntry(service: model, validationCode: EFSRules.validationCode, name: "CreateAccessPoint",
-                       rules: EFSRules.tags, deferring: EFSOperations.createAccessPoint),
-        OperationEntry(service: model, validationCode: EFSRules.validationCode, name: "DescribeAccessPoints",
-                       rules: EFSRules.describeAccessPoints, deferring: EFSOperations.describeAccessPoints),
-        entry("DeleteAccessPoint", EFSOperations.deleteAccessPoint),
-        entry("TagResource", rules: EFSRules.tags, EFSOperations.tagResource),
-        entry("UntagResource", EFSOperations.untagResource),
-        entry("ListTagsForResource", EFSOperations.listTagsForResource),
-        entry("CreateTags", rules: EFSRules.tags, EFSConfiguration.createTags),
-        entry("DeleteTags", EFSConfiguration.deleteTags),
-        entry("DescribeTags", EFSConfiguration.describeTags),
-        entry("UpdateFileSystem", rules: EFSRules.updateFileSystem, EFSConfiguration.updateFileSystem),
-        entry("UpdateFileSystemProtection", rules: EFSRules.fileSystemProtection, EFSConfiguration.updateFileSystemProtection),
-        entry("CreateMountTarget", rules: EFSRules.securityGroupCount, EFSMountTargets.create),
-        entry("DescribeMountTargets", rules: EFSRules.describeMountTargets, EFSMountTargets.describeMany),
-        entry("DeleteMountTarget", EFSMountTargets.delete),
-        entry("CreateMountSession", EFSMountTargets.createMountSession),
-        entry("DescribeMountTargetSecurityGroups", EFSMountTargets.describeSecurityGroups),
-        entry("ModifyMountTargetSecurityGroups", rules: EFSRules.securityGroupCount, EFSMountTargets.modifySecurityGroups),
-        entry("PutLifecycleConfiguration", rules: EFSRules.lifecycleConfiguration, EFSConfiguration.putLifecycleConfiguration),
-        entry("DescribeLifecycleConfiguration", EFSConfiguration.describeLifecycleConfiguration),
-        entry("PutBackupPolicy", rules: EFSRules.backupPolicy, EFSConfiguration.putBackupPolicy),
-        entry("DescribeBackupPolicy", EFSConfiguration.describeBackupPolicy),
-        entry("PutFileSystemPolicy", rules: EFSRules.fileSystemPolicy, EFSConfiguration.putFileSystemPolicy),
-        entry("DescribeFileSystemPolicy", EFSConfiguration.describeFileSystemPolicy),
-        entry("DeleteFileSystemPolicy", EFSConfiguration.deleteFileSystemPolicy),
-        entry("PutAccountPreferences", EFSConfiguration.putAccountPreferences),
-        entry("DescribeAccountPreferences", EFSConfiguration.describeAccountPreferences),
-        entry("CreateReplicationConfiguration", rules: EFSRules.replication, EFSReplications.create),
-        entry("DescribeReplicationConfigurations", EFSReplications.describeMany),
-        entry("DeleteReplicationConfiguration", EFSReplications.delete),
-    ]
+    /// Every operation of `EFSOperation` (the generated list), with its rules and handler.
+    static let operations = EFSOperation.allCases.map(entry)
 
-    static func entry(_ name: String, rules: OperationRules? = nil, _ handler: @escaping OperationHandler) -> OperationEntry {
-        OperationEntry(service: model, validationCode: EFSRules.validationCode, name: name, rules: rules, handler: handler)
+    /// The entry of one operation: an exhaustive switch, so an operation added to the list and
+    /// not handled here does not build.
+    static func entry(_ operation: EFSOperation) -> OperationEntry {
+        func plain(rules: OperationRules? = nil, _ handler: @escaping OperationHandler) -> OperationEntry {
+            OperationEntry(operation, validationCode: EFSRules.validationCode, rules: rules, handler: handler)
+        }
+        switch operation {
+        case .createFileSystem: return plain(rules: EFSRules.createFileSystem, EFSOperations.createFileSystem)
+        case .describeFileSystems:
+            // A FileSystemId that names nothing is FileSystemNotFound, whatever it looks like (spec).
+            return OperationEntry(operation, validationCode: EFSRules.validationCode, lookups: ["FileSystemId"],
+                                  handler: EFSOperations.describeFileSystems)
+        case .deleteFileSystem: return plain(EFSOperations.deleteFileSystem)
+        case .updateFileSystem: return plain(rules: EFSRules.updateFileSystem, EFSConfiguration.updateFileSystem)
+        case .updateFileSystemProtection:
+            return plain(rules: EFSRules.fileSystemProtection, EFSConfiguration.updateFileSystemProtection)
+        case .createAccessPoint:
+            return OperationEntry(operation, validationCode: EFSRules.validationCode, rules: EFSRules.tags,
+                                  deferring: EFSOperations.createAccessPoint)
+        case .describeAccessPoints:
+            return OperationEntry(operation, validationCode: EFSRules.validationCode, rules: EFSRules.describeAccessPoints,
+                                  deferring: EFSOperations.describeAccessPoints)
+        case .deleteAccessPoint: return plain(EFSOperations.deleteAccessPoint)
+        case .tagResource: return plain(rules: EFSRules.tags, EFSOperations.tagResource)
+        case .untagResource: return plain(EFSOperations.untagResource)
+        case .listTagsForResource: return plain(EFSOperations.listTagsForResource)
+        case .createTags: return plain(rules: EFSRules.tags, EFSConfiguration.createTags)
+        case .deleteTags: return plain(EFSConfiguration.deleteTags)
+        case .describeTags: return plain(EFSConfiguration.describeTags)
+        case .createMountTarget: return plain(rules: EFSRules.securityGroupCount, EFSMountTargets.createMountTarget)
+        case .describeMountTargets: return plain(rules: EFSRules.describeMountTargets, EFSMountTargets.describeMountTargets)
+        case .deleteMountTarget: return plain(EFSMountTargets.deleteMountTarget)
+        case .createMountSession: return plain(EFSMountTargets.createMountSession)
+        case .describeMountTargetSecurityGroups: return plain(EFSMountTargets.describeMountTargetSecurityGroups)
+        case .modifyMountTargetSecurityGroups:
+            return plain(rules: EFSRules.securityGroupCount, EFSMountTargets.modifyMountTargetSecurityGroups)
+        case .putLifecycleConfiguration:
+            return plain(rules: EFSRules.lifecycleConfiguration, EFSConfiguration.putLifecycleConfiguration)
+        case .describeLifecycleConfiguration: return plain(EFSConfiguration.describeLifecycleConfiguration)
+        case .putBackupPolicy: return plain(rules: EFSRules.backupPolicy, EFSConfiguration.putBackupPolicy)
+        case .describeBackupPolicy: return plain(EFSConfiguration.describeBackupPolicy)
+        case .putFileSystemPolicy: return plain(rules: EFSRules.fileSystemPolicy, EFSConfiguration.putFileSystemPolicy)
+        case .describeFileSystemPolicy: return plain(EFSConfiguration.describeFileSystemPolicy)
+        case .deleteFileSystemPolicy: return plain(EFSConfiguration.deleteFileSystemPolicy)
+        case .putAccountPreferences: return plain(EFSConfiguration.putAccountPreferences)
+        case .describeAccountPreferences: return plain(EFSConfiguration.describeAccountPreferences)
+        case .createReplicationConfiguration:
+            return plain(rules: EFSRules.replication, EFSReplications.createReplicationConfiguration)
+        case .describeReplicationConfigurations: return plain(EFSReplications.describeReplicationConfigurations)
+        case .deleteReplicationConfiguration: return plain(EFSReplications.deleteReplicationConfiguration)
+        }
     }
 
     static func setNetworkInterface(_ id: String, to interface: String, in region: RegionState) -> Bool {

@@ -7,49 +7,49 @@ extension ServiceModel {
         name: "fsx", serviceID: "FSx", apiProtocol: "json", apiVersion: "2018-03-01", targetPrefix: "AWSSimbaAPIService_v20180301",
         signingName: "fsx",
         operations: [
-            OperationModel(name: "CreateAndAttachS3AccessPoint", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "CreateAndAttachS3AccessPoint", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`CreateAndAttachS3AccessPointRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "UnsupportedOperation", "VolumeNotFound", "InvalidAccessPoint", "InvalidRequest", "AccessPointAlreadyOwnedByYou", "TooManyAccessPoints"]),
-            OperationModel(name: "DescribeS3AccessPointAttachments", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "DescribeS3AccessPointAttachments", kind: .read, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DescribeS3AccessPointAttachmentsRequest`, errors: ["S3AccessPointAttachmentNotFound", "BadRequest", "InternalServerError", "UnsupportedOperation"]),
-            OperationModel(name: "DetachAndDeleteS3AccessPoint", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "DetachAndDeleteS3AccessPoint", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DetachAndDeleteS3AccessPointRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "UnsupportedOperation", "S3AccessPointAttachmentNotFound"]),
-            OperationModel(name: "CreateFileSystem", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "CreateFileSystem", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`CreateFileSystemRequest`, errors: ["BadRequest", "ActiveDirectoryError", "IncompatibleParameterError", "InvalidImportPath", "InvalidExportPath", "InvalidNetworkSettings", "InvalidPerUnitStorageThroughput", "ServiceLimitExceeded", "InternalServerError", "MissingFileSystemConfiguration"]),
-            OperationModel(name: "DescribeFileSystems", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "DescribeFileSystems", kind: .read, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DescribeFileSystemsRequest`, errors: ["BadRequest", "FileSystemNotFound", "InternalServerError"]),
-            OperationModel(name: "DeleteFileSystem", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "DeleteFileSystem", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DeleteFileSystemRequest`, errors: ["BadRequest", "IncompatibleParameterError", "FileSystemNotFound", "ServiceLimitExceeded", "InternalServerError"]),
-            OperationModel(name: "CreateStorageVirtualMachine", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "CreateStorageVirtualMachine", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`CreateStorageVirtualMachineRequest`, errors: ["ActiveDirectoryError", "BadRequest", "FileSystemNotFound", "IncompatibleParameterError", "InternalServerError", "ServiceLimitExceeded", "UnsupportedOperation"]),
-            OperationModel(name: "CreateVolume", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "CreateVolume", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`CreateVolumeRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncompatibleParameterError", "InternalServerError", "MissingVolumeConfiguration", "ServiceLimitExceeded", "StorageVirtualMachineNotFound", "UnsupportedOperation", "VolumeNotFound"]),
-            OperationModel(name: "DescribeVolumes", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "DescribeVolumes", kind: .read, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DescribeVolumesRequest`, errors: ["BadRequest", "InternalServerError", "VolumeNotFound"]),
-            OperationModel(name: "DeleteVolume", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "DeleteVolume", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DeleteVolumeRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "VolumeNotFound", "ServiceLimitExceeded"]),
-            OperationModel(name: "TagResource", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "TagResource", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`TagResourceRequest`, errors: ["BadRequest", "InternalServerError", "ResourceNotFound", "NotServiceResourceError", "ResourceDoesNotSupportTagging"]),
-            OperationModel(name: "UntagResource", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "UntagResource", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`UntagResourceRequest`, errors: ["BadRequest", "InternalServerError", "ResourceNotFound", "NotServiceResourceError", "ResourceDoesNotSupportTagging"]),
-            OperationModel(name: "ListTagsForResource", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "ListTagsForResource", kind: .read, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`ListTagsForResourceRequest`, errors: ["BadRequest", "InternalServerError", "ResourceNotFound", "NotServiceResourceError", "ResourceDoesNotSupportTagging"]),
-            OperationModel(name: "DescribeStorageVirtualMachines", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "DescribeStorageVirtualMachines", kind: .read, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DescribeStorageVirtualMachinesRequest`, errors: ["BadRequest", "InternalServerError", "StorageVirtualMachineNotFound"]),
-            OperationModel(name: "UpdateStorageVirtualMachine", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "UpdateStorageVirtualMachine", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`UpdateStorageVirtualMachineRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "StorageVirtualMachineNotFound", "UnsupportedOperation"]),
-            OperationModel(name: "DeleteStorageVirtualMachine", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "DeleteStorageVirtualMachine", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DeleteStorageVirtualMachineRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "StorageVirtualMachineNotFound"]),
-            OperationModel(name: "CreateSnapshot", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "CreateSnapshot", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`CreateSnapshotRequest`, errors: ["BadRequest", "VolumeNotFound", "ServiceLimitExceeded", "InternalServerError", "IncompatibleParameterError"]),
-            OperationModel(name: "DescribeSnapshots", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "DescribeSnapshots", kind: .read, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DescribeSnapshotsRequest`, errors: ["BadRequest", "InternalServerError", "SnapshotNotFound"]),
-            OperationModel(name: "UpdateSnapshot", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "UpdateSnapshot", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`UpdateSnapshotRequest`, errors: ["BadRequest", "SnapshotNotFound", "InternalServerError", "IncompatibleParameterError"]),
-            OperationModel(name: "DeleteSnapshot", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "DeleteSnapshot", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`DeleteSnapshotRequest`, errors: ["BadRequest", "InternalServerError", "SnapshotNotFound", "IncompatibleParameterError"]),
-            OperationModel(name: "UpdateFileSystem", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "UpdateFileSystem", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`UpdateFileSystemRequest`, errors: ["BadRequest", "UnsupportedOperation", "IncompatibleParameterError", "InvalidNetworkSettings", "InternalServerError", "FileSystemNotFound", "MissingFileSystemConfiguration", "ServiceLimitExceeded"]),
-            OperationModel(name: "UpdateVolume", method: "POST", requestURI: "/", successStatus: 200,
+            OperationModel(name: "UpdateVolume", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
                            input: FSxShapes.`UpdateVolumeRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "MissingVolumeConfiguration", "VolumeNotFound"]),
         ],
         unemulated: [
@@ -205,6 +205,34 @@ enum FSxErrorCode: String, ModeledErrorCode, CaseIterable {
     case tooManyAccessPoints = "TooManyAccessPoints"
     case unsupportedOperation = "UnsupportedOperation"
     case volumeNotFound = "VolumeNotFound"
+}
+
+/// The fsx operations apsim emulates (models/fsx/apsim.json): a service's operation table is
+/// an exhaustive switch over them, so an operation listed there and not handled does not build.
+enum FSxOperation: String, ServiceOperation {
+    static var service: ServiceModel { .fsx }
+    case createAndAttachS3AccessPoint = "CreateAndAttachS3AccessPoint"
+    case describeS3AccessPointAttachments = "DescribeS3AccessPointAttachments"
+    case detachAndDeleteS3AccessPoint = "DetachAndDeleteS3AccessPoint"
+    case createFileSystem = "CreateFileSystem"
+    case describeFileSystems = "DescribeFileSystems"
+    case deleteFileSystem = "DeleteFileSystem"
+    case createStorageVirtualMachine = "CreateStorageVirtualMachine"
+    case createVolume = "CreateVolume"
+    case describeVolumes = "DescribeVolumes"
+    case deleteVolume = "DeleteVolume"
+    case tagResource = "TagResource"
+    case untagResource = "UntagResource"
+    case listTagsForResource = "ListTagsForResource"
+    case describeStorageVirtualMachines = "DescribeStorageVirtualMachines"
+    case updateStorageVirtualMachine = "UpdateStorageVirtualMachine"
+    case deleteStorageVirtualMachine = "DeleteStorageVirtualMachine"
+    case createSnapshot = "CreateSnapshot"
+    case describeSnapshots = "DescribeSnapshots"
+    case updateSnapshot = "UpdateSnapshot"
+    case deleteSnapshot = "DeleteSnapshot"
+    case updateFileSystem = "UpdateFileSystem"
+    case updateVolume = "UpdateVolume"
 }
 
 /// The input shapes of the fsx operations above, one constant per model shape.

@@ -32,9 +32,9 @@ enum FSxOperations {
 
     /// What a create or update answers: `description` under `member`, once the request is
     /// remembered under its ClientRequestToken (for replays).
-    static func answer(_ member: String, _ description: JSON, remembering input: JSONObject, as operation: String,
+    static func answer(_ member: String, _ description: JSON, remembering input: JSONObject, as operation: FSxOperation,
                        for id: String, in fsx: FSxState) -> JSONObject {
-        fsx.remember(input, operation: operation, resourceID: id)
+        fsx.remember(input, operation: operation.rawValue, resourceID: id)
         return JSONObject([member: description])
     }
 
@@ -177,7 +177,7 @@ enum FSxOperations {
         }
     }
 
-    static func createAndAttach(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
+    static func createAndAttachS3AccessPoint(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
         let region = s.region(ctx)
         let type = input["Type"]?.string ?? ""
         let name = input["Name"]?.string ?? ""
@@ -222,7 +222,7 @@ enum FSxOperations {
     }
 
     /// Rendered after the lock is released, from views copied under it (see describeAccessPoints).
-    static func describeAttachments(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
+    static func describeS3AccessPointAttachments(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
         let region = s.region(ctx)
         var found: [FSxAttachment] = []
         var nextToken: String? = nil
@@ -256,7 +256,7 @@ enum FSxOperations {
         }
     }
 
-    static func detachAndDelete(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
+    static func detachAndDeleteS3AccessPoint(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
         let name = input["Name"]?.string ?? ""
         guard let a = region.fsx.attachments[name] else { throw FSxError.attachmentNotFound(name) }

@@ -3,64 +3,78 @@
 enum FSxService: Service {
     static let model = ServiceModel.fsx
 
-    static let operations: [OperationEntry] = [
-        OperationEntry(service: model, validationCode: FSxRules.validationCode, name: "CreateAndAttachS3AccessPoint",
-                       rules: FSxRules.createAndAttach, replay: replaying("CreateAndAttachS3AccessPoint", \.attachments) { a, _ in
-                           JSONObject(["S3AccessPointAttachment": FSxOperations.describe(a, state: a.lifecycle.current)])
-                       },
-                       deferredRules: FSxRules.attachmentConsistency, deferring: FSxOperations.createAndAttach),
-        OperationEntry(service: model, validationCode: FSxRules.validationCode, name: "DescribeS3AccessPointAttachments",
-                       deferring: FSxOperations.describeAttachments),
-        entry("DetachAndDeleteS3AccessPoint", FSxOperations.detachAndDelete),
-        entry("CreateFileSystem", rules: FSxRules.createFileSystem, replay: replaying("CreateFileSystem", \.fileSystems) { fs, ctx in
-            JSONObject(["FileSystem": FSxOperations.describe(fs, ctx, state: fs.lifecycle.current)])
-        }, FSxOperations.createFileSystem),
-        entry("DescribeFileSystems", FSxOperations.describeFileSystems),
-        entry("DeleteFileSystem", FSxOperations.deleteFileSystem),
-        entry("CreateStorageVirtualMachine", replay: replaying("CreateStorageVirtualMachine", \.storageVirtualMachines) { svm, ctx in
-            JSONObject(["StorageVirtualMachine": FSxOperations.describe(svm, ctx, state: svm.lifecycle.current)])
-        }, FSxOperations.createStorageVirtualMachine),
-        entry("CreateVolume", rules: FSxRules.createVolume, replay: replaying("CreateVolume", \.volumes) { v, ctx in
-            JSONObject(["Volume": FSxOperations.describe(v, ctx, state: v.lifecycle.current)])
-        }, FSxOperations.createVolume),
-        entry("DescribeVolumes", FSxOperations.describeVolumes),
-        entry("DeleteVolume", FSxOperations.deleteVolume),
-        // Any ARN is looked up (spec: another service's is NotServiceResourceError, not BadRequest).
-        entry("TagResource", lookups: ["ResourceARN"], FSxOperations.tagResource),
-        entry("UntagResource", lookups: ["ResourceARN"], FSxOperations.untagResource),
-        entry("ListTagsForResource", lookups: ["ResourceARN"], FSxOperations.listTagsForResource),
-        entry("UpdateFileSystem", replay: replaying("UpdateFileSystem", \.fileSystems) { fs, ctx in
-            JSONObject(["FileSystem": FSxOperations.describe(fs, ctx, state: fs.lifecycle.current)])
-        }, FSxOperations.updateFileSystem),
-        entry("UpdateVolume", replay: replaying("UpdateVolume", \.volumes) { v, ctx in
-            JSONObject(["Volume": FSxOperations.describe(v, ctx, state: v.lifecycle.current)])
-        }, FSxOperations.updateVolume),
-        entry("CreateSnapshot", replay: replaying("CreateSnapshot", \.snapshots) { snapshot, ctx in
-            JSONObject(["Snapshot": FSxOperations.describe(snapshot, ctx, state: snapshot.lifecycle.current)])
-        }, FSxOperations.createSnapshot),
-        entry("DescribeSnapshots", FSxOperations.describeSnapshots),
-        entry("UpdateSnapshot", FSxOperations.updateSnapshot),
-        entry("DeleteSnapshot", FSxOperations.deleteSnapshot),
-        entry("DescribeStorageVirtualMachines", FSxOperations.describeStorageVirtualMachines),
-        entry("UpdateStorageVirtualMachine", FSxOperations.updateStorageVirtualMachine),
-        entry("DeleteStorageVirtualMachine", FSxOperations.deleteStorageVirtualMachine),
-    ]
+    /// Every operation of `FSxOperation` (the generated list), with its rules and handler.
+    static let operations = FSxOperation.allCases.map(entry)
 
-    static func entry(_ name: String, rules: OperationRules? = nil, replay: ReplayHandler? = nil, lookups: Set<String> = [],
-                      _ handler: @escaping OperationHandler) -> OperationEntry {
-        OperationEntry(service: model, validationCode: FSxRules.validationCode, name: name, rules: rules, replay: replay,
-                       lookups: lookups, handler: handler)
+    /// The entry of one operation: an exhaustive switch, so an operation added to the list and
+    /// not handled here does not build.
+    static func entry(_ operation: FSxOperation) -> OperationEntry {
+        func plain(rules: OperationRules? = nil, replay: ReplayHandler? = nil, lookups: Set<String> = [],
+                   _ handler: @escaping OperationHandler) -> OperationEntry {
+            OperationEntry(operation, validationCode: FSxRules.validationCode, rules: rules, replay: replay,
+                           lookups: lookups, handler: handler)
+        }
+        switch operation {
+        case .createAndAttachS3AccessPoint:
+            return OperationEntry(operation, validationCode: FSxRules.validationCode, rules: FSxRules.createAndAttach,
+                                  replay: replaying(operation, \.attachments) { a, _ in
+                                      JSONObject(["S3AccessPointAttachment": FSxOperations.describe(a, state: a.lifecycle.current)])
+                                  },
+                                  deferredRules: FSxRules.attachmentConsistency, deferring: FSxOperations.createAndAttachS3AccessPoint)
+        case .describeS3AccessPointAttachments:
+            return OperationEntry(operation, validationCode: FSxRules.validationCode,
+                                  deferring: FSxOperations.describeS3AccessPointAttachments)
+        case .detachAndDeleteS3AccessPoint: return plain(FSxOperations.detachAndDeleteS3AccessPoint)
+        case .createFileSystem:
+            return plain(rules: FSxRules.createFileSystem, replay: replaying(operation, \.fileSystems) { fs, ctx in
+                JSONObject(["FileSystem": FSxOperations.describe(fs, ctx, state: fs.lifecycle.current)])
+            }, FSxOperations.createFileSystem)
+        case .describeFileSystems: return plain(FSxOperations.describeFileSystems)
+        case .deleteFileSystem: return plain(FSxOperations.deleteFileSystem)
+        case .updateFileSystem:
+            return plain(replay: replaying(operation, \.fileSystems) { fs, ctx in
+                JSONObject(["FileSystem": FSxOperations.describe(fs, ctx, state: fs.lifecycle.current)])
+            }, FSxOperations.updateFileSystem)
+        case .createStorageVirtualMachine:
+            return plain(replay: replaying(operation, \.storageVirtualMachines) { svm, ctx in
+                JSONObject(["StorageVirtualMachine": FSxOperations.describe(svm, ctx, state: svm.lifecycle.current)])
+            }, FSxOperations.createStorageVirtualMachine)
+        case .describeStorageVirtualMachines: return plain(FSxOperations.describeStorageVirtualMachines)
+        case .updateStorageVirtualMachine: return plain(FSxOperations.updateStorageVirtualMachine)
+        case .deleteStorageVirtualMachine: return plain(FSxOperations.deleteStorageVirtualMachine)
+        case .createVolume:
+            return plain(rules: FSxRules.createVolume, replay: replaying(operation, \.volumes) { v, ctx in
+                JSONObject(["Volume": FSxOperations.describe(v, ctx, state: v.lifecycle.current)])
+            }, FSxOperations.createVolume)
+        case .describeVolumes: return plain(FSxOperations.describeVolumes)
+        case .updateVolume:
+            return plain(replay: replaying(operation, \.volumes) { v, ctx in
+                JSONObject(["Volume": FSxOperations.describe(v, ctx, state: v.lifecycle.current)])
+            }, FSxOperations.updateVolume)
+        case .deleteVolume: return plain(FSxOperations.deleteVolume)
+        // Any ARN is looked up (spec: another service's is NotServiceResourceError, not BadRequest).
+        case .tagResource: return plain(lookups: ["ResourceARN"], FSxOperations.tagResource)
+        case .untagResource: return plain(lookups: ["ResourceARN"], FSxOperations.untagResource)
+        case .listTagsForResource: return plain(lookups: ["ResourceARN"], FSxOperations.listTagsForResource)
+        case .createSnapshot:
+            return plain(replay: replaying(operation, \.snapshots) { snapshot, ctx in
+                JSONObject(["Snapshot": FSxOperations.describe(snapshot, ctx, state: snapshot.lifecycle.current)])
+            }, FSxOperations.createSnapshot)
+        case .describeSnapshots: return plain(FSxOperations.describeSnapshots)
+        case .updateSnapshot: return plain(FSxOperations.updateSnapshot)
+        case .deleteSnapshot: return plain(FSxOperations.deleteSnapshot)
+        }
     }
 
     /// The replay phase of a create with a ClientRequestToken: an identical earlier request under
     /// the same token answers with what it created (as it is now, settled if due).
     static func replaying<Resource: LifecycleHolder>(
-        _ operation: String, _ index: any KeyPath<FSxState, [String: Resource]> & Sendable,
+        _ operation: FSxOperation, _ index: any KeyPath<FSxState, [String: Resource]> & Sendable,
         _ render: @escaping @Sendable (Resource, CallContext) -> JSONObject
     ) -> ReplayHandler {
         { s, ctx, input throws(APIError) in
             let fsx = s.region(ctx).fsx
-            guard let id = try FSxOperations.replay(fsx, operation, input), let found = fsx[keyPath: index][id] else {
+            guard let id = try FSxOperations.replay(fsx, operation.rawValue, input), let found = fsx[keyPath: index][id] else {
                 return nil
             }
             _ = found.lifecycle.observe(now: ctx.now)

@@ -72,7 +72,7 @@ extension FSxOperations {
         // The answer shows the update pending, except with the instant lifecycle: done already.
         let current = ctx.config.lifecycle == .instant ? settle(fs, now: ctx.now) : fs.lifecycle.current
         return answer("FileSystem", describe(fs, ctx, state: current),
-                      remembering: input, as: "UpdateFileSystem", for: id, in: region.fsx)
+                      remembering: input, as: .updateFileSystem, for: id, in: region.fsx)
     }
 
     static func updateVolume(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
@@ -107,6 +107,6 @@ extension FSxOperations {
         v.administrativeActions.append(done)
         // The answer shows the action as asked (PENDING but with the instant lifecycle); reads move it on.
         return answer("Volume", describe(v, ctx, state: v.lifecycle.observe(now: ctx.now)),
-                      remembering: input, as: "UpdateVolume", for: id, in: region.fsx)
+                      remembering: input, as: .updateVolume, for: id, in: region.fsx)
     }
 }

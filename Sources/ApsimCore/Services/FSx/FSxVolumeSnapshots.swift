@@ -1,4 +1,5 @@
-/// Snapshots of OpenZFS volumes (../shared/spec/fsx.md, "Around the attachments").
+/// FSx volume snapshots (the `Snapshot` resource of OpenZFS volumes): create, describe, update
+/// and delete. apsim's own state snapshots are FSxExport.swift.
 extension FSxOperations {
     static func describe(_ snapshot: FSxSnapshot, _ ctx: CallContext, state: String) -> JSON {
         var o = JSONObject()
@@ -35,7 +36,7 @@ extension FSxOperations {
             tags: Tag.list(input["Tags"]))
         region.fsx.insert(snapshot, of: volume)
         return answer("Snapshot", describe(snapshot, ctx, state: snapshot.lifecycle.current),
-                      remembering: input, as: "CreateSnapshot", for: snapshot.id, in: region.fsx)
+                      remembering: input, as: .createSnapshot, for: snapshot.id, in: region.fsx)
     }
 
     static func updateSnapshot(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {

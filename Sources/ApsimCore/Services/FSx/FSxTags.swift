@@ -1,5 +1,5 @@
-/// The FSx operations around the attachments (../shared/spec/fsx.md, "Around the attachments"):
-/// tags, and the storage virtual machines' describe, update and delete.
+/// FSx tags: TagResource, UntagResource and ListTagsForResource on file systems, volumes,
+/// storage virtual machines and snapshots, by ARN.
 extension FSxOperations {
     // MARK: Tags (file systems, volumes, storage virtual machines)
 
@@ -60,48 +60,5 @@ extension FSxOperations {
         out.append("Tags", .array(page.map(\.json)))
         out.append("NextToken", ifPresent: next.map { .string($0) })
         return out
-    }
-
-    // MARK: Storage virtual machines
-
-    static func describeStorageVirtualMachines(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
-        let fsx = s.region(ctx).fsx
-        return try listing(s, input, list: "StorageVirtualMachines", ids: "StorageVirtualMachineIds",
-                           in: fsx.storageVirtualMachines, notFound: FSxError.storageVirtualMachineNotFound,
-                           order: fsx.storageVirtualMachineOrder, scope: "fsx:svms:", page: pageOf(50)) { svm, _, values in
-            values.contains(svm.fileSystemID)
-        } view: { describe($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }
-    }
-
-    /// Stores the admin password (never described) and the Active Directory configuration (its
-    /// password left out).
-    static func updateStorageVirtualMachine(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
-        let svm = try storageVirtualMachine(s.region(ctx), input)
-        if let password = input["SvmAdminPassword"]?.string { svm.adminPassword = password }
-        if var directory = input["ActiveDirectoryConfiguration"]?.object {
-            if var selfManaged = directory["SelfManagedActiveDirectoryConfiguration"]?.object {
-                selfManaged["Password"] = nil
-                directory["SelfManagedActiveDirectoryConfiguration"] = .object(selfManaged)
-            }
-            var merged = svm.activeDirectory ?? JSONObject()
-            for m in directory.members { merged[m.key] = m.value }
-            svm.activeDirectory = merged
-        }
-        return JSONObject(["StorageVirtualMachine": describe(svm, ctx, state: svm.lifecycle.observe(now: ctx.now))])
-    }
-
-    /// Deletes a storage virtual machine without volumes: it answers DELETING and is gone.
-    static func deleteStorageVirtualMachine(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
-        let region = s.region(ctx)
-        let svm = try storageVirtualMachine(region, input)
-        if svm.volumes > 0 { throw FSxError.storageVirtualMachineHasVolumes(svm.id) }
-        if let root = svm.rootVolumeID, let volume = region.fsx.volumes[root] { region.fsx.remove(volume) }
-        region.fsx.remove(svm)
-        return JSONObject(["StorageVirtualMachineId": .string(svm.id), "Lifecycle": "DELETING"])
-    }
-
-    static func storageVirtualMachine(_ region: RegionState, _ input: JSONObject) throws(APIError) -> FSxStorageVirtualMachine {
-        try existing(region.fsx.storageVirtualMachines, input, "StorageVirtualMachineId",
-                     FSxError.storageVirtualMachineNotFound)
     }
 }

@@ -1,4 +1,5 @@
-/// FSx's part of snapshots: its resources of one account and region, in creation order.
+/// FSx's part of apsim:ExportState and ImportState: its resources of one account and region,
+/// in creation order.
 extension FSxService {
     static func export(_ region: RegionState, into o: inout JSONObject) {
         o.append("FSxFileSystems", .array(region.fsx.fileSystemOrder.all.map { fs in

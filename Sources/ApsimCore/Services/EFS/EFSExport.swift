@@ -1,4 +1,5 @@
-/// EFS's part of snapshots: its resources and settings of one account and region.
+/// EFS's part of apsim:ExportState and ImportState: its resources and settings of one account
+/// and region.
 extension EFSService {
     static func export(_ region: RegionState, into o: inout JSONObject) {
         let efs = region.efs
