@@ -46,6 +46,10 @@ final class OperationEntry: Sendable {
         return false
     }
     let rules: OperationRules?
+    /// The IAM action a call asks for (nil: an `apsim:` control, which no policy governs).
+    let action: String?
+    /// The resource a call acts on, for its authorization.
+    let resource: (@Sendable (CallContext, JSONObject, borrowing WorldState) -> String)?
     let replay: ReplayHandler?
     /// Stateless rules that a call checks later, where the spec orders them (after the client
     /// token's replay); `apsim_validate` runs them right after `rules`.
@@ -71,6 +75,8 @@ final class OperationEntry: Sendable {
         self.validationCode = validationCode
         successStatus = model?.successStatus ?? 200
         kind = model?.kind ?? .write
+        action = operation.action
+        resource = { ctx, input, state in type(of: operation).resource(of: operation, ctx, input, state) }
         (self.rules, self.replay, self.deferredRules, self.handler) = (rules, replay, deferredRules, handler)
     }
 
@@ -78,6 +84,8 @@ final class OperationEntry: Sendable {
         fullName = "apsim:" + name
         self.input = input
         kind = .control(writes: mutates)
+        action = nil
+        resource = nil
         validationCode = RuntimeError.validationCode
         successStatus = 200
         rules = nil
@@ -88,9 +96,13 @@ final class OperationEntry: Sendable {
 }
 
 extension OperationEntry {
-    /// The phases a validated call runs under the world's lock, in the spec's order: the client
-    /// token's replay, the deferred stateless rules, then the handler's state logic.
+    /// The phases a validated call runs under the world's lock, in the spec's order: its
+    /// authorization (when the world has an authorizer), the client token's replay, the deferred
+    /// stateless rules, then the handler's state logic.
     func run(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> HandlerOutput {
+        if let authorizer = s.authorizer, let action, let resource {
+            try authorizer(Authorization(caller: ctx.caller, action: action, resource: resource(ctx, input, s)), s)
+        }
         if let replay, let answer = try replay(&s, ctx, input) { return answer }
         try deferredRules?(input)
         return try handler(&s, ctx, input)

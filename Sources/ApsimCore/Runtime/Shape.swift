@@ -154,6 +154,9 @@ enum OperationKind: Sendable, Equatable {
 protocol ServiceOperation: RawRepresentable<String>, CaseIterable, Sendable {
     /// The generated model the operations belong to.
     static var service: ServiceModel { get }
+    /// The resource a call of `operation` acts on, for its authorization (an ARN, or `*`): the
+    /// service says it in its folder (`EFSAuthorization.swift`).
+    static func resource(of operation: Self, _ ctx: CallContext, _ input: JSONObject, _ state: borrowing WorldState) -> String
 }
 
 extension ServiceOperation {
@@ -161,4 +164,7 @@ extension ServiceOperation {
     var model: OperationModel? { Self.service.operations[rawValue] }
     /// Its full name, as `apsim_call` takes it ("efs:CreateAccessPoint").
     var fullName: String { Self.service.name + ":" + rawValue }
+    /// The IAM action a call asks for: the signing name and the operation
+    /// (`elasticfilesystem:CreateAccessPoint`, `fsx:CreateVolume`).
+    var action: String { Self.service.signingName + ":" + rawValue }
 }

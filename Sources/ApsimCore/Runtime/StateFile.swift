@@ -121,6 +121,8 @@ final class StateFile: @unchecked Sendable {
         let request: JSON
         /// The world's clock when the change was made (nil in journals written before it was kept).
         let clock: Int64?
+        /// The access key that signed the call (the caller's; nil for C-API calls, made by the root).
+        var accessKeyID: String? = nil
     }
 
     /// A journal as read: its header (nil in journals written before headers) and complete lines.
@@ -157,7 +159,7 @@ final class StateFile: @unchecked Sendable {
                   let operation = doc["Operation"]?.string, let request = doc["Request"]
             else { throw refused("its journal \(journalPath) has a bad line \(line): expected Seq, Account, Region, Operation, Request") }
             journal.entries.append(Entry(seq: UInt64(seq), account: account, region: region, operation: operation, request: request,
-                                         clock: doc["Clock"]?.int))
+                                         clock: doc["Clock"]?.int, accessKeyID: doc["AccessKeyId"]?.string))
         }
         return journal
     }
@@ -231,6 +233,7 @@ final class StateFile: @unchecked Sendable {
         line.append("Operation", .string(entry.operation))
         line.append("Request", entry.request)
         line.append("Clock", ifPresent: entry.clock.map { .int($0) })
+        line.append("AccessKeyId", ifPresent: entry.accessKeyID.map { .string($0) })
         var bytes = JSON.object(line).serialized()
         bytes.append(0x0A)
         try writeAll(journal, bytes, what: journalPath)

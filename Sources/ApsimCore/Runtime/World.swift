@@ -78,6 +78,9 @@ public final class World: Sendable {
         if let stateFile { state.withLock { try? stateFile.compact(Snapshot.export($0), seq: $0.journalSeq) } }
     }
 
+    /// Installs the authorization step of every AWS call (nil: every call is allowed).
+    func setAuthorizer(_ authorizer: Authorizer?) { state.withLock { $0.authorizer = authorizer } }
+
     /// Stops writing the state file as if this process had been killed (for tests of recovery):
     /// its lock is released and nothing more is journaled or compacted.
     func crash() { stateFile?.abandon() }
@@ -88,7 +91,8 @@ public final class World: Sendable {
         let input = try Operations.validate(entry, journaled.request)
         if !entry.isControl { _ = s.ids.nextRequestBits() }
         if let clock = journaled.clock { s.nowMilliseconds = clock }  // a real clock's time is not replayed by any call
-        let ctx = CallContext(account: journaled.account, region: journaled.region, config: config, now: s.nowMilliseconds)
+        let ctx = CallContext(account: journaled.account, region: journaled.region, config: config, now: s.nowMilliseconds,
+                              caller: Caller.root(of: journaled.account, accessKeyID: journaled.accessKeyID))
         _ = try entry.run(&s, ctx, input)
         s.journalSeq = journaled.seq
     }
@@ -116,14 +120,30 @@ public final class World: Sendable {
 
     /// Calls `operation` with an already parsed request document (the wire protocols use this).
     public func call(account: String?, region: String?, operation: String, document: JSON) -> CallResult {
+        call(account: account, region: region, accessKeyID: nil, operation: operation, document: document)
+    }
+
+    /// A call signed with `accessKeyID` (the wire), whose principal is the caller (`Caller`).
+    func call(account: String?, region: String?, accessKeyID: String?, operation: String, document: JSON) -> CallResult {
         do throws(APIError) {
-            return call(account: account, region: region, entry: try Operations.entry(operation), document: document)
+            return call(account: account, region: region, accessKeyID: accessKeyID, entry: try Operations.entry(operation),
+                        document: document)
         } catch {
             return CallResult(error: error, requestID: earlyRequestID(operation))
         }
     }
 
-    func call(account: String?, region: String?, entry: OperationEntry, document: JSON) -> CallResult {
+    /// A call with its request as text, signed with `accessKeyID` (the wire's JSON 1.1 bodies).
+    func call(account: String?, region: String?, accessKeyID: String?, operation: String, request: String?) -> CallResult {
+        do throws(APIError) {
+            let entry = try Operations.entry(operation)
+            return call(account: account, region: region, accessKeyID: accessKeyID, entry: entry, document: try Operations.parse(request))
+        } catch {
+            return CallResult(error: error, requestID: earlyRequestID(operation))
+        }
+    }
+
+    func call(account: String?, region: String?, accessKeyID: String? = nil, entry: OperationEntry, document: JSON) -> CallResult {
         let operation = entry.fullName
         do throws(APIError) {
             let account = account ?? config.accountID, region = region ?? config.region
@@ -139,7 +159,7 @@ public final class World: Sendable {
                 let requestBits = entry.isControl ? nil : s.ids.nextRequestBits()
                 if let fault = s.fireFault(for: entry.fullName) { return (requestBits, .failure(fault)) }
                 let ctx = CallContext(account: account, region: region, config: config, now: s.nowMilliseconds,
-                                      regionKey: regionKey)
+                                      regionKey: regionKey, caller: Caller.root(of: account, accessKeyID: accessKeyID))
                 do throws(APIError) {
                     let seq = s.journalSeq + 1
                     let output: HandlerOutput, changed: Bool
@@ -157,7 +177,7 @@ public final class World: Sendable {
                         s.journalSeq = seq
                         try stateFile.append(StateFile.Entry(seq: seq, account: account, region: region,
                                                              operation: entry.fullName, request: .object(input),
-                                                             clock: ctx.now))
+                                                             clock: ctx.now, accessKeyID: accessKeyID))
                     }
                     return (requestBits, .success(output))
                 } catch {
@@ -291,14 +311,17 @@ public struct CallResult: Sendable {
 /// Everything a handler may read about the call besides its input.
 struct CallContext: Sendable {
     let account, region: String
+    /// Who calls (see `Caller`); the root of `account` unless the wire says otherwise.
+    let caller: Caller
     let config: WorldConfig
     /// The virtual clock at the start of the call, epoch milliseconds.
     let now: Int64
     /// `account/region`: the key of the call's RegionState (made before the lock is taken).
     let regionKey: RegionKey
 
-    init(account: String, region: String, config: WorldConfig, now: Int64, regionKey: RegionKey? = nil) {
+    init(account: String, region: String, config: WorldConfig, now: Int64, regionKey: RegionKey? = nil, caller: Caller? = nil) {
         (self.account, self.region, self.config, self.now) = (account, region, config, now)
+        self.caller = caller ?? Caller.root(of: account)
         self.regionKey = regionKey ?? RegionKey(account: account, region: region)
     }
 }

@@ -24,6 +24,9 @@ struct WorldState: ~Copyable {
     var journalSeq: UInt64 = 0
     /// What opening the state file had to tell (`World.notices`; not part of the state).
     var stateFileNotices: [String] = []
+    /// The authorization step of every AWS operation (see `Authorizer`); nil allows every call.
+    /// Set by the IAM evaluator (and by tests); not part of snapshots.
+    var authorizer: Authorizer? = nil
     /// Names that must be unique in the whole world, across accounts and regions (S3 access
     /// point aliases).
     var aliases = Set<String>()

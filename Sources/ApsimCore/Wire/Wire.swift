@@ -50,12 +50,14 @@ public enum Wire {
     /// Names services for messages: "EFS", "FSx" (the models' service IDs), joined with "or".
     static func names(_ models: [ServiceModel]) -> String { models.map(\.serviceID).joined(separator: " or ") }
 
-    /// The account and region a request speaks for (nil: the world's default).
-    static func identity(_ req: HTTPRequest) -> (account: String?, region: String?) {
-        var account: String? = nil, region: String? = nil
+    /// The account and region a request speaks for (nil: the world's default), and the access
+    /// key that signed it (the caller's, see `Caller`).
+    static func identity(_ req: HTTPRequest) -> (account: String?, region: String?, accessKeyID: String?) {
+        var account: String? = nil, region: String? = nil, accessKeyID: String? = nil
         if let auth = req.header("authorization"), let scope = credentialScope(auth) {
             // Credential=AKID/20261122/us-east-1/elasticfilesystem/aws4_request
             let parts = scope.split(separator: "/", maxSplits: 3)
+            if let key = parts.first, !key.isEmpty { accessKeyID = String(key) }
             if parts.count >= 3 {
                 if WorldConfig.isAccountID(String(parts[0])) { account = String(parts[0]) }
                 if WorldConfig.isRegionName(String(parts[2])) { region = String(parts[2]) }
@@ -64,7 +66,7 @@ public enum Wire {
         if region == nil, let host = req.header("host") {
             region = regionOfHost(host)
         }
-        return (account, region)
+        return (account, region, accessKeyID)
     }
 
     static let amazonaws: [UInt8] = Array("amazonaws".utf8)
@@ -291,8 +293,8 @@ extension World {
     /// Answers one HTTP request in the AWS wire protocol of its service (see `Wire`); the answer
     /// carries what the request was (operation, account, region) for a request log.
     public func http(_ req: HTTPRequest) -> HTTPResponse {
-        let (account, region) = Wire.identity(req)
-        var (response, operation) = answer(req, account: account, region: region)
+        let (account, region, accessKeyID) = Wire.identity(req)
+        var (response, operation) = answer(req, account: account, region: region, accessKeyID: accessKeyID)
         response.operation = operation
         response.account = account ?? config.accountID
         response.region = region ?? config.region
@@ -302,7 +304,7 @@ extension World {
         return response
     }
 
-    private func answer(_ req: HTTPRequest, account: String?, region: String?) -> (HTTPResponse, String?) {
+    private func answer(_ req: HTTPRequest, account: String?, region: String?, accessKeyID: String?) -> (HTTPResponse, String?) {
         if req.path == "/_apsim/health" {
             return (HTTPResponse(status: 200, headers: [("Content-Type", "application/json")],
                                  body: #"{"status":"ok","version":"\#(apsimVersion)"}"#), nil)
@@ -321,7 +323,8 @@ extension World {
                 return (Wire.json11(CallResult(failure: RuntimeError.unknownTarget(target, served: served.joined(separator: " or ")))), nil)
             }
             let operation = service + ":" + target.dropFirst(prefix.count)
-            return (Wire.json11(call(account: account, region: region, operation: operation, request: req.body)), operation)
+            return (Wire.json11(call(account: account, region: region, accessKeyID: accessKeyID, operation: operation,
+                                     request: req.body)), operation)
         }
         guard let (service, route, captures) = Wire.route(req) else {
             if let (service, name) = Wire.unemulatedRoute(req) {
@@ -335,7 +338,8 @@ extension World {
         let operation = service + ":" + route.operation.name
         do throws(APIError) {
             let input = try Wire.restJSONInput(req, route, captures)
-            return (Wire.restJSON(call(account: account, region: region, operation: operation, document: input)), operation)
+            return (Wire.restJSON(call(account: account, region: region, accessKeyID: accessKeyID, operation: operation,
+                                       document: input)), operation)
         } catch {
             return (Wire.restJSON(CallResult(error: error, requestID: earlyRequestID(operation))), operation)
         }

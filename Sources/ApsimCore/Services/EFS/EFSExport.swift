@@ -89,7 +89,7 @@ extension EFSService {
             let states = ServiceModel.efs.lifecycleStates
             let fs = EFSFileSystem(
                 id: id, seq: seq,
-                arn: ARN.make(service: "elasticfilesystem", region: name, account: account, resource: "file-system/" + id),
+                arn: ARN.make(service: ServiceModel.efs.signingName, region: name, account: account, resource: "file-system/" + id),
                 creationToken: try f.string("CreationToken", EFSShapes.CreationToken), creationTime: try f.int("CreationTime"),
                 lifecycle: try f.lifecycle("Lifecycle", states: states["FileSystem"]),
                 performanceMode: try f.string("PerformanceMode", EFSShapes.PerformanceMode),

@@ -27,7 +27,7 @@ enum EFSOperations {
 
     static func resolve(_ ref: String, resource: String, _ ctx: CallContext) -> String? {
         guard ref.hasPrefix("arn:") else { return ref }
-        return ARN.resource(of: ref, service: "elasticfilesystem", region: ctx.region, account: ctx.account,
+        return ARN.resource(of: ref, service: ServiceModel.efs.signingName, region: ctx.region, account: ctx.account,
                             resourcePrefix: resource).map(String.init)
     }
 
@@ -96,7 +96,7 @@ enum EFSOperations {
 
     /// `arn:<partition>:elasticfilesystem:<region>:<account>:access-point/`: made once per response.
     static func accessPointARNPrefix(account: String, region: String) -> String {
-        ARN.make(service: "elasticfilesystem", region: region, account: account, resource: "access-point/")
+        ARN.make(service: ServiceModel.efs.signingName, region: region, account: account, resource: "access-point/")
     }
 
     static func describe(_ ap: AccessPointView) -> JSON {
@@ -136,7 +136,7 @@ enum EFSOperations {
         let encrypted = input["Encrypted"]?.bool == true || ctx.now >= encryptedByDefaultSince
         let fs = EFSFileSystem(
             id: id, seq: s.sequence(),
-            arn: ARN.make(service: "elasticfilesystem", region: ctx.region, account: ctx.account, resource: "file-system/" + id),
+            arn: ARN.make(service: ServiceModel.efs.signingName, region: ctx.region, account: ctx.account, resource: "file-system/" + id),
             creationToken: token, creationTime: ctx.now,
             lifecycle: ctx.lifecycle("creating", settlingTo: "available"),
             performanceMode: input["PerformanceMode"]?.string ?? "generalPurpose",

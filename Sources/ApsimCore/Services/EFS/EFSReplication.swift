@@ -35,7 +35,7 @@ enum EFSReplications {
         let zone = spec["AvailabilityZoneName"]?.string
         let fs = EFSFileSystem(
             id: id, seq: s.sequence(),
-            arn: ARN.make(service: "elasticfilesystem", region: ctx.region, account: ctx.account, resource: "file-system/" + id),
+            arn: ARN.make(service: ServiceModel.efs.signingName, region: ctx.region, account: ctx.account, resource: "file-system/" + id),
             creationToken: "replication-" + s.ids.resourceUUID(), creationTime: ctx.now,
             lifecycle: ctx.lifecycle("creating", settlingTo: "available"),
             performanceMode: source.performanceMode, throughputMode: source.throughputMode,

@@ -1,7 +1,7 @@
 /// The FSx operations: state logic only (inputs arrive validated by the model and FSxRules).
 enum FSxOperations {
     static func arn(_ ctx: CallContext, _ resource: String) -> String {
-        ARN.make(service: "fsx", region: ctx.region, account: ctx.account, resource: resource)
+        ARN.make(service: ServiceModel.fsx.signingName, region: ctx.region, account: ctx.account, resource: resource)
     }
 
     static func tags(_ tags: [Tag]) -> JSON { .array(tags.map(\.json)) }

@@ -8,7 +8,7 @@ extension FSxOperations {
                             _ body: (inout [Tag]) throws(APIError) -> T) throws(APIError) -> T {
         let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 6, parts[0] == "arn" else { throw FSxError.notServiceResource(arn) }
-        guard parts[2] == "fsx" else {
+        guard parts[2] == ServiceModel.fsx.signingName else {
             // An attachment's only ARN is its S3 access point's, which FSx cannot tag.
             if parts[2] == "s3", parts[5].hasPrefix("accesspoint/"),
                let attachment = region.fsx.attachments[String(parts[5].dropFirst("accesspoint/".count))], attachment.arn == arn {
