@@ -55,6 +55,9 @@
  *       "apsim:SetNetwork"           {Vpcs, Subnets, SecurityGroups} or {Mode: "open"} -> as apsim:GetNetwork
  *       "apsim:GetNetwork"           {} -> {Mode: "open"} or {Mode: "declared", Vpcs, Subnets, SecurityGroups}
  *       "apsim:SetNetworkInterface"  {ResourceId: an fsmt- ID, NetworkInterfaceId} -> {ResourceId, NetworkInterfaceId}
+ *       "apsim:DescribeStateFile"    {} -> {StateFile, Journal, Lock, Notices} ({Notices: []} without a state_file)
+ *       "apsim:DescribeConfiguration" {} -> {Configuration: [{Key, Owner, Type, Default, Summary, Value?}]}: every
+ *                                    config key, who owns it (world, a service, a component) and this world's value
  *
  *  Threads.  The library has no global mutable state. One apsim handle may be used from any number
  *     of threads at once: every call on it is internally synchronized (state changes are atomic per
@@ -141,6 +144,8 @@ APSIM_API int apsim_version_number(void);
  *                                  read; "instant": the create response is already settled;
  *                                  "manual": it settles once the virtual clock has advanced
  *                                  "creation_delay_ms" (default 0) past its creation.
+ *                    "creation_delay_ms"  with "lifecycle": "manual", the virtual milliseconds
+ *                                  a new resource stays transitional (0 to a year, default 0).
  *                    "access_points_per_file_system"  EFS quota, default 10000.
  *                    "s3_access_points_per_region"  FSx quota of S3 access points per account
  *                                  and region, default 10000.

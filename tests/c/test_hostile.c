@@ -1149,8 +1149,8 @@ static void test_unknown_members(void) {
                         "Invalid HTTP request document: unknown member \"Method\"; the members are method, path, query, headers, body.");
     EXPECT_OPEN_REFUSED("{\"Seed\": 1}",
                         "Unknown configuration key 'Seed'. Known keys: account_id, region, seed, start_time, clock, lifecycle, "
-                        "creation_delay_ms, access_points_per_file_system, s3_access_points_per_region, "
-                        "idempotent_client_tokens, strict_file_system_delete, throttling, state, state_file, network.");
+                        "creation_delay_ms, state, state_file, access_points_per_file_system, idempotent_client_tokens, "
+                        "strict_file_system_delete, throttling, s3_access_points_per_region, network.");
 done:
     close_world(&w);
 }

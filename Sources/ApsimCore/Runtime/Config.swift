@@ -24,41 +24,83 @@ public struct WorldConfig: Sendable, Equatable {
     public var clock = Clock.virtual
     /// With `manual`: how long (virtual milliseconds) a new resource stays transitional.
     public var creationDelayMilliseconds: Int64 = 0
-    public var accessPointsPerFileSystem = 10_000
-    /// FSx: S3 access points per account and region.
-    public var s3AccessPointsPerRegion = 10_000
-    public var idempotentClientTokens = false
-    /// The spec's opt-in ThrottlingException rule for CreateAccessPoint near the quota.
-    public var throttling: Throttling? = nil
     /// A snapshot (apsim:ExportState) to start from.
     public var state: JSON? = nil
     /// A file that holds the world: loaded at open, rewritten atomically after every change.
     public var stateFile: String? = nil
-    /// Networks declared at open (the `network` key): account, region and what is declared.
-    var networks: [NetworkDeclaration] = []
-
-    /// CreateAccessPoint answers ThrottlingException (429) when the file system already holds at
-    /// least `nearQuotaFraction` of its access point quota and the previous access point on it was
-    /// created less than `intervalMilliseconds` ago on the virtual clock.
-    public struct Throttling: Sendable, Equatable {
-        public var nearQuotaFraction = 0.9
-        public var intervalMilliseconds: Int64 = 1000
-    }
-    public var strictFileSystemDelete = false
+    /// The values of the keys services and components declare (`ConfigKey`), as their checks
+    /// kept them; each owner reads its own (`EFSService`'s quota, the network's declarations).
+    public internal(set) var values: [String: JSON] = [:]
+    /// The keys the document gave, with their values as given (`state`'s only as `true`: a
+    /// whole world), for apsim:DescribeConfiguration.
+    public internal(set) var given: [String: JSON] = [:]
 
     public init() {}
 
     /// The largest config document (it may embed a whole state).
     public static let maxBytes = 1 << 30
 
-    public static let keys = [
-        "account_id", "region", "seed", "start_time", "clock", "lifecycle", "creation_delay_ms", "access_points_per_file_system",
-        "s3_access_points_per_region", "idempotent_client_tokens", "strict_file_system_delete", "throttling", "state", "state_file", "network",
-    ]
+    /// Every key's name, in declaration order.
+    public static var keys: [String] { declaredKeys.map(\.name) }
 
     static func invalid(_ message: String) -> APIError {
         RuntimeError.invalidConfiguration(message)
     }
+
+    /// The keys the world itself owns (services and components declare theirs in their folders).
+    static let worldKeys: [ConfigKey] = [
+        ConfigKey("account_id", type: "string", default: "\"123456789012\"", summary: "The account of calls that name none.") { v, c throws(APIError) in
+            guard let s = v.string, isAccountID(s) else { throw invalid("account_id must be a string of 12 digits, e.g. \"123456789012\".") }
+            c.accountID = s
+        },
+        ConfigKey("region", type: "string", default: "\"us-east-1\"", summary: "The region of calls that name none.") { v, c throws(APIError) in
+            guard let s = v.string, isRegionName(s) else { throw invalid("region must be an AWS region name such as \"us-east-1\".") }
+            c.region = s
+        },
+        ConfigKey("seed", type: "integer", default: "random",
+                  summary: "Seed of the ID generator, 0 to 2^63-1: the same seed and calls give the same IDs.") { v, c throws(APIError) in
+            guard let i = v.int, i >= 0 else { throw invalid("seed must be an integer from 0 to 9223372036854775807.") }
+            c.seed = UInt64(i)
+        },
+        ConfigKey("start_time", type: "number", default: "now", summary: "Epoch seconds of the world's clock at open.") { v, c throws(APIError) in
+            let seconds: Double?
+            switch v {
+            case .int(let i): seconds = Double(i)
+            case .number(let t): seconds = Double(t)
+            default: seconds = nil
+            }
+            guard let s = seconds, s.isFinite, s >= 0, s < 1e11 else {
+                throw invalid("start_time must be epoch seconds (a number from 0 to 99999999999).")
+            }
+            c.startTimeMilliseconds = Int64((s * 1000).rounded())
+        },
+        ConfigKey("clock", type: "string", default: "\"virtual\"",
+                  summary: "virtual (moves only with AdvanceClock) or real (also advances in real time).") { v, c throws(APIError) in
+            guard let s = v.string, let clock = Clock(rawValue: s) else { throw invalid("clock must be \"virtual\" or \"real\".") }
+            c.clock = clock
+        },
+        ConfigKey("lifecycle", type: "string", default: "\"on_read\"", summary: "on_read, instant or manual: when a new resource settles.") { v, c throws(APIError) in
+            guard let s = v.string, let l = Lifecycle(rawValue: s) else {
+                throw invalid("lifecycle must be \"on_read\", \"instant\" or \"manual\".")
+            }
+            c.lifecycle = l
+        },
+        ConfigKey("creation_delay_ms", type: "integer", default: "0",
+                  summary: "With lifecycle manual: virtual ms a new resource stays transitional.") { v, c throws(APIError) in
+            guard let i = v.int, i >= 0, i <= 31_536_000_000 else {
+                throw invalid("creation_delay_ms must be an integer from 0 to 31536000000 (a year).")
+            }
+            c.creationDelayMilliseconds = i
+        },
+        ConfigKey("state", type: "object", default: "none", cli: .none, summary: "An apsim:ExportState document to start from.") { v, c throws(APIError) in
+            guard case .object = v else { throw invalid("state must be an apsim:ExportState document (a JSON object).") }
+            c.state = v
+        },
+        ConfigKey("state_file", type: "string", default: "none", summary: "A file that holds the world, for one process at a time.") { v, c throws(APIError) in
+            guard let path = v.string, !path.isEmpty, !path.contains("\u{0}") else { throw invalid("state_file must be a file path.") }
+            c.stateFile = path
+        },
+    ]
 
     /// Parses a config document; nil, "" and "{}" give the defaults.
     public static func parse(_ text: String?) throws(APIError) -> WorldConfig {
@@ -75,130 +117,13 @@ public struct WorldConfig: Sendable, Equatable {
         guard case .object(let obj) = doc else { throw invalid("The configuration must be a JSON object, not \(doc.typeName).") }
         var c = WorldConfig()
         for m in obj.members {
-            let v = m.value
-            switch m.key {
-            case "account_id":
-                guard let s = v.string, isAccountID(s) else {
-                    throw invalid("account_id must be a string of 12 digits, e.g. \"123456789012\".")
-                }
-                c.accountID = s
-            case "region":
-                guard let s = v.string, isRegionName(s) else {
-                    throw invalid("region must be an AWS region name such as \"us-east-1\".")
-                }
-                c.region = s
-            case "seed":
-                guard let i = v.int, i >= 0 else { throw invalid("seed must be an integer from 0 to 9223372036854775807.") }
-                c.seed = UInt64(i)
-            case "start_time":
-                let seconds: Double?
-                switch v {
-                case .int(let i): seconds = Double(i)
-                case .number(let t): seconds = Double(t)
-                default: seconds = nil
-                }
-                guard let s = seconds, s.isFinite, s >= 0, s < 1e11 else {
-                    throw invalid("start_time must be epoch seconds (a number from 0 to 99999999999).")
-                }
-                c.startTimeMilliseconds = Int64((s * 1000).rounded())
-            case "clock":
-                guard let s = v.string, let clock = Clock(rawValue: s) else {
-                    throw invalid("clock must be \"virtual\" or \"real\".")
-                }
-                c.clock = clock
-            case "lifecycle":
-                guard let s = v.string, let l = Lifecycle(rawValue: s) else {
-                    throw invalid("lifecycle must be \"on_read\", \"instant\" or \"manual\".")
-                }
-                c.lifecycle = l
-            case "creation_delay_ms":
-                guard let i = v.int, i >= 0, i <= 31_536_000_000 else {
-                    throw invalid("creation_delay_ms must be an integer from 0 to 31536000000 (a year).")
-                }
-                c.creationDelayMilliseconds = i
-            case "access_points_per_file_system":
-                guard let i = v.int, i >= 1, i <= 1_000_000_000 else {
-                    throw invalid("access_points_per_file_system must be an integer from 1 to 1000000000.")
-                }
-                c.accessPointsPerFileSystem = Int(i)
-            case "s3_access_points_per_region":
-                guard let i = v.int, i >= 1, i <= 1_000_000_000 else {
-                    throw invalid("s3_access_points_per_region must be an integer from 1 to 1000000000.")
-                }
-                c.s3AccessPointsPerRegion = Int(i)
-            case "idempotent_client_tokens":
-                guard let b = v.bool else { throw invalid("idempotent_client_tokens must be true or false.") }
-                c.idempotentClientTokens = b
-            case "strict_file_system_delete":
-                guard let b = v.bool else { throw invalid("strict_file_system_delete must be true or false.") }
-                c.strictFileSystemDelete = b
-            case "throttling":
-                c.throttling = try throttling(v)
-            case "state":
-                guard case .object = v else { throw invalid("state must be an apsim:ExportState document (a JSON object).") }
-                c.state = v
-            case "network":
-                c.networks = try networks(v)
-            case "state_file":
-                guard let path = v.string, !path.isEmpty, !path.contains("\u{0}") else {
-                    throw invalid("state_file must be a file path.")
-                }
-                c.stateFile = path
-            default:
+            guard let key = keysByName[m.key] else {
                 throw invalid("Unknown configuration key '\(m.key)'. Known keys: \(keys.joined(separator: ", ")).")
             }
+            try key.apply(m.value, &c)
+            c.given[m.key] = m.key == "state" ? true : m.value
         }
         return c
-    }
-
-    /// A list of apsim:SetNetwork documents, each with `AccountId` and `Region`.
-    static func networks(_ v: JSON) throws(APIError) -> [NetworkDeclaration] {
-        guard let list = v.array else { throw invalid("network must be a list of apsim:SetNetwork documents, each with AccountId and Region.") }
-        var out: [NetworkDeclaration] = []
-        for (i, item) in list.enumerated() {
-            let account = item["AccountId"]?.string ?? "", region = item["Region"]?.string ?? ""
-            guard isAccountID(account), isRegionName(region) else {
-                throw invalid("network[\(i)] needs AccountId (12 digits) and Region (a region name).")
-            }
-            do {
-                out.append(NetworkDeclaration(account: account, region: region,
-                                              network: try DeclaredNetwork(item, region: region, path: "network[\(i)]")))
-            } catch {
-                throw invalid(error.message)
-            }
-        }
-        return out
-    }
-
-    /// `true`, `false`, or `{"near_quota_fraction": 0.9, "interval_ms": 1000}` (both optional).
-    static func throttling(_ v: JSON) throws(APIError) -> Throttling? {
-        let usage = "throttling must be true, false or {\"near_quota_fraction\": 0 < x <= 1, \"interval_ms\": integer >= 0}."
-        switch v {
-        case .bool(let on): return on ? Throttling() : nil
-        case .object(let o):
-            var t = Throttling()
-            for m in o.members {
-                switch m.key {
-                case "near_quota_fraction":
-                    let x: Double?
-                    switch m.value {
-                    case .int(let i): x = Double(i)
-                    case .number(let n): x = Double(n)
-                    default: x = nil
-                    }
-                    guard let f = x, f > 0, f <= 1 else { throw invalid(usage) }
-                    t.nearQuotaFraction = f
-                case "interval_ms":
-                    guard let i = m.value.int, i >= 0 else { throw invalid(usage) }
-                    t.intervalMilliseconds = i
-                default:
-                    throw invalid(usage)
-                }
-            }
-            return t
-        default:
-            throw invalid(usage)
-        }
     }
 
     static func isAccountID(_ s: String) -> Bool {
@@ -225,11 +150,4 @@ public struct WorldConfig: Sendable, Equatable {
         }
         return words >= 2 && digits > 0 && letters == 0
     }
-}
-
-/// A network the `network` config key declares for one account and region.
-struct NetworkDeclaration: Sendable, Equatable {
-    let account: String
-    let region: String
-    let network: DeclaredNetwork
 }

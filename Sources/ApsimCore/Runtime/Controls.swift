@@ -14,6 +14,7 @@
 /// | `apsim:SetNetwork` | `{"Vpcs", "Subnets", "SecurityGroups"}` or `{"Mode": "open"}` | as GetNetwork |
 /// | `apsim:GetNetwork` | `{}` | `{"Mode": "open"}` or `{"Mode": "declared", ...}` |
 /// | `apsim:SetNetworkInterface` | `{"ResourceId", "NetworkInterfaceId"}` | the same |
+/// | `apsim:DescribeConfiguration` | `{}` | `{"Configuration": [{"Key", "Owner", "Type", "Default", "Summary", "Value"?}]}` |
 /// | `apsim:DescribeStateFile` | `{}` | `{"StateFile", "Journal", "Lock", "Notices"}` or `{"Notices": []}` without one |
 enum ControlOperations {
     static func shape(_ name: String, _ members: [Member], required: [String] = []) -> Shape {
@@ -60,27 +61,8 @@ enum ControlOperations {
             s = WorldState(config: ctx.config)
             return JSONObject()
         },
-        OperationEntry(
-            control: "SetNetwork",
-            input: shape("SetNetworkRequest", [
-                Member("Mode", Shape("NetworkMode", .string(min: nil, max: nil, pattern: nil, enumValues: ["open", "declared"]))),
-                Member("Vpcs", Shape("Vpcs", .document)), Member("Subnets", Shape("Subnets", .document)),
-                Member("SecurityGroups", Shape("SecurityGroups", .document)),
-            ]), mutates: true, handler: setNetwork),
-        OperationEntry(
-            control: "SetNetworkInterface",
-            input: shape("SetNetworkInterfaceRequest", [Member("ResourceId", string), Member("NetworkInterfaceId", string)],
-                         required: ["ResourceId", "NetworkInterfaceId"]), mutates: true
-        ) { s, ctx, input throws(APIError) in
-            let id = input["ResourceId"]?.string ?? "", interface = input["NetworkInterfaceId"]?.string ?? ""
-            let region = s.region(ctx)
-            guard Services.all.contains(where: { $0.setNetworkInterface(id, to: interface, in: region) }) else {
-                throw RuntimeError.noSuchResource(id, account: ctx.account, region: ctx.region)
-            }
-            return JSONObject(["ResourceId": .string(id), "NetworkInterfaceId": .string(interface)])
-        },
-        OperationEntry(control: "GetNetwork", input: empty, mutates: false) { s, ctx, _ throws(APIError) in
-            networkDocument(s.region(ctx).network)
+        OperationEntry(control: "DescribeConfiguration", input: empty, mutates: false) { _, ctx, _ throws(APIError) in
+            describeConfiguration(ctx.config)
         },
         OperationEntry(control: "DescribeStateFile", input: empty, mutates: false) { s, ctx, _ throws(APIError) in
             var o = JSONObject()
@@ -130,27 +112,19 @@ enum ControlOperations {
         }
     }
 
-    /// Declares the network of the call's account and region, replacing what was declared; with
-    /// `"Mode": "open"` (and nothing else) it goes back to the open network.
-    static func setNetwork(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
-        let network = s.region(ctx).network
-        if input["Mode"]?.string == "open" {
-            if let declared = DeclaredNetwork.members.first(where: { input[$0] != nil }) {
-                throw RuntimeError.invalidNetwork(at: "Network." + declared, "the open network declares nothing; leave out Mode to declare")
-            }
-            network.declared = nil
-        } else {
-            network.declared = try DeclaredNetwork(.object(input), region: ctx.region, path: "Network")
-        }
-        return networkDocument(network)
-    }
-
-    /// What apsim:GetNetwork answers: `{"Mode": "open"}`, or `"declared"` with the declaration.
-    static func networkDocument(_ network: NetworkState) -> JSONObject {
-        guard let declared = network.declared else { return JSONObject(["Mode": "open"]) }
-        var o = JSONObject(["Mode": "declared"])
-        for m in declared.document.members { o.append(m.key, m.value) }
-        return o
+    /// Every config key the world, its services and components declare: its owner, type,
+    /// default and summary, and the value this world was given (when it was).
+    static func describeConfiguration(_ config: WorldConfig) -> JSONObject {
+        JSONObject(["Configuration": .array(WorldConfig.declaredKeys.map { key in
+            var o = JSONObject()
+            o.append("Key", .string(key.name))
+            o.append("Owner", .string(WorldConfig.owner(of: key.name)))
+            o.append("Type", .string(key.type))
+            o.append("Default", .string(key.defaultText))
+            o.append("Summary", .string(key.summary))
+            o.append("Value", ifPresent: config.given[key.name])
+            return .object(o)
+        })])
     }
 
     static func injectFault(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {

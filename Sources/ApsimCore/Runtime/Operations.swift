@@ -112,7 +112,8 @@ extension OperationEntry {
 public enum Operations {
     static let table: [String: OperationEntry] = {
         var t: [String: OperationEntry] = [:]
-        for e in Services.all.flatMap({ $0.operations }) + ControlOperations.entries { t[e.fullName] = e }
+        let controls = ControlOperations.entries + WorldComponents.all.flatMap { $0.controls }
+        for e in Services.all.flatMap({ $0.operations }) + controls { t[e.fullName] = e }
         return t
     }()
 

@@ -7,6 +7,8 @@ protocol Service: Sendable {
     static var model: ServiceModel { get }
     /// Every operation the service answers, with its rules and handler.
     static var operations: [OperationEntry] { get }
+    /// The config keys the service owns (declared and read in its folder).
+    static var configKeys: [ConfigKey] { get }
     /// Adds the service's resources of one account and region to that region's object of an
     /// apsim:ExportState document (members named after the service, e.g. `EFSFileSystems`).
     static func export(_ region: RegionState, into document: inout JSONObject)

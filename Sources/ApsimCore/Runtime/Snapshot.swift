@@ -8,8 +8,9 @@
 /// indexes, counters) is recomputed on import. A document that is not a valid state is refused
 /// with `InvalidState`, naming the first bad member; the world is then left unchanged.
 ///
-/// This file holds what belongs to the world; each service writes and reads its own resources
-/// of a region (`Service.export` / `Service.restore`).
+/// This file holds what belongs to the world; each component writes and reads its own part
+/// (`WorldComponent.export` / `restore`), and each service its own resources of a region
+/// (`Service.export` / `Service.restore`).
 enum Snapshot {
     static let format = "apsim-state/1"
 
@@ -27,7 +28,7 @@ enum Snapshot {
         ])
         o.append("PageTokenSecret", .string(Hex.fixed(s.pageTokens.secret, digits: 16)))
         o.append("IssuedIds", .array(s.ids.issuedNumbers.sorted().map { .string(Hex.fixed($0, digits: 16)) }))
-        o.append("Aliases", .array(s.aliases.sorted().map { .string($0) }))
+        for component in WorldComponents.all { component.export(s, into: &o) }
         o.append("FaultsInjected", .int(Int64(s.faultsInjected)))
         o.append("JournalSeq", .int(Int64(s.journalSeq)))
         o.append("Faults", .array(s.faults.map { .object($0.json(withMessage: true)) }))
@@ -37,7 +38,7 @@ enum Snapshot {
             var r = JSONObject()
             r.append("Account", .string(parts.first ?? ""))
             r.append("Region", .string(parts.last ?? ""))
-            r.append("Network", ifPresent: region.network.declared.map { .object($0.document) })
+            for component in WorldComponents.all { component.export(region, into: &r) }
             for service in Services.all { service.export(region, into: &r) }
             return .object(r)
         }))
@@ -58,7 +59,7 @@ enum Snapshot {
         if root.raw("IssuedIds") == nil || root.raw("Sequence") == nil || root.raw("Aliases") == nil {
             found.scan(root.raw("Regions"))
         }
-        var s = WorldState(config: config, declaringNetworks: false)
+        var s = WorldState(config: config, opening: false)
         if let clock = try root.optionalInt("Clock") { s.nowMilliseconds = clock }
         if root.raw("Sequence") != nil { s.setNextSequence(try root.hex("Sequence")) } else { s.setNextSequence(found.maxSeq + 1) }
         var issued = root.raw("IssuedIds") == nil ? found.ids : []
@@ -76,11 +77,7 @@ enum Snapshot {
             s.ids.take(issued)
         }
         if root.raw("PageTokenSecret") != nil { s.pageTokens = PageTokens(secret: try root.hex("PageTokenSecret")) }
-        s.aliases = found.aliases
-        for (i, a) in (try root.optional("Aliases", "an array", \.array) ?? []).enumerated() {
-            guard let alias = a.string else { throw RuntimeError.invalidState(at: "State.Aliases[\(i)]", "expected a string") }
-            s.aliases.insert(alias)
-        }
+        for component in WorldComponents.all { try component.restore(root, found: found, into: &s) }
         s.faultsInjected = Int(max(0, try root.optionalInt("FaultsInjected") ?? 0))
         s.journalSeq = UInt64(max(0, try root.optionalInt("JournalSeq") ?? 0))
         for f in try root.optionalItems("Faults") { s.faults.append(try Fault(f)) }
@@ -90,11 +87,7 @@ enum Snapshot {
             guard WorldConfig.isAccountID(account) else { throw r.invalid("Account", "'\(Validator.echo(.string(account)))' is not an account ID (12 digits)") }
             guard WorldConfig.isRegionName(name) else { throw r.invalid("Region", "'\(Validator.echo(.string(name)))' is not a region name such as us-east-1") }
             let region = s.region(RegionKey(account: account, region: name))
-            if let declared = r.raw("Network") {
-                do { region.network.declared = try DeclaredNetwork(declared, region: name, path: r.path + ".Network") } catch {
-                    throw RuntimeError.invalidState(at: r.path + ".Network", error.message)
-                }
-            }
+            for component in WorldComponents.all { try component.restore(r, into: region, region: name) }
             for service in Services.all { try service.restore(r, into: region, account: account, region: name) }
         }
         return s

@@ -27,24 +27,36 @@ struct WorldState: ~Copyable {
     /// The authorization step of every AWS operation (see `Authorizer`); nil allows every call.
     /// Set by the IAM evaluator (and by tests); not part of snapshots.
     var authorizer: Authorizer? = nil
-    /// Names that must be unique in the whole world, across accounts and regions (S3 access
-    /// point aliases).
-    var aliases = Set<String>()
     private var nextSequence: UInt64 = 1
     private var regions: [String: RegionState] = [:]
 
-    /// A new world of `config`; `declaringNetworks: false` leaves out the config's network
-    /// declarations (a restored state brings its own).
-    init(config: WorldConfig, declaringNetworks: Bool = true) {
+    /// The world-wide state of each component (see `WorldComponent`), made on first use.
+    private var sharedStates: [ObjectIdentifier: AnyObject] = [:]
+
+    /// A new world of `config`; `opening: false` leaves out what the components set up from the
+    /// config (a restored state brings its own networks).
+    init(config: WorldConfig, opening: Bool = true) {
         let seed = config.seed ?? IDGenerator.randomSeed()
         var ids = IDGenerator(seed: seed)
         pageTokens = PageTokens(secret: ids.nextResourceRandom())
         self.ids = ids
         faultRandom = SeededGenerator(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B)
         clock = WorldClock(real: config.clock == .real, at: config.startTimeMilliseconds ?? WallClock.nowMilliseconds())
-        for declaration in config.networks where declaringNetworks {
-            region(RegionKey(account: declaration.account, region: declaration.region)).network.declared = declaration.network
-        }
+        for component in WorldComponents.all where opening { component.open(&self, config: config) }
+    }
+
+    /// The world-wide state of type `State` (a component's), made empty on first use.
+    mutating func shared<State: SharedState>(_ type: State.Type) -> State {
+        let key = ObjectIdentifier(type)
+        if let found = sharedStates[key] as? State { return found }
+        let made = State()
+        sharedStates[key] = made
+        return made
+    }
+
+    /// The world-wide state of type `State`, if any was made (for reads).
+    func sharedIfPresent<State: SharedState>(_ type: State.Type) -> State? {
+        sharedStates[ObjectIdentifier(type)] as? State
     }
 
     var nextSequenceValue: UInt64 { nextSequence }

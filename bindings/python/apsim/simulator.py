@@ -156,6 +156,10 @@ _CONTROLS: Tuple[_Control, ...] = (
     _Control("describe_state_file", "apsim:DescribeStateFile", "Dict[str, Any]", _state,
              'The world\'s state file: {"StateFile", "Journal", "Lock", "Notices"} (Notices: what opening it\n'
              "had to tell, e.g. a journal that was not replayed); {\"Notices\": []} without one."),
+    _Control("describe_configuration", "apsim:DescribeConfiguration", "List[Dict[str, Any]]",
+             operator.itemgetter("Configuration"),
+             'Every config key the world, its services and components declare: [{"Key", "Owner", "Type",\n'
+             '"Default", "Summary", "Value"?}] (Value: what this world was given, when it was).'),
     _Control("import_state", "apsim:ImportState", "None", _nothing,
              "Restores a world exported by :meth:`export_state` exactly (IDs, tokens, clock, seeds).",
              positional=(_Param("state", "Dict[str, Any]", "State"),)),
@@ -362,4 +366,5 @@ class Simulator:
         def set_network_interface(self, resource_id: str, network_interface_id: str, *, account_id: Optional[str] = None,
                                   region: Optional[str] = None) -> Dict[str, Any]: ...
         def describe_state_file(self) -> Dict[str, Any]: ...
+        def describe_configuration(self) -> List[Dict[str, Any]]: ...
         def import_state(self, state: Dict[str, Any]) -> None: ...

@@ -36,6 +36,7 @@ SIGNATURES = {
     "export_state": "(self) -> 'Dict[str, Any]'",
     "import_state": "(self, state: 'Dict[str, Any]') -> 'None'",
     "describe_state_file": "(self) -> 'Dict[str, Any]'",
+    "describe_configuration": "(self) -> 'List[Dict[str, Any]]'",
     "set_network": "(self, *, vpcs: 'Optional[List[Dict[str, Any]]]' = None, subnets: 'Optional[List[Dict[str, Any]]]' = None, "
                    "security_groups: 'Optional[List[Dict[str, Any]]]' = None, mode: 'Optional[str]' = None, "
                    "account_id: 'Optional[str]' = None, region: 'Optional[str]' = None) -> 'Dict[str, Any]'",
@@ -61,6 +62,7 @@ CALLS = {
     "export_state": (((), {}), ("apsim:ExportState", {}, {})),
     "import_state": ((({"Regions": []},), {}), ("apsim:ImportState", {"State": {"Regions": []}}, {})),
     "describe_state_file": (((), {}), ("apsim:DescribeStateFile", {}, {})),
+    "describe_configuration": (((), {}), ("apsim:DescribeConfiguration", {}, {})),
     "set_network": (((), {"vpcs": [{"VpcId": "vpc-1"}], "subnets": [], "security_groups": [], "mode": "declared",
                           "region": "eu-west-1"}),
                     ("apsim:SetNetwork", {"Vpcs": [{"VpcId": "vpc-1"}], "Subnets": [], "SecurityGroups": [], "Mode": "declared"},
@@ -124,7 +126,7 @@ def recording(sim):
 
     def call(operation, params=None, **where):
         sent.append((operation, params, where))
-        return {"FaultId": "fault-9", "Cleared": 3, "ResponseMetadata": {}}
+        return {"FaultId": "fault-9", "Cleared": 3, "Configuration": [], "ResponseMetadata": {}}
     sim.call = call
     return sent
 

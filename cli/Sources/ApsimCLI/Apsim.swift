@@ -15,10 +15,13 @@ struct Apsim: ParsableCommand {
         subcommands: [Serve.self, Validate.self, Call.self, State.self])
 
     /// Exit codes: 0 success, 1 an AWS error or an invalid request, 2 a usage error.
-    static func main() {
+    /// `arguments`: the command line without the program's name and the declared options
+    /// (`DeclaredOptions`).
+    static func main(declared: DeclaredOptions) {
         var command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            if let missing = declared.missingValue { throw ValidationError("Missing value for '\(missing) <value>'") }
+            command = try parseAsRoot(declared.remaining)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
             printError(fullMessage(for: error))

@@ -25,7 +25,7 @@ struct Serve: ParsableCommand {
             and waiters see time pass); --clock virtual freezes it between apsim:AdvanceClock calls. With \
             --state-file, serve holds the file for as long as it runs: another process that opens it is refused \
             (apsim call waits --lock-timeout seconds first); apsim state export copies it meanwhile.
-            """)
+            """ + "\n\n" + DeclaredOptions.help)
 
     /// 27746 spells APSIM on a phone keypad (4566 is LocalStack's).
     static let defaultPort = 27746

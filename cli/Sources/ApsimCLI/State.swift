@@ -22,7 +22,7 @@ struct State: ParsableCommand {
                 The copy is itself a state file (or the `state` config key, or apsim:ImportState's State). Give the \
                 holder's quota and switch options too (they shape how the journal replays). Exit status: 0, or 1 \
                 when the file cannot be read or is not a valid state.
-                """)
+                """ + "\n\n" + DeclaredOptions.help)
 
         @Option(help: "Where to write the copy (atomically); default: standard output.") var output: String?
         @OptionGroup var world: WorldOptions

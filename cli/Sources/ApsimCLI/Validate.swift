@@ -48,7 +48,8 @@ struct Validate: ParsableCommand {
 struct Call: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make one call and print the response (or error envelope) as JSON.",
-        discussion: "Exit status: 0 on success, 1 for an AWS error, 2 on a usage error. With --state-file the call changes that world.")
+        discussion: "Exit status: 0 on success, 1 for an AWS error, 2 on a usage error. With --state-file the call changes that world.\n\n"
+            + DeclaredOptions.help)
 
     @Argument(help: "The operation, e.g. efs:CreateFileSystem or apsim:ExportState.") var operation: String
     @Argument(help: "The request file, or - for standard input (default: {}).") var file: String?

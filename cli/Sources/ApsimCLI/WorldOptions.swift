@@ -20,11 +20,7 @@ struct WorldOptions: ParsableArguments {
     @Option(help: "virtual (moves only with AdvanceClock) or real (also advances in real time).") var clock: String?
     @Option(help: "on_read (default), instant or manual.") var lifecycle: String?
     @Option(help: "With --lifecycle manual: virtual ms a new resource stays transitional.") var creationDelayMs: Int64?
-    @Option(help: "The EFS access point quota per file system.") var accessPointsPerFileSystem: Int64?
-    @Option(help: "The FSx S3 access point quota per account and region.") var s3AccessPointsPerRegion: Int64?
-    @Flag(help: "Return the existing access point for a repeated identical CreateAccessPoint.") var idempotentClientTokens = false
-    @Flag(help: "DeleteFileSystem fails while access points exist.") var strictFileSystemDelete = false
-    @Flag(help: "The near-quota ThrottlingException rule of CreateAccessPoint.") var throttling = false
+    // The services' and components' keys are options too, from their declarations (DeclaredOptions).
     @Option(help: ArgumentHelp(
         "A file that holds the world, for one process at a time.",
         discussion: "Loaded at start (missing or empty: a new world). Every change is appended to FILE.journal and synced before it is answered; FILE is rewritten atomically from the two when the world opens and closes. FILE.lock names the process that holds them. Copy a held world with `apsim state export --state-file FILE`.",
@@ -54,11 +50,7 @@ struct WorldOptions: ParsableArguments {
         set("clock", (clock ?? (config["clock"] == nil ? defaultClock : nil)).map { .string($0) })
         set("lifecycle", lifecycle.map { .string($0) })
         set("creation_delay_ms", creationDelayMs.map { .int($0) })
-        set("access_points_per_file_system", accessPointsPerFileSystem.map { .int($0) })
-        set("s3_access_points_per_region", s3AccessPointsPerRegion.map { .int($0) })
-        if idempotentClientTokens { config["idempotent_client_tokens"] = true }
-        if strictFileSystemDelete { config["strict_file_system_delete"] = true }
-        if throttling { config["throttling"] = true }
+        for (key, value) in declaredOptions.config { config[key] = value }
         set("state_file", stateFile.map { .string($0) })
         if config["creation_delay_ms"] != nil && config["lifecycle"]?.string != "manual" {
             throw ValidationError("--creation-delay-ms (creation_delay_ms) applies only with --lifecycle manual; add it, or leave the delay out")

@@ -1,3 +1,5 @@
+import ArgumentParser
+
 // The entry point (a main.swift rather than @main: SwiftPM names the entry of an executable
 // target itself).
-Apsim.main()
+Apsim.main(declared: declaredOptions)

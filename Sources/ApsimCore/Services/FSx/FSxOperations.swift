@@ -173,7 +173,7 @@ enum FSxOperations {
                 random.unicodeScalars.append(Unicode.Scalar(chars[Int(s.ids.nextResourceRandom() % 36)]))
             }
             let alias = prefix + "-" + random + code + "-ext-s3alias"
-            if s.aliases.insert(alias).inserted { return alias }
+            if S3AliasNamespace.take(alias, in: &s) { return alias }
         }
     }
 

@@ -1,0 +1,89 @@
+@testable import ApsimCore
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The header and the README are checked against the code: every config key the world, its
+/// services and components declare, and every control operation, is documented in both, and
+/// nothing is documented that the code does not have.
+@Suite struct DocumentationTests {
+    static let root: String = {
+        var path = #filePath
+        for _ in 0..<3 { path = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) }
+        return path
+    }()
+
+    static func text(_ relative: String) -> String {
+        guard let f = fopen(root + "/" + relative, "r") else { return "" }
+        defer { fclose(f) }
+        var bytes: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 65536)
+        while true { let n = fread(&chunk, 1, chunk.count, f); if n <= 0 { break }; bytes += chunk[0..<n] }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The quoted names at the start of comment lines between two markers of the header.
+    static func headerNames(from start: String, to end: String, prefix: String) -> Set<String> {
+        let header = text("include/apsim.h")
+        guard let a = header.utf8.firstRange(of: start.utf8),
+              let b = header.utf8[a.upperBound...].firstRange(of: end.utf8) else { return [] }
+        // (name, indentation): a row starts at the table's indentation; deeper lines continue one.
+        var rows: [(String, Int)] = []
+        for line in Substring(header.utf8[a.lowerBound..<b.lowerBound]).split(separator: "\n") {
+            let text = line.drop { $0 == " " || $0 == "*" }
+            guard text.hasPrefix("\"" + prefix), let close = text.dropFirst().firstIndex(of: "\"") else { continue }
+            rows.append((String(text[text.index(after: text.startIndex)..<close]), line.count - text.count))
+        }
+        let indentation = rows.map(\.1).min() ?? 0
+        return Set(rows.filter { $0.1 == indentation }.map(\.0))
+    }
+
+    /// The first cells (`name`) of the rows of the README's table that follows `heading`.
+    static func readmeRows(after heading: String) -> Set<String> {
+        let readme = text("README.md")
+        guard let at = readme.utf8.firstRange(of: heading.utf8) else { return [] }
+        var names = Set<String>(), inTable = false
+        for line in Substring(readme.utf8[at.upperBound...]).split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("|") {
+                inTable = true
+                let cell = line.dropFirst().prefix { $0 != "|" }.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()
+                    .map(String.init).joined()
+                if cell.hasPrefix("`"), cell.hasSuffix("`"), cell.count > 2 { names.insert(String(cell.dropFirst().dropLast())) }
+            } else if inTable {
+                break
+            }
+        }
+        return names
+    }
+
+    @Test func everyConfigKeyIsInTheHeaderAndTheReadme() {
+        let declared = Set(WorldConfig.keys)
+        #expect(declared.count == WorldConfig.keys.count)  // no key declared twice
+        #expect(Self.headerNames(from: "config_json    NULL", to: "Unknown keys and values", prefix: "") == declared)
+        #expect(Self.readmeRows(after: "### Configuration (`apsim_open`)") == declared)
+    }
+
+    @Test func everyControlOperationIsInTheHeaderAndTheReadme() {
+        let controls = Set(Operations.table.values.filter(\.isControl).map(\.fullName))
+        #expect(controls.contains("apsim:DescribeConfiguration") && controls.contains("apsim:SetNetwork"))
+        #expect(Self.headerNames(from: "Request -> response members", to: "Threads.", prefix: "apsim:") == controls)
+        #expect(Self.readmeRows(after: "| operation | request | response |") == controls)
+    }
+
+    @Test func describeConfigurationNamesEveryKeyItsOwnerAndTheGivenValue() throws {
+        let w = try makeWorld(#"{"seed": 1, "access_points_per_file_system": 7, "network": []}"#)
+        let keys = try #require(call(w, "apsim:DescribeConfiguration").body["Configuration"]?.array)
+        #expect(keys.compactMap { $0["Key"]?.string } == WorldConfig.keys)
+        let quota = try #require(keys.first { $0["Key"] == "access_points_per_file_system" })
+        #expect(quota == .object(JSONObject([
+            "Key": "access_points_per_file_system", "Owner": "efs", "Type": "integer", "Default": "10000",
+            "Summary": "The EFS access point quota per file system (AccessPointLimitExceeded).", "Value": 7,
+        ])))
+        #expect(keys.first { $0["Key"] == "s3_access_points_per_region" }?["Owner"] == "fsx")
+        #expect(keys.first { $0["Key"] == "network" }?["Owner"] == "network")
+        #expect(keys.first { $0["Key"] == "network" }?["Value"] == .array([]))
+        #expect(keys.first { $0["Key"] == "seed" }?["Owner"] == "world")
+        #expect(keys.first { $0["Key"] == "region" }?["Value"] == nil)  // not given
+    }
+}
