@@ -12,6 +12,7 @@ import Glibc
         switch call(w, "apsim:AdvanceClock", ["Milliseconds": .int(ms)]).body["Now"] {
         case .int(let seconds)?: return seconds * 1000
         case .number(let text)?: return Int64(((Double(text) ?? 0) * 1000).rounded())
+        case .timestamp(let ms)?: return ms  // a response not yet rendered keeps milliseconds
         default: return -1
         }
     }

@@ -156,3 +156,18 @@ import Testing
         #expect(error(r.body) == ("SerializationException", "JSON nesting is deeper than 64 levels."))
     }
 }
+
+/// Time is kept as epoch milliseconds (`JSON.timestamp`) until a protocol renders it.
+@Suite struct TimestampTests {
+    @Test func jsonProtocolsWriteEpochSecondsAndXMLWritesISO8601() {
+        let t = JSON.timestamp(milliseconds: 1_700_000_000_120)
+        #expect(t.text == "1700000000.12")
+        #expect(t == .number("1700000000.12") && JSON.timestamp(milliseconds: 1_700_000_000_000) == .int(1_700_000_000))
+        #expect(t != .number("1700000000.1"))
+        #expect(Timestamps.iso8601(milliseconds: 1_700_000_000_120) == "2023-11-14T22:13:20.120Z")
+        #expect(Timestamps.iso8601(milliseconds: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamps.iso8601(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+        #expect(Timestamps.iso8601(milliseconds: -1) == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamps.iso8601(milliseconds: 4_102_444_800_000) == "2100-01-01T00:00:00.000Z")
+    }
+}

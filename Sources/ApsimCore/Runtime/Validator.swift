@@ -47,6 +47,7 @@ struct Validator {
         case .bool(let b): s = b ? "true" : "false"
         case .int(let i): s = String(i)
         case .number(let t): s = t
+        case .timestamp: s = value.text
         case .string(let t): s = t
         case .array(let items): s = "[" + items.map(echo).joined(separator: ", ") + "]"
         case .object(let o): s = "{" + o.members.map { "\($0.key)=\(echo($0.value))" }.joined(separator: ", ") + "}"

@@ -12,6 +12,37 @@ public enum JSON: Sendable, Equatable {
     case string(String)
     case array([JSON])
     case object(JSONObject)
+    /// A point in time, epoch milliseconds: the one unit time is kept in until a protocol renders
+    /// it (JSON text writes epoch seconds, `1732280000.5`; XML writes ISO-8601, `iso8601`).
+    case timestamp(milliseconds: Int64)
+
+    /// A timestamp equals the number its JSON text is (so a response compares equal to the
+    /// same document parsed back).
+    public static func == (a: JSON, b: JSON) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.array(let x), .array(let y)): return x == y
+        case (.object(let x), .object(let y)): return x == y
+        case (.timestamp(let x), .timestamp(let y)): return x == y
+        case (.timestamp(let ms), let other), (let other, .timestamp(let ms)): return JSON.epochSeconds(ms) == other
+        default: return false
+        }
+    }
+
+    /// A timestamp as JSON protocols write it: epoch seconds, an integer when whole, else with
+    /// up to three decimals (`1732280000`, `1732280000.5`, `1732280000.123`).
+    static func epochSeconds(_ ms: Int64) -> JSON {
+        let secs = ms / 1000, frac = ms % 1000
+        if frac == 0 { return .int(secs) }
+        var f = String(frac < 0 ? -frac : frac)
+        while f.count < 3 { f = "0" + f }
+        while f.hasSuffix("0") { f.removeLast() }
+        return .number("\(secs).\(f)")
+    }
 
     public var string: String? { if case .string(let s) = self { return s }; return nil }
     public var int: Int64? { if case .int(let v) = self { return v }; return nil }
@@ -21,6 +52,7 @@ public enum JSON: Sendable, Equatable {
         switch self {
         case .int(let v): return Double(v)
         case .number(let t): return Double(t)
+        case .timestamp(let ms): return Double(ms) / 1000
         default: return nil
         }
     }
@@ -38,7 +70,7 @@ public enum JSON: Sendable, Equatable {
         switch self {
         case .null: return "null"
         case .bool: return "boolean"
-        case .int, .number: return "number"
+        case .int, .number, .timestamp: return "number"
         case .string: return "string"
         case .array: return "array"
         case .object: return "object"
@@ -385,16 +417,3 @@ private struct JSONParser {
 }
 
 // MARK: - Writing (JSONWriter.swift)
-
-extension JSON {
-    /// An epoch-seconds timestamp from milliseconds, as AWS JSON protocols write them
-    /// (`1732280000`, `1732280000.5`, `1732280000.123`).
-    public static func timestamp(milliseconds ms: Int64) -> JSON {
-        let secs = ms / 1000, frac = ms % 1000
-        if frac == 0 { return .int(secs) }
-        var f = String(frac)
-        while f.count < 3 { f = "0" + f }
-        while f.hasSuffix("0") { f.removeLast() }
-        return .number("\(secs).\(f)")
-    }
-}

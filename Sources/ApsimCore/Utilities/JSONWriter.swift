@@ -37,6 +37,7 @@ extension JSON {
         case .bool(let b): sink.append(b ? "true" : "false")
         case .int(let v): JSON.writeInt(v, to: &sink)
         case .number(let t): sink.append(t)
+        case .timestamp(let ms): JSON.epochSeconds(ms).write(to: &sink)
         case .string(let s): JSON.writeString(s, to: &sink)
         case .array(let items):
             sink.append(UInt8(ascii: "["))
