@@ -80,30 +80,46 @@ def generate(service):
     needed = []  # shape names in dependency-first order
     seen = set()
 
+    # A member whose shape is still being walked closes a cycle (an FSx file system's
+    # administrative action holds a target file system): that reference becomes a document, so the
+    # generated constants never refer to themselves.
+    walking = set()
+    cycles = set()  # (shape, member)
+
     def walk(name):
         if name in seen:
             return
         seen.add(name)
+        walking.add(name)
         d = shapes[name]
         t = d["type"]
         if t == "structure":
-            for m in d["members"].values():
+            for mname, m in d["members"].items():
+                if m["shape"] in walking:
+                    cycles.add((name, mname))
                 walk(m["shape"])
         elif t == "list":
             walk(d["member"]["shape"])
         elif t == "map":
             walk(d["key"]["shape"])
             walk(d["value"]["shape"])
+        walking.discard(name)
         needed.append(name)
 
     for op in cfg["operations"]:
         walk(model["operations"][op]["input"]["shape"])
+    # Shapes only outputs use carry no patterns: nothing validates a response, and a pattern is
+    # compiled when its shape is made.
+    input_shapes = set(seen)
+    for op in cfg["operations"]:
+        if "output" in model["operations"][op]:
+            walk(model["operations"][op]["output"]["shape"])
 
     def kind(name):
         d = shapes[name]
         t = d["type"]
         if t == "string":
-            regex = cfg.get("pattern_overrides", {}).get(name, d.get("pattern"))
+            regex = cfg.get("pattern_overrides", {}).get(name, d.get("pattern")) if name in input_shapes else None
             pattern = "Pattern(%s)" % swift_string(regex) if regex is not None else "nil"
             enum = "[%s]" % ", ".join(swift_string(e) for e in d["enum"]) if "enum" in d else "nil"
             return ".string(min: %s, max: %s, pattern: %s, enumValues: %s)" % (
@@ -127,7 +143,8 @@ def generate(service):
         if t == "structure":
             members = []
             for mname, m in d["members"].items():
-                args = [swift_string(mname), ref(m["shape"])]
+                target = ref(m["shape"]) if (name, mname) not in cycles else 'Shape(%s, .document)' % swift_string(m["shape"])
+                args = [swift_string(mname), target]
                 if "location" in m:
                     args.append("location: .%s" % m["location"])
                 if "locationName" in m and m["locationName"] != mname:
@@ -135,6 +152,8 @@ def generate(service):
                 if m.get("idempotencyToken"):
                     args.append("idempotencyToken: true")
                 members.append("Member(%s)" % ", ".join(args))
+            if not members:
+                return ".structure(members: [], required: [])"
             return ".structure(members: [\n            %s,\n        ], required: [%s])" % (
                 ",\n            ".join(members), ", ".join(swift_string(r) for r in d.get("required", [])))
         raise SystemExit("unsupported shape type %s (%s)" % (t, name))
@@ -166,7 +185,8 @@ def generate(service):
             raise SystemExit("models/%s/apsim.json: %s has kind %r, not one of %s" % (service, op, op_kind, ", ".join(KINDS)))
         lines.append("            OperationModel(name: %s, kind: .%s, method: %s, requestURI: %s, successStatus: %d," % (
             swift_string(op), op_kind, swift_string(http["method"]), swift_string(http["requestUri"]), status))
-        lines.append("                           input: %s, errors: [%s])," % (ref(o["input"]["shape"]), errors))
+        output = ref(o["output"]["shape"]) if "output" in o else "nil"
+        lines.append("                           input: %s, output: %s, errors: [%s])," % (ref(o["input"]["shape"]), output, errors))
     lines.append("        ],")
     # The model's other operations: real, not emulated (answered NotImplemented, 501).
     lines.append("        unemulated: [")
@@ -209,7 +229,7 @@ def generate(service):
         lines.append("    case %s = %s" % (camel(op), swift_string(op)))
     lines.append("}")
     lines.append("")
-    lines.append("/// The input shapes of the %s operations above, one constant per model shape." % service)
+    lines.append("/// The input and output shapes of the %s operations above, one constant per model shape." % service)
     lines.append("enum %sShapes {" % prefix)
     for name in needed:
         lines.append("    static let `%s` = Shape(%s, %s)" % (name, swift_string(name), kind(name)))

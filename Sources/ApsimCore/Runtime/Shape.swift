@@ -45,9 +45,10 @@ final class Shape: Sendable {
     }
 }
 
-/// Where a member travels on the wire (rest-json); `body` for everything in JSON 1.1.
+/// Where a member travels on the wire (REST protocols); `body` for everything in JSON 1.1.
+/// `statusCode` is an output member that is the HTTP status; `headers` a map of prefixed headers.
 enum Location: String, Sendable {
-    case body, uri, querystring, header
+    case body, uri, querystring, header, headers, statusCode
 }
 
 struct Member: Sendable {
@@ -74,6 +75,9 @@ struct OperationModel: Sendable {
     /// The HTTP status of a success (200, 201, 204).
     let successStatus: Int
     let input: Shape
+    /// What a success answers: each member's name, type and location (a header, the status
+    /// code, the body), for the protocol that renders it; nil when the operation answers nothing.
+    let output: Shape?
     /// The modeled errors the operation may return.
     let errors: [String]
 }

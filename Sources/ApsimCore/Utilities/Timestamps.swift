@@ -14,6 +14,20 @@ public enum Timestamps {
             + String(repeating: "0", count: 3 - millis.count) + millis + "Z"
     }
 
+    /// An HTTP date (RFC 7231's IMF-fixdate), as REST protocols write a timestamp in a header
+    /// (`Tue, 14 Nov 2023 22:13:20 GMT`; whole seconds).
+    public static func httpDate(milliseconds ms: Int64) -> String {
+        let (days, msOfDay) = floorDivide(ms, 86_400_000)
+        let (year, month, day) = civil(days: days)
+        let seconds = msOfDay / 1000
+        func two(_ v: Int64) -> String { v < 10 ? "0" + String(v) : String(v) }
+        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let weekday = weekdays[Int(floorDivide(days, 7).1)]
+        let monthName = months[Int(max(1, min(12, month))) - 1]
+        return "\(weekday), \(two(day)) \(monthName) \(year) \(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)) GMT"
+    }
+
     /// `a / b` rounded down, and the remainder that goes with it (never negative).
     static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
         let q = a / b, r = a % b

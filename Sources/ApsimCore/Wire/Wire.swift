@@ -1,51 +1,20 @@
-/// The AWS wire protocols of both services, in one place.
+/// The wire: which service and operation an HTTP request names, who sent it, and the answers of
+/// requests no protocol component can give (services apsim does not serve, unknown routes).
 ///
-/// - EFS speaks rest-json: the operation is the method and path (`POST /2015-02-01/access-points`),
-///   members travel in the path, the query string and a JSON body as the model's `location` says,
-///   success is 200/201/204 and an error carries `x-amzn-ErrorType` and `{"ErrorCode", "Message"}`.
-/// - FSx speaks JSON 1.1: `POST /` with `X-Amz-Target: AWSSimbaAPIService_v20180301.<Operation>`,
-///   the body is the whole input, an error is `{"__type", "Message"}`.
+/// - A request signed (SigV4) for a service names that service; else its Host does
+///   (`fsx.eu-west-1.amazonaws.com`); else every served service is a candidate. Each candidate's
+///   protocol component (`WireProtocol`, chosen by its model's `protocol`) routes it: by
+///   X-Amz-Target (JSON 1.1) or by method, path and query (REST, `RouteTable`).
 /// - `/_apsim/<Operation>` (POST, JSON body) reaches the `apsim:` control operations and
 ///   `GET /_apsim/health` answers `{"status": "ok"}`: the reserved prefix of `apsim serve`.
 ///
 /// The account and region of a request come from its SigV4 credential scope (the region, and
-/// the account when the access key ID is 12 digits) or its Host (`fsx.eu-west-1.amazonaws.com`),
-/// else the world's defaults. Routing and bindings come from the generated service models.
+/// the account when the access key ID is 12 digits) or its Host, else the world's defaults; the
+/// access key names the caller (`Caller`).
 public enum Wire {
-    /// One rest-json route: a method and a path template from the model.
-    struct Route: Sendable {
-        let operation: OperationModel
-        /// Path segments, worked out once from the template.
-        let segments: [Segment]
-
-        enum Segment: Sendable {
-            /// Matched as it is.
-            case literal(String)
-            /// `{Name}`: any segment, captured as the URI member `Name`.
-            case capture(String)
-        }
-
-        init(operation: OperationModel) {
-            self.operation = operation
-            segments = operation.requestURI.split(separator: "/").map { s in
-                if s.hasPrefix("{") && s.hasSuffix("}") { return .capture(String(s.dropFirst().dropLast())) }
-                return .literal(String(s))
-            }
-        }
-    }
-
-    /// The services that speak rest-json (routed by method and path) and JSON 1.1 (routed by
-    /// X-Amz-Target), from the registry.
-    static let restServices = Services.all.map { $0.model }.filter { $0.targetPrefix == nil }
-    static let targetServices = Services.all.map { $0.model }.filter { $0.targetPrefix != nil }
-
-    /// Every rest-json route: (the service's name, the route).
-    static let routes: [(service: String, route: Route)] = restServices.flatMap { model in
-        model.operations.values.sorted { $0.name < $1.name }.map { (model.name, Route(operation: $0)) }
-    }
-
-    /// `AWSSimbaAPIService_v20180301.` -> "fsx".
-    static let targets: [(prefix: String, service: String)] = targetServices.map { (($0.targetPrefix ?? "") + ".", $0.name) }
+    /// The services routed by method and path, and those routed by X-Amz-Target.
+    static let restServices = WireProtocols.endpoints.filter { $0.wire.routesByPath }.map(\.model)
+    static let targetServices = WireProtocols.endpoints.filter { !$0.wire.routesByPath }.map(\.model)
 
     /// Names services for messages: "EFS", "FSx" (the models' service IDs), joined with "or".
     static func names(_ models: [ServiceModel]) -> String { models.map(\.serviceID).joined(separator: " or ") }
@@ -109,39 +78,15 @@ public enum Wire {
         return Substring(auth.utf8[r.upperBound..<end])
     }
 
-    static func requestID(_ result: CallResult) -> String { result.requestID ?? World.controlRequestID }
-
-    /// The response members as JSON text ("" for 204).
-    static func payload(_ result: CallResult) -> String {
-        result.status == 204 ? "" : JSON.object(result.output).text
-    }
-
-    /// An error's body: the code under `codeKey` (`__type` or `ErrorCode`), the message, the
-    /// modeled members.
-    static func errorBody(_ error: APIError, codeKey: String) -> String {
-        var o = JSONObject(capacity: 2 + error.members.count)
-        o.append(codeKey, .string(error.code))
-        o.append("Message", .string(error.message))
-        for m in error.members.members { o.append(m.key, m.value) }
-        return JSON.object(o).text
-    }
-
-    // MARK: JSON 1.1 (FSx, and the control endpoints)
-
-    /// `contentType`: the control endpoints answer `application/json`, which generic HTTP tools
-    /// read as JSON.
+    /// A JSON 1.1 answer (`contentType`: the control endpoints answer `application/json`, which
+    /// generic HTTP tools read as JSON).
     static func json11(_ result: CallResult, contentType: String = "application/x-amz-json-1.1") -> HTTPResponse {
-        var headers: [(name: String, value: String)] = [
-            ("x-amzn-RequestId", requestID(result)), ("Content-Type", contentType),
-        ]
-        guard let error = result.error else { return HTTPResponse(status: result.status, headers: headers, body: payload(result)) }
-        headers.append(("x-amzn-ErrorType", error.code))
-        var response = HTTPResponse(status: result.status, headers: headers, body: errorBody(error, codeKey: "__type"))
-        response.errorCode = error.code
-        return response
+        JSON11Protocol(contentType: contentType).render(result, output: nil)
     }
 
     static func control(_ result: CallResult) -> HTTPResponse { json11(result, contentType: "application/json") }
+
+    static func restJSON(_ result: CallResult) -> HTTPResponse { RestJSONProtocol().render(result, output: nil) }
 
     // MARK: XML errors (services apsim does not serve)
 
@@ -181,76 +126,17 @@ public enum Wire {
         return restJSON(result)
     }
 
-    // MARK: rest-json (EFS)
-
-    static func restJSON(_ result: CallResult) -> HTTPResponse {
-        var headers: [(name: String, value: String)] = [("x-amzn-RequestId", requestID(result))]
-        guard let error = result.error else {
-            if result.status != 204 { headers.append(("Content-Type", "application/json")) }
-            return HTTPResponse(status: result.status, headers: headers, body: payload(result))
+    /// The services a request may be for: the one its signature names, else the one its Host
+    /// names, else every served service.
+    static func candidates(_ req: HTTPRequest) -> [ServiceEndpoint] {
+        if let name = signingName(req) {
+            return WireProtocols.endpoints.filter { $0.model.signingName.utf8.elementsEqual(name.utf8) }
         }
-        headers.append(("x-amzn-ErrorType", error.code))
-        headers.append(("Content-Type", "application/json"))
-        var response = HTTPResponse(status: result.status, headers: headers, body: errorBody(error, codeKey: "ErrorCode"))
-        response.errorCode = error.code
-        return response
-    }
-
-    /// The rest-json operation a method and path name, with the URI members it captured.
-    static func route(_ req: HTTPRequest) -> (service: String, route: Route, captures: [String: String])? {
-        let parts = req.path.utf8.split(separator: UInt8(ascii: "/"))  // empty segments dropped
-        routes: for (service, route) in routes where route.segments.count == parts.count && route.operation.method == req.method {
-            for (segment, part) in zip(route.segments, parts) {
-                if case .literal(let text) = segment, !part.elementsEqual(text.utf8) { continue routes }
-            }
-            var captures: [String: String] = [:]
-            for (segment, part) in zip(route.segments, parts) {
-                if case .capture(let name) = segment { captures[name] = HTTPRequest.percentDecode(String(Substring(part))) }
-            }
-            return (service, route, captures)
+        if let host = req.header("host"), let first = host.split(separator: ".", maxSplits: 1).first, host.contains(".amazonaws.") {
+            let named = WireProtocols.endpoints.filter { $0.model.signingName.utf8.elementsEqual(first.utf8) }
+            if !named.isEmpty { return named }
         }
-        return nil
-    }
-
-    /// The rest-json operation a request names that the model has but apsim does not emulate.
-    static func unemulatedRoute(_ req: HTTPRequest) -> (service: String, name: String)? {
-        let parts = req.path.utf8.split(separator: UInt8(ascii: "/"))
-        for model in restServices {
-            for op in model.unemulated.values.sorted(by: { $0.name < $1.name }) where op.method == req.method {
-                let segments = op.requestURI.split(separator: "?")[0].split(separator: "/")
-                guard segments.count == parts.count else { continue }
-                let matches = zip(segments, parts).allSatisfy { segment, part in
-                    (segment.hasPrefix("{") && segment.hasSuffix("}")) || part.elementsEqual(segment.utf8)
-                }
-                if matches { return (model.name, op.name) }
-            }
-        }
-        return nil
-    }
-
-    /// The input document of a rest-json request: body members, then URI, query and header members.
-    static func restJSONInput(_ req: HTTPRequest, _ route: Route, _ captures: [String: String]) throws(APIError) -> JSON {
-        var doc = JSONObject()
-        if !req.body.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }) {
-            let parsed = try Operations.parse(req.body)
-            guard case .object(let body) = parsed else {
-                throw RuntimeError.serialization("The request body must be a JSON object, not \(parsed.typeName).")
-            }
-            doc = body
-        }
-        for member in route.operation.input.members where member.location != .body {
-            let wireName = member.locationName ?? member.name
-            let raw: [String]
-            switch member.location {
-            case .uri: raw = captures[wireName].map { [$0] } ?? []
-            case .querystring: raw = req.queryValues(wireName)
-            case .header: raw = req.header(wireName).map { [$0] } ?? []
-            case .body: raw = []
-            }
-            guard !raw.isEmpty else { continue }
-            doc[member.name] = try typed(raw, member, path: Validator.lowerFirst(member.name))
-        }
-        return .object(doc)
+        return WireProtocols.endpoints
     }
 
     /// Query, path and header values are text; the member's shape says what they mean.
@@ -317,32 +203,31 @@ extension World {
         if let service = Wire.signingName(req), !Wire.servedSigningNames.contains(String(service)) {
             return (Wire.unserved(req, service, requestID: earlyRequestID("")), nil)
         }
+        let candidates = Wire.candidates(req)
+        for endpoint in candidates {
+            guard let (operation, route, captures) = endpoint.wire.route(req, endpoint) else { continue }
+            let name = String(operation.dropFirst(endpoint.model.name.count + 1))
+            let output = endpoint.model.operations[name]?.output
+            // An operation apsim does not answer is reported before anything about its request.
+            guard World.isOperation(operation) else {
+                return (endpoint.wire.render(CallResult(error: Operations.unknown(operation), requestID: earlyRequestID(operation)),
+                                             output: nil), operation)
+            }
+            do throws(APIError) {
+                let input = try endpoint.wire.input(req, route, captures)
+                return (endpoint.wire.render(call(account: account, region: region, accessKeyID: accessKeyID, operation: operation,
+                                                  document: input), output: output), operation)
+            } catch {
+                return (endpoint.wire.render(CallResult(error: error, requestID: earlyRequestID(operation)), output: nil), operation)
+            }
+        }
         if let target = req.header("x-amz-target") {
-            guard let (prefix, service) = Wire.targets.first(where: { target.hasPrefix($0.prefix) }) else {
-                let served = Wire.targetServices.map { "\(($0.targetPrefix ?? "") + ".")<Operation> (\($0.serviceID))" }
-                return (Wire.json11(CallResult(failure: RuntimeError.unknownTarget(target, served: served.joined(separator: " or ")))), nil)
-            }
-            let operation = service + ":" + target.dropFirst(prefix.count)
-            return (Wire.json11(call(account: account, region: region, accessKeyID: accessKeyID, operation: operation,
-                                     request: req.body)), operation)
+            let served = Wire.targetServices.map { "\(($0.targetPrefix ?? "") + ".")<Operation> (\($0.serviceID))" }
+            return (Wire.json11(CallResult(failure: RuntimeError.unknownTarget(target, served: served.joined(separator: " or ")))), nil)
         }
-        guard let (service, route, captures) = Wire.route(req) else {
-            if let (service, name) = Wire.unemulatedRoute(req) {
-                let operation = service + ":" + name
-                return (Wire.restJSON(CallResult(error: Operations.unknown(operation), requestID: earlyRequestID(operation))), operation)
-            }
-            return (Wire.restJSON(CallResult(failure: RuntimeError.noRoute(
-                method: req.method, path: req.path, restServices: Wire.names(Wire.restServices),
-                targetServices: Wire.names(Wire.targetServices)))), nil)
-        }
-        let operation = service + ":" + route.operation.name
-        do throws(APIError) {
-            let input = try Wire.restJSONInput(req, route, captures)
-            return (Wire.restJSON(call(account: account, region: region, accessKeyID: accessKeyID, operation: operation,
-                                       document: input)), operation)
-        } catch {
-            return (Wire.restJSON(CallResult(error: error, requestID: earlyRequestID(operation))), operation)
-        }
+        return (Wire.restJSON(CallResult(failure: RuntimeError.noRoute(
+            method: req.method, path: req.path, restServices: Wire.names(Wire.restServices),
+            targetServices: Wire.names(Wire.targetServices)))), nil)
     }
 
     /// `http` with the request and response in their JSON forms (`apsim_http`).

@@ -8,69 +8,69 @@ extension ServiceModel {
         signingName: "elasticfilesystem",
         operations: [
             OperationModel(name: "CreateFileSystem", kind: .write, method: "POST", requestURI: "/2015-02-01/file-systems", successStatus: 201,
-                           input: EFSShapes.`CreateFileSystemRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemAlreadyExists", "FileSystemLimitExceeded", "InsufficientThroughputCapacity", "ThroughputLimitExceeded", "UnsupportedAvailabilityZone", "ThrottlingException"]),
+                           input: EFSShapes.`CreateFileSystemRequest`, output: EFSShapes.`FileSystemDescription`, errors: ["BadRequest", "InternalServerError", "FileSystemAlreadyExists", "FileSystemLimitExceeded", "InsufficientThroughputCapacity", "ThroughputLimitExceeded", "UnsupportedAvailabilityZone", "ThrottlingException"]),
             OperationModel(name: "DescribeFileSystems", kind: .read, method: "GET", requestURI: "/2015-02-01/file-systems", successStatus: 200,
-                           input: EFSShapes.`DescribeFileSystemsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
+                           input: EFSShapes.`DescribeFileSystemsRequest`, output: EFSShapes.`DescribeFileSystemsResponse`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
             OperationModel(name: "DeleteFileSystem", kind: .write, method: "DELETE", requestURI: "/2015-02-01/file-systems/{FileSystemId}", successStatus: 204,
-                           input: EFSShapes.`DeleteFileSystemRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "FileSystemInUse"]),
+                           input: EFSShapes.`DeleteFileSystemRequest`, output: nil, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "FileSystemInUse"]),
             OperationModel(name: "UpdateFileSystem", kind: .write, method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}", successStatus: 202,
-                           input: EFSShapes.`UpdateFileSystemRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InsufficientThroughputCapacity", "InternalServerError", "ThroughputLimitExceeded", "TooManyRequests"]),
+                           input: EFSShapes.`UpdateFileSystemRequest`, output: EFSShapes.`FileSystemDescription`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InsufficientThroughputCapacity", "InternalServerError", "ThroughputLimitExceeded", "TooManyRequests"]),
             OperationModel(name: "UpdateFileSystemProtection", kind: .write, method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/protection", successStatus: 200,
-                           input: EFSShapes.`UpdateFileSystemProtectionRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InsufficientThroughputCapacity", "InternalServerError", "ThroughputLimitExceeded", "ReplicationAlreadyExists", "TooManyRequests"]),
+                           input: EFSShapes.`UpdateFileSystemProtectionRequest`, output: EFSShapes.`FileSystemProtectionDescription`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InsufficientThroughputCapacity", "InternalServerError", "ThroughputLimitExceeded", "ReplicationAlreadyExists", "TooManyRequests"]),
             OperationModel(name: "CreateAccessPoint", kind: .write, method: "POST", requestURI: "/2015-02-01/access-points", successStatus: 200,
-                           input: EFSShapes.`CreateAccessPointRequest`, errors: ["BadRequest", "AccessPointAlreadyExists", "IncorrectFileSystemLifeCycleState", "InternalServerError", "FileSystemNotFound", "AccessPointLimitExceeded", "ThrottlingException"]),
+                           input: EFSShapes.`CreateAccessPointRequest`, output: EFSShapes.`AccessPointDescription`, errors: ["BadRequest", "AccessPointAlreadyExists", "IncorrectFileSystemLifeCycleState", "InternalServerError", "FileSystemNotFound", "AccessPointLimitExceeded", "ThrottlingException"]),
             OperationModel(name: "DescribeAccessPoints", kind: .read, method: "GET", requestURI: "/2015-02-01/access-points", successStatus: 200,
-                           input: EFSShapes.`DescribeAccessPointsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
+                           input: EFSShapes.`DescribeAccessPointsRequest`, output: EFSShapes.`DescribeAccessPointsResponse`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
             OperationModel(name: "DeleteAccessPoint", kind: .write, method: "DELETE", requestURI: "/2015-02-01/access-points/{AccessPointId}", successStatus: 204,
-                           input: EFSShapes.`DeleteAccessPointRequest`, errors: ["BadRequest", "InternalServerError", "AccessPointNotFound"]),
+                           input: EFSShapes.`DeleteAccessPointRequest`, output: nil, errors: ["BadRequest", "InternalServerError", "AccessPointNotFound"]),
             OperationModel(name: "TagResource", kind: .write, method: "POST", requestURI: "/2015-02-01/resource-tags/{ResourceId}", successStatus: 200,
-                           input: EFSShapes.`TagResourceRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
+                           input: EFSShapes.`TagResourceRequest`, output: nil, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
             OperationModel(name: "UntagResource", kind: .write, method: "DELETE", requestURI: "/2015-02-01/resource-tags/{ResourceId}", successStatus: 200,
-                           input: EFSShapes.`UntagResourceRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
+                           input: EFSShapes.`UntagResourceRequest`, output: nil, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
             OperationModel(name: "ListTagsForResource", kind: .read, method: "GET", requestURI: "/2015-02-01/resource-tags/{ResourceId}", successStatus: 200,
-                           input: EFSShapes.`ListTagsForResourceRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
+                           input: EFSShapes.`ListTagsForResourceRequest`, output: EFSShapes.`ListTagsForResourceResponse`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "AccessPointNotFound"]),
             OperationModel(name: "CreateTags", kind: .write, method: "POST", requestURI: "/2015-02-01/create-tags/{FileSystemId}", successStatus: 204,
-                           input: EFSShapes.`CreateTagsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
+                           input: EFSShapes.`CreateTagsRequest`, output: nil, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
             OperationModel(name: "DeleteTags", kind: .write, method: "POST", requestURI: "/2015-02-01/delete-tags/{FileSystemId}", successStatus: 204,
-                           input: EFSShapes.`DeleteTagsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
+                           input: EFSShapes.`DeleteTagsRequest`, output: nil, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
             OperationModel(name: "DescribeTags", kind: .read, method: "GET", requestURI: "/2015-02-01/tags/{FileSystemId}/", successStatus: 200,
-                           input: EFSShapes.`DescribeTagsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
+                           input: EFSShapes.`DescribeTagsRequest`, output: EFSShapes.`DescribeTagsResponse`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound"]),
             OperationModel(name: "CreateMountTarget", kind: .write, method: "POST", requestURI: "/2015-02-01/mount-targets", successStatus: 200,
-                           input: EFSShapes.`CreateMountTargetRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "MountTargetConflict", "SubnetNotFound", "NoFreeAddressesInSubnet", "IpAddressInUse", "NetworkInterfaceLimitExceeded", "SecurityGroupLimitExceeded", "SecurityGroupNotFound", "UnsupportedAvailabilityZone", "AvailabilityZonesMismatch", "ThrottlingException"]),
+                           input: EFSShapes.`CreateMountTargetRequest`, output: EFSShapes.`MountTargetDescription`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "MountTargetConflict", "SubnetNotFound", "NoFreeAddressesInSubnet", "IpAddressInUse", "NetworkInterfaceLimitExceeded", "SecurityGroupLimitExceeded", "SecurityGroupNotFound", "UnsupportedAvailabilityZone", "AvailabilityZonesMismatch", "ThrottlingException"]),
             OperationModel(name: "DescribeMountTargets", kind: .read, method: "GET", requestURI: "/2015-02-01/mount-targets", successStatus: 200,
-                           input: EFSShapes.`DescribeMountTargetsRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "MountTargetNotFound", "AccessPointNotFound"]),
+                           input: EFSShapes.`DescribeMountTargetsRequest`, output: EFSShapes.`DescribeMountTargetsResponse`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "MountTargetNotFound", "AccessPointNotFound"]),
             OperationModel(name: "DeleteMountTarget", kind: .write, method: "DELETE", requestURI: "/2015-02-01/mount-targets/{MountTargetId}", successStatus: 204,
-                           input: EFSShapes.`DeleteMountTargetRequest`, errors: ["BadRequest", "InternalServerError", "DependencyTimeout", "MountTargetNotFound", "ThrottlingException"]),
+                           input: EFSShapes.`DeleteMountTargetRequest`, output: nil, errors: ["BadRequest", "InternalServerError", "DependencyTimeout", "MountTargetNotFound", "ThrottlingException"]),
             OperationModel(name: "CreateMountSession", kind: .write, method: "POST", requestURI: "/2015-02-01/file-systems/{FileSystemId}/mount-sessions", successStatus: 200,
-                           input: EFSShapes.`CreateMountSessionRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InternalServerError", "ThrottlingException"]),
+                           input: EFSShapes.`CreateMountSessionRequest`, output: EFSShapes.`CreateMountSessionResponse`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InternalServerError", "ThrottlingException"]),
             OperationModel(name: "DescribeMountTargetSecurityGroups", kind: .read, method: "GET", requestURI: "/2015-02-01/mount-targets/{MountTargetId}/security-groups", successStatus: 200,
-                           input: EFSShapes.`DescribeMountTargetSecurityGroupsRequest`, errors: ["BadRequest", "InternalServerError", "MountTargetNotFound", "IncorrectMountTargetState"]),
+                           input: EFSShapes.`DescribeMountTargetSecurityGroupsRequest`, output: EFSShapes.`DescribeMountTargetSecurityGroupsResponse`, errors: ["BadRequest", "InternalServerError", "MountTargetNotFound", "IncorrectMountTargetState"]),
             OperationModel(name: "ModifyMountTargetSecurityGroups", kind: .write, method: "PUT", requestURI: "/2015-02-01/mount-targets/{MountTargetId}/security-groups", successStatus: 204,
-                           input: EFSShapes.`ModifyMountTargetSecurityGroupsRequest`, errors: ["BadRequest", "InternalServerError", "MountTargetNotFound", "IncorrectMountTargetState", "SecurityGroupLimitExceeded", "SecurityGroupNotFound", "ThrottlingException"]),
+                           input: EFSShapes.`ModifyMountTargetSecurityGroupsRequest`, output: nil, errors: ["BadRequest", "InternalServerError", "MountTargetNotFound", "IncorrectMountTargetState", "SecurityGroupLimitExceeded", "SecurityGroupNotFound", "ThrottlingException"]),
             OperationModel(name: "PutLifecycleConfiguration", kind: .write, method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/lifecycle-configuration", successStatus: 200,
-                           input: EFSShapes.`PutLifecycleConfigurationRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState"]),
+                           input: EFSShapes.`PutLifecycleConfigurationRequest`, output: EFSShapes.`LifecycleConfigurationDescription`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState"]),
             OperationModel(name: "DescribeLifecycleConfiguration", kind: .read, method: "GET", requestURI: "/2015-02-01/file-systems/{FileSystemId}/lifecycle-configuration", successStatus: 200,
-                           input: EFSShapes.`DescribeLifecycleConfigurationRequest`, errors: ["InternalServerError", "BadRequest", "FileSystemNotFound"]),
+                           input: EFSShapes.`DescribeLifecycleConfigurationRequest`, output: EFSShapes.`LifecycleConfigurationDescription`, errors: ["InternalServerError", "BadRequest", "FileSystemNotFound"]),
             OperationModel(name: "PutBackupPolicy", kind: .write, method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/backup-policy", successStatus: 200,
-                           input: EFSShapes.`PutBackupPolicyRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InternalServerError", "ValidationException"]),
+                           input: EFSShapes.`PutBackupPolicyRequest`, output: EFSShapes.`BackupPolicyDescription`, errors: ["BadRequest", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState", "InternalServerError", "ValidationException"]),
             OperationModel(name: "DescribeBackupPolicy", kind: .read, method: "GET", requestURI: "/2015-02-01/file-systems/{FileSystemId}/backup-policy", successStatus: 200,
-                           input: EFSShapes.`DescribeBackupPolicyRequest`, errors: ["BadRequest", "FileSystemNotFound", "InternalServerError", "PolicyNotFound", "ValidationException"]),
+                           input: EFSShapes.`DescribeBackupPolicyRequest`, output: EFSShapes.`BackupPolicyDescription`, errors: ["BadRequest", "FileSystemNotFound", "InternalServerError", "PolicyNotFound", "ValidationException"]),
             OperationModel(name: "PutFileSystemPolicy", kind: .write, method: "PUT", requestURI: "/2015-02-01/file-systems/{FileSystemId}/policy", successStatus: 200,
-                           input: EFSShapes.`PutFileSystemPolicyRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "InvalidPolicyException", "IncorrectFileSystemLifeCycleState"]),
+                           input: EFSShapes.`PutFileSystemPolicyRequest`, output: EFSShapes.`FileSystemPolicyDescription`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "InvalidPolicyException", "IncorrectFileSystemLifeCycleState"]),
             OperationModel(name: "DescribeFileSystemPolicy", kind: .read, method: "GET", requestURI: "/2015-02-01/file-systems/{FileSystemId}/policy", successStatus: 200,
-                           input: EFSShapes.`DescribeFileSystemPolicyRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "PolicyNotFound"]),
+                           input: EFSShapes.`DescribeFileSystemPolicyRequest`, output: EFSShapes.`FileSystemPolicyDescription`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "PolicyNotFound"]),
             OperationModel(name: "DeleteFileSystemPolicy", kind: .write, method: "DELETE", requestURI: "/2015-02-01/file-systems/{FileSystemId}/policy", successStatus: 200,
-                           input: EFSShapes.`DeleteFileSystemPolicyRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState"]),
+                           input: EFSShapes.`DeleteFileSystemPolicyRequest`, output: nil, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "IncorrectFileSystemLifeCycleState"]),
             OperationModel(name: "PutAccountPreferences", kind: .write, method: "PUT", requestURI: "/2015-02-01/account-preferences", successStatus: 200,
-                           input: EFSShapes.`PutAccountPreferencesRequest`, errors: ["BadRequest", "InternalServerError"]),
+                           input: EFSShapes.`PutAccountPreferencesRequest`, output: EFSShapes.`PutAccountPreferencesResponse`, errors: ["BadRequest", "InternalServerError"]),
             OperationModel(name: "DescribeAccountPreferences", kind: .read, method: "GET", requestURI: "/2015-02-01/account-preferences", successStatus: 200,
-                           input: EFSShapes.`DescribeAccountPreferencesRequest`, errors: ["InternalServerError"]),
+                           input: EFSShapes.`DescribeAccountPreferencesRequest`, output: EFSShapes.`DescribeAccountPreferencesResponse`, errors: ["InternalServerError"]),
             OperationModel(name: "CreateReplicationConfiguration", kind: .write, method: "POST", requestURI: "/2015-02-01/file-systems/{SourceFileSystemId}/replication-configuration", successStatus: 200,
-                           input: EFSShapes.`CreateReplicationConfigurationRequest`, errors: ["BadRequest", "IncorrectFileSystemLifeCycleState", "ValidationException", "ReplicationNotFound", "FileSystemNotFound", "UnsupportedAvailabilityZone", "FileSystemLimitExceeded", "InsufficientThroughputCapacity", "ThroughputLimitExceeded", "ConflictException", "InternalServerError"]),
+                           input: EFSShapes.`CreateReplicationConfigurationRequest`, output: EFSShapes.`ReplicationConfigurationDescription`, errors: ["BadRequest", "IncorrectFileSystemLifeCycleState", "ValidationException", "ReplicationNotFound", "FileSystemNotFound", "UnsupportedAvailabilityZone", "FileSystemLimitExceeded", "InsufficientThroughputCapacity", "ThroughputLimitExceeded", "ConflictException", "InternalServerError"]),
             OperationModel(name: "DescribeReplicationConfigurations", kind: .read, method: "GET", requestURI: "/2015-02-01/file-systems/replication-configurations", successStatus: 200,
-                           input: EFSShapes.`DescribeReplicationConfigurationsRequest`, errors: ["BadRequest", "FileSystemNotFound", "InternalServerError", "ReplicationNotFound", "ValidationException"]),
+                           input: EFSShapes.`DescribeReplicationConfigurationsRequest`, output: EFSShapes.`DescribeReplicationConfigurationsResponse`, errors: ["BadRequest", "FileSystemNotFound", "InternalServerError", "ReplicationNotFound", "ValidationException"]),
             OperationModel(name: "DeleteReplicationConfiguration", kind: .write, method: "DELETE", requestURI: "/2015-02-01/file-systems/{SourceFileSystemId}/replication-configuration", successStatus: 204,
-                           input: EFSShapes.`DeleteReplicationConfigurationRequest`, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "ReplicationNotFound", "ThrottlingException"]),
+                           input: EFSShapes.`DeleteReplicationConfigurationRequest`, output: nil, errors: ["BadRequest", "InternalServerError", "FileSystemNotFound", "ReplicationNotFound", "ThrottlingException"]),
         ],
         unemulated: [
         ],
@@ -191,7 +191,7 @@ enum EFSOperation: String, ServiceOperation {
     case deleteReplicationConfiguration = "DeleteReplicationConfiguration"
 }
 
-/// The input shapes of the efs operations above, one constant per model shape.
+/// The input and output shapes of the efs operations above, one constant per model shape.
 enum EFSShapes {
     static let `CreationToken` = Shape("CreationToken", .string(min: 1, max: 64, pattern: Pattern(".+"), enumValues: nil))
     static let `PerformanceMode` = Shape("PerformanceMode", .string(min: nil, max: nil, pattern: nil, enumValues: ["generalPurpose", "maxIO"]))
@@ -421,4 +421,165 @@ enum EFSShapes {
             Member("SourceFileSystemId", EFSShapes.`FileSystemId`, location: .uri),
             Member("DeletionMode", EFSShapes.`DeletionMode`, location: .querystring, locationName: "deletionMode"),
         ], required: ["SourceFileSystemId"]))
+    static let `AwsAccountId` = Shape("AwsAccountId", .string(min: nil, max: 14, pattern: nil, enumValues: nil))
+    static let `FileSystemArn` = Shape("FileSystemArn", .string(min: nil, max: nil, pattern: nil, enumValues: nil))
+    static let `Timestamp` = Shape("Timestamp", .timestamp)
+    static let `LifeCycleState` = Shape("LifeCycleState", .string(min: nil, max: nil, pattern: nil, enumValues: ["creating", "available", "updating", "deleting", "deleted", "error"]))
+    static let `MountTargetCount` = Shape("MountTargetCount", .integer(bits: 32, min: 0, max: nil))
+    static let `FileSystemSizeValue` = Shape("FileSystemSizeValue", .integer(bits: 64, min: 0, max: nil))
+    static let `FileSystemNullableSizeValue` = Shape("FileSystemNullableSizeValue", .integer(bits: 64, min: 0, max: nil))
+    static let `FileSystemSize` = Shape("FileSystemSize", .structure(members: [
+            Member("Value", EFSShapes.`FileSystemSizeValue`),
+            Member("Timestamp", EFSShapes.`Timestamp`),
+            Member("ValueInIA", EFSShapes.`FileSystemNullableSizeValue`),
+            Member("ValueInStandard", EFSShapes.`FileSystemNullableSizeValue`),
+            Member("ValueInArchive", EFSShapes.`FileSystemNullableSizeValue`),
+        ], required: ["Value"]))
+    static let `FileSystemProtectionDescription` = Shape("FileSystemProtectionDescription", .structure(members: [
+            Member("ReplicationOverwriteProtection", EFSShapes.`ReplicationOverwriteProtection`),
+        ], required: []))
+    static let `FileSystemDescription` = Shape("FileSystemDescription", .structure(members: [
+            Member("OwnerId", EFSShapes.`AwsAccountId`),
+            Member("CreationToken", EFSShapes.`CreationToken`),
+            Member("FileSystemId", EFSShapes.`FileSystemId`),
+            Member("FileSystemArn", EFSShapes.`FileSystemArn`),
+            Member("CreationTime", EFSShapes.`Timestamp`),
+            Member("LifeCycleState", EFSShapes.`LifeCycleState`),
+            Member("Name", EFSShapes.`TagValue`),
+            Member("NumberOfMountTargets", EFSShapes.`MountTargetCount`),
+            Member("SizeInBytes", EFSShapes.`FileSystemSize`),
+            Member("PerformanceMode", EFSShapes.`PerformanceMode`),
+            Member("Encrypted", EFSShapes.`Encrypted`),
+            Member("KmsKeyId", EFSShapes.`KmsKeyId`),
+            Member("ThroughputMode", EFSShapes.`ThroughputMode`),
+            Member("ProvisionedThroughputInMibps", EFSShapes.`ProvisionedThroughputInMibps`),
+            Member("AvailabilityZoneName", EFSShapes.`AvailabilityZoneName`),
+            Member("AvailabilityZoneId", EFSShapes.`AvailabilityZoneId`),
+            Member("Tags", EFSShapes.`Tags`),
+            Member("FileSystemProtection", EFSShapes.`FileSystemProtectionDescription`),
+        ], required: ["OwnerId", "CreationToken", "FileSystemId", "CreationTime", "LifeCycleState", "NumberOfMountTargets", "SizeInBytes", "PerformanceMode", "Tags"]))
+    static let `FileSystemDescriptions` = Shape("FileSystemDescriptions", .list(member: EFSShapes.`FileSystemDescription`, min: nil, max: nil))
+    static let `DescribeFileSystemsResponse` = Shape("DescribeFileSystemsResponse", .structure(members: [
+            Member("Marker", EFSShapes.`Marker`),
+            Member("FileSystems", EFSShapes.`FileSystemDescriptions`),
+            Member("NextMarker", EFSShapes.`Marker`),
+        ], required: []))
+    static let `Name` = Shape("Name", .string(min: nil, max: nil, pattern: nil, enumValues: nil))
+    static let `AccessPointArn` = Shape("AccessPointArn", .string(min: nil, max: 128, pattern: nil, enumValues: nil))
+    static let `AccessPointDescription` = Shape("AccessPointDescription", .structure(members: [
+            Member("ClientToken", EFSShapes.`ClientToken`),
+            Member("Name", EFSShapes.`Name`),
+            Member("Tags", EFSShapes.`Tags`),
+            Member("AccessPointId", EFSShapes.`AccessPointId`),
+            Member("AccessPointArn", EFSShapes.`AccessPointArn`),
+            Member("FileSystemId", EFSShapes.`FileSystemId`),
+            Member("PosixUser", EFSShapes.`PosixUser`),
+            Member("RootDirectory", EFSShapes.`RootDirectory`),
+            Member("OwnerId", EFSShapes.`AwsAccountId`),
+            Member("LifeCycleState", EFSShapes.`LifeCycleState`),
+        ], required: []))
+    static let `AccessPointDescriptions` = Shape("AccessPointDescriptions", .list(member: EFSShapes.`AccessPointDescription`, min: nil, max: nil))
+    static let `DescribeAccessPointsResponse` = Shape("DescribeAccessPointsResponse", .structure(members: [
+            Member("AccessPoints", EFSShapes.`AccessPointDescriptions`),
+            Member("NextToken", EFSShapes.`Token`),
+        ], required: []))
+    static let `ListTagsForResourceResponse` = Shape("ListTagsForResourceResponse", .structure(members: [
+            Member("Tags", EFSShapes.`Tags`),
+            Member("NextToken", EFSShapes.`Token`),
+        ], required: []))
+    static let `DescribeTagsResponse` = Shape("DescribeTagsResponse", .structure(members: [
+            Member("Marker", EFSShapes.`Marker`),
+            Member("Tags", EFSShapes.`Tags`),
+            Member("NextMarker", EFSShapes.`Marker`),
+        ], required: ["Tags"]))
+    static let `NetworkInterfaceId` = Shape("NetworkInterfaceId", .string(min: nil, max: nil, pattern: nil, enumValues: nil))
+    static let `VpcId` = Shape("VpcId", .string(min: nil, max: nil, pattern: nil, enumValues: nil))
+    static let `StatusMessage` = Shape("StatusMessage", .string(min: nil, max: nil, pattern: nil, enumValues: nil))
+    static let `MountTargetDescription` = Shape("MountTargetDescription", .structure(members: [
+            Member("OwnerId", EFSShapes.`AwsAccountId`),
+            Member("MountTargetId", EFSShapes.`MountTargetId`),
+            Member("FileSystemId", EFSShapes.`FileSystemId`),
+            Member("SubnetId", EFSShapes.`SubnetId`),
+            Member("LifeCycleState", EFSShapes.`LifeCycleState`),
+            Member("IpAddress", EFSShapes.`IpAddress`),
+            Member("Ipv6Address", EFSShapes.`Ipv6Address`),
+            Member("NetworkInterfaceId", EFSShapes.`NetworkInterfaceId`),
+            Member("AvailabilityZoneId", EFSShapes.`AvailabilityZoneId`),
+            Member("AvailabilityZoneName", EFSShapes.`AvailabilityZoneName`),
+            Member("VpcId", EFSShapes.`VpcId`),
+            Member("StatusMessage", EFSShapes.`StatusMessage`),
+        ], required: ["MountTargetId", "FileSystemId", "SubnetId", "LifeCycleState"]))
+    static let `MountTargetDescriptions` = Shape("MountTargetDescriptions", .list(member: EFSShapes.`MountTargetDescription`, min: nil, max: nil))
+    static let `DescribeMountTargetsResponse` = Shape("DescribeMountTargetsResponse", .structure(members: [
+            Member("Marker", EFSShapes.`Marker`),
+            Member("MountTargets", EFSShapes.`MountTargetDescriptions`),
+            Member("NextMarker", EFSShapes.`Marker`),
+        ], required: []))
+    static let `MountSessionPort` = Shape("MountSessionPort", .integer(bits: 32, min: nil, max: nil))
+    static let `MountToken` = Shape("MountToken", .string(min: nil, max: 4096, pattern: nil, enumValues: nil))
+    static let `MountSessionEndpoint` = Shape("MountSessionEndpoint", .structure(members: [
+            Member("AvailabilityZoneId", EFSShapes.`AvailabilityZoneId`),
+            Member("Ipv4Address", EFSShapes.`IpAddress`),
+            Member("Ipv6Address", EFSShapes.`Ipv6Address`),
+            Member("Port", EFSShapes.`MountSessionPort`),
+            Member("MountToken", EFSShapes.`MountToken`),
+            Member("IssuedAt", EFSShapes.`Timestamp`),
+        ], required: []))
+    static let `MountSessionEndpoints` = Shape("MountSessionEndpoints", .list(member: EFSShapes.`MountSessionEndpoint`, min: nil, max: nil))
+    static let `CreateMountSessionResponse` = Shape("CreateMountSessionResponse", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`),
+            Member("PreferredAvailabilityZoneId", EFSShapes.`AvailabilityZoneId`),
+            Member("Endpoints", EFSShapes.`MountSessionEndpoints`),
+        ], required: []))
+    static let `DescribeMountTargetSecurityGroupsResponse` = Shape("DescribeMountTargetSecurityGroupsResponse", .structure(members: [
+            Member("SecurityGroups", EFSShapes.`SecurityGroups`),
+        ], required: ["SecurityGroups"]))
+    static let `LifecycleConfigurationDescription` = Shape("LifecycleConfigurationDescription", .structure(members: [
+            Member("LifecyclePolicies", EFSShapes.`LifecyclePolicies`),
+        ], required: []))
+    static let `BackupPolicyDescription` = Shape("BackupPolicyDescription", .structure(members: [
+            Member("BackupPolicy", EFSShapes.`BackupPolicy`),
+        ], required: []))
+    static let `FileSystemPolicyDescription` = Shape("FileSystemPolicyDescription", .structure(members: [
+            Member("FileSystemId", EFSShapes.`FileSystemId`),
+            Member("Policy", EFSShapes.`Policy`),
+        ], required: []))
+    static let `Resource` = Shape("Resource", .string(min: nil, max: nil, pattern: nil, enumValues: ["FILE_SYSTEM", "MOUNT_TARGET"]))
+    static let `Resources` = Shape("Resources", .list(member: EFSShapes.`Resource`, min: nil, max: nil))
+    static let `ResourceIdPreference` = Shape("ResourceIdPreference", .structure(members: [
+            Member("ResourceIdType", EFSShapes.`ResourceIdType`),
+            Member("Resources", EFSShapes.`Resources`),
+        ], required: []))
+    static let `PutAccountPreferencesResponse` = Shape("PutAccountPreferencesResponse", .structure(members: [
+            Member("ResourceIdPreference", EFSShapes.`ResourceIdPreference`),
+        ], required: []))
+    static let `DescribeAccountPreferencesResponse` = Shape("DescribeAccountPreferencesResponse", .structure(members: [
+            Member("ResourceIdPreference", EFSShapes.`ResourceIdPreference`),
+            Member("NextToken", EFSShapes.`Token`),
+        ], required: []))
+    static let `ReplicationStatus` = Shape("ReplicationStatus", .string(min: nil, max: nil, pattern: nil, enumValues: ["ENABLED", "ENABLING", "DELETING", "ERROR", "PAUSED", "PAUSING"]))
+    static let `Destination` = Shape("Destination", .structure(members: [
+            Member("Status", EFSShapes.`ReplicationStatus`),
+            Member("FileSystemId", EFSShapes.`FileSystemId`),
+            Member("Region", EFSShapes.`RegionName`),
+            Member("LastReplicatedTimestamp", EFSShapes.`Timestamp`),
+            Member("OwnerId", EFSShapes.`AwsAccountId`),
+            Member("StatusMessage", EFSShapes.`StatusMessage`),
+            Member("RoleArn", EFSShapes.`RoleArn`),
+        ], required: ["Status", "FileSystemId", "Region"]))
+    static let `Destinations` = Shape("Destinations", .list(member: EFSShapes.`Destination`, min: nil, max: nil))
+    static let `ReplicationConfigurationDescription` = Shape("ReplicationConfigurationDescription", .structure(members: [
+            Member("SourceFileSystemId", EFSShapes.`FileSystemId`),
+            Member("SourceFileSystemRegion", EFSShapes.`RegionName`),
+            Member("SourceFileSystemArn", EFSShapes.`FileSystemArn`),
+            Member("OriginalSourceFileSystemArn", EFSShapes.`FileSystemArn`),
+            Member("CreationTime", EFSShapes.`Timestamp`),
+            Member("Destinations", EFSShapes.`Destinations`),
+            Member("SourceFileSystemOwnerId", EFSShapes.`AwsAccountId`),
+        ], required: ["SourceFileSystemId", "SourceFileSystemRegion", "SourceFileSystemArn", "OriginalSourceFileSystemArn", "CreationTime", "Destinations"]))
+    static let `ReplicationConfigurationDescriptions` = Shape("ReplicationConfigurationDescriptions", .list(member: EFSShapes.`ReplicationConfigurationDescription`, min: nil, max: nil))
+    static let `DescribeReplicationConfigurationsResponse` = Shape("DescribeReplicationConfigurationsResponse", .structure(members: [
+            Member("Replications", EFSShapes.`ReplicationConfigurationDescriptions`),
+            Member("NextToken", EFSShapes.`Token`),
+        ], required: []))
 }

@@ -8,49 +8,49 @@ extension ServiceModel {
         signingName: "fsx",
         operations: [
             OperationModel(name: "CreateAndAttachS3AccessPoint", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`CreateAndAttachS3AccessPointRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "UnsupportedOperation", "VolumeNotFound", "InvalidAccessPoint", "InvalidRequest", "AccessPointAlreadyOwnedByYou", "TooManyAccessPoints"]),
+                           input: FSxShapes.`CreateAndAttachS3AccessPointRequest`, output: FSxShapes.`CreateAndAttachS3AccessPointResponse`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "UnsupportedOperation", "VolumeNotFound", "InvalidAccessPoint", "InvalidRequest", "AccessPointAlreadyOwnedByYou", "TooManyAccessPoints"]),
             OperationModel(name: "DescribeS3AccessPointAttachments", kind: .read, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`DescribeS3AccessPointAttachmentsRequest`, errors: ["S3AccessPointAttachmentNotFound", "BadRequest", "InternalServerError", "UnsupportedOperation"]),
+                           input: FSxShapes.`DescribeS3AccessPointAttachmentsRequest`, output: FSxShapes.`DescribeS3AccessPointAttachmentsResponse`, errors: ["S3AccessPointAttachmentNotFound", "BadRequest", "InternalServerError", "UnsupportedOperation"]),
             OperationModel(name: "DetachAndDeleteS3AccessPoint", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`DetachAndDeleteS3AccessPointRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "UnsupportedOperation", "S3AccessPointAttachmentNotFound"]),
+                           input: FSxShapes.`DetachAndDeleteS3AccessPointRequest`, output: FSxShapes.`DetachAndDeleteS3AccessPointResponse`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "UnsupportedOperation", "S3AccessPointAttachmentNotFound"]),
             OperationModel(name: "CreateFileSystem", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`CreateFileSystemRequest`, errors: ["BadRequest", "ActiveDirectoryError", "IncompatibleParameterError", "InvalidImportPath", "InvalidExportPath", "InvalidNetworkSettings", "InvalidPerUnitStorageThroughput", "ServiceLimitExceeded", "InternalServerError", "MissingFileSystemConfiguration"]),
+                           input: FSxShapes.`CreateFileSystemRequest`, output: FSxShapes.`CreateFileSystemResponse`, errors: ["BadRequest", "ActiveDirectoryError", "IncompatibleParameterError", "InvalidImportPath", "InvalidExportPath", "InvalidNetworkSettings", "InvalidPerUnitStorageThroughput", "ServiceLimitExceeded", "InternalServerError", "MissingFileSystemConfiguration"]),
             OperationModel(name: "DescribeFileSystems", kind: .read, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`DescribeFileSystemsRequest`, errors: ["BadRequest", "FileSystemNotFound", "InternalServerError"]),
+                           input: FSxShapes.`DescribeFileSystemsRequest`, output: FSxShapes.`DescribeFileSystemsResponse`, errors: ["BadRequest", "FileSystemNotFound", "InternalServerError"]),
             OperationModel(name: "DeleteFileSystem", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`DeleteFileSystemRequest`, errors: ["BadRequest", "IncompatibleParameterError", "FileSystemNotFound", "ServiceLimitExceeded", "InternalServerError"]),
+                           input: FSxShapes.`DeleteFileSystemRequest`, output: FSxShapes.`DeleteFileSystemResponse`, errors: ["BadRequest", "IncompatibleParameterError", "FileSystemNotFound", "ServiceLimitExceeded", "InternalServerError"]),
             OperationModel(name: "CreateStorageVirtualMachine", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`CreateStorageVirtualMachineRequest`, errors: ["ActiveDirectoryError", "BadRequest", "FileSystemNotFound", "IncompatibleParameterError", "InternalServerError", "ServiceLimitExceeded", "UnsupportedOperation"]),
+                           input: FSxShapes.`CreateStorageVirtualMachineRequest`, output: FSxShapes.`CreateStorageVirtualMachineResponse`, errors: ["ActiveDirectoryError", "BadRequest", "FileSystemNotFound", "IncompatibleParameterError", "InternalServerError", "ServiceLimitExceeded", "UnsupportedOperation"]),
             OperationModel(name: "CreateVolume", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`CreateVolumeRequest`, errors: ["BadRequest", "FileSystemNotFound", "IncompatibleParameterError", "InternalServerError", "MissingVolumeConfiguration", "ServiceLimitExceeded", "StorageVirtualMachineNotFound", "UnsupportedOperation", "VolumeNotFound"]),
+                           input: FSxShapes.`CreateVolumeRequest`, output: FSxShapes.`CreateVolumeResponse`, errors: ["BadRequest", "FileSystemNotFound", "IncompatibleParameterError", "InternalServerError", "MissingVolumeConfiguration", "ServiceLimitExceeded", "StorageVirtualMachineNotFound", "UnsupportedOperation", "VolumeNotFound"]),
             OperationModel(name: "DescribeVolumes", kind: .read, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`DescribeVolumesRequest`, errors: ["BadRequest", "InternalServerError", "VolumeNotFound"]),
+                           input: FSxShapes.`DescribeVolumesRequest`, output: FSxShapes.`DescribeVolumesResponse`, errors: ["BadRequest", "InternalServerError", "VolumeNotFound"]),
             OperationModel(name: "DeleteVolume", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`DeleteVolumeRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "VolumeNotFound", "ServiceLimitExceeded"]),
+                           input: FSxShapes.`DeleteVolumeRequest`, output: FSxShapes.`DeleteVolumeResponse`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "VolumeNotFound", "ServiceLimitExceeded"]),
             OperationModel(name: "TagResource", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`TagResourceRequest`, errors: ["BadRequest", "InternalServerError", "ResourceNotFound", "NotServiceResourceError", "ResourceDoesNotSupportTagging"]),
+                           input: FSxShapes.`TagResourceRequest`, output: FSxShapes.`TagResourceResponse`, errors: ["BadRequest", "InternalServerError", "ResourceNotFound", "NotServiceResourceError", "ResourceDoesNotSupportTagging"]),
             OperationModel(name: "UntagResource", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`UntagResourceRequest`, errors: ["BadRequest", "InternalServerError", "ResourceNotFound", "NotServiceResourceError", "ResourceDoesNotSupportTagging"]),
+                           input: FSxShapes.`UntagResourceRequest`, output: FSxShapes.`UntagResourceResponse`, errors: ["BadRequest", "InternalServerError", "ResourceNotFound", "NotServiceResourceError", "ResourceDoesNotSupportTagging"]),
             OperationModel(name: "ListTagsForResource", kind: .read, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`ListTagsForResourceRequest`, errors: ["BadRequest", "InternalServerError", "ResourceNotFound", "NotServiceResourceError", "ResourceDoesNotSupportTagging"]),
+                           input: FSxShapes.`ListTagsForResourceRequest`, output: FSxShapes.`ListTagsForResourceResponse`, errors: ["BadRequest", "InternalServerError", "ResourceNotFound", "NotServiceResourceError", "ResourceDoesNotSupportTagging"]),
             OperationModel(name: "DescribeStorageVirtualMachines", kind: .read, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`DescribeStorageVirtualMachinesRequest`, errors: ["BadRequest", "InternalServerError", "StorageVirtualMachineNotFound"]),
+                           input: FSxShapes.`DescribeStorageVirtualMachinesRequest`, output: FSxShapes.`DescribeStorageVirtualMachinesResponse`, errors: ["BadRequest", "InternalServerError", "StorageVirtualMachineNotFound"]),
             OperationModel(name: "UpdateStorageVirtualMachine", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`UpdateStorageVirtualMachineRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "StorageVirtualMachineNotFound", "UnsupportedOperation"]),
+                           input: FSxShapes.`UpdateStorageVirtualMachineRequest`, output: FSxShapes.`UpdateStorageVirtualMachineResponse`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "StorageVirtualMachineNotFound", "UnsupportedOperation"]),
             OperationModel(name: "DeleteStorageVirtualMachine", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`DeleteStorageVirtualMachineRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "StorageVirtualMachineNotFound"]),
+                           input: FSxShapes.`DeleteStorageVirtualMachineRequest`, output: FSxShapes.`DeleteStorageVirtualMachineResponse`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "StorageVirtualMachineNotFound"]),
             OperationModel(name: "CreateSnapshot", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`CreateSnapshotRequest`, errors: ["BadRequest", "VolumeNotFound", "ServiceLimitExceeded", "InternalServerError", "IncompatibleParameterError"]),
+                           input: FSxShapes.`CreateSnapshotRequest`, output: FSxShapes.`CreateSnapshotResponse`, errors: ["BadRequest", "VolumeNotFound", "ServiceLimitExceeded", "InternalServerError", "IncompatibleParameterError"]),
             OperationModel(name: "DescribeSnapshots", kind: .read, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`DescribeSnapshotsRequest`, errors: ["BadRequest", "InternalServerError", "SnapshotNotFound"]),
+                           input: FSxShapes.`DescribeSnapshotsRequest`, output: FSxShapes.`DescribeSnapshotsResponse`, errors: ["BadRequest", "InternalServerError", "SnapshotNotFound"]),
             OperationModel(name: "UpdateSnapshot", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`UpdateSnapshotRequest`, errors: ["BadRequest", "SnapshotNotFound", "InternalServerError", "IncompatibleParameterError"]),
+                           input: FSxShapes.`UpdateSnapshotRequest`, output: FSxShapes.`UpdateSnapshotResponse`, errors: ["BadRequest", "SnapshotNotFound", "InternalServerError", "IncompatibleParameterError"]),
             OperationModel(name: "DeleteSnapshot", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`DeleteSnapshotRequest`, errors: ["BadRequest", "InternalServerError", "SnapshotNotFound", "IncompatibleParameterError"]),
+                           input: FSxShapes.`DeleteSnapshotRequest`, output: FSxShapes.`DeleteSnapshotResponse`, errors: ["BadRequest", "InternalServerError", "SnapshotNotFound", "IncompatibleParameterError"]),
             OperationModel(name: "UpdateFileSystem", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`UpdateFileSystemRequest`, errors: ["BadRequest", "UnsupportedOperation", "IncompatibleParameterError", "InvalidNetworkSettings", "InternalServerError", "FileSystemNotFound", "MissingFileSystemConfiguration", "ServiceLimitExceeded"]),
+                           input: FSxShapes.`UpdateFileSystemRequest`, output: FSxShapes.`UpdateFileSystemResponse`, errors: ["BadRequest", "UnsupportedOperation", "IncompatibleParameterError", "InvalidNetworkSettings", "InternalServerError", "FileSystemNotFound", "MissingFileSystemConfiguration", "ServiceLimitExceeded"]),
             OperationModel(name: "UpdateVolume", kind: .write, method: "POST", requestURI: "/", successStatus: 200,
-                           input: FSxShapes.`UpdateVolumeRequest`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "MissingVolumeConfiguration", "VolumeNotFound"]),
+                           input: FSxShapes.`UpdateVolumeRequest`, output: FSxShapes.`UpdateVolumeResponse`, errors: ["BadRequest", "IncompatibleParameterError", "InternalServerError", "MissingVolumeConfiguration", "VolumeNotFound"]),
         ],
         unemulated: [
             UnemulatedOperation(name: "AssociateFileSystemAliases", method: "POST", requestURI: "/"),
@@ -235,7 +235,7 @@ enum FSxOperation: String, ServiceOperation {
     case updateVolume = "UpdateVolume"
 }
 
-/// The input shapes of the fsx operations above, one constant per model shape.
+/// The input and output shapes of the fsx operations above, one constant per model shape.
 enum FSxShapes {
     static let `ClientRequestToken` = Shape("ClientRequestToken", .string(min: 1, max: 63, pattern: Pattern("[A-za-z0-9_.-]{0,63}$"), enumValues: nil))
     static let `S3AccessPointAttachmentName` = Shape("S3AccessPointAttachmentName", .string(min: 3, max: 50, pattern: Pattern("^(?=[a-z0-9])[a-z0-9-]{1,48}[a-z0-9]$"), enumValues: nil))
@@ -909,4 +909,451 @@ enum FSxShapes {
             Member("Name", FSxShapes.`VolumeName`),
             Member("OpenZFSConfiguration", FSxShapes.`UpdateOpenZFSVolumeConfiguration`),
         ], required: ["VolumeId"]))
+    static let `S3AccessPointAttachmentLifecycle` = Shape("S3AccessPointAttachmentLifecycle", .string(min: nil, max: nil, pattern: nil, enumValues: ["AVAILABLE", "CREATING", "DELETING", "UPDATING", "FAILED", "MISCONFIGURED"]))
+    static let `ErrorMessage` = Shape("ErrorMessage", .string(min: 1, max: 256, pattern: nil, enumValues: nil))
+    static let `ErrorCode` = Shape("ErrorCode", .string(min: 1, max: 128, pattern: nil, enumValues: nil))
+    static let `OntapError` = Shape("OntapError", .structure(members: [
+            Member("Message", FSxShapes.`ErrorMessage`),
+            Member("Code", FSxShapes.`ErrorCode`),
+        ], required: []))
+    static let `LifecycleTransitionReason` = Shape("LifecycleTransitionReason", .structure(members: [
+            Member("Message", FSxShapes.`ErrorMessage`),
+            Member("OntapError", FSxShapes.`OntapError`),
+        ], required: []))
+    static let `CreationTime` = Shape("CreationTime", .timestamp)
+    static let `S3AccessPointOpenZFSConfiguration` = Shape("S3AccessPointOpenZFSConfiguration", .structure(members: [
+            Member("VolumeId", FSxShapes.`VolumeId`),
+            Member("FileSystemIdentity", FSxShapes.`OpenZFSFileSystemIdentity`),
+        ], required: []))
+    static let `S3AccessPointOntapConfiguration` = Shape("S3AccessPointOntapConfiguration", .structure(members: [
+            Member("VolumeId", FSxShapes.`VolumeId`),
+            Member("FileSystemIdentity", FSxShapes.`OntapFileSystemIdentity`),
+        ], required: []))
+    static let `S3AccessPointAlias` = Shape("S3AccessPointAlias", .string(min: 1, max: 63, pattern: nil, enumValues: nil))
+    static let `S3AccessPoint` = Shape("S3AccessPoint", .structure(members: [
+            Member("ResourceARN", FSxShapes.`GeneralARN`),
+            Member("Alias", FSxShapes.`S3AccessPointAlias`),
+            Member("VpcConfiguration", FSxShapes.`S3AccessPointVpcConfiguration`),
+        ], required: []))
+    static let `S3AccessPointAttachment` = Shape("S3AccessPointAttachment", .structure(members: [
+            Member("Lifecycle", FSxShapes.`S3AccessPointAttachmentLifecycle`),
+            Member("LifecycleTransitionReason", FSxShapes.`LifecycleTransitionReason`),
+            Member("CreationTime", FSxShapes.`CreationTime`),
+            Member("Name", FSxShapes.`S3AccessPointAttachmentName`),
+            Member("Type", FSxShapes.`S3AccessPointAttachmentType`),
+            Member("OpenZFSConfiguration", FSxShapes.`S3AccessPointOpenZFSConfiguration`),
+            Member("OntapConfiguration", FSxShapes.`S3AccessPointOntapConfiguration`),
+            Member("S3AccessPoint", FSxShapes.`S3AccessPoint`),
+        ], required: []))
+    static let `CreateAndAttachS3AccessPointResponse` = Shape("CreateAndAttachS3AccessPointResponse", .structure(members: [
+            Member("S3AccessPointAttachment", FSxShapes.`S3AccessPointAttachment`),
+        ], required: []))
+    static let `S3AccessPointAttachments` = Shape("S3AccessPointAttachments", .list(member: FSxShapes.`S3AccessPointAttachment`, min: nil, max: 1000))
+    static let `DescribeS3AccessPointAttachmentsResponse` = Shape("DescribeS3AccessPointAttachmentsResponse", .structure(members: [
+            Member("S3AccessPointAttachments", FSxShapes.`S3AccessPointAttachments`),
+            Member("NextToken", FSxShapes.`NextToken`),
+        ], required: []))
+    static let `DetachAndDeleteS3AccessPointResponse` = Shape("DetachAndDeleteS3AccessPointResponse", .structure(members: [
+            Member("Lifecycle", FSxShapes.`S3AccessPointAttachmentLifecycle`),
+            Member("Name", FSxShapes.`S3AccessPointAttachmentName`),
+        ], required: []))
+    static let `AWSAccountId` = Shape("AWSAccountId", .string(min: 12, max: 12, pattern: nil, enumValues: nil))
+    static let `FileSystemLifecycle` = Shape("FileSystemLifecycle", .string(min: nil, max: nil, pattern: nil, enumValues: ["AVAILABLE", "CREATING", "FAILED", "DELETING", "MISCONFIGURED", "UPDATING", "MISCONFIGURED_UNAVAILABLE"]))
+    static let `FileSystemFailureDetails` = Shape("FileSystemFailureDetails", .structure(members: [
+            Member("Message", FSxShapes.`ErrorMessage`),
+        ], required: []))
+    static let `NetworkInterfaceId` = Shape("NetworkInterfaceId", .string(min: 12, max: 21, pattern: nil, enumValues: nil))
+    static let `NetworkInterfaceIds` = Shape("NetworkInterfaceIds", .list(member: FSxShapes.`NetworkInterfaceId`, min: nil, max: 50))
+    static let `DNSName` = Shape("DNSName", .string(min: 16, max: 275, pattern: nil, enumValues: nil))
+    static let `SelfManagedActiveDirectoryAttributes` = Shape("SelfManagedActiveDirectoryAttributes", .structure(members: [
+            Member("DomainName", FSxShapes.`ActiveDirectoryFullyQualifiedName`),
+            Member("OrganizationalUnitDistinguishedName", FSxShapes.`OrganizationalUnitDistinguishedName`),
+            Member("FileSystemAdministratorsGroup", FSxShapes.`FileSystemAdministratorsGroupName`),
+            Member("UserName", FSxShapes.`DirectoryUserName`),
+            Member("DnsIps", FSxShapes.`DnsIps`),
+            Member("DomainJoinServiceAccountSecret", FSxShapes.`CustomerSecretsManagerARN`),
+        ], required: []))
+    static let `FileSystemMaintenanceOperation` = Shape("FileSystemMaintenanceOperation", .string(min: nil, max: nil, pattern: nil, enumValues: ["PATCHING", "BACKING_UP"]))
+    static let `FileSystemMaintenanceOperations` = Shape("FileSystemMaintenanceOperations", .list(member: FSxShapes.`FileSystemMaintenanceOperation`, min: nil, max: 20))
+    static let `AliasLifecycle` = Shape("AliasLifecycle", .string(min: nil, max: nil, pattern: nil, enumValues: ["AVAILABLE", "CREATING", "DELETING", "CREATE_FAILED", "DELETE_FAILED"]))
+    static let `Alias` = Shape("Alias", .structure(members: [
+            Member("Name", FSxShapes.`AlternateDNSName`),
+            Member("Lifecycle", FSxShapes.`AliasLifecycle`),
+        ], required: []))
+    static let `Aliases` = Shape("Aliases", .list(member: FSxShapes.`Alias`, min: nil, max: 50))
+    static let `WindowsAuditLogConfiguration` = Shape("WindowsAuditLogConfiguration", .structure(members: [
+            Member("FileAccessAuditLogLevel", FSxShapes.`WindowsAccessAuditLogLevel`),
+            Member("FileShareAccessAuditLogLevel", FSxShapes.`WindowsAccessAuditLogLevel`),
+            Member("AuditLogDestination", FSxShapes.`GeneralARN`),
+        ], required: ["FileAccessAuditLogLevel", "FileShareAccessAuditLogLevel"]))
+    static let `WindowsFileSystemConfiguration` = Shape("WindowsFileSystemConfiguration", .structure(members: [
+            Member("ActiveDirectoryId", FSxShapes.`DirectoryId`),
+            Member("SelfManagedActiveDirectoryConfiguration", FSxShapes.`SelfManagedActiveDirectoryAttributes`),
+            Member("DeploymentType", FSxShapes.`WindowsDeploymentType`),
+            Member("RemoteAdministrationEndpoint", FSxShapes.`DNSName`),
+            Member("PreferredSubnetId", FSxShapes.`SubnetId`),
+            Member("PreferredFileServerIp", FSxShapes.`IpAddress`),
+            Member("ThroughputCapacity", FSxShapes.`MegabytesPerSecond`),
+            Member("MaintenanceOperationsInProgress", FSxShapes.`FileSystemMaintenanceOperations`),
+            Member("WeeklyMaintenanceStartTime", FSxShapes.`WeeklyTime`),
+            Member("DailyAutomaticBackupStartTime", FSxShapes.`DailyTime`),
+            Member("AutomaticBackupRetentionDays", FSxShapes.`AutomaticBackupRetentionDays`),
+            Member("CopyTagsToBackups", FSxShapes.`Flag`),
+            Member("Aliases", FSxShapes.`Aliases`),
+            Member("AuditLogConfiguration", FSxShapes.`WindowsAuditLogConfiguration`),
+            Member("DiskIopsConfiguration", FSxShapes.`DiskIopsConfiguration`),
+            Member("PreferredFileServerIpv6", FSxShapes.`IpAddress`),
+            Member("FsrmConfiguration", FSxShapes.`WindowsFsrmConfiguration`),
+        ], required: []))
+    static let `DataRepositoryLifecycle` = Shape("DataRepositoryLifecycle", .string(min: nil, max: nil, pattern: nil, enumValues: ["CREATING", "AVAILABLE", "MISCONFIGURED", "UPDATING", "DELETING", "FAILED"]))
+    static let `DataRepositoryFailureDetails` = Shape("DataRepositoryFailureDetails", .structure(members: [
+            Member("Message", FSxShapes.`ErrorMessage`),
+        ], required: []))
+    static let `DataRepositoryConfiguration` = Shape("DataRepositoryConfiguration", .structure(members: [
+            Member("Lifecycle", FSxShapes.`DataRepositoryLifecycle`),
+            Member("ImportPath", FSxShapes.`ArchivePath`),
+            Member("ExportPath", FSxShapes.`ArchivePath`),
+            Member("ImportedFileChunkSize", FSxShapes.`Megabytes`),
+            Member("AutoImportPolicy", FSxShapes.`AutoImportPolicyType`),
+            Member("FailureDetails", FSxShapes.`DataRepositoryFailureDetails`),
+        ], required: []))
+    static let `LustreFileSystemMountName` = Shape("LustreFileSystemMountName", .string(min: 1, max: 8, pattern: nil, enumValues: nil))
+    static let `LustreLogConfiguration` = Shape("LustreLogConfiguration", .structure(members: [
+            Member("Level", FSxShapes.`LustreAccessAuditLogLevel`),
+            Member("Destination", FSxShapes.`GeneralARN`),
+        ], required: ["Level"]))
+    static let `FileSystemLustreMetadataConfiguration` = Shape("FileSystemLustreMetadataConfiguration", .structure(members: [
+            Member("Iops", FSxShapes.`MetadataIops`),
+            Member("Mode", FSxShapes.`MetadataConfigurationMode`),
+        ], required: ["Mode"]))
+    static let `LustreFileSystemConfiguration` = Shape("LustreFileSystemConfiguration", .structure(members: [
+            Member("WeeklyMaintenanceStartTime", FSxShapes.`WeeklyTime`),
+            Member("DataRepositoryConfiguration", FSxShapes.`DataRepositoryConfiguration`),
+            Member("DeploymentType", FSxShapes.`LustreDeploymentType`),
+            Member("PerUnitStorageThroughput", FSxShapes.`PerUnitStorageThroughput`),
+            Member("MountName", FSxShapes.`LustreFileSystemMountName`),
+            Member("DailyAutomaticBackupStartTime", FSxShapes.`DailyTime`),
+            Member("AutomaticBackupRetentionDays", FSxShapes.`AutomaticBackupRetentionDays`),
+            Member("CopyTagsToBackups", FSxShapes.`Flag`),
+            Member("DriveCacheType", FSxShapes.`DriveCacheType`),
+            Member("DataCompressionType", FSxShapes.`DataCompressionType`),
+            Member("LogConfiguration", FSxShapes.`LustreLogConfiguration`),
+            Member("RootSquashConfiguration", FSxShapes.`LustreRootSquashConfiguration`),
+            Member("MetadataConfiguration", FSxShapes.`FileSystemLustreMetadataConfiguration`),
+            Member("EfaEnabled", FSxShapes.`Flag`),
+            Member("ThroughputCapacity", FSxShapes.`ThroughputCapacityMbps`),
+            Member("DataReadCacheConfiguration", FSxShapes.`LustreReadCacheConfiguration`),
+        ], required: []))
+    static let `AdministrativeActionType` = Shape("AdministrativeActionType", .string(min: nil, max: nil, pattern: nil, enumValues: ["FILE_SYSTEM_UPDATE", "STORAGE_OPTIMIZATION", "FILE_SYSTEM_ALIAS_ASSOCIATION", "FILE_SYSTEM_ALIAS_DISASSOCIATION", "VOLUME_UPDATE", "SNAPSHOT_UPDATE", "RELEASE_NFS_V3_LOCKS", "VOLUME_RESTORE", "THROUGHPUT_OPTIMIZATION", "IOPS_OPTIMIZATION", "STORAGE_TYPE_OPTIMIZATION", "MISCONFIGURED_STATE_RECOVERY", "VOLUME_UPDATE_WITH_SNAPSHOT", "VOLUME_INITIALIZE_WITH_SNAPSHOT", "DOWNLOAD_DATA_FROM_BACKUP", "VOLUME_CLONE_SPLIT"]))
+    static let `ProgressPercent` = Shape("ProgressPercent", .integer(bits: 32, min: 0, max: 100))
+    static let `RequestTime` = Shape("RequestTime", .timestamp)
+    static let `Status` = Shape("Status", .string(min: nil, max: nil, pattern: nil, enumValues: ["FAILED", "IN_PROGRESS", "PENDING", "COMPLETED", "UPDATED_OPTIMIZING", "OPTIMIZING", "PAUSED", "CANCELLED"]))
+    static let `AdministrativeActionFailureDetails` = Shape("AdministrativeActionFailureDetails", .structure(members: [
+            Member("Message", FSxShapes.`ErrorMessage`),
+        ], required: []))
+    static let `VolumeLifecycle` = Shape("VolumeLifecycle", .string(min: nil, max: nil, pattern: nil, enumValues: ["CREATING", "CREATED", "DELETING", "FAILED", "MISCONFIGURED", "PENDING", "AVAILABLE"]))
+    static let `FlexCacheEndpointType` = Shape("FlexCacheEndpointType", .string(min: nil, max: nil, pattern: nil, enumValues: ["NONE", "ORIGIN", "CACHE"]))
+    static let `UUID` = Shape("UUID", .string(min: nil, max: 36, pattern: nil, enumValues: nil))
+    static let `OntapVolumeType` = Shape("OntapVolumeType", .string(min: nil, max: nil, pattern: nil, enumValues: ["RW", "DP", "LS"]))
+    static let `SnaplockConfiguration` = Shape("SnaplockConfiguration", .structure(members: [
+            Member("AuditLogVolume", FSxShapes.`Flag`),
+            Member("AutocommitPeriod", FSxShapes.`AutocommitPeriod`),
+            Member("PrivilegedDelete", FSxShapes.`PrivilegedDelete`),
+            Member("RetentionPeriod", FSxShapes.`SnaplockRetentionPeriod`),
+            Member("SnaplockType", FSxShapes.`SnaplockType`),
+            Member("VolumeAppendModeEnabled", FSxShapes.`Flag`),
+        ], required: []))
+    static let `TotalConstituents` = Shape("TotalConstituents", .integer(bits: 32, min: 1, max: 200))
+    static let `AggregateConfiguration` = Shape("AggregateConfiguration", .structure(members: [
+            Member("Aggregates", FSxShapes.`Aggregates`),
+            Member("TotalConstituents", FSxShapes.`TotalConstituents`),
+        ], required: []))
+    static let `CloneConfiguration` = Shape("CloneConfiguration", .structure(members: [
+            Member("ParentVolumeId", FSxShapes.`VolumeId`),
+            Member("SnapshotId", FSxShapes.`SnapshotId`),
+        ], required: []))
+    static let `OntapVolumeConfiguration` = Shape("OntapVolumeConfiguration", .structure(members: [
+            Member("FlexCacheEndpointType", FSxShapes.`FlexCacheEndpointType`),
+            Member("JunctionPath", FSxShapes.`JunctionPath`),
+            Member("SecurityStyle", FSxShapes.`SecurityStyle`),
+            Member("SizeInMegabytes", FSxShapes.`VolumeCapacity`),
+            Member("StorageEfficiencyEnabled", FSxShapes.`Flag`),
+            Member("StorageVirtualMachineId", FSxShapes.`StorageVirtualMachineId`),
+            Member("StorageVirtualMachineRoot", FSxShapes.`Flag`),
+            Member("TieringPolicy", FSxShapes.`TieringPolicy`),
+            Member("UUID", FSxShapes.`UUID`),
+            Member("OntapVolumeType", FSxShapes.`OntapVolumeType`),
+            Member("SnapshotPolicy", FSxShapes.`SnapshotPolicyName`),
+            Member("CopyTagsToBackups", FSxShapes.`Flag`),
+            Member("SnaplockConfiguration", FSxShapes.`SnaplockConfiguration`),
+            Member("VolumeStyle", FSxShapes.`VolumeStyle`),
+            Member("AggregateConfiguration", FSxShapes.`AggregateConfiguration`),
+            Member("SizeInBytes", FSxShapes.`VolumeCapacityBytes`),
+            Member("CloneConfiguration", FSxShapes.`CloneConfiguration`),
+        ], required: []))
+    static let `VolumePath` = Shape("VolumePath", .string(min: 1, max: 2048, pattern: nil, enumValues: nil))
+    static let `OpenZFSOriginSnapshotConfiguration` = Shape("OpenZFSOriginSnapshotConfiguration", .structure(members: [
+            Member("SnapshotARN", FSxShapes.`ResourceARN`),
+            Member("CopyStrategy", FSxShapes.`OpenZFSCopyStrategy`),
+        ], required: []))
+    static let `OpenZFSVolumeConfiguration` = Shape("OpenZFSVolumeConfiguration", .structure(members: [
+            Member("ParentVolumeId", FSxShapes.`VolumeId`),
+            Member("VolumePath", FSxShapes.`VolumePath`),
+            Member("StorageCapacityReservationGiB", FSxShapes.`IntegerNoMax`),
+            Member("StorageCapacityQuotaGiB", FSxShapes.`IntegerNoMax`),
+            Member("RecordSizeKiB", FSxShapes.`IntegerRecordSizeKiB`),
+            Member("DataCompressionType", FSxShapes.`OpenZFSDataCompressionType`),
+            Member("CopyTagsToSnapshots", FSxShapes.`Flag`),
+            Member("OriginSnapshot", FSxShapes.`OpenZFSOriginSnapshotConfiguration`),
+            Member("ReadOnly", FSxShapes.`ReadOnly`),
+            Member("NfsExports", FSxShapes.`OpenZFSNfsExports`),
+            Member("UserAndGroupQuotas", FSxShapes.`OpenZFSUserAndGroupQuotas`),
+            Member("RestoreToSnapshot", FSxShapes.`SnapshotId`),
+            Member("DeleteIntermediateSnaphots", FSxShapes.`Flag`),
+            Member("DeleteClonedVolumes", FSxShapes.`Flag`),
+            Member("DeleteIntermediateData", FSxShapes.`Flag`),
+            Member("SourceSnapshotARN", FSxShapes.`ResourceARN`),
+            Member("DestinationSnapshot", FSxShapes.`SnapshotId`),
+            Member("CopyStrategy", FSxShapes.`OpenZFSCopyStrategy`),
+        ], required: []))
+    static let `Volume` = Shape("Volume", .structure(members: [
+            Member("CreationTime", FSxShapes.`CreationTime`),
+            Member("FileSystemId", FSxShapes.`FileSystemId`),
+            Member("Lifecycle", FSxShapes.`VolumeLifecycle`),
+            Member("Name", FSxShapes.`VolumeName`),
+            Member("OntapConfiguration", FSxShapes.`OntapVolumeConfiguration`),
+            Member("ResourceARN", FSxShapes.`ResourceARN`),
+            Member("Tags", FSxShapes.`Tags`),
+            Member("VolumeId", FSxShapes.`VolumeId`),
+            Member("VolumeType", FSxShapes.`VolumeType`),
+            Member("LifecycleTransitionReason", FSxShapes.`LifecycleTransitionReason`),
+            Member("AdministrativeActions", Shape("AdministrativeActions", .document)),
+            Member("OpenZFSConfiguration", FSxShapes.`OpenZFSVolumeConfiguration`),
+        ], required: []))
+    static let `SnapshotLifecycle` = Shape("SnapshotLifecycle", .string(min: nil, max: nil, pattern: nil, enumValues: ["PENDING", "CREATING", "DELETING", "AVAILABLE", "FAILED"]))
+    static let `SnapshotType` = Shape("SnapshotType", .string(min: nil, max: nil, pattern: nil, enumValues: ["ONTAP", "OPENZFS"]))
+    static let `SnapshotSizeInMegabytes` = Shape("SnapshotSizeInMegabytes", .integer(bits: 64, min: 0, max: nil))
+    static let `OntapSnapshotConfiguration` = Shape("OntapSnapshotConfiguration", .structure(members: [
+            Member("SizeInMegabytes", FSxShapes.`SnapshotSizeInMegabytes`),
+            Member("SnapmirrorLabel", FSxShapes.`SnapmirrorLabel`),
+            Member("ExpiryTime", FSxShapes.`ExpiryTime`),
+            Member("SnaplockExpiryTime", FSxShapes.`SnaplockExpiryTime`),
+            Member("UUID", FSxShapes.`UUID`),
+        ], required: []))
+    static let `Snapshot` = Shape("Snapshot", .structure(members: [
+            Member("ResourceARN", FSxShapes.`ResourceARN`),
+            Member("SnapshotId", FSxShapes.`SnapshotId`),
+            Member("Name", FSxShapes.`SnapshotName`),
+            Member("VolumeId", FSxShapes.`VolumeId`),
+            Member("CreationTime", FSxShapes.`CreationTime`),
+            Member("Lifecycle", FSxShapes.`SnapshotLifecycle`),
+            Member("SnapshotType", FSxShapes.`SnapshotType`),
+            Member("LifecycleTransitionReason", FSxShapes.`LifecycleTransitionReason`),
+            Member("Tags", FSxShapes.`Tags`),
+            Member("AdministrativeActions", Shape("AdministrativeActions", .document)),
+            Member("OntapConfiguration", FSxShapes.`OntapSnapshotConfiguration`),
+        ], required: []))
+    static let `TotalTransferBytes` = Shape("TotalTransferBytes", .integer(bits: 64, min: 0, max: nil))
+    static let `RemainingTransferBytes` = Shape("RemainingTransferBytes", .integer(bits: 64, min: 0, max: nil))
+    static let `AdministrativeAction` = Shape("AdministrativeAction", .structure(members: [
+            Member("AdministrativeActionType", FSxShapes.`AdministrativeActionType`),
+            Member("ProgressPercent", FSxShapes.`ProgressPercent`),
+            Member("RequestTime", FSxShapes.`RequestTime`),
+            Member("Status", FSxShapes.`Status`),
+            Member("TargetFileSystemValues", Shape("FileSystem", .document)),
+            Member("FailureDetails", FSxShapes.`AdministrativeActionFailureDetails`),
+            Member("TargetVolumeValues", FSxShapes.`Volume`),
+            Member("TargetSnapshotValues", FSxShapes.`Snapshot`),
+            Member("TotalTransferBytes", FSxShapes.`TotalTransferBytes`),
+            Member("RemainingTransferBytes", FSxShapes.`RemainingTransferBytes`),
+            Member("Message", FSxShapes.`ErrorMessage`),
+        ], required: []))
+    static let `AdministrativeActions` = Shape("AdministrativeActions", .list(member: FSxShapes.`AdministrativeAction`, min: nil, max: 50))
+    static let `OntapEndpointIpAddresses` = Shape("OntapEndpointIpAddresses", .list(member: FSxShapes.`IpAddress`, min: 1, max: 24))
+    static let `FileSystemEndpoint` = Shape("FileSystemEndpoint", .structure(members: [
+            Member("DNSName", FSxShapes.`DNSName`),
+            Member("IpAddresses", FSxShapes.`OntapEndpointIpAddresses`),
+            Member("Ipv6Addresses", FSxShapes.`OntapEndpointIpAddresses`),
+        ], required: []))
+    static let `FileSystemEndpoints` = Shape("FileSystemEndpoints", .structure(members: [
+            Member("Intercluster", FSxShapes.`FileSystemEndpoint`),
+            Member("Management", FSxShapes.`FileSystemEndpoint`),
+        ], required: []))
+    static let `OntapFileSystemConfiguration` = Shape("OntapFileSystemConfiguration", .structure(members: [
+            Member("AutomaticBackupRetentionDays", FSxShapes.`AutomaticBackupRetentionDays`),
+            Member("DailyAutomaticBackupStartTime", FSxShapes.`DailyTime`),
+            Member("DeploymentType", FSxShapes.`OntapDeploymentType`),
+            Member("EndpointIpAddressRange", FSxShapes.`IpAddressRange`),
+            Member("Endpoints", FSxShapes.`FileSystemEndpoints`),
+            Member("DiskIopsConfiguration", FSxShapes.`DiskIopsConfiguration`),
+            Member("PreferredSubnetId", FSxShapes.`SubnetId`),
+            Member("RouteTableIds", FSxShapes.`RouteTableIds`),
+            Member("ThroughputCapacity", FSxShapes.`MegabytesPerSecond`),
+            Member("WeeklyMaintenanceStartTime", FSxShapes.`WeeklyTime`),
+            Member("FsxAdminPassword", FSxShapes.`AdminPassword`),
+            Member("HAPairs", FSxShapes.`HAPairs`),
+            Member("ThroughputCapacityPerHAPair", FSxShapes.`ThroughputCapacityPerHAPair`),
+            Member("EndpointIpv6AddressRange", FSxShapes.`Ipv6AddressRange`),
+        ], required: []))
+    static let `OpenZFSFileSystemConfiguration` = Shape("OpenZFSFileSystemConfiguration", .structure(members: [
+            Member("AutomaticBackupRetentionDays", FSxShapes.`AutomaticBackupRetentionDays`),
+            Member("CopyTagsToBackups", FSxShapes.`Flag`),
+            Member("CopyTagsToVolumes", FSxShapes.`Flag`),
+            Member("DailyAutomaticBackupStartTime", FSxShapes.`DailyTime`),
+            Member("DeploymentType", FSxShapes.`OpenZFSDeploymentType`),
+            Member("ThroughputCapacity", FSxShapes.`MegabytesPerSecond`),
+            Member("WeeklyMaintenanceStartTime", FSxShapes.`WeeklyTime`),
+            Member("DiskIopsConfiguration", FSxShapes.`DiskIopsConfiguration`),
+            Member("RootVolumeId", FSxShapes.`VolumeId`),
+            Member("PreferredSubnetId", FSxShapes.`SubnetId`),
+            Member("EndpointIpAddressRange", FSxShapes.`IpAddressRange`),
+            Member("EndpointIpv6AddressRange", FSxShapes.`Ipv6AddressRange`),
+            Member("RouteTableIds", FSxShapes.`RouteTableIds`),
+            Member("EndpointIpAddress", FSxShapes.`IpAddress`),
+            Member("EndpointIpv6Address", FSxShapes.`IpAddress`),
+            Member("ReadCacheConfiguration", FSxShapes.`OpenZFSReadCacheConfiguration`),
+        ], required: []))
+    static let `FileSystem` = Shape("FileSystem", .structure(members: [
+            Member("OwnerId", FSxShapes.`AWSAccountId`),
+            Member("CreationTime", FSxShapes.`CreationTime`),
+            Member("FileSystemId", FSxShapes.`FileSystemId`),
+            Member("FileSystemType", FSxShapes.`FileSystemType`),
+            Member("Lifecycle", FSxShapes.`FileSystemLifecycle`),
+            Member("FailureDetails", FSxShapes.`FileSystemFailureDetails`),
+            Member("StorageCapacity", FSxShapes.`StorageCapacity`),
+            Member("StorageType", FSxShapes.`StorageType`),
+            Member("VpcId", FSxShapes.`VpcId`),
+            Member("SubnetIds", FSxShapes.`SubnetIds`),
+            Member("NetworkInterfaceIds", FSxShapes.`NetworkInterfaceIds`),
+            Member("DNSName", FSxShapes.`DNSName`),
+            Member("KmsKeyId", FSxShapes.`KmsKeyId`),
+            Member("ResourceARN", FSxShapes.`ResourceARN`),
+            Member("Tags", FSxShapes.`Tags`),
+            Member("WindowsConfiguration", FSxShapes.`WindowsFileSystemConfiguration`),
+            Member("LustreConfiguration", FSxShapes.`LustreFileSystemConfiguration`),
+            Member("AdministrativeActions", FSxShapes.`AdministrativeActions`),
+            Member("OntapConfiguration", FSxShapes.`OntapFileSystemConfiguration`),
+            Member("FileSystemTypeVersion", FSxShapes.`FileSystemTypeVersion`),
+            Member("OpenZFSConfiguration", FSxShapes.`OpenZFSFileSystemConfiguration`),
+            Member("NetworkType", FSxShapes.`NetworkType`),
+        ], required: []))
+    static let `CreateFileSystemResponse` = Shape("CreateFileSystemResponse", .structure(members: [
+            Member("FileSystem", FSxShapes.`FileSystem`),
+        ], required: []))
+    static let `FileSystems` = Shape("FileSystems", .list(member: FSxShapes.`FileSystem`, min: nil, max: 50))
+    static let `DescribeFileSystemsResponse` = Shape("DescribeFileSystemsResponse", .structure(members: [
+            Member("FileSystems", FSxShapes.`FileSystems`),
+            Member("NextToken", FSxShapes.`NextToken`),
+        ], required: []))
+    static let `BackupId` = Shape("BackupId", .string(min: 12, max: 128, pattern: nil, enumValues: nil))
+    static let `DeleteFileSystemWindowsResponse` = Shape("DeleteFileSystemWindowsResponse", .structure(members: [
+            Member("FinalBackupId", FSxShapes.`BackupId`),
+            Member("FinalBackupTags", FSxShapes.`Tags`),
+        ], required: []))
+    static let `DeleteFileSystemLustreResponse` = Shape("DeleteFileSystemLustreResponse", .structure(members: [
+            Member("FinalBackupId", FSxShapes.`BackupId`),
+            Member("FinalBackupTags", FSxShapes.`Tags`),
+        ], required: []))
+    static let `DeleteFileSystemOpenZFSResponse` = Shape("DeleteFileSystemOpenZFSResponse", .structure(members: [
+            Member("FinalBackupId", FSxShapes.`BackupId`),
+            Member("FinalBackupTags", FSxShapes.`Tags`),
+        ], required: []))
+    static let `DeleteFileSystemResponse` = Shape("DeleteFileSystemResponse", .structure(members: [
+            Member("FileSystemId", FSxShapes.`FileSystemId`),
+            Member("Lifecycle", FSxShapes.`FileSystemLifecycle`),
+            Member("WindowsResponse", FSxShapes.`DeleteFileSystemWindowsResponse`),
+            Member("LustreResponse", FSxShapes.`DeleteFileSystemLustreResponse`),
+            Member("OpenZFSResponse", FSxShapes.`DeleteFileSystemOpenZFSResponse`),
+        ], required: []))
+    static let `SvmActiveDirectoryConfiguration` = Shape("SvmActiveDirectoryConfiguration", .structure(members: [
+            Member("NetBiosName", FSxShapes.`NetBiosAlias`),
+            Member("SelfManagedActiveDirectoryConfiguration", FSxShapes.`SelfManagedActiveDirectoryAttributes`),
+        ], required: []))
+    static let `SvmEndpoint` = Shape("SvmEndpoint", .structure(members: [
+            Member("DNSName", FSxShapes.`DNSName`),
+            Member("IpAddresses", FSxShapes.`OntapEndpointIpAddresses`),
+            Member("Ipv6Addresses", FSxShapes.`OntapEndpointIpAddresses`),
+        ], required: []))
+    static let `SvmEndpoints` = Shape("SvmEndpoints", .structure(members: [
+            Member("Iscsi", FSxShapes.`SvmEndpoint`),
+            Member("Management", FSxShapes.`SvmEndpoint`),
+            Member("Nfs", FSxShapes.`SvmEndpoint`),
+            Member("Smb", FSxShapes.`SvmEndpoint`),
+        ], required: []))
+    static let `StorageVirtualMachineLifecycle` = Shape("StorageVirtualMachineLifecycle", .string(min: nil, max: nil, pattern: nil, enumValues: ["CREATED", "CREATING", "DELETING", "FAILED", "MISCONFIGURED", "PENDING"]))
+    static let `StorageVirtualMachineSubtype` = Shape("StorageVirtualMachineSubtype", .string(min: nil, max: nil, pattern: nil, enumValues: ["DEFAULT", "DP_DESTINATION", "SYNC_DESTINATION", "SYNC_SOURCE"]))
+    static let `StorageVirtualMachine` = Shape("StorageVirtualMachine", .structure(members: [
+            Member("ActiveDirectoryConfiguration", FSxShapes.`SvmActiveDirectoryConfiguration`),
+            Member("CreationTime", FSxShapes.`CreationTime`),
+            Member("Endpoints", FSxShapes.`SvmEndpoints`),
+            Member("FileSystemId", FSxShapes.`FileSystemId`),
+            Member("Lifecycle", FSxShapes.`StorageVirtualMachineLifecycle`),
+            Member("Name", FSxShapes.`StorageVirtualMachineName`),
+            Member("ResourceARN", FSxShapes.`ResourceARN`),
+            Member("StorageVirtualMachineId", FSxShapes.`StorageVirtualMachineId`),
+            Member("Subtype", FSxShapes.`StorageVirtualMachineSubtype`),
+            Member("UUID", FSxShapes.`UUID`),
+            Member("Tags", FSxShapes.`Tags`),
+            Member("LifecycleTransitionReason", FSxShapes.`LifecycleTransitionReason`),
+            Member("RootVolumeSecurityStyle", FSxShapes.`StorageVirtualMachineRootVolumeSecurityStyle`),
+        ], required: []))
+    static let `CreateStorageVirtualMachineResponse` = Shape("CreateStorageVirtualMachineResponse", .structure(members: [
+            Member("StorageVirtualMachine", FSxShapes.`StorageVirtualMachine`),
+        ], required: []))
+    static let `CreateVolumeResponse` = Shape("CreateVolumeResponse", .structure(members: [
+            Member("Volume", FSxShapes.`Volume`),
+        ], required: []))
+    static let `Volumes` = Shape("Volumes", .list(member: FSxShapes.`Volume`, min: nil, max: 50))
+    static let `DescribeVolumesResponse` = Shape("DescribeVolumesResponse", .structure(members: [
+            Member("Volumes", FSxShapes.`Volumes`),
+            Member("NextToken", FSxShapes.`NextToken`),
+        ], required: []))
+    static let `DeleteVolumeOntapResponse` = Shape("DeleteVolumeOntapResponse", .structure(members: [
+            Member("FinalBackupId", FSxShapes.`BackupId`),
+            Member("FinalBackupTags", FSxShapes.`Tags`),
+        ], required: []))
+    static let `DeleteVolumeResponse` = Shape("DeleteVolumeResponse", .structure(members: [
+            Member("VolumeId", FSxShapes.`VolumeId`),
+            Member("Lifecycle", FSxShapes.`VolumeLifecycle`),
+            Member("OntapResponse", FSxShapes.`DeleteVolumeOntapResponse`),
+        ], required: []))
+    static let `TagResourceResponse` = Shape("TagResourceResponse", .structure(members: [], required: []))
+    static let `UntagResourceResponse` = Shape("UntagResourceResponse", .structure(members: [], required: []))
+    static let `ListTagsForResourceResponse` = Shape("ListTagsForResourceResponse", .structure(members: [
+            Member("Tags", FSxShapes.`Tags`),
+            Member("NextToken", FSxShapes.`NextToken`),
+        ], required: []))
+    static let `StorageVirtualMachines` = Shape("StorageVirtualMachines", .list(member: FSxShapes.`StorageVirtualMachine`, min: nil, max: 50))
+    static let `DescribeStorageVirtualMachinesResponse` = Shape("DescribeStorageVirtualMachinesResponse", .structure(members: [
+            Member("StorageVirtualMachines", FSxShapes.`StorageVirtualMachines`),
+            Member("NextToken", FSxShapes.`NextToken`),
+        ], required: []))
+    static let `UpdateStorageVirtualMachineResponse` = Shape("UpdateStorageVirtualMachineResponse", .structure(members: [
+            Member("StorageVirtualMachine", FSxShapes.`StorageVirtualMachine`),
+        ], required: []))
+    static let `DeleteStorageVirtualMachineResponse` = Shape("DeleteStorageVirtualMachineResponse", .structure(members: [
+            Member("StorageVirtualMachineId", FSxShapes.`StorageVirtualMachineId`),
+            Member("Lifecycle", FSxShapes.`StorageVirtualMachineLifecycle`),
+        ], required: []))
+    static let `CreateSnapshotResponse` = Shape("CreateSnapshotResponse", .structure(members: [
+            Member("Snapshot", FSxShapes.`Snapshot`),
+        ], required: []))
+    static let `Snapshots` = Shape("Snapshots", .list(member: FSxShapes.`Snapshot`, min: nil, max: 50))
+    static let `DescribeSnapshotsResponse` = Shape("DescribeSnapshotsResponse", .structure(members: [
+            Member("Snapshots", FSxShapes.`Snapshots`),
+            Member("NextToken", FSxShapes.`NextToken`),
+        ], required: []))
+    static let `UpdateSnapshotResponse` = Shape("UpdateSnapshotResponse", .structure(members: [
+            Member("Snapshot", FSxShapes.`Snapshot`),
+        ], required: []))
+    static let `DeleteSnapshotResponse` = Shape("DeleteSnapshotResponse", .structure(members: [
+            Member("SnapshotId", FSxShapes.`SnapshotId`),
+            Member("Lifecycle", FSxShapes.`SnapshotLifecycle`),
+        ], required: []))
+    static let `UpdateFileSystemResponse` = Shape("UpdateFileSystemResponse", .structure(members: [
+            Member("FileSystem", FSxShapes.`FileSystem`),
+        ], required: []))
+    static let `UpdateVolumeResponse` = Shape("UpdateVolumeResponse", .structure(members: [
+            Member("Volume", FSxShapes.`Volume`),
+        ], required: []))
 }
