@@ -11,16 +11,19 @@ import Glibc
 /// The version string, a C string made once and kept for the life of the process.
 nonisolated(unsafe) private let versionCString: UnsafeMutablePointer<CChar>? = strdup(apsimVersion)  // never written after
 
+/// apsim_version (apsim.h): the library's version string, static.
 @c @implementation
 public func apsim_version() -> UnsafePointer<CChar>? {
     UnsafePointer(versionCString)
 }
 
+/// apsim_version_number (apsim.h): APSIM_VERSION_NUMBER of the loaded library.
 @c @implementation
 public func apsim_version_number() -> CInt {
     CInt(APSIM_VERSION_MAJOR * 1_000_000 + APSIM_VERSION_MINOR * 1000 + APSIM_VERSION_PATCH)
 }
 
+/// apsim_open (apsim.h): opens a world from a config document.
 @c @implementation
 public func apsim_open(
     _ outSim: UnsafeMutablePointer<OpaquePointer?>?, _ configJSON: UnsafePointer<CChar>?,
@@ -50,12 +53,14 @@ public func apsim_open(
     }
 }
 
+/// apsim_close (apsim.h): closes a world (NULL is a no-op).
 @c @implementation
 public func apsim_close(_ sim: OpaquePointer?) {
     guard let sim else { return }
     Unmanaged<Handle>.fromOpaque(UnsafeRawPointer(sim)).release()
 }
 
+/// apsim_call (apsim.h): one call in the world's default account and region.
 @c @implementation
 public func apsim_call(
     _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
@@ -64,6 +69,7 @@ public func apsim_call(
     CABI.call(outResponseJSON, sim, operation, requestJSON)
 }
 
+/// apsim_call_in (apsim.h): one call in another account and region.
 @c @implementation
 public func apsim_call_in(
     _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
@@ -73,6 +79,7 @@ public func apsim_call_in(
     CABI.call(outResponseJSON, sim, operation, requestJSON, account: accountID, region: region)
 }
 
+/// apsim_http (apsim.h): one HTTP request in an AWS wire protocol.
 @c @implementation
 public func apsim_http(
     _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
@@ -92,6 +99,7 @@ public func apsim_http(
     return isError ? 400 : APSIM_OK
 }
 
+/// apsim_validate (apsim.h): the stateless checks of a request, without a world.
 @c @implementation
 public func apsim_validate(
     _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
@@ -113,11 +121,13 @@ public func apsim_validate(
 /// A `char **` out parameter that receives a string the caller frees with apsim_string_free.
 public typealias OutString = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
 
+/// apsim_efs_create_access_point (apsim.h): efs:CreateAccessPoint without the name lookup.
 @c @implementation
 public func apsim_efs_create_access_point(_ out: OutString, _ sim: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> CInt {
     CABI.call(out, sim, "efs:CreateAccessPoint", request)
 }
 
+/// apsim_fsx_create_and_attach_s3_access_point (apsim.h): its FSx counterpart.
 @c @implementation
 public func apsim_fsx_create_and_attach_s3_access_point(
     _ out: OutString, _ sim: OpaquePointer?, _ request: UnsafePointer<CChar>?
@@ -125,6 +135,7 @@ public func apsim_fsx_create_and_attach_s3_access_point(
     CABI.call(out, sim, "fsx:CreateAndAttachS3AccessPoint", request)
 }
 
+/// apsim_string_free (apsim.h): frees a string the library returned (NULL is a no-op).
 @c @implementation
 public func apsim_string_free(_ s: UnsafeMutablePointer<CChar>?) {
     free(s)

@@ -57,6 +57,7 @@ enum FuzzTarget {
 }
 
 #if APSIM_FUZZ
+/// Runs one fuzz input through the C ABI (libFuzzer's entry, and the corpus replayer's).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     FuzzTarget.run(data, size)

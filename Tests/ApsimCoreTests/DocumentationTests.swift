@@ -86,4 +86,61 @@ import Glibc
         #expect(keys.first { $0["Key"] == "seed" }?["Owner"] == "world")
         #expect(keys.first { $0["Key"] == "region" }?["Value"] == nil)  // not given
     }
+
+    @Test func theHeadersStatusListNamesEveryStatusAnErrorCanHave() {
+        let header = Self.text("include/apsim.h")
+        guard let a = header.utf8.firstRange(of: "its HTTP status (".utf8),
+              let b = header.utf8[a.upperBound...].firstIndex(of: UInt8(ascii: ")")) else { Issue.record("no status list"); return }
+        let listed = Set(Substring(header.utf8[a.upperBound..<b]).split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\n" || $0 == "*" })
+            .compactMap { Int($0) })
+        // Every status a model's errors declare, and those of apsim's own errors (a control
+        // operation called with GET: 405; an operation apsim does not emulate: 501).
+        let modeled = Set(Services.all.flatMap { $0.model.errors.values.map(\.status) })
+        #expect(listed == modeled.union([RuntimeError.controlMethodNotAllowed.status, RuntimeError.notImplemented("efs:X", service: "EFS").status]))
+    }
+
+    @Test func errorCodesComeFromCatalogues() {
+        // No source file outside the catalogues spells an error code: codes are the models'
+        // (<S>ErrorCode) or the runtime's (RuntimeErrorCode).
+        #expect(RuntimeErrorCode.allCases.count == 11)
+        for file in ["Runtime/RuntimeErrors.swift", "Runtime/Controls.swift", "Runtime/Config.swift", "Wire/Wire.swift",
+                     "Wire/WireProtocol.swift", "Runtime/StateFile.swift", "Runtime/Snapshot.swift"] {
+            let text = Self.text("Sources/ApsimCore/" + file)
+            #expect(!text.isEmpty && text.utf8.firstRange(of: "APIError(code: \"".utf8) == nil, "\(file)")
+        }
+    }
+
+    /// Every .swift file under `folder` (relative to the repository), recursively.
+    static func swiftFiles(_ folder: String) -> [String] {
+        guard let dir = opendir(root + "/" + folder) else { return [] }
+        defer { closedir(dir) }
+        var files: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name != ".", name != ".." else { continue }
+            if name.hasSuffix(".swift") { files.append(folder + "/" + name) } else if !name.contains(".") {
+                files += swiftFiles(folder + "/" + name)
+            }
+        }
+        return files
+    }
+
+    @Test func publicDeclarationsCarryDocComments() {
+        var undocumented: [String] = []
+        let files = Self.swiftFiles("Sources")
+        #expect(files.count > 50)
+        for file in files {
+            var previous: [Substring] = []
+            for (i, line) in Self.text(file).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let text = line.drop { $0 == " " }
+                let isPublic = text.hasPrefix("public ") || (text.hasPrefix("@") && text.contains(" public "))
+                if isPublic && !text.hasPrefix("public import") {
+                    let above = previous.last { !$0.drop(while: { $0 == " " }).hasPrefix("@") }
+                    if above?.drop(while: { $0 == " " }).hasPrefix("///") != true { undocumented.append("\(file):\(i + 1)") }
+                }
+                previous.append(line)
+            }
+        }
+        #expect(undocumented == [])
+    }
 }

@@ -1,13 +1,18 @@
 /// An AWS error as apsim answers it: a code, a message, the HTTP status and the modeled members
 /// beyond ErrorCode and Message (e.g. `AccessPointId` on AccessPointAlreadyExists).
 public struct APIError: Error, Sendable, Equatable {
+    /// The error code (`AccessPointNotFound`), as botocore's `Error.Code`.
     public var code: String
+    /// The message, as botocore's `Error.Message`.
     public var message: String
+    /// The HTTP status.
     public var status: Int
+    /// The modeled members beyond ErrorCode and Message (top level of the envelope).
     public var members: JSONObject
     /// The constraint violations a validation error reports, as data (its message spells them out).
     public var violations: [Violation] = []
 
+    /// An error with its code, message, status and modeled members.
     public init(code: String, message: String, status: Int, members: JSONObject = JSONObject()) {
         self.code = code
         self.message = message

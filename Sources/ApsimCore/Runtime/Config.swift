@@ -10,17 +10,22 @@ public struct WorldConfig: Sendable, Equatable {
         case manual
     }
 
+    /// The account of calls that name none (`account_id`).
     public var accountID = "123456789012"
+    /// The region of calls that name none (`region`).
     public var region = "us-east-1"
+    /// The seed of the ID, RequestId and fault streams (nil: random).
     public var seed: UInt64? = nil
     /// The clock's start in epoch milliseconds (nil: the wall clock at open).
     public var startTimeMilliseconds: Int64? = nil
+    /// When new resources settle (`lifecycle`).
     public var lifecycle = Lifecycle.onRead
     /// Whether the clock moves only when told (virtual) or also with real time (real).
     public enum Clock: String, Sendable {
         case virtual
         case real
     }
+    /// Whether the clock is virtual or real (`clock`).
     public var clock = Clock.virtual
     /// With `manual`: how long (virtual milliseconds) a new resource stays transitional.
     public var creationDelayMilliseconds: Int64 = 0
@@ -35,6 +40,7 @@ public struct WorldConfig: Sendable, Equatable {
     /// whole world), for apsim:DescribeConfiguration.
     public internal(set) var given: [String: JSON] = [:]
 
+    /// The defaults (an empty config document).
     public init() {}
 
     /// The largest config document (it may embed a whole state).

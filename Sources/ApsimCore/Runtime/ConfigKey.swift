@@ -22,6 +22,7 @@ public struct ConfigKey: Sendable {
     /// usage sentence).
     let apply: @Sendable (JSON, inout WorldConfig) throws(APIError) -> Void
 
+    /// How the CLI takes a key.
     public enum CLIForm: Sendable, Equatable {
         case option
         case flag

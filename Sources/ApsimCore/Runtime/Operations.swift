@@ -109,6 +109,7 @@ extension OperationEntry {
     }
 }
 
+/// The table of every operation a world answers (AWS and control), and the stateless phases of a call.
 public enum Operations {
     static let table: [String: OperationEntry] = {
         var t: [String: OperationEntry] = [:]

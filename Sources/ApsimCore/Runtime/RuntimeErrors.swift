@@ -6,13 +6,13 @@ public enum RuntimeError {
 
     /// A body that is not JSON, not an object, or a member of the wrong JSON type.
     public static func serialization(_ message: String) -> APIError {
-        APIError(code: "SerializationException", message: message, status: 400)
+        RuntimeErrorCode.serializationException.error(message: message, status: 400)
     }
 
+    /// A name that is no operation apsim answers, with the nearest name as a hint.
     public static func unknownOperation(_ name: String, suggestion: String? = nil) -> APIError {
         let hint = suggestion.map { " Did you mean '\($0)'?" } ?? ""
-        return APIError(code: "UnknownOperationException",
-                        message: "Unknown operation '\(APIError.echo(name))'.\(hint) Operations are named '<service>:<Operation>', e.g. 'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.",
+        return RuntimeErrorCode.unknownOperationException.error(message: "Unknown operation '\(APIError.echo(name))'.\(hint) Operations are named '<service>:<Operation>', e.g. 'efs:CreateAccessPoint'; 'apsim:ListOperations' lists them.",
                         status: 400)
     }
 
@@ -20,15 +20,13 @@ public enum RuntimeError {
     /// read as a non-retryable server error).
     static func notImplemented(_ name: String, service: String) -> APIError {
         let operation = name.split(separator: ":", maxSplits: 1).last.map(String.init) ?? name
-        return APIError(code: "NotImplemented",
-                        message: "apsim does not emulate the \(service) operation \(operation) ('\(APIError.echo(name))'); apsim:ListOperations lists the operations it answers.",
+        return RuntimeErrorCode.notImplemented.error(message: "apsim does not emulate the \(service) operation \(operation) ('\(APIError.echo(name))'); apsim:ListOperations lists the operations it answers.",
                         status: 501)
     }
 
     /// A request of a service apsim does not serve (at the wire: by its signing name).
     static func unservedService(_ service: String) -> APIError {
-        APIError(code: "NotImplemented",
-                 message: "apsim does not serve the '\(APIError.echo(service))' service: it answers \(Wire.names(Wire.restServices + Wire.targetServices)) only.",
+        RuntimeErrorCode.notImplemented.error(message: "apsim does not serve the '\(APIError.echo(service))' service: it answers \(Wire.names(Wire.restServices + Wire.targetServices)) only.",
                  status: 501)
     }
 
@@ -39,10 +37,10 @@ public enum RuntimeError {
 
     /// The code of a request that breaks apsim's own rules (a control request, an account or a
     /// region), as of a constraint violation in EFS.
-    static let validationCode = "ValidationException"
+    static let validationCode = RuntimeErrorCode.validationException.rawValue
 
     static func validation(_ message: String) -> APIError {
-        APIError(code: validationCode, message: message, status: 400)
+        RuntimeErrorCode.validationException.error(message: message, status: 400)
     }
 
     static func invalidAccount(_ account: String) -> APIError {
@@ -56,23 +54,23 @@ public enum RuntimeError {
     // MARK: The wire
 
     static func unknownTarget(_ target: String, served: String) -> APIError {
-        APIError(code: "UnknownOperationException", message: "Unknown X-Amz-Target '\(target)'; apsim serves \(served).",
+        RuntimeErrorCode.unknownOperationException.error(message: "Unknown X-Amz-Target '\(target)'; apsim serves \(served).",
                  status: 400)
     }
 
     static func noRoute(method: String, path: String, restServices: String, targetServices: String) -> APIError {
-        APIError(code: "UnknownOperationException",
-                 message: "No \(restServices) operation is \(method) \(path); \(targetServices) requests need an X-Amz-Target header.",
+        RuntimeErrorCode.unknownOperationException.error(message: "No \(restServices) operation is \(method) \(path); \(targetServices) requests need an X-Amz-Target header.",
                  status: 404)
     }
 
-    static let controlMethodNotAllowed = APIError(
-        code: "MethodNotAllowed", message: "Control operations are POST /_apsim/<Operation> with a JSON body.", status: 405)
+    static let controlMethodNotAllowed = RuntimeErrorCode.methodNotAllowed.error(
+        message: "Control operations are POST /_apsim/<Operation> with a JSON body.", status: 405)
 
     // MARK: Configuration, state and the state file
 
+    /// A config document apsim_open refuses.
     public static func invalidConfiguration(_ message: String) -> APIError {
-        APIError(code: "InvalidConfiguration", message: message, status: 400)
+        RuntimeErrorCode.invalidConfiguration.error(message: message, status: 400)
     }
 
     static func invalidStateConfiguration(_ reason: String) -> APIError {
@@ -84,30 +82,29 @@ public enum RuntimeError {
     }
 
     static func stateFileWrite(_ path: String, _ what: String) -> APIError {
-        APIError(code: "InternalServerError", message: "apsim could not write state_file '\(path)': \(what).", status: 500)
+        RuntimeErrorCode.internalServerError.error(message: "apsim could not write state_file '\(path)': \(what).", status: 500)
     }
 
     /// A state file another world holds (its lock, `<path>.lock`, is taken).
     static func stateFileLocked(_ path: String, holder: Int32?) -> APIError {
         let who = holder.map { "process \($0)" } ?? "another process"
-        return APIError(code: "StateFileInUse",
-                        message: "state_file '\(path)' is in use by \(who) (it holds '\(path).lock'); a state file serves one world at a time: stop that process, or give this world another file.",
+        return RuntimeErrorCode.stateFileInUse.error(message: "state_file '\(path)' is in use by \(who) (it holds '\(path).lock'); a state file serves one world at a time: stop that process, or give this world another file.",
                         status: 409)
     }
 
     /// A state file whose companion files cannot be used.
     static func stateFileUnusable(_ path: String, _ what: String) -> APIError {
-        APIError(code: "InternalServerError", message: "apsim could not open state_file '\(path)': \(what).", status: 500)
+        RuntimeErrorCode.internalServerError.error(message: "apsim could not open state_file '\(path)': \(what).", status: 500)
     }
 
     /// A snapshot document with a bad member (apsim:ImportState, the `state` config key).
     static func invalidState(at path: String, _ what: String) -> APIError {
-        APIError(code: "InvalidState", message: "Invalid apsim state at '\(path)': \(what).", status: 400)
+        RuntimeErrorCode.invalidState.error(message: "Invalid apsim state at '\(path)': \(what).", status: 400)
     }
 
     /// A network declaration with a bad member (apsim:SetNetwork, the `network` config key).
     static func invalidNetwork(at path: String, _ what: String) -> APIError {
-        APIError(code: "InvalidNetwork", message: "Invalid network at '\(path)': \(what).", status: 400)
+        RuntimeErrorCode.invalidNetwork.error(message: "Invalid network at '\(path)': \(what).", status: 400)
     }
 
     // MARK: Control operations
@@ -120,7 +117,7 @@ public enum RuntimeError {
         "Give ResourceId (an fs-, fsap-, fsvol- or svm- ID) or Name (an S3 access point attachment).")
 
     static func noSuchResource(_ id: String, account: String, region: String) -> APIError {
-        APIError(code: "ResourceNotFound", message: "No resource '\(id)' exists in account \(account), region \(region).",
+        RuntimeErrorCode.resourceNotFound.error(message: "No resource '\(id)' exists in account \(account), region \(region).",
                  status: 404)
     }
 
@@ -134,5 +131,26 @@ public enum RuntimeError {
 
     private static func withoutPeriod(_ text: String) -> String {
         text.hasSuffix(".") ? String(text.dropLast()) : text
+    }
+}
+
+/// Every error code apsim's own machinery answers (each service's are its model's, `<S>ErrorCode`).
+/// `RuntimeError` is the one place they are thrown with their messages.
+public enum RuntimeErrorCode: String, CaseIterable, Sendable {
+    case internalServerError = "InternalServerError"
+    case invalidConfiguration = "InvalidConfiguration"
+    case invalidNetwork = "InvalidNetwork"
+    case invalidState = "InvalidState"
+    case methodNotAllowed = "MethodNotAllowed"
+    case notImplemented = "NotImplemented"
+    case resourceNotFound = "ResourceNotFound"
+    case serializationException = "SerializationException"
+    case stateFileInUse = "StateFileInUse"
+    case unknownOperationException = "UnknownOperationException"
+    case validationException = "ValidationException"
+
+    /// The error of this code with `message` and `status`.
+    func error(message: String, status: Int) -> APIError {
+        APIError(code: rawValue, message: message, status: status)
     }
 }

@@ -276,6 +276,7 @@ public struct Violation: Sendable, Equatable {
     public let path: String
     /// Coral's words for the constraint (`Member must have length less than or equal to 100`).
     public let constraint: String
+    /// The value that violates it (nil: the member is absent).
     public let value: JSON?
 
     /// The violation in Coral's words: `Value '<v>' at '<path>' failed to satisfy constraint: ...`.

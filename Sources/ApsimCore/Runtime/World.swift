@@ -4,6 +4,7 @@
 /// the state (under the world's lock, so each call is atomic), serialize the response (no lock).
 /// A `World` may be used from any number of threads at once.
 public final class World: Sendable {
+    /// The configuration the world was opened with.
     public let config: WorldConfig
     private let state: Locked
     /// Where every acknowledged change is written (the `state_file` config key).
@@ -261,6 +262,7 @@ public struct CallResult: Sendable {
     /// A verdict of `World.validate`, which is no AWS call: its document has no ResponseMetadata.
     private var isVerdict = false
 
+    /// Whether the call failed.
     public var isError: Bool { error != nil }
 
     init(status: Int, output: JSONObject, requestID: String?) {

@@ -44,8 +44,11 @@ public enum JSON: Sendable, Equatable {
         return .number("\(secs).\(f)")
     }
 
+    /// The string inside (nil for other values).
     public var string: String? { if case .string(let s) = self { return s }; return nil }
+    /// The integer inside (nil for other values, including non-integral numbers).
     public var int: Int64? { if case .int(let v) = self { return v }; return nil }
+    /// The boolean inside (nil for other values).
     public var bool: Bool? { if case .bool(let v) = self { return v }; return nil }
     /// A number (integer or not) as a Double.
     var double: Double? {
@@ -56,7 +59,9 @@ public enum JSON: Sendable, Equatable {
         default: return nil
         }
     }
+    /// The array inside (nil for other values).
     public var array: [JSON]? { if case .array(let v) = self { return v }; return nil }
+    /// The object inside (nil for other values).
     public var object: JSONObject? { if case .object(let v) = self { return v }; return nil }
 
     /// The member `key` of an object (nil for other values or when absent).
@@ -81,27 +86,38 @@ public enum JSON: Sendable, Equatable {
 /// An ordered JSON object. Lookups are linear, which beats hashing for the small objects of AWS
 /// requests and responses; the parser rejects duplicate keys.
 public struct JSONObject: Sendable, Equatable {
+    /// One member: its key and value.
     public struct Member: Sendable, Equatable {
+        /// The member's name.
         public var key: String
+        /// The member's value.
         public var value: JSON
     }
+    /// The members in document order.
     public var members: [Member]
 
+    /// An empty object.
     public init() { members = [] }
+    /// An object of these members, in this order.
     public init(members: [Member]) { self.members = members }
     /// An empty object with room for `capacity` members (responses of a known shape grow once).
     public init(capacity: Int) {
         members = []
         members.reserveCapacity(capacity)
     }
+    /// An object from a literal list of pairs, in order.
     public init(_ pairs: KeyValuePairs<String, JSON>) {
         members = pairs.map { Member(key: $0.key, value: $0.value) }
     }
 
+    /// Whether the object has no members.
     public var isEmpty: Bool { members.isEmpty }
+    /// How many members the object has.
     public var count: Int { members.count }
+    /// The member names in order.
     public var keys: [String] { members.map(\.key) }
 
+    /// The value of the member `key` (nil when absent); setting nil removes it, setting a new key appends it.
     public subscript(key: String) -> JSON? {
         get {
             for m in members where m.key == key { return m.value }
@@ -130,10 +146,15 @@ public struct JSONObject: Sendable, Equatable {
 extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
 {
+    /// A string literal as a JSON string.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// An integer literal as a JSON integer.
     public init(integerLiteral value: Int64) { self = .int(value) }
+    /// A boolean literal as a JSON boolean.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array literal as a JSON array.
     public init(arrayLiteral elements: JSON...) { self = .array(elements) }
+    /// A dictionary literal as a JSON object, in literal order.
     public init(dictionaryLiteral elements: (String, JSON)...) {
         var o = JSONObject()
         for (k, v) in elements { o.append(k, v) }
@@ -145,9 +166,11 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
 
 /// Why a document could not be parsed; becomes a SerializationException.
 public struct JSONParseError: Error, Equatable, Sendable {
+    /// What is wrong, and at which byte.
     public let message: String
 }
 
+/// The limits every request document is held to.
 public enum JSONLimits {
     /// Maximum request size in bytes (APSIM_MAX_REQUEST_BYTES in apsim.h).
     public static let maxBytes = 4 * 1024 * 1024
@@ -166,6 +189,7 @@ extension JSON {
         return try result.get()
     }
 
+    /// Parses UTF-8 bytes (at most `maxBytes`) as one JSON document.
     public static func parse(bytes: UnsafeBufferPointer<UInt8>, maxBytes: Int = JSONLimits.maxBytes) throws(JSONParseError) -> JSON {
         if bytes.count > maxBytes {
             throw JSONParseError(

@@ -157,6 +157,7 @@ public struct ByteSink {
     private(set) var count = 0
     private var capacity: Int
 
+    /// A sink with room for `capacity` bytes before it grows.
     public init(capacity: Int) {
         self.capacity = Swift.max(capacity, 16)
         base = malloc(self.capacity)?.assumingMemoryBound(to: UInt8.self)

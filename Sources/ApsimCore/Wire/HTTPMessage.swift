@@ -1,14 +1,18 @@
 /// An HTTP request and response as the wire layer sees them (no sockets: `apsim_http` hands them
 /// over as JSON, `apsim serve` builds them from the network).
 public struct HTTPRequest: Sendable {
+    /// The method, upper case (`GET`).
     public var method: String
     /// The path without the query string, still percent-encoded.
     public var path: String
     /// Query parameters, decoded, in order (a key may repeat).
     public var query: [(name: String, value: String)]
+    /// The headers in order (names compared case-insensitively).
     public var headers: [(name: String, value: String)]
+    /// The body as text.
     public var body: String
 
+    /// A request; a query string left in `path` joins `query`.
     public init(method: String, path: String, query: [(name: String, value: String)] = [],
                 headers: [(name: String, value: String)] = [], body: String = "") {
         self.method = method.utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) ? method.uppercased() : method
@@ -39,6 +43,7 @@ public struct HTTPRequest: Sendable {
         return true
     }
 
+    /// Every value of the query parameter `name`, in order.
     public func queryValues(_ name: String) -> [String] {
         query.filter { $0.name == name }.map(\.value)
     }
@@ -146,18 +151,25 @@ public struct HTTPRequest: Sendable {
     }
 }
 
+/// An HTTP response as the wire layer writes it.
 public struct HTTPResponse: Sendable {
+    /// The HTTP status.
     public var status: Int
+    /// The headers in order (names compared case-insensitively).
     public var headers: [(name: String, value: String)]
+    /// The body as text.
     public var body: String
     /// What the request was, for a request log (never sent): the operation ("efs:CreateAccessPoint",
     /// nil when none was recognised), and the account and region it spoke for.
     public var operation: String?
+    /// The account the request spoke for (never sent).
     public var account: String?
+    /// The region the request spoke for (never sent).
     public var region: String?
     /// The error code of an error answer (its `x-amzn-ErrorType`, or the XML error's code).
     public var errorCode: String?
 
+    /// A response with this status, these headers and this body.
     public init(status: Int, headers: [(name: String, value: String)], body: String) {
         self.status = status
         self.headers = headers
