@@ -25,14 +25,12 @@ enum HandlerOutput: Sendable {
 /// the shape checks passed and are part of `apsim_validate`.
 typealias OperationRules = @Sendable (JSONObject) throws(APIError) -> Void
 
-/// The idempotency phase of a create, under the world's lock before its handler: the answer to a
-/// request repeated under a client token it already used (nil: a new request).
-typealias ReplayHandler = @Sendable (inout WorldState, CallContext, JSONObject) throws(APIError) -> HandlerOutput?
-
 /// One operation: its model, rules and handler. A class, so that a call holds one reference to it
 /// rather than copying (and retaining) each of its members.
 final class OperationEntry: Sendable {
     let fullName: String
+    /// The operation's name in its service ("CreateVolume").
+    let name: String
     let input: Shape
     /// The code of a constraint violation in this service (EFS ValidationException, FSx BadRequest).
     let validationCode: String
@@ -50,38 +48,44 @@ final class OperationEntry: Sendable {
     let action: String?
     /// The resource a call acts on, for its authorization.
     let resource: (@Sendable (CallContext, JSONObject, borrowing WorldState) -> String)?
-    let replay: ReplayHandler?
+    /// The input member that is the operation's idempotency token (the model's), and what a
+    /// token already in use answers (the service's rule); nil: the operation takes no token.
+    let tokenMember: String?
+    let idempotency: Idempotency?
     /// Stateless rules that a call checks later, where the spec orders them (after the client
     /// token's replay); `apsim_validate` runs them right after `rules`.
     let deferredRules: OperationRules?
     let handler: DeferringHandler
 
     convenience init(_ operation: some ServiceOperation, validationCode: String, rules: OperationRules? = nil,
-                     replay: ReplayHandler? = nil, deferredRules: OperationRules? = nil, lookups: Set<String> = [],
+                     idempotency: Idempotency? = nil, deferredRules: OperationRules? = nil, lookups: Set<String> = [],
                      handler: @escaping OperationHandler) {
-        self.init(operation, validationCode: validationCode, rules: rules, replay: replay,
+        self.init(operation, validationCode: validationCode, rules: rules, idempotency: idempotency,
                   deferredRules: deferredRules, lookups: lookups,
                   deferring: { s, ctx, input throws(APIError) in .object(try handler(&s, ctx, input)) })
     }
 
     init(_ operation: some ServiceOperation, validationCode: String, rules: OperationRules? = nil,
-         replay: ReplayHandler? = nil, deferredRules: OperationRules? = nil, lookups: Set<String> = [],
+         idempotency: Idempotency? = nil, deferredRules: OperationRules? = nil, lookups: Set<String> = [],
          deferring handler: @escaping DeferringHandler) {
         // The generator makes the operation enum and the models from one list, so `model` is
         // never nil; the fallback keeps even an impossible mismatch from trapping.
         let model = operation.model
         fullName = operation.fullName
+        name = operation.rawValue
         input = (model?.input ?? Shape(operation.rawValue, .structure(members: [], required: []))).withoutPatterns(on: lookups)
         self.validationCode = validationCode
         successStatus = model?.successStatus ?? 200
         kind = model?.kind ?? .write
         action = operation.action
         resource = { ctx, input, state in type(of: operation).resource(of: operation, ctx, input, state) }
-        (self.rules, self.replay, self.deferredRules, self.handler) = (rules, replay, deferredRules, handler)
+        tokenMember = model?.idempotencyToken
+        (self.rules, self.idempotency, self.deferredRules, self.handler) = (rules, idempotency, deferredRules, handler)
     }
 
     init(control name: String, input: Shape, mutates: Bool, handler: @escaping OperationHandler) {
         fullName = "apsim:" + name
+        self.name = name
         self.input = input
         kind = .control(writes: mutates)
         action = nil
@@ -89,7 +93,8 @@ final class OperationEntry: Sendable {
         validationCode = RuntimeError.validationCode
         successStatus = 200
         rules = nil
-        replay = nil
+        tokenMember = nil
+        idempotency = nil
         deferredRules = nil
         self.handler = { s, ctx, input throws(APIError) in .object(try handler(&s, ctx, input)) }
     }
@@ -103,7 +108,11 @@ extension OperationEntry {
         if let authorizer = s.authorizer, let action, let resource {
             try authorizer(Authorization(caller: ctx.caller, action: action, resource: resource(ctx, input, s)), s)
         }
-        if let replay, let answer = try replay(&s, ctx, input) { return answer }
+        if let idempotency, let member = tokenMember, let token = input[member]?.string,
+           let earlier = idempotency.table(&s, ctx).record(name, token),
+           let answer = try idempotency.onRepeat(earlier, token, input, &s, ctx) {
+            return answer
+        }
         try deferredRules?(input)
         return try handler(&s, ctx, input)
     }

@@ -122,10 +122,7 @@ enum EFSOperations {
 
     static func createFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let region = s.region(ctx)
-        let token = input["CreationToken"]?.string ?? ""
-        if let existing = region.efs.fileSystemsByToken[token] {
-            throw EFSError.fileSystemAlreadyExists(existing.id, token: token)
-        }
+        let token = input["CreationToken"]?.string ?? ""  // one in use was refused before (EFSService.idempotency)
         let zone = input["AvailabilityZoneName"]?.string
         let zoneID: String? = try zone.map { z throws(APIError) -> String in
             guard let id = EFSOperations.zoneID(z, region: ctx.region) else { throw EFSError.zoneOfAnotherRegion(z, region: ctx.region) }
@@ -184,7 +181,7 @@ enum EFSOperations {
             let fs = try existingFileSystem(ref, region.efs, ctx)
             if input["CreationToken"]?.string.map({ $0 == fs.creationToken }) ?? true { found = [fs] }
         } else if let token = input["CreationToken"]?.string {
-            found = region.efs.fileSystemsByToken[token].map { [$0] } ?? []
+            found = region.efs.fileSystem(token: token).map { [$0] } ?? []
         } else {
             (found, next) = try s.pageTokens.page(region.efs.fileSystemOrder, input, .efsMarker, scope: "efs:fs",
                                                   invalid: EFSError.invalidPageToken("Marker"))
@@ -216,13 +213,6 @@ enum EFSOperations {
         let posixUser = PosixUser(input["PosixUser"])
         let rootDirectory = RootDirectory(input["RootDirectory"])
 
-        if let existing = region.efs.accessPointsByToken[token] {
-            if ctx.config.idempotentClientTokens, fileSystem(ref, region.efs, ctx)?.id == existing.fileSystemID,
-               Tag.sameSet(existing.tags, tags), existing.posixUser == posixUser, existing.rootDirectory == rootDirectory {
-                return .object(describe(existing, ctx, state: existing.lifecycle.observe(now: ctx.now)).objectValue)
-            }
-            throw EFSError.accessPointAlreadyExists(existing.id, token: token)
-        }
         let fs = try existingFileSystem(ref, region.efs, ctx)
         let fsState = fs.lifecycle.observe(now: ctx.now)
         guard fsState == "available" else {
@@ -246,6 +236,20 @@ enum EFSOperations {
         fs.lastAccessPointCreated = ctx.now
         let view = AccessPointView(ap, ctx, state: ap.lifecycle.current)
         return .deferred { describe(view).objectValue }
+    }
+
+    /// A CreateAccessPoint whose ClientToken is in use: AccessPointAlreadyExists, or with
+    /// `idempotent_client_tokens` and identical parameters the access point it made.
+    static func repeatedAccessPoint(_ earlier: ClientTokenTable.Record, token: String, _ input: JSONObject,
+                                    _ s: inout WorldState, _ ctx: CallContext) throws(APIError) -> HandlerOutput? {
+        let region = s.region(ctx)
+        guard let existing = region.efs.accessPoints[earlier.resourceID] else { return nil }
+        if ctx.config.idempotentClientTokens, fileSystem(input["FileSystemId"]?.string ?? "", region.efs, ctx)?.id == existing.fileSystemID,
+           Tag.sameSet(existing.tags, Tag.list(input["Tags"])), existing.posixUser == PosixUser(input["PosixUser"]),
+           existing.rootDirectory == RootDirectory(input["RootDirectory"]) {
+            return .object(describe(existing, ctx, state: existing.lifecycle.observe(now: ctx.now)).objectValue)
+        }
+        throw EFSError.accessPointAlreadyExists(existing.id, token: token)
     }
 
     /// Pages are rendered after the lock is released, from views copied under it (a page of 100

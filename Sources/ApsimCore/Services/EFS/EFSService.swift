@@ -9,11 +9,15 @@ enum EFSService: Service {
     /// The entry of one operation: an exhaustive switch, so an operation added to the list and
     /// not handled here does not build.
     static func entry(_ operation: EFSOperation) -> OperationEntry {
-        func plain(rules: OperationRules? = nil, _ handler: @escaping OperationHandler) -> OperationEntry {
-            OperationEntry(operation, validationCode: EFSRules.validationCode, rules: rules, handler: handler)
+        func plain(rules: OperationRules? = nil, idempotency: Idempotency? = nil, _ handler: @escaping OperationHandler) -> OperationEntry {
+            OperationEntry(operation, validationCode: EFSRules.validationCode, rules: rules, idempotency: idempotency, handler: handler)
         }
         switch operation {
-        case .createFileSystem: return plain(rules: EFSRules.createFileSystem, EFSOperations.createFileSystem)
+        case .createFileSystem:
+            // A CreationToken in use is FileSystemAlreadyExists, whatever the request (EFS never replays).
+            return plain(rules: EFSRules.createFileSystem, idempotency: idempotency { earlier, token, _, _, _ throws(APIError) in
+                throw EFSError.fileSystemAlreadyExists(earlier.resourceID, token: token)
+            }, EFSOperations.createFileSystem)
         case .describeFileSystems:
             // A FileSystemId that names nothing is FileSystemNotFound, whatever it looks like (spec).
             return OperationEntry(operation, validationCode: EFSRules.validationCode, lookups: ["FileSystemId"],
@@ -24,7 +28,7 @@ enum EFSService: Service {
             return plain(rules: EFSRules.fileSystemProtection, EFSConfiguration.updateFileSystemProtection)
         case .createAccessPoint:
             return OperationEntry(operation, validationCode: EFSRules.validationCode, rules: EFSRules.tags,
-                                  deferring: EFSOperations.createAccessPoint)
+                                  idempotency: idempotency(EFSOperations.repeatedAccessPoint), deferring: EFSOperations.createAccessPoint)
         case .describeAccessPoints:
             return OperationEntry(operation, validationCode: EFSRules.validationCode, rules: EFSRules.describeAccessPoints,
                                   deferring: EFSOperations.describeAccessPoints)
@@ -57,6 +61,12 @@ enum EFSService: Service {
         case .describeReplicationConfigurations: return plain(EFSReplications.describeReplicationConfigurations)
         case .deleteReplicationConfiguration: return plain(EFSReplications.deleteReplicationConfiguration)
         }
+    }
+
+    /// EFS's tokens live in its state of the call's account and region.
+    static func idempotency(_ onRepeat: @escaping @Sendable (ClientTokenTable.Record, String, JSONObject, inout WorldState, CallContext)
+        throws(APIError) -> HandlerOutput?) -> Idempotency {
+        Idempotency(table: { s, ctx in s.region(ctx).efs.tokens }, onRepeat: onRepeat)
     }
 
     static func setNetworkInterface(_ id: String, to interface: String, in region: RegionState) -> Bool {

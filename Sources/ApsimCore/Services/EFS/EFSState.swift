@@ -3,11 +3,11 @@
 /// creation order, per file system) in step, for handlers and snapshot restores alike.
 final class EFSState: ServiceState {
     private(set) var fileSystems: [String: EFSFileSystem] = [:]
-    private(set) var fileSystemsByToken: [String: EFSFileSystem] = [:]
     private(set) var fileSystemOrder = CreationIndex<EFSFileSystem>()
     private(set) var accessPoints: [String: EFSAccessPoint] = [:]
-    /// Client tokens are unique per account and region (not per file system).
-    private(set) var accessPointsByToken: [String: EFSAccessPoint] = [:]
+    /// CreationTokens and ClientTokens in use (the runtime's table): unique per account and
+    /// region (not per file system), while their resource exists.
+    let tokens = ClientTokenTable()
     private(set) var accessPointOrder = CreationIndex<EFSAccessPoint>()
     private(set) var mountTargets: [String: EFSMountTarget] = [:]
     /// Subnet ID -> the IPv4 addresses its mount targets hold.
@@ -24,14 +24,14 @@ final class EFSState: ServiceState {
 
     func insert(_ fs: EFSFileSystem) {
         fileSystems[fs.id] = fs
-        fileSystemsByToken[fs.creationToken] = fs
+        tokens.remember(EFSOperation.createFileSystem.rawValue, token: fs.creationToken, request: JSONObject(), resourceID: fs.id)
         fileSystemOrder.append(fs, seq: fs.seq)
     }
 
     /// Adds an access point to its file system, which must be in this state.
     func insert(_ ap: EFSAccessPoint, into fs: EFSFileSystem) {
         accessPoints[ap.id] = ap
-        accessPointsByToken[ap.clientToken] = ap
+        tokens.remember(EFSOperation.createAccessPoint.rawValue, token: ap.clientToken, request: JSONObject(), resourceID: ap.id)
         accessPointOrder.append(ap, seq: ap.seq)
         fs.accessPoints.append(ap, seq: ap.seq)
     }
@@ -69,9 +69,14 @@ final class EFSState: ServiceState {
         }
     }
 
+    /// The file system made with CreationToken `token`, while it exists.
+    func fileSystem(token: String) -> EFSFileSystem? {
+        tokens.record(EFSOperation.createFileSystem.rawValue, token).flatMap { fileSystems[$0.resourceID] }
+    }
+
     func remove(_ ap: EFSAccessPoint) {
         accessPoints[ap.id] = nil
-        accessPointsByToken[ap.clientToken] = nil
+        tokens.forget(EFSOperation.createAccessPoint.rawValue, ap.id)
         accessPointOrder.remove(seq: ap.seq)
         fileSystems[ap.fileSystemID]?.accessPoints.remove(seq: ap.seq)
     }
@@ -80,7 +85,7 @@ final class EFSState: ServiceState {
     func remove(_ fs: EFSFileSystem) {
         for ap in fs.accessPoints.all { remove(ap) }
         fileSystems[fs.id] = nil
-        fileSystemsByToken[fs.creationToken] = nil
+        tokens.forget(EFSOperation.createFileSystem.rawValue, fs.id)
         fileSystemOrder.remove(seq: fs.seq)
     }
 }

@@ -71,9 +71,8 @@ extension FSxService {
             j.append("Deleting", .bool(a.deleting))
             return .object(j)
         }))
-        o.append("FSxClientTokens", .array(region.fsx.clientTokens.keys.sorted().compactMap { key in
-            guard let rec = region.fsx.clientTokens[key] else { return nil }
-            return ["Key": .string(key), "Request": .object(rec.request), "ResourceId": .string(rec.resourceID)]
+        o.append("FSxClientTokens", .array(region.fsx.tokens.sorted.map { key, rec in
+            ["Key": .string(key), "Request": .object(rec.request), "ResourceId": .string(rec.resourceID)]
         }))
     }
 
@@ -158,8 +157,8 @@ extension FSxService {
             let key = try t.string("Key")
             let operation = String(key.prefix(while: { $0 != "/" }))
             let token = String(key.dropFirst(operation.count + 1))
-            region.fsx.remember(token: token, operation: operation, request: try t.objectValue("Request"),
-                                resourceID: try t.string("ResourceId"))
+            region.fsx.tokens.remember(operation, token: token, request: try t.objectValue("Request"),
+                                       resourceID: try t.string("ResourceId"))
         }
     }
 

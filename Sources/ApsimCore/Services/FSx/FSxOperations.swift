@@ -8,16 +8,16 @@ enum FSxOperations {
 
     // MARK: Client request tokens (per account, region and operation)
 
-    /// The ID an identical earlier request with the same token created; nil for a new token.
-    /// A different request under a known token is IncompatibleParameterError naming the first
-    /// member (in model order) that differs.
-    static func replay(_ fsx: FSxState, _ operation: String, _ input: JSONObject) throws(APIError) -> String? {
-        guard let token = input["ClientRequestToken"]?.string,
-              let record = fsx.clientTokens[operation + "/" + token] else { return nil }
-        let request = withoutToken(input)
-        let members = FSxService.model.operations[operation]?.input.members.map(\.name) ?? request.keys
-        guard let differing = members.first(where: { !sameValue(record.request[$0], request[$0]) }) else {
-            return record.resourceID
+    /// The ID an identical earlier request under the same token made (`earlier`); a different
+    /// request under a token in use is IncompatibleParameterError naming the first member (in
+    /// model order) that differs.
+    static func replay(_ operation: FSxOperation, _ earlier: ClientTokenTable.Record, token: String,
+                       _ input: JSONObject) throws(APIError) -> String {
+        let member = operation.model?.idempotencyToken ?? ""
+        let request = ClientTokenTable.withoutToken(input, member)
+        let members = operation.model?.input.members.map(\.name) ?? request.keys
+        guard let differing = members.first(where: { !sameValue(earlier.request[$0], request[$0]) }) else {
+            return earlier.resourceID
         }
         throw FSxError.incompatibleToken(token, differing: differing)
     }
@@ -34,14 +34,8 @@ enum FSxOperations {
     /// remembered under its ClientRequestToken (for replays).
     static func answer(_ member: String, _ description: JSON, remembering input: JSONObject, as operation: FSxOperation,
                        for id: String, in fsx: FSxState) -> JSONObject {
-        fsx.remember(input, operation: operation.rawValue, resourceID: id)
+        fsx.remember(input, operation: operation, resourceID: id)
         return JSONObject([member: description])
-    }
-
-    static func withoutToken(_ input: JSONObject) -> JSONObject {
-        var o = input
-        o["ClientRequestToken"] = nil
-        return o
     }
 
     /// JSON equality that ignores the order of object members.
@@ -216,7 +210,7 @@ enum FSxOperations {
             alias: alias(name: name, region: ctx.region, &s),
             vpcConfiguration: input["S3AccessPoint"]?["VpcConfiguration"], policy: input["S3AccessPoint"]?["Policy"]?.string)
         region.fsx.insert(attachment)
-        region.fsx.remember(input, operation: "CreateAndAttachS3AccessPoint", resourceID: name)
+        region.fsx.remember(input, operation: .createAndAttachS3AccessPoint, resourceID: name)
         let view = AttachmentView(attachment, state: attachment.lifecycle.current)
         return .deferred { JSONObject(["S3AccessPointAttachment": describe(view)]) }
     }

@@ -9,15 +9,15 @@ enum FSxService: Service {
     /// The entry of one operation: an exhaustive switch, so an operation added to the list and
     /// not handled here does not build.
     static func entry(_ operation: FSxOperation) -> OperationEntry {
-        func plain(rules: OperationRules? = nil, replay: ReplayHandler? = nil, lookups: Set<String> = [],
+        func plain(rules: OperationRules? = nil, idempotency: Idempotency? = nil, lookups: Set<String> = [],
                    _ handler: @escaping OperationHandler) -> OperationEntry {
-            OperationEntry(operation, validationCode: FSxRules.validationCode, rules: rules, replay: replay,
+            OperationEntry(operation, validationCode: FSxRules.validationCode, rules: rules, idempotency: idempotency,
                            lookups: lookups, handler: handler)
         }
         switch operation {
         case .createAndAttachS3AccessPoint:
             return OperationEntry(operation, validationCode: FSxRules.validationCode, rules: FSxRules.createAndAttach,
-                                  replay: replaying(operation, \.attachments) { a, _ in
+                                  idempotency: replaying(operation, \.attachments) { a, _ in
                                       JSONObject(["S3AccessPointAttachment": FSxOperations.describe(a, state: a.lifecycle.current)])
                                   },
                                   deferredRules: FSxRules.attachmentConsistency, deferring: FSxOperations.createAndAttachS3AccessPoint)
@@ -26,29 +26,29 @@ enum FSxService: Service {
                                   deferring: FSxOperations.describeS3AccessPointAttachments)
         case .detachAndDeleteS3AccessPoint: return plain(FSxOperations.detachAndDeleteS3AccessPoint)
         case .createFileSystem:
-            return plain(rules: FSxRules.createFileSystem, replay: replaying(operation, \.fileSystems) { fs, ctx in
+            return plain(rules: FSxRules.createFileSystem, idempotency: replaying(operation, \.fileSystems) { fs, ctx in
                 JSONObject(["FileSystem": FSxOperations.describe(fs, ctx, state: fs.lifecycle.current)])
             }, FSxOperations.createFileSystem)
         case .describeFileSystems: return plain(FSxOperations.describeFileSystems)
         case .deleteFileSystem: return plain(FSxOperations.deleteFileSystem)
         case .updateFileSystem:
-            return plain(replay: replaying(operation, \.fileSystems) { fs, ctx in
+            return plain(idempotency: replaying(operation, \.fileSystems) { fs, ctx in
                 JSONObject(["FileSystem": FSxOperations.describe(fs, ctx, state: fs.lifecycle.current)])
             }, FSxOperations.updateFileSystem)
         case .createStorageVirtualMachine:
-            return plain(replay: replaying(operation, \.storageVirtualMachines) { svm, ctx in
+            return plain(idempotency: replaying(operation, \.storageVirtualMachines) { svm, ctx in
                 JSONObject(["StorageVirtualMachine": FSxOperations.describe(svm, ctx, state: svm.lifecycle.current)])
             }, FSxOperations.createStorageVirtualMachine)
         case .describeStorageVirtualMachines: return plain(FSxOperations.describeStorageVirtualMachines)
         case .updateStorageVirtualMachine: return plain(FSxOperations.updateStorageVirtualMachine)
         case .deleteStorageVirtualMachine: return plain(FSxOperations.deleteStorageVirtualMachine)
         case .createVolume:
-            return plain(rules: FSxRules.createVolume, replay: replaying(operation, \.volumes) { v, ctx in
+            return plain(rules: FSxRules.createVolume, idempotency: replaying(operation, \.volumes) { v, ctx in
                 JSONObject(["Volume": FSxOperations.describe(v, ctx, state: v.lifecycle.current)])
             }, FSxOperations.createVolume)
         case .describeVolumes: return plain(FSxOperations.describeVolumes)
         case .updateVolume:
-            return plain(replay: replaying(operation, \.volumes) { v, ctx in
+            return plain(idempotency: replaying(operation, \.volumes) { v, ctx in
                 JSONObject(["Volume": FSxOperations.describe(v, ctx, state: v.lifecycle.current)])
             }, FSxOperations.updateVolume)
         case .deleteVolume: return plain(FSxOperations.deleteVolume)
@@ -57,7 +57,7 @@ enum FSxService: Service {
         case .untagResource: return plain(lookups: ["ResourceARN"], FSxOperations.untagResource)
         case .listTagsForResource: return plain(lookups: ["ResourceARN"], FSxOperations.listTagsForResource)
         case .createSnapshot:
-            return plain(replay: replaying(operation, \.snapshots) { snapshot, ctx in
+            return plain(idempotency: replaying(operation, \.snapshots) { snapshot, ctx in
                 JSONObject(["Snapshot": FSxOperations.describe(snapshot, ctx, state: snapshot.lifecycle.current)])
             }, FSxOperations.createSnapshot)
         case .describeSnapshots: return plain(FSxOperations.describeSnapshots)
@@ -66,17 +66,15 @@ enum FSxService: Service {
         }
     }
 
-    /// The replay phase of a create with a ClientRequestToken: an identical earlier request under
-    /// the same token answers with what it created (as it is now, settled if due).
+    /// The idempotency of a create or update with a ClientRequestToken: an identical earlier
+    /// request under the same token answers with what it made (as it is now, settled if due).
     static func replaying<Resource: LifecycleHolder>(
         _ operation: FSxOperation, _ index: any KeyPath<FSxState, [String: Resource]> & Sendable,
         _ render: @escaping @Sendable (Resource, CallContext) -> JSONObject
-    ) -> ReplayHandler {
-        { s, ctx, input throws(APIError) in
+    ) -> Idempotency {
+        Idempotency(table: { s, ctx in s.region(ctx).fsx.tokens }) { earlier, token, input, s, ctx throws(APIError) in
             let fsx = s.region(ctx).fsx
-            guard let id = try FSxOperations.replay(fsx, operation.rawValue, input), let found = fsx[keyPath: index][id] else {
-                return nil
-            }
+            guard let found = fsx[keyPath: index][try FSxOperations.replay(operation, earlier, token: token, input)] else { return nil }
             _ = found.lifecycle.observe(now: ctx.now)
             return .object(render(found, ctx))
         }

@@ -19,11 +19,8 @@ final class FSxState: ServiceState {
     private(set) var attachmentOrder = CreationIndex<FSxAttachment>()
     /// Attachments that are not DELETING (the ones quotas count).
     private(set) var liveAttachments = 0
-    /// Client request tokens, per operation: "<Operation>/<token>".
-    private(set) var clientTokens: [String: ClientTokenRecord] = [:]
-    /// "<Operation>/<resource ID or attachment name>" -> its key in `clientTokens` (attachment
-    /// names and resource IDs may look alike, so the operation is part of the key).
-    private var tokenKeys: [String: String] = [:]
+    /// Client request tokens (the runtime's table, keyed by operation and token).
+    let tokens = ClientTokenTable()
 
     init() {}
 
@@ -65,7 +62,7 @@ final class FSxState: ServiceState {
         snapshotOrder.remove(seq: snapshot.seq)
         volumes[snapshot.volumeID]?.snapshots -= 1
         fileSystems[snapshot.fileSystemID]?.snapshots -= 1
-        forgetToken("CreateSnapshot", snapshot.id)
+        forgetToken(.createSnapshot, snapshot.id)
     }
 
     /// Adds an attachment; unless it is DELETING, it counts toward its volume's and file system's.
@@ -81,7 +78,7 @@ final class FSxState: ServiceState {
         if !a.deleting { countAttachment(a, by: -1) }
         attachments[a.name] = nil
         attachmentOrder.remove(seq: a.seq)
-        forgetToken("CreateAndAttachS3AccessPoint", a.name)
+        forgetToken(.createAndAttachS3AccessPoint, a.name)
     }
 
     /// Marks an attachment DELETING: it stops counting toward quotas and blocking deletions.
@@ -133,8 +130,8 @@ final class FSxState: ServiceState {
         if let parent = v.parentVolumeID { volumes[parent]?.children -= 1 }
         if !v.isRoot { fileSystems[v.fileSystemID]?.volumes -= 1 }
         if let svm = v.storageVirtualMachineID, !v.isRoot { storageVirtualMachines[svm]?.volumes -= 1 }
-        forgetToken("CreateVolume", v.id)
-        forgetToken("UpdateVolume", v.id)
+        forgetToken(.createVolume, v.id)
+        forgetToken(.updateVolume, v.id)
     }
 
     /// Removes a storage virtual machine (its volumes are gone first: they count toward it).
@@ -144,7 +141,7 @@ final class FSxState: ServiceState {
         storageVirtualMachines[svm.id] = nil
         storageVirtualMachineOrder.remove(seq: svm.seq)
         fileSystems[svm.fileSystemID]?.storageVirtualMachines -= 1
-        forgetToken("CreateStorageVirtualMachine", svm.id)
+        forgetToken(.createStorageVirtualMachine, svm.id)
     }
 
     /// Removes a file system with its volumes and storage virtual machines.
@@ -153,46 +150,27 @@ final class FSxState: ServiceState {
         for svm in storageVirtualMachineOrder.all where svm.fileSystemID == fs.id { remove(svm) }
         fileSystems[fs.id] = nil
         fileSystemOrder.remove(seq: fs.seq)
-        forgetToken("CreateFileSystem", fs.id)
-        forgetToken("UpdateFileSystem", fs.id)
+        forgetToken(.createFileSystem, fs.id)
+        forgetToken(.updateFileSystem, fs.id)
     }
 
     // MARK: Client request tokens
 
-    /// Remembers `request` (a create or update) under its ClientRequestToken, when it has one.
-    func remember(_ request: JSONObject, operation: String, resourceID: String) {
-        remember(token: request["ClientRequestToken"]?.string, operation: operation,
-                 request: FSxOperations.withoutToken(request), resourceID: resourceID)
-    }
-
-    /// Remembers a create request under its token (if it has one) while its resource exists.
-    func remember(token: String?, operation: String, request: JSONObject, resourceID: String) {
-        guard let token else { return }
-        let key = operation + "/" + token
-        clientTokens[key] = ClientTokenRecord(request: request, resourceID: resourceID)
-        tokenKeys[operation + "/" + resourceID] = key
+    /// Remembers `request` (a create or update) under its token, when it has one, while its
+    /// resource exists.
+    func remember(_ request: JSONObject, operation: FSxOperation, resourceID: String) {
+        guard let member = operation.model?.idempotencyToken, let token = request[member]?.string else { return }
+        tokens.remember(operation.rawValue, token: token, request: ClientTokenTable.withoutToken(request, member), resourceID: resourceID)
     }
 
     /// Tokens are remembered while their resource exists; afterwards the token is free again.
-    private func forgetToken(_ operation: String, _ resourceID: String) {
-        let resource = operation + "/" + resourceID
-        if let key = tokenKeys[resource] {
-            clientTokens[key] = nil
-            tokenKeys[resource] = nil
-        }
+    private func forgetToken(_ operation: FSxOperation, _ resourceID: String) {
+        tokens.forget(operation.rawValue, resourceID)
     }
 }
 
 extension RegionState {
     var fsx: FSxState { state(FSxState.self) }
-}
-
-/// A create request remembered under its client request token.
-struct ClientTokenRecord {
-    /// The request without its ClientRequestToken.
-    let request: JSONObject
-    /// The ID (or attachment name) of what it created.
-    let resourceID: String
 }
 
 /// What every FSx resource has: its place in creation order, its creation time, its lifecycle, and
