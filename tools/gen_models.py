@@ -205,6 +205,12 @@ def generate(service):
         lines.append("            ErrorModel(code: %s, status: %d, members: [%s])," % (
             swift_string(name), status, ", ".join(swift_string(m) for m in extra)))
     lines.append("        ],")
+    # The tag shape's member names (`Key`/`Value`, or S3 Files' `key`/`value`), for the shared tag helpers.
+    tag = shapes.get("Tag", {}).get("members", {})
+    tag_key = next((m for m in tag if m.lower() == "key"), None)
+    tag_value = next((m for m in tag if m.lower() == "value"), None)
+    if tag_key and tag_value:
+        lines.append("        tagMembers: TagMembers(key: %s, value: %s)," % (swift_string(tag_key), swift_string(tag_value)))
     lines.append("        lifecycleStates: [")
     for resource, shape in sorted(cfg["lifecycle_enums"].items()):
         lines.append("            %s: [%s]," % (swift_string(resource), ", ".join(swift_string(e) for e in shapes[shape]["enum"])))
@@ -227,6 +233,19 @@ def generate(service):
     lines.append("    static var service: ServiceModel { .%s }" % service)
     for op in cfg["operations"]:
         lines.append("    case %s = %s" % (camel(op), swift_string(op)))
+    lines.append("}")
+    lines.append("")
+    lines.append("/// The member names of every input structure of the %s operations above, from the model:" % service)
+    lines.append("/// handlers and shared helpers read members through these, never by a name they spell.")
+    lines.append("enum %sMembers {" % prefix)
+    for name in needed:
+        d = shapes[name]
+        if name not in input_shapes or d["type"] != "structure" or not d["members"]:
+            continue
+        lines.append("    enum `%s` {" % name)
+        for mname in d["members"]:
+            lines.append("        static let `%s` = %s" % (camel(mname), swift_string(mname)))
+        lines.append("    }")
     lines.append("}")
     lines.append("")
     lines.append("/// The input and output shapes of the %s operations above, one constant per model shape." % service)

@@ -144,3 +144,55 @@ import Glibc
         #expect(undocumented == [])
     }
 }
+
+/// Members by name from the model: generated constants per input structure, shared helpers
+/// given their member names by the model, and no handler reading a member its service's model
+/// does not have (the mistake camelCase members, as S3 Files' `clientToken`, would make silent).
+@Suite struct MemberNameTests {
+    /// Every member name of every structure reachable from `service`'s operation inputs.
+    static func inputMembers(_ model: ServiceModel) -> Set<String> {
+        var names = Set<String>(), seen = Set<String>()
+        func walk(_ shape: Shape) {
+            guard seen.insert(shape.name).inserted else { return }
+            switch shape.kind {
+            case .structure(let members, _): for m in members { names.insert(m.name); walk(m.shape) }
+            case .list(let item, _, _): walk(item)
+            case .map(let key, let value, _, _): walk(key); walk(value)
+            default: break
+            }
+        }
+        for op in model.operations.values { walk(op.input) }
+        return names
+    }
+
+    @Test func constantsAndHelpersComeFromTheModel() {
+        #expect(EFSMembers.CreateAccessPointRequest.clientToken == "ClientToken")
+        #expect(FSxMembers.CreateVolumeRequest.clientRequestToken == "ClientRequestToken")
+        #expect(ServiceModel.efs.tagMembers == TagMembers(key: "Key", value: "Value"))
+        // A service whose tags are camelCase reads and writes them as its model says.
+        let lower = TagMembers(key: "key", value: "value")
+        #expect(Tag.list([["key": "a", "value": "b"]], lower) == [Tag(key: "a", value: "b")])
+        #expect(Tag.list([["Key": "a", "Value": "b"]], lower) == [])
+        #expect(Tag.json([Tag(key: "a", value: "b")], lower) == [["key": "a", "value": "b"]])
+    }
+
+    @Test func handlersReadOnlyMembersTheirModelHas() {
+        for (folder, model) in [("EFS", ServiceModel.efs), ("FSx", ServiceModel.fsx)] {
+            let known = Self.inputMembers(model)
+            var unknown: [String] = [], checked = 0
+            for file in DocumentationTests.swiftFiles("Sources/ApsimCore/Services/" + folder) where !file.hasSuffix("Model.swift") {
+                let text = DocumentationTests.text(file)
+                var rest = Substring(text)
+                while let r = rest.utf8.firstRange(of: "input[\"".utf8) {
+                    let after = Substring(rest.utf8[r.upperBound...])
+                    let name = after.prefix { $0 != "\"" }
+                    if !known.contains(String(name)) { unknown.append("\(file): \(name)") }
+                    checked += 1
+                    rest = after
+                }
+            }
+            #expect(unknown == [], "\(folder)")
+            #expect(checked > 30, "\(folder): \(checked) reads")
+        }
+    }
+}

@@ -109,15 +109,14 @@ struct PageTokens: Sendable {
     }
 }
 
-/// How a request asks for a page: the members that carry the token and the size, and the size
-/// when it gives none (`at most` caps what it gives).
+/// How a request asks for a page: the members that carry the token and the size (named by the
+/// operation's model: `NextToken`/`MaxResults`, `Marker`/`MaxItems`, S3 Files' `nextToken`), and
+/// the size when it gives none (`at most` caps what it gives).
 struct PageRequest {
-    var token = "NextToken"
-    var limit = "MaxResults"
+    var token: String
+    var limit: String
     var defaultLimit: Int64
     var atMost: Int64 = .max
-
-    static let efsMarker = PageRequest(token: "Marker", limit: "MaxItems", defaultLimit: 100)
 }
 
 extension PageTokens {

@@ -111,10 +111,13 @@ struct ServiceModel: Sendable {
     let errors: [String: ErrorModel]
     /// The lifecycle states each kind of resource can be in (the model's enums).
     let lifecycleStates: [String: [String]]
+    /// The member names of the model's `Tag` shape.
+    let tagMembers: TagMembers
 
     init(name: String, serviceID: String, apiProtocol: String, apiVersion: String, targetPrefix: String?,
          signingName: String, operations: [OperationModel], unemulated: [UnemulatedOperation] = [], errors: [ErrorModel],
-         lifecycleStates: [String: [String]]) {
+         tagMembers: TagMembers = TagMembers(key: "Key", value: "Value"), lifecycleStates: [String: [String]]) {
+        self.tagMembers = tagMembers
         self.signingName = signingName
         var others: [String: UnemulatedOperation] = [:]
         for op in unemulated { others[op.name] = op }

@@ -1,9 +1,23 @@
-/// A resource tag, as both services store and describe them.
+/// The member names of a service's `Tag` shape (`Key`/`Value`; S3 Files: `key`/`value`), from its
+/// model (`ServiceModel.tagMembers`).
+struct TagMembers: Sendable, Equatable {
+    let key: String
+    let value: String
+
+    /// How apsim's own documents (apsim:ExportState) write tags, whatever the service.
+    static let export = TagMembers(key: "Key", value: "Value")
+}
+
+/// A resource tag, as every service stores it; each describes and reads tags with its model's
+/// member names.
 struct Tag: Sendable, Equatable {
     var key: String
     var value: String
 
-    var json: JSON { ["Key": .string(key), "Value": .string(value)] }
+    /// The tag in a service's (or the export's) member names.
+    func json(_ members: TagMembers) -> JSON {
+        .object(JSONObject([members.key: .string(key), members.value: .string(value)]))
+    }
 
     /// Whether two tag lists hold the same tags, in any order (tags are a set: the EFS CSI driver,
     /// for one, builds its list from a Go map, so a retry may list them in another order).
@@ -14,13 +28,13 @@ struct Tag: Sendable, Equatable {
         return a.sorted(by: order) == b.sorted(by: order)
     }
 
-    /// A list of tags as AWS describes them.
-    static func json(_ tags: [Tag]) -> JSON { .array(tags.map(\.json)) }
+    /// A list of tags in a service's (or the export's) member names.
+    static func json(_ tags: [Tag], _ members: TagMembers) -> JSON { .array(tags.map { $0.json(members) }) }
 
-    /// Tags from a validated `Tags` member (a list of {Key, Value}).
-    static func list(_ value: JSON?) -> [Tag] {
+    /// Tags from a validated list of tag objects, read with the model's member names.
+    static func list(_ value: JSON?, _ members: TagMembers) -> [Tag] {
         (value?.array ?? []).compactMap { t in
-            guard let k = t["Key"]?.string, let v = t["Value"]?.string else { return nil }
+            guard let k = t[members.key]?.string, let v = t[members.value]?.string else { return nil }
             return Tag(key: k, value: v)
         }
     }

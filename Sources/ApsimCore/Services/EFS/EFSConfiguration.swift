@@ -136,7 +136,7 @@ enum EFSConfiguration {
 
     static func createTags(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let fs = try fileSystem(&s, ctx, input)
-        fs.tags = try EFSOperations.merged(Tag.list(input["Tags"]), into: fs.tags)
+        fs.tags = try EFSOperations.merged(Tag.list(input["Tags"], EFSService.model.tagMembers), into: fs.tags)
         return JSONObject()
     }
 
@@ -151,8 +151,10 @@ enum EFSConfiguration {
         let fs = try fileSystem(&s, ctx, input)
         var out = JSONObject()
         out.append("Marker", ifPresent: input["Marker"])
-        let (tags, next) = try EFSOperations.tagPage(fs.tags, input, .efsMarker, scope: "efs:tags:" + fs.id, s.pageTokens)
-        out.append("Tags", .array(tags.map(\.json)))
+        let (tags, next) = try EFSOperations.tagPage(fs.tags, input,
+                                                    PageRequest(token: EFSMembers.DescribeTagsRequest.marker,
+                                                                limit: EFSMembers.DescribeTagsRequest.maxItems, defaultLimit: 100), scope: "efs:tags:" + fs.id, s.pageTokens)
+        out.append("Tags", Tag.json(tags, EFSService.model.tagMembers))
         out.append("NextMarker", ifPresent: next.map { .string($0) })
         return out
     }

@@ -108,6 +108,7 @@ extension ServiceModel {
             ErrorModel(code: "UnsupportedAvailabilityZone", status: 400, members: []),
             ErrorModel(code: "ValidationException", status: 400, members: []),
         ],
+        tagMembers: TagMembers(key: "Key", value: "Value"),
         lifecycleStates: [
             "AccessPoint": ["creating", "available", "updating", "deleting", "deleted", "error"],
             "FileSystem": ["creating", "available", "updating", "deleting", "deleted", "error"],
@@ -189,6 +190,190 @@ enum EFSOperation: String, ServiceOperation {
     case createReplicationConfiguration = "CreateReplicationConfiguration"
     case describeReplicationConfigurations = "DescribeReplicationConfigurations"
     case deleteReplicationConfiguration = "DeleteReplicationConfiguration"
+}
+
+/// The member names of every input structure of the efs operations above, from the model:
+/// handlers and shared helpers read members through these, never by a name they spell.
+enum EFSMembers {
+    enum `Tag` {
+        static let `key` = "Key"
+        static let `value` = "Value"
+    }
+    enum `CreateFileSystemRequest` {
+        static let `creationToken` = "CreationToken"
+        static let `performanceMode` = "PerformanceMode"
+        static let `encrypted` = "Encrypted"
+        static let `kmsKeyId` = "KmsKeyId"
+        static let `throughputMode` = "ThroughputMode"
+        static let `provisionedThroughputInMibps` = "ProvisionedThroughputInMibps"
+        static let `availabilityZoneName` = "AvailabilityZoneName"
+        static let `backup` = "Backup"
+        static let `tags` = "Tags"
+    }
+    enum `DescribeFileSystemsRequest` {
+        static let `maxItems` = "MaxItems"
+        static let `marker` = "Marker"
+        static let `creationToken` = "CreationToken"
+        static let `fileSystemId` = "FileSystemId"
+    }
+    enum `DeleteFileSystemRequest` {
+        static let `fileSystemId` = "FileSystemId"
+    }
+    enum `UpdateFileSystemRequest` {
+        static let `fileSystemId` = "FileSystemId"
+        static let `throughputMode` = "ThroughputMode"
+        static let `provisionedThroughputInMibps` = "ProvisionedThroughputInMibps"
+    }
+    enum `UpdateFileSystemProtectionRequest` {
+        static let `fileSystemId` = "FileSystemId"
+        static let `replicationOverwriteProtection` = "ReplicationOverwriteProtection"
+    }
+    enum `PosixUser` {
+        static let `uid` = "Uid"
+        static let `gid` = "Gid"
+        static let `secondaryGids` = "SecondaryGids"
+    }
+    enum `CreationInfo` {
+        static let `ownerUid` = "OwnerUid"
+        static let `ownerGid` = "OwnerGid"
+        static let `permissions` = "Permissions"
+    }
+    enum `RootDirectory` {
+        static let `path` = "Path"
+        static let `creationInfo` = "CreationInfo"
+    }
+    enum `CreateAccessPointRequest` {
+        static let `clientToken` = "ClientToken"
+        static let `tags` = "Tags"
+        static let `fileSystemId` = "FileSystemId"
+        static let `posixUser` = "PosixUser"
+        static let `rootDirectory` = "RootDirectory"
+    }
+    enum `DescribeAccessPointsRequest` {
+        static let `maxResults` = "MaxResults"
+        static let `nextToken` = "NextToken"
+        static let `accessPointId` = "AccessPointId"
+        static let `fileSystemId` = "FileSystemId"
+    }
+    enum `DeleteAccessPointRequest` {
+        static let `accessPointId` = "AccessPointId"
+    }
+    enum `TagResourceRequest` {
+        static let `resourceId` = "ResourceId"
+        static let `tags` = "Tags"
+    }
+    enum `UntagResourceRequest` {
+        static let `resourceId` = "ResourceId"
+        static let `tagKeys` = "TagKeys"
+    }
+    enum `ListTagsForResourceRequest` {
+        static let `resourceId` = "ResourceId"
+        static let `maxResults` = "MaxResults"
+        static let `nextToken` = "NextToken"
+    }
+    enum `CreateTagsRequest` {
+        static let `fileSystemId` = "FileSystemId"
+        static let `tags` = "Tags"
+    }
+    enum `DeleteTagsRequest` {
+        static let `fileSystemId` = "FileSystemId"
+        static let `tagKeys` = "TagKeys"
+    }
+    enum `DescribeTagsRequest` {
+        static let `maxItems` = "MaxItems"
+        static let `marker` = "Marker"
+        static let `fileSystemId` = "FileSystemId"
+    }
+    enum `CreateMountTargetRequest` {
+        static let `fileSystemId` = "FileSystemId"
+        static let `subnetId` = "SubnetId"
+        static let `ipAddress` = "IpAddress"
+        static let `ipv6Address` = "Ipv6Address"
+        static let `ipAddressType` = "IpAddressType"
+        static let `securityGroups` = "SecurityGroups"
+    }
+    enum `DescribeMountTargetsRequest` {
+        static let `maxItems` = "MaxItems"
+        static let `marker` = "Marker"
+        static let `fileSystemId` = "FileSystemId"
+        static let `mountTargetId` = "MountTargetId"
+        static let `accessPointId` = "AccessPointId"
+    }
+    enum `DeleteMountTargetRequest` {
+        static let `mountTargetId` = "MountTargetId"
+    }
+    enum `CreateMountSessionRequest` {
+        static let `fileSystemId` = "FileSystemId"
+        static let `preferredAvailabilityZoneId` = "PreferredAvailabilityZoneId"
+        static let `networkOrigin` = "NetworkOrigin"
+    }
+    enum `DescribeMountTargetSecurityGroupsRequest` {
+        static let `mountTargetId` = "MountTargetId"
+    }
+    enum `ModifyMountTargetSecurityGroupsRequest` {
+        static let `mountTargetId` = "MountTargetId"
+        static let `securityGroups` = "SecurityGroups"
+    }
+    enum `LifecyclePolicy` {
+        static let `transitionToIA` = "TransitionToIA"
+        static let `transitionToPrimaryStorageClass` = "TransitionToPrimaryStorageClass"
+        static let `transitionToArchive` = "TransitionToArchive"
+    }
+    enum `PutLifecycleConfigurationRequest` {
+        static let `fileSystemId` = "FileSystemId"
+        static let `lifecyclePolicies` = "LifecyclePolicies"
+    }
+    enum `DescribeLifecycleConfigurationRequest` {
+        static let `fileSystemId` = "FileSystemId"
+    }
+    enum `BackupPolicy` {
+        static let `status` = "Status"
+    }
+    enum `PutBackupPolicyRequest` {
+        static let `fileSystemId` = "FileSystemId"
+        static let `backupPolicy` = "BackupPolicy"
+    }
+    enum `DescribeBackupPolicyRequest` {
+        static let `fileSystemId` = "FileSystemId"
+    }
+    enum `PutFileSystemPolicyRequest` {
+        static let `fileSystemId` = "FileSystemId"
+        static let `policy` = "Policy"
+        static let `bypassPolicyLockoutSafetyCheck` = "BypassPolicyLockoutSafetyCheck"
+    }
+    enum `DescribeFileSystemPolicyRequest` {
+        static let `fileSystemId` = "FileSystemId"
+    }
+    enum `DeleteFileSystemPolicyRequest` {
+        static let `fileSystemId` = "FileSystemId"
+    }
+    enum `PutAccountPreferencesRequest` {
+        static let `resourceIdType` = "ResourceIdType"
+    }
+    enum `DescribeAccountPreferencesRequest` {
+        static let `nextToken` = "NextToken"
+        static let `maxResults` = "MaxResults"
+    }
+    enum `DestinationToCreate` {
+        static let `region` = "Region"
+        static let `availabilityZoneName` = "AvailabilityZoneName"
+        static let `kmsKeyId` = "KmsKeyId"
+        static let `fileSystemId` = "FileSystemId"
+        static let `roleArn` = "RoleArn"
+    }
+    enum `CreateReplicationConfigurationRequest` {
+        static let `sourceFileSystemId` = "SourceFileSystemId"
+        static let `destinations` = "Destinations"
+    }
+    enum `DescribeReplicationConfigurationsRequest` {
+        static let `fileSystemId` = "FileSystemId"
+        static let `nextToken` = "NextToken"
+        static let `maxResults` = "MaxResults"
+    }
+    enum `DeleteReplicationConfigurationRequest` {
+        static let `sourceFileSystemId` = "SourceFileSystemId"
+        static let `deletionMode` = "DeletionMode"
+    }
 }
 
 /// The input and output shapes of the efs operations above, one constant per model shape.

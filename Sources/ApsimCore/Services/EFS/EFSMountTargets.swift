@@ -131,7 +131,8 @@ enum EFSMountTargets {
             guard let found = EFSOperations.fileSystem(ref, efs, ctx) else { throw EFSError.fileSystemNotFound(ref) }
             fs = found
         }
-        let (page, next) = try s.pageTokens.page(fs.mountTargets, input, PageRequest(token: "Marker", limit: "MaxItems", defaultLimit: 10),
+        let (page, next) = try s.pageTokens.page(fs.mountTargets, input, PageRequest(token: EFSMembers.DescribeMountTargetsRequest.marker,
+                                                                                        limit: EFSMembers.DescribeMountTargetsRequest.maxItems, defaultLimit: 10),
                                                  scope: "efs:mt:" + fs.id, invalid: EFSError.invalidPageToken("Marker"))
         out.append("MountTargets", .array(page.map { describe($0, ctx, state: efs.observe($0, now: ctx.now)) }))
         out.append("NextMarker", ifPresent: next.map { .string($0) })

@@ -64,7 +64,7 @@ enum EFSOperations {
         o.append("ProvisionedThroughputInMibps", ifPresent: fs.provisionedThroughput)
         o.append("AvailabilityZoneName", ifPresent: fs.availabilityZoneName.map { .string($0) })
         o.append("AvailabilityZoneId", ifPresent: fs.availabilityZoneID.map { .string($0) })
-        o.append("Tags", .array(fs.tags.map(\.json)))
+        o.append("Tags", Tag.json(fs.tags, EFSService.model.tagMembers))
         o.append("FileSystemProtection", ["ReplicationOverwriteProtection": .string(fs.reportedProtection)])
         return .object(o)
     }
@@ -107,7 +107,7 @@ enum EFSOperations {
         var o = JSONObject(capacity: 11)
         o.append("ClientToken", .string(ap.clientToken))
         o.append("Name", ifPresent: Tag.name(in: ap.tags).map { .string($0) })
-        o.append("Tags", .array(ap.tags.map(\.json)))
+        o.append("Tags", Tag.json(ap.tags, EFSService.model.tagMembers))
         o.append("AccessPointId", .string(ap.id))
         o.append("AccessPointArn", .string(arnPrefix + ap.id))
         o.append("FileSystemId", .string(ap.fileSystemID))
@@ -142,7 +142,7 @@ enum EFSOperations {
             encrypted: encrypted,
             kmsKeyID: input["KmsKeyId"]?.string ?? (encrypted ? managedKey(&s, region.efs, ctx) : nil),
             availabilityZoneName: zone, availabilityZoneID: zoneID,
-            tags: Tag.list(input["Tags"]))
+            tags: Tag.list(input["Tags"], EFSService.model.tagMembers))
         // Backup: true, and every One Zone file system, start with backups on.
         if input["Backup"]?.bool ?? (zone != nil) {
             fs.backupPolicy = LifecycleState(current: "ENABLED", settlesTo: nil, settleAt: nil)
@@ -183,7 +183,9 @@ enum EFSOperations {
         } else if let token = input["CreationToken"]?.string {
             found = region.efs.fileSystem(token: token).map { [$0] } ?? []
         } else {
-            (found, next) = try s.pageTokens.page(region.efs.fileSystemOrder, input, .efsMarker, scope: "efs:fs",
+            (found, next) = try s.pageTokens.page(region.efs.fileSystemOrder, input,
+                                                  PageRequest(token: EFSMembers.DescribeFileSystemsRequest.marker,
+                                                              limit: EFSMembers.DescribeFileSystemsRequest.maxItems, defaultLimit: 100), scope: "efs:fs",
                                                   invalid: EFSError.invalidPageToken("Marker"))
         }
         out.append("FileSystems", .array(found.map { describe($0, region.efs, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
@@ -209,7 +211,7 @@ enum EFSOperations {
         let region = s.region(ctx)
         let token = input["ClientToken"]?.string ?? ""
         let ref = input["FileSystemId"]?.string ?? ""
-        let tags = Tag.list(input["Tags"])
+        let tags = Tag.list(input["Tags"], EFSService.model.tagMembers)
         let posixUser = PosixUser(input["PosixUser"])
         let rootDirectory = RootDirectory(input["RootDirectory"])
 
@@ -245,7 +247,7 @@ enum EFSOperations {
         let region = s.region(ctx)
         guard let existing = region.efs.accessPoints[earlier.resourceID] else { return nil }
         if ctx.config.idempotentClientTokens, fileSystem(input["FileSystemId"]?.string ?? "", region.efs, ctx)?.id == existing.fileSystemID,
-           Tag.sameSet(existing.tags, Tag.list(input["Tags"])), existing.posixUser == PosixUser(input["PosixUser"]),
+           Tag.sameSet(existing.tags, Tag.list(input["Tags"], EFSService.model.tagMembers)), existing.posixUser == PosixUser(input["PosixUser"]),
            existing.rootDirectory == RootDirectory(input["RootDirectory"]) {
             return .object(describe(existing, ctx, state: existing.lifecycle.observe(now: ctx.now)).objectValue)
         }
@@ -271,7 +273,9 @@ enum EFSOperations {
             index = region.efs.accessPointOrder
             scope = "efs:ap"
         }
-        let (page, nextToken) = try s.pageTokens.page(index, input, PageRequest(defaultLimit: 100), scope: scope,
+        let (page, nextToken) = try s.pageTokens.page(index, input,
+                                                            PageRequest(token: EFSMembers.DescribeAccessPointsRequest.nextToken,
+                                                                        limit: EFSMembers.DescribeAccessPointsRequest.maxResults, defaultLimit: 100), scope: scope,
                                                       invalid: EFSError.invalidPageToken("NextToken"))
         let views = page.map { AccessPointView($0, ctx, state: $0.lifecycle.observe(now: ctx.now)) }
         return .deferred {
@@ -305,7 +309,7 @@ enum EFSOperations {
     }
 
     static func tagResource(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
-        let new = Tag.list(input["Tags"])
+        let new = Tag.list(input["Tags"], EFSService.model.tagMembers)
         try withTags(input["ResourceId"]?.string ?? "", s.region(ctx).efs, ctx) { (tags: inout [Tag]) throws(APIError) in
             tags = try merged(new, into: tags)
         }
@@ -328,9 +332,10 @@ enum EFSOperations {
     static func listTagsForResource(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let ref = input["ResourceId"]?.string ?? ""
         let all = try withTags(ref, s.region(ctx).efs, ctx) { (tags: inout [Tag]) throws(APIError) in tags }
-        let (page, next) = try tagPage(all, input, PageRequest(defaultLimit: 100), scope: "efs:tags:" + ref, s.pageTokens)
+        let (page, next) = try tagPage(all, input, PageRequest(token: EFSMembers.ListTagsForResourceRequest.nextToken,
+                                                                  limit: EFSMembers.ListTagsForResourceRequest.maxResults, defaultLimit: 100), scope: "efs:tags:" + ref, s.pageTokens)
         var out = JSONObject()
-        out.append("Tags", .array(page.map(\.json)))
+        out.append("Tags", Tag.json(page, EFSService.model.tagMembers))
         out.append("NextToken", ifPresent: next.map { .string($0) })
         return out
     }

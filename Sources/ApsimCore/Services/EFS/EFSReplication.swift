@@ -65,7 +65,9 @@ enum EFSReplications {
         }
         var index = CreationIndex<EFSFileSystem>()
         for (fs, _) in sources { index.append(fs, seq: fs.seq) }
-        let (page, next) = try s.pageTokens.page(index, input, PageRequest(defaultLimit: 100), scope: "efs:replication",
+        let (page, next) = try s.pageTokens.page(index, input,
+                                                     PageRequest(token: EFSMembers.DescribeReplicationConfigurationsRequest.nextToken,
+                                                                 limit: EFSMembers.DescribeReplicationConfigurationsRequest.maxResults, defaultLimit: 100), scope: "efs:replication",
                                                  invalid: EFSError.invalidPageToken("NextToken"))
         var out = JSONObject()
         out.append("Replications", .array(page.compactMap { fs in

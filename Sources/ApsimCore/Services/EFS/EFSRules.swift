@@ -9,7 +9,7 @@ enum EFSRules {
 
     /// Tags in one request: at most 50, each key once.
     static func tags(_ input: JSONObject) throws(APIError) {
-        let tags = Tag.list(input["Tags"])
+        let tags = Tag.list(input["Tags"], EFSService.model.tagMembers)
         if tags.count > maxTags {
             throw EFSError.tooManyTagsInRequest(tags.count, limit: maxTags)
         }

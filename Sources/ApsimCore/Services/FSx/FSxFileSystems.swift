@@ -86,7 +86,7 @@ extension FSxOperations {
             id: id, type: type, storageCapacity: storage,
             subnetIDs: input["SubnetIds"]?.array ?? [], vpcID: subnets.first?.vpcID ?? "",
             networkInterfaceIDs: subnets.map { _ in s.ids.resourceID(prefix: "eni-") },
-            kmsKeyID: input["KmsKeyId"]?.string, tags: Tag.list(input["Tags"]), configuration: configuration,
+            kmsKeyID: input["KmsKeyId"]?.string, tags: Tag.list(input["Tags"], FSxService.model.tagMembers), configuration: configuration,
             deploymentType: deployment, throughputCapacity: given["ThroughputCapacity"]?.int)
         if type == "OPENZFS" {
             let root = FSxVolume(
@@ -109,7 +109,8 @@ extension FSxOperations {
         let fsx = s.region(ctx).fsx
         return try listing(s, input, list: "FileSystems", ids: "FileSystemIds", in: fsx.fileSystems,
                            notFound: FSxError.fileSystemNotFound, order: fsx.fileSystemOrder, scope: "fsx:fs",
-                           page: PageRequest(defaultLimit: Int64(Int32.max))) { describe($0, ctx, state: settle($0, now: ctx.now)) }
+                           page: PageRequest(token: FSxMembers.DescribeFileSystemsRequest.nextToken,
+                                             limit: FSxMembers.DescribeFileSystemsRequest.maxResults, defaultLimit: Int64(Int32.max))) { describe($0, ctx, state: settle($0, now: ctx.now)) }
     }
 
     static func deleteFileSystem(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {

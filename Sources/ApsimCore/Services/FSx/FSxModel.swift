@@ -147,6 +147,7 @@ extension ServiceModel {
             ErrorModel(code: "UnsupportedOperation", status: 400, members: []),
             ErrorModel(code: "VolumeNotFound", status: 400, members: []),
         ],
+        tagMembers: TagMembers(key: "Key", value: "Value"),
         lifecycleStates: [
             "FileSystem": ["AVAILABLE", "CREATING", "FAILED", "DELETING", "MISCONFIGURED", "UPDATING", "MISCONFIGURED_UNAVAILABLE"],
             "S3AccessPointAttachment": ["AVAILABLE", "CREATING", "DELETING", "UPDATING", "FAILED", "MISCONFIGURED"],
@@ -233,6 +234,538 @@ enum FSxOperation: String, ServiceOperation {
     case deleteSnapshot = "DeleteSnapshot"
     case updateFileSystem = "UpdateFileSystem"
     case updateVolume = "UpdateVolume"
+}
+
+/// The member names of every input structure of the fsx operations above, from the model:
+/// handlers and shared helpers read members through these, never by a name they spell.
+enum FSxMembers {
+    enum `OpenZFSPosixFileSystemUser` {
+        static let `uid` = "Uid"
+        static let `gid` = "Gid"
+        static let `secondaryGids` = "SecondaryGids"
+    }
+    enum `OpenZFSFileSystemIdentity` {
+        static let `type` = "Type"
+        static let `posixUser` = "PosixUser"
+    }
+    enum `CreateAndAttachS3AccessPointOpenZFSConfiguration` {
+        static let `volumeId` = "VolumeId"
+        static let `fileSystemIdentity` = "FileSystemIdentity"
+    }
+    enum `OntapUnixFileSystemUser` {
+        static let `name` = "Name"
+    }
+    enum `OntapWindowsFileSystemUser` {
+        static let `name` = "Name"
+    }
+    enum `OntapFileSystemIdentity` {
+        static let `type` = "Type"
+        static let `unixUser` = "UnixUser"
+        static let `windowsUser` = "WindowsUser"
+    }
+    enum `CreateAndAttachS3AccessPointOntapConfiguration` {
+        static let `volumeId` = "VolumeId"
+        static let `fileSystemIdentity` = "FileSystemIdentity"
+    }
+    enum `S3AccessPointVpcConfiguration` {
+        static let `vpcId` = "VpcId"
+    }
+    enum `CreateAndAttachS3AccessPointS3Configuration` {
+        static let `vpcConfiguration` = "VpcConfiguration"
+        static let `policy` = "Policy"
+    }
+    enum `CreateAndAttachS3AccessPointRequest` {
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `name` = "Name"
+        static let `type` = "Type"
+        static let `openZFSConfiguration` = "OpenZFSConfiguration"
+        static let `ontapConfiguration` = "OntapConfiguration"
+        static let `s3AccessPoint` = "S3AccessPoint"
+    }
+    enum `S3AccessPointAttachmentsFilter` {
+        static let `name` = "Name"
+        static let `values` = "Values"
+    }
+    enum `DescribeS3AccessPointAttachmentsRequest` {
+        static let `names` = "Names"
+        static let `filters` = "Filters"
+        static let `maxResults` = "MaxResults"
+        static let `nextToken` = "NextToken"
+    }
+    enum `DetachAndDeleteS3AccessPointRequest` {
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `name` = "Name"
+    }
+    enum `Tag` {
+        static let `key` = "Key"
+        static let `value` = "Value"
+    }
+    enum `SelfManagedActiveDirectoryConfiguration` {
+        static let `domainName` = "DomainName"
+        static let `organizationalUnitDistinguishedName` = "OrganizationalUnitDistinguishedName"
+        static let `fileSystemAdministratorsGroup` = "FileSystemAdministratorsGroup"
+        static let `userName` = "UserName"
+        static let `password` = "Password"
+        static let `dnsIps` = "DnsIps"
+        static let `domainJoinServiceAccountSecret` = "DomainJoinServiceAccountSecret"
+    }
+    enum `WindowsAuditLogCreateConfiguration` {
+        static let `fileAccessAuditLogLevel` = "FileAccessAuditLogLevel"
+        static let `fileShareAccessAuditLogLevel` = "FileShareAccessAuditLogLevel"
+        static let `auditLogDestination` = "AuditLogDestination"
+    }
+    enum `DiskIopsConfiguration` {
+        static let `mode` = "Mode"
+        static let `iops` = "Iops"
+    }
+    enum `WindowsFsrmConfiguration` {
+        static let `fsrmServiceEnabled` = "FsrmServiceEnabled"
+        static let `eventLogDestination` = "EventLogDestination"
+    }
+    enum `CreateFileSystemWindowsConfiguration` {
+        static let `activeDirectoryId` = "ActiveDirectoryId"
+        static let `selfManagedActiveDirectoryConfiguration` = "SelfManagedActiveDirectoryConfiguration"
+        static let `deploymentType` = "DeploymentType"
+        static let `preferredSubnetId` = "PreferredSubnetId"
+        static let `throughputCapacity` = "ThroughputCapacity"
+        static let `weeklyMaintenanceStartTime` = "WeeklyMaintenanceStartTime"
+        static let `dailyAutomaticBackupStartTime` = "DailyAutomaticBackupStartTime"
+        static let `automaticBackupRetentionDays` = "AutomaticBackupRetentionDays"
+        static let `copyTagsToBackups` = "CopyTagsToBackups"
+        static let `aliases` = "Aliases"
+        static let `auditLogConfiguration` = "AuditLogConfiguration"
+        static let `diskIopsConfiguration` = "DiskIopsConfiguration"
+        static let `fsrmConfiguration` = "FsrmConfiguration"
+    }
+    enum `LustreLogCreateConfiguration` {
+        static let `level` = "Level"
+        static let `destination` = "Destination"
+    }
+    enum `LustreRootSquashConfiguration` {
+        static let `rootSquash` = "RootSquash"
+        static let `noSquashNids` = "NoSquashNids"
+    }
+    enum `CreateFileSystemLustreMetadataConfiguration` {
+        static let `iops` = "Iops"
+        static let `mode` = "Mode"
+    }
+    enum `LustreReadCacheConfiguration` {
+        static let `sizingMode` = "SizingMode"
+        static let `sizeGiB` = "SizeGiB"
+    }
+    enum `CreateFileSystemLustreConfiguration` {
+        static let `weeklyMaintenanceStartTime` = "WeeklyMaintenanceStartTime"
+        static let `importPath` = "ImportPath"
+        static let `exportPath` = "ExportPath"
+        static let `importedFileChunkSize` = "ImportedFileChunkSize"
+        static let `deploymentType` = "DeploymentType"
+        static let `autoImportPolicy` = "AutoImportPolicy"
+        static let `perUnitStorageThroughput` = "PerUnitStorageThroughput"
+        static let `dailyAutomaticBackupStartTime` = "DailyAutomaticBackupStartTime"
+        static let `automaticBackupRetentionDays` = "AutomaticBackupRetentionDays"
+        static let `copyTagsToBackups` = "CopyTagsToBackups"
+        static let `driveCacheType` = "DriveCacheType"
+        static let `dataCompressionType` = "DataCompressionType"
+        static let `efaEnabled` = "EfaEnabled"
+        static let `logConfiguration` = "LogConfiguration"
+        static let `rootSquashConfiguration` = "RootSquashConfiguration"
+        static let `metadataConfiguration` = "MetadataConfiguration"
+        static let `throughputCapacity` = "ThroughputCapacity"
+        static let `dataReadCacheConfiguration` = "DataReadCacheConfiguration"
+    }
+    enum `CreateFileSystemOntapConfiguration` {
+        static let `automaticBackupRetentionDays` = "AutomaticBackupRetentionDays"
+        static let `dailyAutomaticBackupStartTime` = "DailyAutomaticBackupStartTime"
+        static let `deploymentType` = "DeploymentType"
+        static let `endpointIpAddressRange` = "EndpointIpAddressRange"
+        static let `fsxAdminPassword` = "FsxAdminPassword"
+        static let `diskIopsConfiguration` = "DiskIopsConfiguration"
+        static let `preferredSubnetId` = "PreferredSubnetId"
+        static let `routeTableIds` = "RouteTableIds"
+        static let `throughputCapacity` = "ThroughputCapacity"
+        static let `weeklyMaintenanceStartTime` = "WeeklyMaintenanceStartTime"
+        static let `hAPairs` = "HAPairs"
+        static let `throughputCapacityPerHAPair` = "ThroughputCapacityPerHAPair"
+        static let `endpointIpv6AddressRange` = "EndpointIpv6AddressRange"
+    }
+    enum `OpenZFSClientConfiguration` {
+        static let `clients` = "Clients"
+        static let `options` = "Options"
+    }
+    enum `OpenZFSNfsExport` {
+        static let `clientConfigurations` = "ClientConfigurations"
+    }
+    enum `OpenZFSUserOrGroupQuota` {
+        static let `type` = "Type"
+        static let `id` = "Id"
+        static let `storageCapacityQuotaGiB` = "StorageCapacityQuotaGiB"
+    }
+    enum `OpenZFSCreateRootVolumeConfiguration` {
+        static let `recordSizeKiB` = "RecordSizeKiB"
+        static let `dataCompressionType` = "DataCompressionType"
+        static let `nfsExports` = "NfsExports"
+        static let `userAndGroupQuotas` = "UserAndGroupQuotas"
+        static let `copyTagsToSnapshots` = "CopyTagsToSnapshots"
+        static let `readOnly` = "ReadOnly"
+    }
+    enum `OpenZFSReadCacheConfiguration` {
+        static let `sizingMode` = "SizingMode"
+        static let `sizeGiB` = "SizeGiB"
+    }
+    enum `CreateFileSystemOpenZFSConfiguration` {
+        static let `automaticBackupRetentionDays` = "AutomaticBackupRetentionDays"
+        static let `copyTagsToBackups` = "CopyTagsToBackups"
+        static let `copyTagsToVolumes` = "CopyTagsToVolumes"
+        static let `dailyAutomaticBackupStartTime` = "DailyAutomaticBackupStartTime"
+        static let `deploymentType` = "DeploymentType"
+        static let `throughputCapacity` = "ThroughputCapacity"
+        static let `weeklyMaintenanceStartTime` = "WeeklyMaintenanceStartTime"
+        static let `diskIopsConfiguration` = "DiskIopsConfiguration"
+        static let `rootVolumeConfiguration` = "RootVolumeConfiguration"
+        static let `preferredSubnetId` = "PreferredSubnetId"
+        static let `endpointIpAddressRange` = "EndpointIpAddressRange"
+        static let `endpointIpv6AddressRange` = "EndpointIpv6AddressRange"
+        static let `routeTableIds` = "RouteTableIds"
+        static let `readCacheConfiguration` = "ReadCacheConfiguration"
+    }
+    enum `CreateFileSystemRequest` {
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `fileSystemType` = "FileSystemType"
+        static let `storageCapacity` = "StorageCapacity"
+        static let `storageType` = "StorageType"
+        static let `subnetIds` = "SubnetIds"
+        static let `securityGroupIds` = "SecurityGroupIds"
+        static let `tags` = "Tags"
+        static let `kmsKeyId` = "KmsKeyId"
+        static let `windowsConfiguration` = "WindowsConfiguration"
+        static let `lustreConfiguration` = "LustreConfiguration"
+        static let `ontapConfiguration` = "OntapConfiguration"
+        static let `fileSystemTypeVersion` = "FileSystemTypeVersion"
+        static let `openZFSConfiguration` = "OpenZFSConfiguration"
+        static let `networkType` = "NetworkType"
+    }
+    enum `DescribeFileSystemsRequest` {
+        static let `fileSystemIds` = "FileSystemIds"
+        static let `maxResults` = "MaxResults"
+        static let `nextToken` = "NextToken"
+    }
+    enum `DeleteFileSystemWindowsConfiguration` {
+        static let `skipFinalBackup` = "SkipFinalBackup"
+        static let `finalBackupTags` = "FinalBackupTags"
+    }
+    enum `DeleteFileSystemLustreConfiguration` {
+        static let `skipFinalBackup` = "SkipFinalBackup"
+        static let `finalBackupTags` = "FinalBackupTags"
+    }
+    enum `DeleteFileSystemOpenZFSConfiguration` {
+        static let `skipFinalBackup` = "SkipFinalBackup"
+        static let `finalBackupTags` = "FinalBackupTags"
+        static let `options` = "Options"
+    }
+    enum `DeleteFileSystemRequest` {
+        static let `fileSystemId` = "FileSystemId"
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `windowsConfiguration` = "WindowsConfiguration"
+        static let `lustreConfiguration` = "LustreConfiguration"
+        static let `openZFSConfiguration` = "OpenZFSConfiguration"
+    }
+    enum `CreateSvmActiveDirectoryConfiguration` {
+        static let `netBiosName` = "NetBiosName"
+        static let `selfManagedActiveDirectoryConfiguration` = "SelfManagedActiveDirectoryConfiguration"
+    }
+    enum `CreateStorageVirtualMachineRequest` {
+        static let `activeDirectoryConfiguration` = "ActiveDirectoryConfiguration"
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `fileSystemId` = "FileSystemId"
+        static let `name` = "Name"
+        static let `svmAdminPassword` = "SvmAdminPassword"
+        static let `tags` = "Tags"
+        static let `rootVolumeSecurityStyle` = "RootVolumeSecurityStyle"
+    }
+    enum `TieringPolicy` {
+        static let `coolingPeriod` = "CoolingPeriod"
+        static let `name` = "Name"
+    }
+    enum `AutocommitPeriod` {
+        static let `type` = "Type"
+        static let `value` = "Value"
+    }
+    enum `RetentionPeriod` {
+        static let `type` = "Type"
+        static let `value` = "Value"
+    }
+    enum `SnaplockRetentionPeriod` {
+        static let `defaultRetention` = "DefaultRetention"
+        static let `minimumRetention` = "MinimumRetention"
+        static let `maximumRetention` = "MaximumRetention"
+    }
+    enum `CreateSnaplockConfiguration` {
+        static let `auditLogVolume` = "AuditLogVolume"
+        static let `autocommitPeriod` = "AutocommitPeriod"
+        static let `privilegedDelete` = "PrivilegedDelete"
+        static let `retentionPeriod` = "RetentionPeriod"
+        static let `snaplockType` = "SnaplockType"
+        static let `volumeAppendModeEnabled` = "VolumeAppendModeEnabled"
+    }
+    enum `CreateAggregateConfiguration` {
+        static let `aggregates` = "Aggregates"
+        static let `constituentsPerAggregate` = "ConstituentsPerAggregate"
+    }
+    enum `CreateCloneConfiguration` {
+        static let `parentVolumeId` = "ParentVolumeId"
+        static let `snapshotId` = "SnapshotId"
+    }
+    enum `CreateOntapVolumeConfiguration` {
+        static let `junctionPath` = "JunctionPath"
+        static let `securityStyle` = "SecurityStyle"
+        static let `sizeInMegabytes` = "SizeInMegabytes"
+        static let `storageEfficiencyEnabled` = "StorageEfficiencyEnabled"
+        static let `storageVirtualMachineId` = "StorageVirtualMachineId"
+        static let `tieringPolicy` = "TieringPolicy"
+        static let `ontapVolumeType` = "OntapVolumeType"
+        static let `snapshotPolicy` = "SnapshotPolicy"
+        static let `copyTagsToBackups` = "CopyTagsToBackups"
+        static let `snaplockConfiguration` = "SnaplockConfiguration"
+        static let `volumeStyle` = "VolumeStyle"
+        static let `aggregateConfiguration` = "AggregateConfiguration"
+        static let `sizeInBytes` = "SizeInBytes"
+        static let `cloneConfiguration` = "CloneConfiguration"
+    }
+    enum `CreateOpenZFSOriginSnapshotConfiguration` {
+        static let `snapshotARN` = "SnapshotARN"
+        static let `copyStrategy` = "CopyStrategy"
+    }
+    enum `CreateOpenZFSVolumeConfiguration` {
+        static let `parentVolumeId` = "ParentVolumeId"
+        static let `storageCapacityReservationGiB` = "StorageCapacityReservationGiB"
+        static let `storageCapacityQuotaGiB` = "StorageCapacityQuotaGiB"
+        static let `recordSizeKiB` = "RecordSizeKiB"
+        static let `dataCompressionType` = "DataCompressionType"
+        static let `copyTagsToSnapshots` = "CopyTagsToSnapshots"
+        static let `originSnapshot` = "OriginSnapshot"
+        static let `readOnly` = "ReadOnly"
+        static let `nfsExports` = "NfsExports"
+        static let `userAndGroupQuotas` = "UserAndGroupQuotas"
+    }
+    enum `CreateVolumeRequest` {
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `volumeType` = "VolumeType"
+        static let `name` = "Name"
+        static let `ontapConfiguration` = "OntapConfiguration"
+        static let `tags` = "Tags"
+        static let `openZFSConfiguration` = "OpenZFSConfiguration"
+    }
+    enum `VolumeFilter` {
+        static let `name` = "Name"
+        static let `values` = "Values"
+    }
+    enum `DescribeVolumesRequest` {
+        static let `volumeIds` = "VolumeIds"
+        static let `filters` = "Filters"
+        static let `maxResults` = "MaxResults"
+        static let `nextToken` = "NextToken"
+    }
+    enum `DeleteVolumeOntapConfiguration` {
+        static let `skipFinalBackup` = "SkipFinalBackup"
+        static let `finalBackupTags` = "FinalBackupTags"
+        static let `bypassSnaplockEnterpriseRetention` = "BypassSnaplockEnterpriseRetention"
+    }
+    enum `DeleteVolumeOpenZFSConfiguration` {
+        static let `options` = "Options"
+    }
+    enum `DeleteVolumeRequest` {
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `volumeId` = "VolumeId"
+        static let `ontapConfiguration` = "OntapConfiguration"
+        static let `openZFSConfiguration` = "OpenZFSConfiguration"
+    }
+    enum `TagResourceRequest` {
+        static let `resourceARN` = "ResourceARN"
+        static let `tags` = "Tags"
+    }
+    enum `UntagResourceRequest` {
+        static let `resourceARN` = "ResourceARN"
+        static let `tagKeys` = "TagKeys"
+    }
+    enum `ListTagsForResourceRequest` {
+        static let `resourceARN` = "ResourceARN"
+        static let `maxResults` = "MaxResults"
+        static let `nextToken` = "NextToken"
+    }
+    enum `StorageVirtualMachineFilter` {
+        static let `name` = "Name"
+        static let `values` = "Values"
+    }
+    enum `DescribeStorageVirtualMachinesRequest` {
+        static let `storageVirtualMachineIds` = "StorageVirtualMachineIds"
+        static let `filters` = "Filters"
+        static let `maxResults` = "MaxResults"
+        static let `nextToken` = "NextToken"
+    }
+    enum `SelfManagedActiveDirectoryConfigurationUpdates` {
+        static let `userName` = "UserName"
+        static let `password` = "Password"
+        static let `dnsIps` = "DnsIps"
+        static let `domainName` = "DomainName"
+        static let `organizationalUnitDistinguishedName` = "OrganizationalUnitDistinguishedName"
+        static let `fileSystemAdministratorsGroup` = "FileSystemAdministratorsGroup"
+        static let `domainJoinServiceAccountSecret` = "DomainJoinServiceAccountSecret"
+    }
+    enum `UpdateSvmActiveDirectoryConfiguration` {
+        static let `selfManagedActiveDirectoryConfiguration` = "SelfManagedActiveDirectoryConfiguration"
+        static let `netBiosName` = "NetBiosName"
+    }
+    enum `UpdateStorageVirtualMachineRequest` {
+        static let `activeDirectoryConfiguration` = "ActiveDirectoryConfiguration"
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `storageVirtualMachineId` = "StorageVirtualMachineId"
+        static let `svmAdminPassword` = "SvmAdminPassword"
+    }
+    enum `DeleteStorageVirtualMachineRequest` {
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `storageVirtualMachineId` = "StorageVirtualMachineId"
+    }
+    enum `CreateOntapSnapshotConfiguration` {
+        static let `snapmirrorLabel` = "SnapmirrorLabel"
+        static let `expiryTime` = "ExpiryTime"
+        static let `snaplockExpiryTime` = "SnaplockExpiryTime"
+    }
+    enum `CreateSnapshotRequest` {
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `name` = "Name"
+        static let `volumeId` = "VolumeId"
+        static let `tags` = "Tags"
+        static let `ontapConfiguration` = "OntapConfiguration"
+    }
+    enum `SnapshotFilter` {
+        static let `name` = "Name"
+        static let `values` = "Values"
+    }
+    enum `DescribeSnapshotsRequest` {
+        static let `snapshotIds` = "SnapshotIds"
+        static let `filters` = "Filters"
+        static let `maxResults` = "MaxResults"
+        static let `nextToken` = "NextToken"
+        static let `includeShared` = "IncludeShared"
+    }
+    enum `UpdateOntapSnapshotConfiguration` {
+        static let `snapmirrorLabel` = "SnapmirrorLabel"
+        static let `expiryTime` = "ExpiryTime"
+        static let `snaplockExpiryTime` = "SnaplockExpiryTime"
+    }
+    enum `UpdateSnapshotRequest` {
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `name` = "Name"
+        static let `snapshotId` = "SnapshotId"
+        static let `ontapConfiguration` = "OntapConfiguration"
+    }
+    enum `DeleteSnapshotRequest` {
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `snapshotId` = "SnapshotId"
+    }
+    enum `UpdateFileSystemWindowsConfiguration` {
+        static let `weeklyMaintenanceStartTime` = "WeeklyMaintenanceStartTime"
+        static let `dailyAutomaticBackupStartTime` = "DailyAutomaticBackupStartTime"
+        static let `automaticBackupRetentionDays` = "AutomaticBackupRetentionDays"
+        static let `throughputCapacity` = "ThroughputCapacity"
+        static let `selfManagedActiveDirectoryConfiguration` = "SelfManagedActiveDirectoryConfiguration"
+        static let `auditLogConfiguration` = "AuditLogConfiguration"
+        static let `diskIopsConfiguration` = "DiskIopsConfiguration"
+        static let `fsrmConfiguration` = "FsrmConfiguration"
+    }
+    enum `UpdateFileSystemLustreMetadataConfiguration` {
+        static let `iops` = "Iops"
+        static let `mode` = "Mode"
+    }
+    enum `UpdateFileSystemLustreConfiguration` {
+        static let `weeklyMaintenanceStartTime` = "WeeklyMaintenanceStartTime"
+        static let `dailyAutomaticBackupStartTime` = "DailyAutomaticBackupStartTime"
+        static let `automaticBackupRetentionDays` = "AutomaticBackupRetentionDays"
+        static let `autoImportPolicy` = "AutoImportPolicy"
+        static let `dataCompressionType` = "DataCompressionType"
+        static let `logConfiguration` = "LogConfiguration"
+        static let `rootSquashConfiguration` = "RootSquashConfiguration"
+        static let `perUnitStorageThroughput` = "PerUnitStorageThroughput"
+        static let `metadataConfiguration` = "MetadataConfiguration"
+        static let `throughputCapacity` = "ThroughputCapacity"
+        static let `dataReadCacheConfiguration` = "DataReadCacheConfiguration"
+    }
+    enum `UpdateFileSystemOntapConfiguration` {
+        static let `automaticBackupRetentionDays` = "AutomaticBackupRetentionDays"
+        static let `dailyAutomaticBackupStartTime` = "DailyAutomaticBackupStartTime"
+        static let `fsxAdminPassword` = "FsxAdminPassword"
+        static let `weeklyMaintenanceStartTime` = "WeeklyMaintenanceStartTime"
+        static let `diskIopsConfiguration` = "DiskIopsConfiguration"
+        static let `throughputCapacity` = "ThroughputCapacity"
+        static let `addRouteTableIds` = "AddRouteTableIds"
+        static let `removeRouteTableIds` = "RemoveRouteTableIds"
+        static let `throughputCapacityPerHAPair` = "ThroughputCapacityPerHAPair"
+        static let `hAPairs` = "HAPairs"
+        static let `endpointIpv6AddressRange` = "EndpointIpv6AddressRange"
+    }
+    enum `UpdateFileSystemOpenZFSConfiguration` {
+        static let `automaticBackupRetentionDays` = "AutomaticBackupRetentionDays"
+        static let `copyTagsToBackups` = "CopyTagsToBackups"
+        static let `copyTagsToVolumes` = "CopyTagsToVolumes"
+        static let `dailyAutomaticBackupStartTime` = "DailyAutomaticBackupStartTime"
+        static let `throughputCapacity` = "ThroughputCapacity"
+        static let `weeklyMaintenanceStartTime` = "WeeklyMaintenanceStartTime"
+        static let `diskIopsConfiguration` = "DiskIopsConfiguration"
+        static let `addRouteTableIds` = "AddRouteTableIds"
+        static let `removeRouteTableIds` = "RemoveRouteTableIds"
+        static let `readCacheConfiguration` = "ReadCacheConfiguration"
+        static let `endpointIpv6AddressRange` = "EndpointIpv6AddressRange"
+    }
+    enum `UpdateFileSystemRequest` {
+        static let `fileSystemId` = "FileSystemId"
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `storageCapacity` = "StorageCapacity"
+        static let `windowsConfiguration` = "WindowsConfiguration"
+        static let `lustreConfiguration` = "LustreConfiguration"
+        static let `ontapConfiguration` = "OntapConfiguration"
+        static let `openZFSConfiguration` = "OpenZFSConfiguration"
+        static let `storageType` = "StorageType"
+        static let `fileSystemTypeVersion` = "FileSystemTypeVersion"
+        static let `networkType` = "NetworkType"
+    }
+    enum `UpdateSnaplockConfiguration` {
+        static let `auditLogVolume` = "AuditLogVolume"
+        static let `autocommitPeriod` = "AutocommitPeriod"
+        static let `privilegedDelete` = "PrivilegedDelete"
+        static let `retentionPeriod` = "RetentionPeriod"
+        static let `volumeAppendModeEnabled` = "VolumeAppendModeEnabled"
+    }
+    enum `UpdateCloneConfiguration` {
+        static let `splitAction` = "SplitAction"
+    }
+    enum `UpdateOntapVolumeConfiguration` {
+        static let `junctionPath` = "JunctionPath"
+        static let `securityStyle` = "SecurityStyle"
+        static let `sizeInMegabytes` = "SizeInMegabytes"
+        static let `storageEfficiencyEnabled` = "StorageEfficiencyEnabled"
+        static let `tieringPolicy` = "TieringPolicy"
+        static let `snapshotPolicy` = "SnapshotPolicy"
+        static let `copyTagsToBackups` = "CopyTagsToBackups"
+        static let `snaplockConfiguration` = "SnaplockConfiguration"
+        static let `sizeInBytes` = "SizeInBytes"
+        static let `cloneConfiguration` = "CloneConfiguration"
+    }
+    enum `UpdateOpenZFSVolumeConfiguration` {
+        static let `storageCapacityReservationGiB` = "StorageCapacityReservationGiB"
+        static let `storageCapacityQuotaGiB` = "StorageCapacityQuotaGiB"
+        static let `recordSizeKiB` = "RecordSizeKiB"
+        static let `dataCompressionType` = "DataCompressionType"
+        static let `nfsExports` = "NfsExports"
+        static let `userAndGroupQuotas` = "UserAndGroupQuotas"
+        static let `readOnly` = "ReadOnly"
+    }
+    enum `UpdateVolumeRequest` {
+        static let `clientRequestToken` = "ClientRequestToken"
+        static let `volumeId` = "VolumeId"
+        static let `ontapConfiguration` = "OntapConfiguration"
+        static let `name` = "Name"
+        static let `openZFSConfiguration` = "OpenZFSConfiguration"
+    }
 }
 
 /// The input and output shapes of the fsx operations above, one constant per model shape.

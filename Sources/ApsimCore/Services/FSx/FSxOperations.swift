@@ -4,7 +4,7 @@ enum FSxOperations {
         ARN.make(service: ServiceModel.fsx.signingName, region: ctx.region, account: ctx.account, resource: resource)
     }
 
-    static func tags(_ tags: [Tag]) -> JSON { .array(tags.map(\.json)) }
+    static func tags(_ tags: [Tag]) -> JSON { Tag.json(tags, FSxService.model.tagMembers) }
 
     // MARK: Client request tokens (per account, region and operation)
 
@@ -102,7 +102,12 @@ enum FSxOperations {
     }
 
     /// FSx's Describe* page: MaxResults defaults to, and is capped at, `size`.
-    static func pageOf(_ size: Int64) -> PageRequest { PageRequest(defaultLimit: size, atMost: size) }
+    /// A page of at most `size` (FSx's describes all page with NextToken and MaxResults, as
+    /// DescribeFileSystems' model names them).
+    static func pageOf(_ size: Int64) -> PageRequest {
+        PageRequest(token: FSxMembers.DescribeFileSystemsRequest.nextToken, limit: FSxMembers.DescribeFileSystemsRequest.maxResults,
+                    defaultLimit: size, atMost: size)
+    }
 
     // MARK: Attachments
 

@@ -14,7 +14,7 @@ extension FSxOperations {
         let svm = FSxStorageVirtualMachine(
             origin: s.origin(ctx, "CREATING", settlingTo: "CREATED"),
             id: s.ids.resourceID(prefix: "svm-"), fileSystemID: fsID, name: input["Name"]?.string ?? "", uuid: s.ids.requestID(),
-            tags: Tag.list(input["Tags"]))
+            tags: Tag.list(input["Tags"], FSxService.model.tagMembers))
         // What AWS makes with it: its endpoints, and its root volume (`<name>_root` at `/`).
         func endpoint(_ kind: String) -> JSON {
             let h = Network.hash(svm.id + "/" + kind)

@@ -36,7 +36,7 @@ extension FSxOperations {
     }
 
     static func tagResource(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
-        let new = Tag.list(input["Tags"])
+        let new = Tag.list(input["Tags"], FSxService.model.tagMembers)
         try withTags(input["ResourceARN"]?.string ?? "", s.region(ctx), ctx) { (tags: inout [Tag]) throws(APIError) in
             tags = try Tag.merged(new, into: tags, tooMany: FSxError.tooManyTags)
         }
@@ -54,10 +54,12 @@ extension FSxOperations {
     static func listTagsForResource(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let arn = input["ResourceARN"]?.string ?? ""
         let all = try withTags(arn, s.region(ctx), ctx) { (tags: inout [Tag]) throws(APIError) in tags }
-        let (page, next) = try Tag.page(all, input, PageRequest(defaultLimit: Int64(Tag.maxPerResource)), scope: "fsx:tags:" + arn,
+        let (page, next) = try Tag.page(all, input, PageRequest(token: FSxMembers.ListTagsForResourceRequest.nextToken,
+                                                                  limit: FSxMembers.ListTagsForResourceRequest.maxResults,
+                                                                  defaultLimit: Int64(Tag.maxPerResource)), scope: "fsx:tags:" + arn,
                                         s.pageTokens, invalid: FSxError.invalidPageToken)
         var out = JSONObject()
-        out.append("Tags", .array(page.map(\.json)))
+        out.append("Tags", Tag.json(page, FSxService.model.tagMembers))
         out.append("NextToken", ifPresent: next.map { .string($0) })
         return out
     }

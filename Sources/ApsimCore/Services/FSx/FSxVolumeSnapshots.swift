@@ -33,7 +33,7 @@ extension FSxOperations {
             origin: s.origin(ctx, "CREATING", settlingTo: "AVAILABLE"),
             id: s.ids.resourceID(prefix: "fsvolsnap-"), volumeID: volumeID, fileSystemID: volume.fileSystemID,
             name: input["Name"]?.string ?? "",
-            tags: Tag.list(input["Tags"]))
+            tags: Tag.list(input["Tags"], FSxService.model.tagMembers))
         region.fsx.insert(snapshot, of: volume)
         return answer("Snapshot", describe(snapshot, ctx, state: snapshot.lifecycle.current),
                       remembering: input, as: .createSnapshot, for: snapshot.id, in: region.fsx)

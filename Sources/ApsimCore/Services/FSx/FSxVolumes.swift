@@ -66,7 +66,7 @@ extension FSxOperations {
         let v = FSxVolume(
             origin: s.origin(ctx, "CREATING", settlingTo: type == "ONTAP" ? "CREATED" : "AVAILABLE"),
             id: s.ids.resourceID(prefix: "fsvol-"), type: type, fileSystemID: fs.id, name: name,
-            tags: Tag.list(input["Tags"]), parentVolumeID: parentID, storageVirtualMachineID: svmID, configuration: configuration)
+            tags: Tag.list(input["Tags"], FSxService.model.tagMembers), parentVolumeID: parentID, storageVirtualMachineID: svmID, configuration: configuration)
         region.fsx.insert(v, into: fs)
         return answer("Volume", describe(v, ctx, state: v.lifecycle.current),
                       remembering: input, as: .createVolume, for: v.id, in: region.fsx)
