@@ -171,3 +171,13 @@ def test_each_method_picks_its_result():
         assert sim.import_state(state) is None
         assert [f["FileSystemId"] for f in eu.describe_file_systems()["FileSystems"]] == [fs]
         assert sim.faults_armed() is True  # the fault came back with the state
+
+
+def test_the_simulators_config_keywords_are_keys_the_library_declares(sim):
+    """Simulator's named config keywords are config keys some owner declares (the library's own
+    declaration, apsim:DescribeConfiguration), so the binding never spells a key the library lacks."""
+    declared = {k["Key"]: k for k in sim.describe_configuration()}
+    named = [p for p in inspect.signature(Simulator.__init__).parameters if p not in ("self", "other_config")]
+    assert named and set(named) <= set(declared)
+    assert declared["access_points_per_file_system"]["Owner"] == "efs"
+    assert declared["network"]["Owner"] == "network"
