@@ -3,15 +3,18 @@
 public enum Timestamps {
     /// ISO-8601 in UTC with milliseconds, as REST-XML protocols write timestamps
     /// (`2023-11-14T22:13:20.000Z`).
-    public static func iso8601(milliseconds ms: Int64) -> String {
+    public static func iso8601(milliseconds ms: Int64) -> String { iso8601(milliseconds: ms, fraction: true) }
+
+    /// ISO-8601 in UTC, with milliseconds or to the second (`2023-11-14T22:13:20Z`, for messages).
+    static func iso8601(milliseconds ms: Int64, fraction: Bool) -> String {
         let (days, msOfDay) = floorDivide(ms, 86_400_000)
         let (year, month, day) = civil(days: days)
         let seconds = msOfDay / 1000
         func two(_ v: Int64) -> String { v < 10 ? "0" + String(v) : String(v) }
         let millis = String(msOfDay % 1000)
         return "\(year < 0 ? "-" : "")\(String(repeating: "0", count: max(0, 4 - String(abs(year)).count)))\(abs(year))-\(two(month))-\(two(day))T"
-            + "\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))."
-            + String(repeating: "0", count: 3 - millis.count) + millis + "Z"
+            + "\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
+            + (fraction ? "." + String(repeating: "0", count: 3 - millis.count) + millis : "") + "Z"
     }
 
     /// An HTTP date (RFC 7231's IMF-fixdate), as REST protocols write a timestamp in a header

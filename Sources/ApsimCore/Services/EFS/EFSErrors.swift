@@ -129,7 +129,7 @@ enum EFSError {
 
     static func tooManyRequests(nextAllowed: Int64) -> APIError {
         error(.tooManyRequests,
-              "You have reached the maximum number of throughput mode changes or provisioned throughput value decreases. Wait until \(ISO8601.format(milliseconds: nextAllowed)) UTC and try again.")
+              "You have reached the maximum number of throughput mode changes or provisioned throughput value decreases. Wait until \(Timestamps.iso8601(milliseconds: nextAllowed, fraction: false)) UTC and try again.")
     }
 
     static let destinationProtection = APIError(
