@@ -1,7 +1,7 @@
 @testable import ApsimCore
 import Testing
 
-@Suite struct FSxAroundTests {
+@Suite struct FSxTagsAndStorageVirtualMachineTests {
     let prefix = "arn:aws:fsx:us-east-1:123456789012:"
 
     @Test func tagsOnFileSystemsVolumesAndStorageVirtualMachines() throws {

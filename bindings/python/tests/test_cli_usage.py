@@ -61,3 +61,27 @@ def test_serve_help_is_true():
     threads = text[text.index("--threads"):text.index("--threads") + 200]
     assert threads.count("default") == 1, threads
     assert "0 to 65535" in text
+
+
+def test_service_options_come_from_the_declared_config_keys():
+    """--access-points-per-file-system and the other service options are not spelled in the CLI:
+    it makes them from the keys each service declares (apsim:DescribeConfiguration lists them)."""
+    r = run([CLI, "call", "apsim:DescribeConfiguration"])
+    keys = {k["Key"]: k for k in json.loads(r.stdout)["Configuration"]}
+    help_text = run([CLI, "serve", "--help"]).stdout
+    for key in keys.values():
+        if key["Owner"] in ("efs", "fsx"):
+            option = "--" + key["Key"].replace("_", "-")
+            assert option in help_text, option
+            assert key["Summary"].split()[0] in help_text
+    r = run([CLI, "call", "--access-points-per-file-system", "7", "--throttling", "apsim:DescribeConfiguration"])
+    given = {k["Key"]: k.get("Value") for k in json.loads(r.stdout)["Configuration"]}
+    assert (given["access_points_per_file_system"], given["throttling"]) == (7, True)
+    r = run([CLI, "call", "--access-points-per-file-system=0", "apsim:DescribeConfiguration"])
+    assert (r.returncode, r.stderr.splitlines()[0]) == (
+        2, "Error: access_points_per_file_system must be an integer from 1 to 1000000000.")
+    r = run([CLI, "call", "apsim:DescribeConfiguration", "--s3-access-points-per-region"])
+    assert (r.returncode, r.stderr.splitlines()[0]) == (2, "Error: Missing value for '--s3-access-points-per-region <value>'")
+    # validate opens no world: the options are unknown there.
+    r = run([CLI, "validate", "--throttling", "efs:DescribeFileSystems", "-"], input="{}")
+    assert r.returncode == 2 and "--throttling" in r.stderr

@@ -20,10 +20,14 @@ struct DeclaredOptions: Sendable {
 
     static func option(_ key: ConfigKey) -> String { "--" + key.name.replacingUnderscores }
 
-    /// Takes the declared options out of `arguments` (stopping at `--`).
+    /// The subcommands that open a world (and so take the declared options).
+    static let openingWorlds: Set<String> = ["serve", "call", "state"]
+
+    /// Takes the declared options out of `arguments` (stopping at `--`), when the subcommand opens
+    /// a world; another subcommand gets them as they are (and ArgumentParser refuses them).
     init(_ arguments: [String]) {
         var remaining: [String] = [], config: [(key: String, value: JSON)] = [], missing: String? = nil
-        var i = 0, passThrough = false
+        var i = 0, passThrough = !DeclaredOptions.openingWorlds.contains(arguments.first { !$0.hasPrefix("-") } ?? "")
         while i < arguments.count {
             let argument = arguments[i]
             i += 1
