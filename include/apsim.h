@@ -209,7 +209,10 @@ APSIM_API int apsim_call_in(char **out_response_json, apsim *sim, const char *ac
  * {"ErrorCode", "Message"}); FSx speaks JSON 1.1 (X-Amz-Target: AWSSimbaAPIService_v20180301.<Op>;
  * errors {"__type", "Message"}); POST /_apsim/<Operation> reaches the control operations. The
  * account and region come from the SigV4 credential scope (a 12-digit access key ID names the
- * account) or the Host header, else the world's defaults.
+ * account) or the Host header, else the world's defaults. The service is the one the credential
+ * scope is signed for, else the one the Host names (elasticfilesystem.<region>.amazonaws.com,
+ * fsx.<region>.amazonaws.com), else whichever protocol recognises the request; the access key
+ * names the caller (its account's root).
  * Returns 0 whenever an HTTP response was produced (AWS errors are responses: read "status"), 400
  * with an error envelope when request_json itself is malformed, or APSIM_E_MISUSE. */
 APSIM_API int apsim_http(char **out_response_json, apsim *sim, const char *request_json);
