@@ -164,6 +164,9 @@ APSIM_API int apsim_version_number(void);
  *                    "network"     a list of apsim:SetNetwork documents, each with "AccountId" and
  *                                  "Region": the networks those accounts and regions start with
  *                                  (default: every account and region has the open network).
+ *                    "data_limit_bytes"  the most file data (nfs:Write) the world stores in all
+ *                                  its trees, default 268435456 (256 MiB); beyond it a write fails
+ *                                  with ENOSPC. Not an AWS limit: it guards the host's memory.
  *                    "state_file"  a path: the world is loaded from it when it exists and rewritten
  *                                  atomically (temporary file, fsync, rename) after every change,
  *                                  before the call returns. A file that is not a valid state makes

@@ -79,6 +79,9 @@ public final class World: Sendable {
         if let stateFile { state.withLock { try? stateFile.compact(Snapshot.export($0), seq: $0.journalSeq) } }
     }
 
+    /// Runs `body` on the world's state under its lock (tests; nothing it does is journaled).
+    func withState<T>(_ body: (inout WorldState) -> T) -> T { state.withLock(body) }
+
     /// Installs the authorization step of every AWS call (nil: every call is allowed).
     func setAuthorizer(_ authorizer: Authorizer?) { state.withLock { $0.authorizer = authorizer } }
 

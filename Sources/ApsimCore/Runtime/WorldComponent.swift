@@ -35,7 +35,7 @@ extension WorldComponent {
 
 /// The registry: every world component, beside `Services.all`.
 enum WorldComponents {
-    static let all: [any WorldComponent.Type] = [S3AliasNamespace.self, NetworkComponent.self]
+    static let all: [any WorldComponent.Type] = [S3AliasNamespace.self, NetworkComponent.self, FileTrees.self]
 }
 
 /// The world-wide state of one component: a class made empty on first use (see

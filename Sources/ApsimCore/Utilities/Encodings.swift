@@ -44,9 +44,11 @@ enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func decode(_ text: String) -> [UInt8]? {
+    /// The bytes of standard base64 `text` (nil when it is not, or longer than `maxLength`
+    /// characters: page tokens are short, file pages are not).
+    static func decode(_ text: String, maxLength: Int = 1024) -> [UInt8]? {
         let chars = Array(text.utf8)
-        guard chars.count % 4 == 0, chars.count <= 1024 else { return nil }
+        guard chars.count % 4 == 0, chars.count <= maxLength else { return nil }
         func value(_ c: UInt8) -> UInt32? {
             switch c {
             case 0x41...0x5A: return UInt32(c - 0x41)

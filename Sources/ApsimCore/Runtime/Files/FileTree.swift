@@ -25,6 +25,11 @@ final class FileTree {
 
     var root: FileNode { node(FileTree.rootIno) }
 
+    /// Replaces the whole tree (a restore).
+    func replace(nodes: [UInt64: FileNode], nextIno: UInt64, storedBytes: Int64) {
+        (self.nodes, self.nextIno, self.storedBytes) = (nodes, nextIno, storedBytes)
+    }
+
     /// The node numbered `ino`, which must exist (directory entries and parents always do).
     func node(_ ino: UInt64) -> FileNode {
         // Entries and parents are kept in step with `nodes` by every operation; an impossible

@@ -202,6 +202,7 @@ enum EFSOperations {
             throw EFSError.fileSystemHasAccessPoints(fs.id)
         }
         region.efs.remove(fs)
+        FileTrees.drop(fs.id, in: &s)  // its files go with it
         return JSONObject()
     }
 
