@@ -20,7 +20,7 @@
  *  Return codes.
  *       0            success; *out holds the response.
  *     > 0            an AWS-style error; the value is its HTTP status (400, 403, 404, 405, 409,
- *                    429, 500, 501, 503, 504). *out holds the error envelope (see below).
+ *                    410, 429, 500, 501, 503, 504, 507). *out holds the error envelope (see below).
  *     < 0            a misuse of the C API (one of the APSIM_E_* codes); *out is set to NULL when
  *                    out is not NULL. A request that is merely wrong (bad JSON, an unknown
  *                    operation, a missing member) is never a misuse: it gets a 400 envelope.

@@ -21,6 +21,6 @@ import Testing
 
     @Test func theModelsNameTheirServices() {
         #expect(ServiceModel.efs.serviceID == "EFS" && ServiceModel.fsx.serviceID == "FSx")
-        #expect(Services.all.map { $0.model.name } == ["efs", "fsx"])
+        #expect(Services.all.map { $0.model.name } == ["efs", "fsx", "nfs"])  // nfs: apsim's own data-plane model
     }
 }

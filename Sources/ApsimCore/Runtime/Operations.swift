@@ -38,6 +38,14 @@ final class OperationEntry: Sendable {
     /// What the operation does to the world (declared: models/<service>/apsim.json for AWS
     /// operations, `ControlOperations` for apsim's own).
     let kind: OperationKind
+    /// Whether a call draws a RequestId from the world's stream: AWS operations do; controls and
+    /// the data plane never do, so neither changes the RequestIds of later AWS calls.
+    var drawsRequestID: Bool {
+        switch kind {
+        case .read, .write: return true
+        case .control, .dataPlane: return false
+        }
+    }
     /// An `apsim:` operation.
     var isControl: Bool {
         if case .control = kind { return true }
@@ -77,7 +85,8 @@ final class OperationEntry: Sendable {
         self.validationCode = validationCode
         successStatus = model?.successStatus ?? 200
         kind = model?.kind ?? .write
-        action = operation.action
+        // Data-plane operations are authorized where they say (nfs:Mount evaluates ClientMount...).
+        if case .dataPlane = kind { action = nil } else { action = operation.action }
         resource = { ctx, input, state in type(of: operation).resource(of: operation, ctx, input, state) }
         tokenMember = model?.idempotencyToken
         (self.rules, self.idempotency, self.deferredRules, self.handler) = (rules, idempotency, deferredRules, handler)

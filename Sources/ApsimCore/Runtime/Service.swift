@@ -20,6 +20,11 @@ protocol Service: Sendable {
     /// false when the resource is not one of this service's.
     static func forceLifecycle(_ target: LifecycleTarget, to state: String, in region: RegionState,
                                message: String?) throws(APIError) -> Bool
+    /// Mounts one of the service's file systems or volumes as nfs:Mount asks (files.md section 3),
+    /// with every check of the service, in order; nil when the request names none of its own.
+    static func mount(_ input: JSONObject, _ s: inout WorldState, _ ctx: CallContext) throws(APIError) -> FileMount?
+    /// What a call on one of the service's mounts may do now (its resources gone: ESTALE).
+    static func health(of mount: FileMount, _ s: inout WorldState, now: Int64) -> FileMount.Health
     /// Gives one of the service's resources the network interface an EC2 emulator made for it
     /// (apsim:SetNetworkInterface); false when the resource is not one of this service's.
     static func setNetworkInterface(_ id: String, to interface: String, in region: RegionState) -> Bool
@@ -27,6 +32,8 @@ protocol Service: Sendable {
 
 extension Service {
     static func setNetworkInterface(_ id: String, to interface: String, in region: RegionState) -> Bool { false }
+    static func mount(_ input: JSONObject, _ s: inout WorldState, _ ctx: CallContext) throws(APIError) -> FileMount? { nil }
+    static func health(of mount: FileMount, _ s: inout WorldState, now: Int64) -> FileMount.Health { .ok }
 }
 
 /// What apsim:SetLifecycleState names: a resource by ID, or one by name (an S3 access point
@@ -43,7 +50,7 @@ protocol ServiceState: AnyObject {
 
 /// The registry: every service apsim emulates.
 enum Services {
-    static let all: [any Service.Type] = [EFSService.self, FSxService.self]
+    static let all: [any Service.Type] = [EFSService.self, FSxService.self, NFSService.self]
 
     /// The model of the service named `name` ("efs"), by its boto3 name.
     static func model(named name: Substring) -> ServiceModel? {

@@ -24,6 +24,7 @@ public final class World: Sendable {
             let file = StateFile(path: path)
             try file.acquire()
             initial = try World.load(file, config: config, over: initial, setAside: true)
+            for component in WorldComponents.all { component.reopened(&initial) }
             try file.compact(Snapshot.export(initial), seq: initial.journalSeq)
             stateFile = file
             notices = file.notices
@@ -93,7 +94,7 @@ public final class World: Sendable {
     static func replay(_ journaled: StateFile.Entry, into s: inout WorldState, config: WorldConfig) throws(APIError) {
         let entry = try Operations.entry(journaled.operation)
         let input = try Operations.validate(entry, journaled.request)
-        if !entry.isControl { _ = s.ids.nextRequestBits() }
+        if entry.drawsRequestID { _ = s.ids.nextRequestBits() }
         if let clock = journaled.clock { s.nowMilliseconds = clock }  // a real clock's time is not replayed by any call
         let ctx = CallContext(account: journaled.account, region: journaled.region, config: config, now: s.nowMilliseconds,
                               caller: Caller.root(of: journaled.account, accessKeyID: journaled.accessKeyID))
@@ -160,7 +161,7 @@ public final class World: Sendable {
             let input = try Operations.validate(entry, document)
             let regionKey = RegionKey(account: account, region: region)
             let (requestBits, outcome) = state.withLock { s -> (IDGenerator.RequestBits?, Result<HandlerOutput, APIError>) in
-                let requestBits = entry.isControl ? nil : s.ids.nextRequestBits()
+                let requestBits = entry.drawsRequestID ? s.ids.nextRequestBits() : nil
                 if let fault = s.fireFault(for: entry.fullName) { return (requestBits, .failure(fault)) }
                 let ctx = CallContext(account: account, region: region, config: config, now: s.nowMilliseconds,
                                       regionKey: regionKey, caller: Caller.root(of: account, accessKeyID: accessKeyID))
@@ -210,7 +211,8 @@ public final class World: Sendable {
     /// The RequestId of a call refused before the state was touched (it still gets one, as from
     /// AWS; control operations never draw one).
     func earlyRequestID(_ operation: String) -> String {
-        operation.hasPrefix("apsim:") ? World.controlRequestID : state.withLock { $0.ids.requestID() }
+        let draws = Operations.table[operation]?.drawsRequestID ?? !(operation.hasPrefix("apsim:") || operation.hasPrefix("nfs:"))
+        return draws ? state.withLock { $0.ids.requestID() } : World.controlRequestID
     }
 
     /// The RequestId of control operations: steering a world never advances its RequestId stream,

@@ -21,6 +21,8 @@ protocol WorldComponent {
     static func export(_ region: RegionState, into document: inout JSONObject)
     /// Reads it back into a fresh region.
     static func restore(_ document: DocumentReader, into region: RegionState, region name: String) throws(APIError)
+    /// A world was reopened from its state file (its journal replayed): client sessions end.
+    static func reopened(_ s: inout WorldState)
 }
 
 extension WorldComponent {
@@ -31,6 +33,7 @@ extension WorldComponent {
     static func restore(_ root: DocumentReader, found: Snapshot.Found, into s: inout WorldState) throws(APIError) {}
     static func export(_ region: RegionState, into document: inout JSONObject) {}
     static func restore(_ document: DocumentReader, into region: RegionState, region name: String) throws(APIError) {}
+    static func reopened(_ s: inout WorldState) {}
 }
 
 /// The registry: every world component, beside `Services.all`.

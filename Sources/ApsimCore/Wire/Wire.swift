@@ -196,7 +196,9 @@ extension World {
                                  body: #"{"status":"ok","version":"\#(apsimVersion)"}"#), nil)
         }
         if req.path.hasPrefix("/_apsim/") {
-            let operation = "apsim:" + req.path.dropFirst("/_apsim/".count)
+            // `/_apsim/<Operation>` is a control; `/_apsim/nfs:<Operation>` names its data-plane service.
+            let name = req.path.dropFirst("/_apsim/".count)
+            let operation = name.contains(":") ? String(name) : "apsim:" + name
             guard req.method == "POST" else { return (Wire.control(CallResult(failure: RuntimeError.controlMethodNotAllowed)), operation) }
             return (Wire.control(call(account: account, region: region, operation: operation, request: req.body)), operation)
         }

@@ -600,7 +600,7 @@ def test_unknown_operations_over_http_and_clients(world):
                       unknown_operation("apsim:Nope"), json11=True)
     expect_http_error(w, {"method": "GET", "path": "/_apsim/ExportState"}, 405, "MethodNotAllowed",
                       "Control operations are POST /_apsim/<Operation> with a JSON body.", json11=True)
-    with pytest.raises(ValueError, match=r"^Unknown service 's3'; apsim serves: apsim, efs, fsx$"):
+    with pytest.raises(ValueError, match=r"^Unknown service 's3'; apsim serves: apsim, efs, fsx, nfs$"):
         w.sim.client("s3")
     with pytest.raises(AttributeError):
         w.sim.client("efs").create_bucket()

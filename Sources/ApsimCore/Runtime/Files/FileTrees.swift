@@ -57,6 +57,7 @@ enum FileTrees: WorldComponent {
     }
 
     static func export(_ s: borrowing WorldState, into root: inout JSONObject) {
+        if let ids = s.sharedIfPresent(Mounts.self)?.ids { root.append("MountIds", .string(Hex.fixed(ids.state, digits: 16))) }
         guard let state = s.sharedIfPresent(State.self), !state.trees.isEmpty else { return }
         root.append("FileTrees", .array(state.trees.keys.sorted().compactMap { id in
             state.trees[id].map { .object(JSONObject(["Id": .string(id), "Tree": $0.json])) }
@@ -64,6 +65,7 @@ enum FileTrees: WorldComponent {
     }
 
     static func restore(_ root: DocumentReader, found: Snapshot.Found, into s: inout WorldState) throws(APIError) {
+        if root.raw("MountIds") != nil { s.shared(Mounts.self).ids = SeededGenerator(seed: try root.hex("MountIds")) }
         let state = s.shared(State.self)
         for item in try root.optionalItems("FileTrees") {
             let id = try item.string("Id")

@@ -1,0 +1,145 @@
+@testable import ApsimCore
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// nfs: through apsim_call (files.md sections 3 and 7): the mount helper's refusals, name
+/// resolution, access points (enforced identity, root directories made from CreationInfo), the
+/// mounted path, file operations with errno envelopes, read-only and stale mounts, journaling.
+@Suite struct NFSTests {
+    /// A world with an available file system and mount target; returns (world, fs).
+    func ready(_ config: String = #"{"seed": 3, "start_time": 1700000000}"#) throws -> (World, String) {
+        let w = try makeWorld(config)
+        let fs = makeFileSystem(w)
+        _ = call(w, "efs:DescribeFileSystems")
+        _ = call(w, "efs:CreateMountTarget", ["FileSystemId": .string(fs), "SubnetId": "subnet-0123456789abcdef0"])
+        _ = call(w, "efs:DescribeMountTargets", ["FileSystemId": .string(fs)])
+        return (w, fs)
+    }
+
+    func accessPoint(_ w: World, _ fs: String, token: String, root: JSON, user: JSON? = nil) -> String {
+        var o = JSONObject(["ClientToken": .string(token), "FileSystemId": .string(fs), "RootDirectory": root])
+        if let user { o["PosixUser"] = user }
+        let ap = call(w, "efs:CreateAccessPoint", .object(o)).body["AccessPointId"]?.string ?? ""
+        _ = call(w, "efs:DescribeAccessPoints", ["AccessPointId": .string(ap)])
+        return ap
+    }
+
+    func mountID(_ r: (status: Int, body: JSON)) -> String { r.body["MountId"]?.string ?? "" }
+
+    @Test func theMountHelperRefusesFirstWithItsOwnWords() throws {
+        let (w, fs) = try ready()
+        func helper(_ request: JSON) -> String? {
+            let r = call(w, "nfs:Mount", request)
+            #expect(r.status == 400 && error(r.body).code == "MountHelperError" && r.body["Errno"] == nil)
+            return error(r.body).message
+        }
+        #expect(helper(["FileSystemId": .string(fs), "AccessPointId": "fsap-0123456789abcdef0", "Tls": false])
+                == #"The "tls" option is required when mounting via "accesspoint""#)
+        #expect(helper(["FileSystemId": .string(fs), "Iam": true, "Tls": false]) == #"The "tls" option is required when mounting via "iam""#)
+        #expect(helper(["FileSystemId": .string(fs), "AccessPointId": "fsap-12"]) == "Access Point ID fsap-12 is malformed")
+        let other = makeFileSystem(w, token: "other")
+        #expect(helper(["FileSystemId": .string(other)])
+                == #"Failed to resolve "\#(other).efs.us-east-1.amazonaws.com" - check that your file system ID is correct, and ensure that the VPC has an EFS mount target for this file system ID."#)
+        let both = call(w, "nfs:Mount", ["FileSystemId": .string(fs), "VolumeId": "fsvol-0123456789abcdef0"])
+        #expect(error(both.body).code == "ValidationException")
+        #expect(call(w, "nfs:Mount", ["FileSystemId": 7]).status == 400)
+    }
+
+    @Test func filesThroughAPlainMountFollowPOSIX() throws {
+        let (w, fs) = try ready()
+        let mount = call(w, "nfs:Mount", ["FileSystemId": .string(fs)])
+        #expect(mount.status == 200 && mount.body["Path"] == "/" && mount.body["ReadOnly"] == false && mount.body["RootSquash"] == false)
+        #expect(mount.body["ResponseMetadata"]?["RequestId"] == .string(World.controlRequestID))
+        let m = JSON.string(mountID(mount))
+        #expect(call(w, "nfs:Write", ["MountId": m, "Path": "/hello.txt", "Text": "hi"]).body == [
+            "Size": 2, "Written": 2, "ResponseMetadata": ["RequestId": .string(World.controlRequestID), "HTTPStatusCode": 200]])
+        let st = call(w, "nfs:Stat", ["MountId": m, "Path": "hello.txt"]).body
+        #expect(st["Path"] == "/hello.txt" && st["Type"] == "file" && st["Mode"] == 420 && st["Uid"] == 0 && st["Size"] == 2)
+        #expect(st["Mtime"] == 1_700_000_000)
+        #expect(call(w, "nfs:Read", ["MountId": m, "Path": "/hello.txt", "Encoding": "utf-8"]).body["Text"] == "hi")
+        // A client of uid 1000 may not write into the root-owned 0755 root.
+        let denied = call(w, "nfs:Write", ["MountId": m, "Path": "/mine.txt", "Text": "x", "Uid": 1000, "Gid": 1000])
+        #expect(denied.status == 403 && error(denied.body).code == "EACCES" && error(denied.body).message == "Permission denied")
+        #expect(denied.body["Errno"] == 13 && denied.body["Path"] == "/mine.txt")
+        let missing = call(w, "nfs:Read", ["MountId": m, "Path": "/nope"])
+        #expect(missing.status == 404 && error(missing.body).code == "ENOENT" && missing.body["Errno"] == 2)
+        #expect(call(w, "nfs:List", ["MountId": m, "Path": "/"]).body["Entries"]?.array?.compactMap { $0["Name"]?.string } == ["hello.txt"])
+        // A missing path: ENOENT with the server's line.
+        let nowhere = call(w, "nfs:Mount", ["FileSystemId": .string(fs), "Path": "/data"])
+        #expect(nowhere.status == 404 && nowhere.body["Errno"] == 2 && nowhere.body["Path"] == "/data")
+        #expect(error(nowhere.body).message
+                == "mount.nfs4: mounting \(fs).efs.us-east-1.amazonaws.com:/data failed, reason given by server: No such file or directory")
+        // Read-only, unmounted.
+        let ro = JSON.string(mountID(call(w, "nfs:Mount", ["FileSystemId": .string(fs), "ReadOnly": true])))
+        #expect(error(call(w, "nfs:Remove", ["MountId": ro, "Path": "/hello.txt"]).body).code == "EROFS")
+        #expect(call(w, "nfs:Unmount", ["MountId": ro]).status == 200)
+        let gone = call(w, "nfs:Stat", ["MountId": ro, "Path": "/"])
+        #expect(gone.status == 400 && error(gone.body).code == "EBADF" && gone.body["Errno"] == 9)
+        #expect(call(w, "nfs:ListMounts").body["Mounts"]?.array?.count == 1)
+    }
+
+    @Test func anAccessPointEnforcesItsUserAndMakesItsRoot() throws {
+        let (w, fs) = try ready()
+        let ap = accessPoint(w, fs, token: "app", root: ["Path": "/apps/one", "CreationInfo": ["OwnerUid": 1000, "OwnerGid": 1000, "Permissions": "750"]],
+                             user: ["Uid": 1000, "Gid": 1000, "SecondaryGids": [5]])
+        let mount = call(w, "nfs:Mount", ["FileSystemId": .string(fs), "AccessPointId": .string(ap), "Uid": 0])
+        #expect(mount.status == 200 && mount.body["EnforcedIdentity"] == ["Uid": 1000, "Gid": 1000, "Gids": [5]])
+        let m = JSON.string(mountID(mount))
+        // Whatever uid the client sends, files are the access point user's.
+        _ = call(w, "nfs:Write", ["MountId": m, "Path": "/data.txt", "Text": "x", "Uid": 4242])
+        let st = call(w, "nfs:Stat", ["MountId": m, "Path": "/data.txt"]).body
+        #expect(st["Uid"] == 1000 && st["Gid"] == 1000)
+        // The root was made as CreationInfo says, its parent as 0:0 0755; nothing above it is reachable.
+        let root = JSON.string(mountID(call(w, "nfs:Mount", ["FileSystemId": .string(fs)])))
+        #expect(call(w, "nfs:Stat", ["MountId": root, "Path": "/apps/one"]).body["Mode"] == 0o750)
+        #expect(call(w, "nfs:Stat", ["MountId": root, "Path": "/apps"]).body["Mode"] == 0o755)
+        #expect(call(w, "nfs:Stat", ["MountId": m, "Path": "/../.."]).body["Ino"] == call(w, "nfs:Stat", ["MountId": root, "Path": "/apps/one"]).body["Ino"])
+        // A missing root without CreationInfo is refused with the server's line.
+        let bare = accessPoint(w, fs, token: "bare", root: ["Path": "/missing"], user: ["Uid": 1, "Gid": 1])
+        let refused = call(w, "nfs:Mount", ["FileSystemId": .string(fs), "AccessPointId": .string(bare)])
+        #expect(refused.status == 403 && refused.body["Errno"] == 13)
+        #expect(error(refused.body).message == "mount.nfs4: access denied by server while mounting 127.0.0.1:/")
+        // Deleting the access point makes its mounts stale.
+        #expect(call(w, "efs:DeleteAccessPoint", ["AccessPointId": .string(ap)]).status == 204)
+        let stale = call(w, "nfs:Stat", ["MountId": m, "Path": "/"])
+        #expect(stale.status == 410 && error(stale.body).code == "ESTALE" && stale.body["Errno"] == 116)
+    }
+
+    @Test func theDataPlaneLeavesAWSIDsAloneAndItsWritesSurviveAKill() throws {
+        let dir = "/tmp/apsim-nfs-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        mkdir(dir, 0o755)
+        defer {
+            for name in ["world.json", "world.json.journal", "world.json.lock"] { unlink(dir + "/" + name) }
+            rmdir(dir)
+        }
+        let config = #"{"seed": 3, "start_time": 1700000000, "state_file": "\#(dir)/world.json"}"#
+        let (a, fs) = try ready(config)
+        let (b, _) = try ready()
+        let m = JSON.string(mountID(call(a, "nfs:Mount", ["FileSystemId": .string(fs)])))
+        _ = call(a, "nfs:Mkdir", ["MountId": m, "Path": "/d"])
+        _ = call(a, "nfs:Write", ["MountId": m, "Path": "/d/f", "Data": "AAEC"])
+        // Same IDs and RequestIds for the next AWS call, with or without the data plane.
+        #expect(makeFileSystem(a, token: "next") == makeFileSystem(b, token: "next"))
+        a.crash()
+        let c = try World(configJSON: config)
+        let again = call(c, "nfs:Stat", ["MountId": m, "Path": "/d/f"])
+        #expect(error(again.body).code == "EBADF")  // a reopened world has no mounts
+        let n = JSON.string(mountID(call(c, "nfs:Mount", ["FileSystemId": .string(fs)])))
+        #expect(n != m)
+        #expect(call(c, "nfs:Read", ["MountId": n, "Path": "/d/f"]).body["Data"] == "AAEC")
+    }
+
+    @Test func theDataPlaneIsServedUnderTheControlPrefix() throws {
+        let (w, fs) = try ready()
+        let mount = w.http(HTTPRequest(method: "POST", path: "/_apsim/nfs:Mount", body: #"{"FileSystemId": "\#(fs)"}"#))
+        #expect(mount.status == 200 && mount.operation == "nfs:Mount")
+        #expect(mount.headers.contains { $0.name == "Content-Type" && $0.value == "application/json" })
+        let id = (try? JSON.parse(mount.body))?["MountId"]?.string ?? ""
+        let missing = w.http(HTTPRequest(method: "POST", path: "/_apsim/nfs:Stat", body: #"{"MountId": "\#(id)", "Path": "/x"}"#))
+        #expect(missing.status == 404 && missing.errorCode == "ENOENT")
+        #expect(missing.body == #"{"__type":"ENOENT","Message":"No such file or directory","Errno":2,"Path":"/x"}"#)
+    }
+}
