@@ -58,6 +58,10 @@
  *       "apsim:DescribeStateFile"    {} -> {StateFile, Journal, Lock, Notices} ({Notices: []} without a state_file)
  *       "apsim:DescribeConfiguration" {} -> {Configuration: [{Key, Owner, Type, Default, Summary, Value?}]}: every
  *                                    config key, who owns it (world, a service, a component) and this world's value
+ *       "apsim:PutPrincipal"         {Arn, Policies?: [documents, objects or strings], AccessKeyIds?} -> {Arn,
+ *                                    AccessKeyIds, Policies}: an IAM user or role with its identity policies
+ *       "apsim:DeletePrincipal"      {Arn} -> {}
+ *       "apsim:ListPrincipals"       {} -> {Principals: [{Arn, AccessKeyIds, Policies}]}
  *
  *  Threads.  The library has no global mutable state. One apsim handle may be used from any number
  *     of threads at once: every call on it is internally synchronized (state changes are atomic per

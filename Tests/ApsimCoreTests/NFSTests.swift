@@ -142,4 +142,77 @@ import Glibc
         #expect(missing.status == 404 && missing.errorCode == "ENOENT")
         #expect(missing.body == #"{"__type":"ENOENT","Message":"No such file or directory","Errno":2,"Path":"/x"}"#)
     }
+
+    func put(_ w: World, _ fs: String, _ statements: String) -> (status: Int, body: JSON) {
+        call(w, "efs:PutFileSystemPolicy", ["FileSystemId": .string(fs), "Policy": .string(#"{"Version": "2012-10-17", "Statement": \#(statements)}"#)])
+    }
+
+    @Test func theFileSystemPolicyDecidesMountWriteAndRoot() throws {
+        let (w, fs) = try ready()
+        let line = "mount.nfs4: access denied by server while mounting \(fs).efs.us-east-1.amazonaws.com:/"
+        // No ClientMount: refused.
+        #expect(put(w, fs, #"[{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "elasticfilesystem:ClientWrite"}]"#).status == 200)
+        let refused = call(w, "nfs:Mount", ["FileSystemId": .string(fs)])
+        #expect(refused.status == 403 && error(refused.body).message == line && refused.body["Errno"] == 13)
+        // ClientMount only: read-only.
+        _ = put(w, fs, #"[{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "elasticfilesystem:ClientMount"}]"#)
+        let ro = call(w, "nfs:Mount", ["FileSystemId": .string(fs)])
+        #expect(ro.body["ReadOnly"] == true && ro.body["RootSquash"] == true)
+        #expect(error(call(w, "nfs:Mkdir", ["MountId": .string(mountID(ro)), "Path": "/d"]).body).code == "EROFS")
+        // ClientMount and ClientWrite, no ClientRootAccess: root is squashed to 65534.
+        _ = put(w, fs, #"[{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]}]"#)
+        let squashed = call(w, "nfs:Mount", ["FileSystemId": .string(fs)])
+        #expect(squashed.body["ReadOnly"] == false && squashed.body["RootSquash"] == true)
+        #expect(error(call(w, "nfs:Mkdir", ["MountId": .string(mountID(squashed)), "Path": "/d"]).body).code == "EACCES")
+        // ...but the account's root through IAM has every right of its own account.
+        let iam = call(w, "nfs:Mount", ["FileSystemId": .string(fs), "Iam": true])
+        #expect(iam.body["RootSquash"] == false && iam.body["ReadOnly"] == false)
+        #expect(call(w, "nfs:Mkdir", ["MountId": .string(mountID(iam)), "Path": "/d"]).status == 200)
+        #expect(error(call(w, "nfs:Chown", ["MountId": .string(mountID(squashed)), "Path": "/d", "NewUid": 7]).body).code == "EPERM")
+        // A declared role: its identity policy and the file system's both count.
+        #expect(call(w, "apsim:PutPrincipal", ["Arn": "arn:aws:iam::123456789012:role/app",
+                                               "Policies": [#"{"Statement": {"Effect": "Allow", "Action": "elasticfilesystem:ClientRootAccess", "Resource": "*"}}"#]]).status == 200)
+        let role = call(w, "nfs:Mount", ["FileSystemId": .string(fs), "Iam": true, "Principal": "arn:aws:iam::123456789012:role/app"])
+        #expect(role.body["RootSquash"] == false && role.body["ReadOnly"] == false)
+        // Deny without TLS.
+        _ = put(w, fs, #"[{"Effect": "Allow", "Principal": "*", "Action": "elasticfilesystem:Client*"}, {"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]"#)
+        #expect(error(call(w, "nfs:Mount", ["FileSystemId": .string(fs)]).body).message == line)
+        let tls = call(w, "nfs:Mount", ["FileSystemId": .string(fs), "Tls": true])
+        #expect(tls.status == 200 && tls.body["RootSquash"] == false)
+    }
+
+    @Test func putFileSystemPolicyChecksTheDocumentAndTheLockout() throws {
+        let (w, fs) = try ready()
+        let bad = put(w, fs, #"[{"Effect": "Allow", "Action": "*", "Condition": {"StringSorta": {"k": "v"}}}]"#)
+        #expect(error(bad.body) == ("InvalidPolicyException", "The file system policy is not valid: Statement 1 uses an unknown condition operator 'StringSorta'."))
+        let lockout = #"[{"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "elasticfilesystem:PutFileSystemPolicy"}]"#
+        let arn = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/\(fs)"
+        #expect(error(put(w, fs, lockout).body) == ("InvalidPolicyException",
+            "The file system policy would lock you out: it explicitly denies arn:aws:iam::123456789012:root elasticfilesystem:PutFileSystemPolicy on \(arn). Set BypassPolicyLockoutSafetyCheck to true to put it anyway."))
+        #expect(call(w, "efs:PutFileSystemPolicy", ["FileSystemId": .string(fs), "BypassPolicyLockoutSafetyCheck": true,
+                                                    "Policy": .string(#"{"Statement": \#(lockout)}"#)]).status == 200)
+        // "Deny unless TLS" locks nobody out: an API call is over TLS.
+        #expect(put(w, fs, #"[{"Effect": "Deny", "Principal": "*", "Action": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]"#).status == 200)
+    }
+
+    @Test func principalsAreDeclaredListedExportedAndDeleted() throws {
+        let w = try makeWorld()
+        let role = JSON.object(JSONObject(["Arn": "arn:aws:iam::111122223333:role/app", "AccessKeyIds": ["AKIAAPP"],
+                                           "Policies": [["Statement": ["Effect": "Allow", "Action": "*", "Resource": "*"]]]]))
+        #expect(call(w, "apsim:PutPrincipal", role).status == 200)
+        #expect(call(w, "apsim:ListPrincipals").body["Principals"] == .array([role]))
+        let taken = call(w, "apsim:PutPrincipal", ["Arn": "arn:aws:iam::111122223333:user/bob", "AccessKeyIds": ["AKIAAPP"]])
+        #expect(error(taken.body) == ("InvalidPrincipal", "Invalid principal: access key 'AKIAAPP' already signs as arn:aws:iam::111122223333:role/app."))
+        #expect(error(call(w, "apsim:PutPrincipal", ["Arn": "bob"]).body).code == "InvalidPrincipal")
+        let badPolicy = call(w, "apsim:PutPrincipal", ["Arn": "arn:aws:iam::111122223333:user/bob", "Policies": [["Statement": ["Effect": "Maybe", "Action": "*"]]]])
+        #expect(error(badPolicy.body).message == "Invalid principal: Policies[0] is not a valid policy: Statement 1 must have an Effect of \"Allow\" or \"Deny\".")
+        let exported = call(w, "apsim:ExportState").body.objectValue.withoutMetadata
+        #expect(exported["Principals"] == .array([role]))
+        let restored = try makeWorld()
+        _ = call(restored, "apsim:ImportState", ["State": .object(exported)])
+        #expect(call(restored, "apsim:ListPrincipals").body["Principals"] == .array([role]))
+        #expect(call(w, "apsim:DeletePrincipal", ["Arn": "arn:aws:iam::111122223333:role/app"]).status == 200)
+        #expect(error(call(w, "apsim:DeletePrincipal", ["Arn": "arn:aws:iam::111122223333:role/app"]).body)
+                == ("ResourceNotFound", "No principal 'arn:aws:iam::111122223333:role/app' is declared in this world."))
+    }
 }

@@ -63,6 +63,17 @@ public enum RuntimeError {
                  status: 404)
     }
 
+    /// apsim:PutPrincipal refused (a malformed ARN, a policy that is none, a key in use).
+    static func invalidPrincipal(_ problem: String) -> APIError {
+        let sentence = problem.hasSuffix(".") ? String(problem.dropLast()) : problem
+        return RuntimeErrorCode.invalidPrincipal.error(message: "Invalid principal: \(sentence).", status: 400)
+    }
+
+    /// apsim:DeletePrincipal of an ARN that was never declared.
+    static func noSuchPrincipal(_ arn: String) -> APIError {
+        RuntimeErrorCode.resourceNotFound.error(message: "No principal '\(APIError.echo(arn))' is declared in this world.", status: 404)
+    }
+
     static let controlMethodNotAllowed = RuntimeErrorCode.methodNotAllowed.error(
         message: "Control operations are POST /_apsim/<Operation> with a JSON body.", status: 405)
 
@@ -140,6 +151,7 @@ public enum RuntimeErrorCode: String, CaseIterable, Sendable {
     case internalServerError = "InternalServerError"
     case invalidConfiguration = "InvalidConfiguration"
     case invalidNetwork = "InvalidNetwork"
+    case invalidPrincipal = "InvalidPrincipal"
     case invalidState = "InvalidState"
     case methodNotAllowed = "MethodNotAllowed"
     case notImplemented = "NotImplemented"

@@ -38,7 +38,7 @@ extension WorldComponent {
 
 /// The registry: every world component, beside `Services.all`.
 enum WorldComponents {
-    static let all: [any WorldComponent.Type] = [S3AliasNamespace.self, NetworkComponent.self, FileTrees.self]
+    static let all: [any WorldComponent.Type] = [S3AliasNamespace.self, NetworkComponent.self, FileTrees.self, Principals.self]
 }
 
 /// The world-wide state of one component: a class made empty on first use (see

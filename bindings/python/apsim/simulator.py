@@ -160,6 +160,16 @@ _CONTROLS: Tuple[_Control, ...] = (
              operator.itemgetter("Configuration"),
              'Every config key the world, its services and components declare: [{"Key", "Owner", "Type",\n'
              '"Default", "Summary", "Value"?}] (Value: what this world was given, when it was).'),
+    _Control("put_principal", "apsim:PutPrincipal", "Dict[str, Any]", _state,
+             "Declares (or replaces) an IAM user or role: its identity policies (documents as dicts or\n"
+             'JSON text) and the access keys that sign as it. Returns {"Arn", "AccessKeyIds", "Policies"}.',
+             positional=(_Param("arn", "str", "Arn"),),
+             keyword=(_Param("policies", "Optional[List[Any]]", "Policies"),
+                      _Param("access_key_ids", "Optional[List[str]]", "AccessKeyIds"))),
+    _Control("delete_principal", "apsim:DeletePrincipal", "None", _nothing,
+             "Forgets a declared principal.", positional=(_Param("arn", "str", "Arn"),)),
+    _Control("list_principals", "apsim:ListPrincipals", "List[Dict[str, Any]]", operator.itemgetter("Principals"),
+             'The declared principals, by ARN: [{"Arn", "AccessKeyIds", "Policies"}].'),
     _Control("import_state", "apsim:ImportState", "None", _nothing,
              "Restores a world exported by :meth:`export_state` exactly (IDs, tokens, clock, seeds).",
              positional=(_Param("state", "Dict[str, Any]", "State"),)),
@@ -367,4 +377,8 @@ class Simulator:
                                   region: Optional[str] = None) -> Dict[str, Any]: ...
         def describe_state_file(self) -> Dict[str, Any]: ...
         def describe_configuration(self) -> List[Dict[str, Any]]: ...
+        def put_principal(self, arn: str, *, policies: Optional[List[Any]] = None,
+                          access_key_ids: Optional[List[str]] = None) -> Dict[str, Any]: ...
+        def delete_principal(self, arn: str) -> None: ...
+        def list_principals(self) -> List[Dict[str, Any]]: ...
         def import_state(self, state: Dict[str, Any]) -> None: ...

@@ -37,6 +37,10 @@ SIGNATURES = {
     "import_state": "(self, state: 'Dict[str, Any]') -> 'None'",
     "describe_state_file": "(self) -> 'Dict[str, Any]'",
     "describe_configuration": "(self) -> 'List[Dict[str, Any]]'",
+    "put_principal": "(self, arn: 'str', *, policies: 'Optional[List[Any]]' = None, "
+                     "access_key_ids: 'Optional[List[str]]' = None) -> 'Dict[str, Any]'",
+    "delete_principal": "(self, arn: 'str') -> 'None'",
+    "list_principals": "(self) -> 'List[Dict[str, Any]]'",
     "set_network": "(self, *, vpcs: 'Optional[List[Dict[str, Any]]]' = None, subnets: 'Optional[List[Dict[str, Any]]]' = None, "
                    "security_groups: 'Optional[List[Dict[str, Any]]]' = None, mode: 'Optional[str]' = None, "
                    "account_id: 'Optional[str]' = None, region: 'Optional[str]' = None) -> 'Dict[str, Any]'",
@@ -63,6 +67,10 @@ CALLS = {
     "import_state": ((({"Regions": []},), {}), ("apsim:ImportState", {"State": {"Regions": []}}, {})),
     "describe_state_file": (((), {}), ("apsim:DescribeStateFile", {}, {})),
     "describe_configuration": (((), {}), ("apsim:DescribeConfiguration", {}, {})),
+    "put_principal": ((("arn:aws:iam::1:role/r",), {"policies": [{}], "access_key_ids": ["K"]}),
+                      ("apsim:PutPrincipal", {"Arn": "arn:aws:iam::1:role/r", "Policies": [{}], "AccessKeyIds": ["K"]}, {})),
+    "delete_principal": ((("arn:aws:iam::1:role/r",), {}), ("apsim:DeletePrincipal", {"Arn": "arn:aws:iam::1:role/r"}, {})),
+    "list_principals": (((), {}), ("apsim:ListPrincipals", {}, {})),
     "set_network": (((), {"vpcs": [{"VpcId": "vpc-1"}], "subnets": [], "security_groups": [], "mode": "declared",
                           "region": "eu-west-1"}),
                     ("apsim:SetNetwork", {"Vpcs": [{"VpcId": "vpc-1"}], "Subnets": [], "SecurityGroups": [], "Mode": "declared"},
@@ -126,7 +134,7 @@ def recording(sim):
 
     def call(operation, params=None, **where):
         sent.append((operation, params, where))
-        return {"FaultId": "fault-9", "Cleared": 3, "Configuration": [], "ResponseMetadata": {}}
+        return {"FaultId": "fault-9", "Cleared": 3, "Configuration": [], "Principals": [], "ResponseMetadata": {}}
     sim.call = call
     return sent
 

@@ -91,7 +91,8 @@ struct Policy: Sendable, Equatable {
         case .array(let items)?: list = items
         default: throw Problem(message: "The policy must have a Statement: an object or a list of objects.")
         }
-        guard !list.isEmpty else { throw Problem(message: "The policy's Statement list is empty.") }
+        // An empty Statement list is a policy that allows nothing (apsim's decision: EFS's model and
+        // documentation do not say it is refused, and earlier apsim releases accepted it).
         var statements: [Statement] = []
         for (i, item) in list.enumerated() { statements.append(try Policy.statement(item, index: i)) }
         self.statements = statements

@@ -63,7 +63,19 @@ enum EFSConfiguration {
 
     static func putFileSystemPolicy(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let fs = try availableFileSystem(&s, ctx, input)
-        fs.policy = input["Policy"]?.string
+        let text = input["Policy"]?.string ?? ""
+        if input["BypassPolicyLockoutSafetyCheck"]?.bool != true, let policy = try? Policy(.string(text)) {
+            // The caller would no longer be let in to change it: refused (files.md section 4).
+            let caller = PolicyPrincipal.iam(arn: ctx.caller.arn, account: ctx.caller.account)
+            let request = PolicyRequest(principal: caller, action: "elasticfilesystem:PutFileSystemPolicy", resource: fs.arn,
+                                        context: ["aws:SecureTransport": ["true"], "aws:PrincipalArn": [ctx.caller.arn],
+                                                  "aws:PrincipalAccount": [ctx.caller.account]])
+            if PolicyEvaluator.decide(request, identityPolicies: Principals.policies(of: ctx.caller.arn, in: s), resourcePolicy: policy,
+                                      resourceAccount: ctx.account) == .explicitDeny {
+                throw EFSError.policyLockout(ctx.caller.arn, fileSystem: fs.arn)
+            }
+        }
+        fs.policy = text
         return fileSystemPolicy(fs)
     }
 

@@ -127,6 +127,12 @@ enum EFSError {
         error(.invalidPolicyException, "The file system policy is not valid: \(problem).")
     }
 
+    /// PutFileSystemPolicy's lockout check (AWS documents the exception, not its words).
+    static func policyLockout(_ caller: String, fileSystem arn: String) -> APIError {
+        error(.invalidPolicyException,
+              "The file system policy would lock you out: it explicitly denies \(caller) elasticfilesystem:PutFileSystemPolicy on \(arn). Set BypassPolicyLockoutSafetyCheck to true to put it anyway.")
+    }
+
     static func tooManyRequests(nextAllowed: Int64) -> APIError {
         error(.tooManyRequests,
               "You have reached the maximum number of throughput mode changes or provisioned throughput value decreases. Wait until \(Timestamps.iso8601(milliseconds: nextAllowed, fraction: false)) UTC and try again.")

@@ -2,9 +2,7 @@
 /// helper's refusals, name resolution through available mount targets, the access point, the
 /// root directory (made from CreationInfo), the mounted path; then the identity rules (3.3-3.5).
 ///
-/// Not yet: IAM (ClientMount, ClientWrite, ClientRootAccess) waits for the policy evaluator, so a
-/// file system's policy grants every client every right for now; and security group rules on
-/// port 2049 wait for the network's rules.
+/// Not yet: security group rules on port 2049 wait for the network's rules.
 extension EFSService {
     static let accessPointPattern = Pattern("^fsap-[0-9a-f]{17}$")
 
@@ -61,8 +59,10 @@ extension EFSService {
                 throw NFSError.accessDenied(host: host, path: mountedPath)
             }
         }
-        // 5. IAM: not yet evaluated (see above): every right is granted.
-        let squash = false, readOnly = input[NFSMembers.MountRequest.readOnly]?.bool ?? false
+        // 5. IAM: ClientMount lets the client in, ClientWrite lets it write, ClientRootAccess keeps root root.
+        let rights = clientRights(fs, accessPoint, input, iam: iam, tls: tls, &s, ctx)
+        guard rights.mount else { throw NFSError.accessDenied(host: host, path: mountedPath) }
+        let squash = !rights.root, readOnly = (input[NFSMembers.MountRequest.readOnly]?.bool ?? false) || !rights.write
         let tree = FileTrees.tree(fs.id, in: &s, createdAt: fs.creationTime)
         let own = FileIdentity(uid: UInt32(input[NFSMembers.MountRequest.uid]?.int ?? 0), gid: UInt32(input[NFSMembers.MountRequest.gid]?.int ?? 0),
                                groups: (input[NFSMembers.MountRequest.gids]?.array ?? []).compactMap { $0.int.map(UInt32.init) })
@@ -108,6 +108,33 @@ extension EFSService {
         return FileMount(id: id, treeID: fs.id, base: base, identity: own, enforced: enforced, squash: squash, readOnly: readOnly,
                          owner: FileMount.Owner(service: model.name, account: ctx.account, region: ctx.region, resources: resources),
                          answer: answer)
+    }
+
+    /// What the file system's policy grants the client (files.md section 4): without a policy,
+    /// everything (EFS's default); with one, each of ClientMount, ClientWrite and ClientRootAccess
+    /// as the evaluator decides for the principal (`Iam`: `Principal`, default the account's root;
+    /// else anonymous) with the keys EFS sets.
+    static func clientRights(_ fs: EFSFileSystem, _ accessPoint: EFSAccessPoint?, _ input: JSONObject, iam: Bool, tls: Bool,
+                             _ s: inout WorldState, _ ctx: CallContext) -> (mount: Bool, write: Bool, root: Bool) {
+        guard let text = fs.policy, let policy = try? Policy(.string(text)) else { return (true, true, true) }
+        var principal = PolicyPrincipal.anonymous
+        var context: [String: [String]] = ["aws:SecureTransport": [tls ? "true" : "false"],
+                                           "elasticfilesystem:AccessedViaMountTarget": ["true"]]
+        if let accessPoint { context["elasticfilesystem:AccessPointArn"] = [EFSOperations.accessPointARNPrefix(account: ctx.account, region: ctx.region) + accessPoint.id] }
+        var identity: [Policy] = []
+        if iam {
+            let arn = input[NFSMembers.MountRequest.principal]?.string ?? "arn:aws:iam::\(ctx.account):root"
+            let account = Principals.account(of: arn) ?? ctx.account
+            principal = .iam(arn: arn, account: account)
+            context["aws:PrincipalArn"] = [arn]
+            context["aws:PrincipalAccount"] = [account]
+            identity = Principals.policies(of: arn, in: s)
+        }
+        func granted(_ action: String) -> Bool {
+            PolicyEvaluator.decide(PolicyRequest(principal: principal, action: "elasticfilesystem:" + action, resource: fs.arn, context: context),
+                                   identityPolicies: identity, resourcePolicy: policy, resourceAccount: ctx.account) == .allowed
+        }
+        return (granted("ClientMount"), granted("ClientWrite"), granted("ClientRootAccess"))
     }
 
     /// Makes an access point's missing root directory: missing parents 0:0 0755 (apsim's

@@ -78,6 +78,10 @@ enum EFSRules {
         let text = input["Policy"]?.string ?? ""
         guard case .object(let document)? = try? JSON.parse(text) else { throw EFSError.invalidPolicy("it is not a JSON object") }
         if document["Statement"] == nil { throw EFSError.invalidPolicy("it has no Statement") }
+        // The policy language itself (the shared evaluator's parser), each refusal in a sentence.
+        do { _ = try Policy(.object(document)) } catch {
+            throw EFSError.invalidPolicy(String(error.message.dropLast(error.message.hasSuffix(".") ? 1 : 0)))
+        }
     }
 
     static func replication(_ input: JSONObject) throws(APIError) {
