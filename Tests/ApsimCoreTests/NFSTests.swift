@@ -215,4 +215,40 @@ import Glibc
         #expect(error(call(w, "apsim:DeletePrincipal", ["Arn": "arn:aws:iam::111122223333:role/app"]).body)
                 == ("ResourceNotFound", "No principal 'arn:aws:iam::111122223333:role/app' is declared in this world."))
     }
+
+    @Test func aDeclaredNetworkLetsMountsInOnlyOnPort2049() throws {
+        let w = try makeWorld()
+        func network(_ rules: JSON) -> (status: Int, body: JSON) {
+            call(w, "apsim:SetNetwork", [
+                "Vpcs": [["VpcId": "vpc-0aaaaaaaaaaaaaaaa", "CidrBlock": "10.0.0.0/16"]],
+                "Subnets": [["SubnetId": "subnet-0aaaaaaaaaaaaaaaa", "VpcId": "vpc-0aaaaaaaaaaaaaaaa", "AvailabilityZone": "us-east-1a",
+                             "CidrBlock": "10.0.1.0/24"]],
+                "SecurityGroups": [["GroupId": "sg-0aaaaaaaaaaaaaaaa", "VpcId": "vpc-0aaaaaaaaaaaaaaaa", "GroupName": "default"],
+                                   ["GroupId": "sg-0bbbbbbbbbbbbbbbb", "VpcId": "vpc-0aaaaaaaaaaaaaaaa", "GroupName": "efs", "IpPermissions": rules]],
+            ])
+        }
+        #expect(network([]).status == 200)
+        let fs = makeFileSystem(w)
+        _ = call(w, "efs:DescribeFileSystems")
+        _ = call(w, "efs:CreateMountTarget", ["FileSystemId": .string(fs), "SubnetId": "subnet-0aaaaaaaaaaaaaaaa", "SecurityGroups": ["sg-0bbbbbbbbbbbbbbbb"]])
+        _ = call(w, "efs:DescribeMountTargets", ["FileSystemId": .string(fs)])
+        // No inbound rule: the mount times out.
+        let closed = call(w, "nfs:Mount", ["FileSystemId": .string(fs)])
+        #expect(closed.status == 504 && error(closed.body) == ("ETIMEDOUT", "mount.nfs4: Connection timed out") && closed.body["Errno"] == 110)
+        // Another port: still closed. 2049 from the subnet's CIDR, from the default group, or -1: open.
+        #expect(network([["IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [["CidrIp": "0.0.0.0/0"]]]]).status == 200)
+        #expect(call(w, "nfs:Mount", ["FileSystemId": .string(fs)]).status == 504)
+        for rule: JSON in [["IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049, "IpRanges": [["CidrIp": "10.0.1.0/24"]]],
+                           ["IpProtocol": "tcp", "FromPort": 2000, "ToPort": 3000, "UserIdGroupPairs": [["GroupId": "sg-0aaaaaaaaaaaaaaaa"]]],
+                           ["IpProtocol": "-1", "IpRanges": [["CidrIp": "10.0.0.0/16"]]]] {
+            #expect(network([rule]).status == 200)
+            #expect(call(w, "nfs:Mount", ["FileSystemId": .string(fs)]).status == 200)
+        }
+        // Rules are checked like the rest of the declaration.
+        let unknown = network([["IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049, "UserIdGroupPairs": [["GroupId": "sg-0cccccccccccccccc"]]]])
+        #expect(error(unknown.body) == ("InvalidNetwork",
+            "Invalid network at 'Network.SecurityGroups[1].IpPermissions[0].UserIdGroupPairs': no security group 'sg-0cccccccccccccccc' is declared."))
+        #expect(error(network([["IpProtocol": "gre", "FromPort": 1, "ToPort": 2]]).body).message
+                == "Invalid network at 'Network.SecurityGroups[1].IpPermissions[0].IpProtocol': 'gre' is not tcp, udp, icmp or -1.")
+    }
 }

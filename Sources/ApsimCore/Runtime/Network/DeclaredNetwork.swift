@@ -13,7 +13,9 @@ struct DeclaredNetwork: Sendable, Equatable {
 
     static let members = ["Vpcs", "Subnets", "SecurityGroups"]
     static let subnetMembers = ["SubnetId", "VpcId", "AvailabilityZone", "AvailabilityZoneId", "CidrBlock"]
-    static let groupMembers = ["GroupId", "VpcId", "GroupName"]
+    static let groupMembers = ["GroupId", "VpcId", "GroupName", "IpPermissions"]
+    /// Group ID -> its inbound rules (none declared: no inbound traffic).
+    private(set) var inbound: [String: [InboundRule]] = [:]
 
     static func == (a: DeclaredNetwork, b: DeclaredNetwork) -> Bool { a.document == b.document }
 
@@ -57,12 +59,33 @@ struct DeclaredNetwork: Sendable, Equatable {
             guard vpcs[vpc] != nil else { throw g.invalid("VpcId", "no VPC '\(vpc)' is declared") }
             let name = try g.optionalString("GroupName")
             securityGroups[id] = SecurityGroup(id: id, vpcID: vpc, name: name)
+            inbound[id] = try InboundRule.parse(g)
             if name == "default" && defaultGroups[vpc] == nil { defaultGroups[vpc] = id }
             groupList.append(.object(g.object))
+        }
+        // A rule may name any group declared here, before or after it.
+        for (i, g) in try root.optionalItems("SecurityGroups").enumerated() {
+            let id = try g.string("GroupId")
+            for (j, rule) in (inbound[id] ?? []).enumerated() {
+                if let unknown = rule.groups.first(where: { securityGroups[$0] == nil }) {
+                    throw RuntimeError.invalidNetwork(at: "\(path).SecurityGroups[\(i)].IpPermissions[\(j)].UserIdGroupPairs",
+                                                      "no security group '\(unknown)' is declared")
+                }
+            }
         }
         document.append("Vpcs", .array(vpcList))
         document.append("Subnets", .array(subnetList))
         document.append("SecurityGroups", .array(groupList))
+    }
+}
+
+extension DeclaredNetwork {
+    /// The VPC's security group named `default`, if one is declared.
+    func defaultGroup(of vpc: String) -> String? { defaultGroups[vpc] }
+
+    /// Whether any of `groups` lets TCP `port` in from `address` (or a member of `from`).
+    func allowsTCP(_ port: Int, into groups: [String], from address: UInt32, groups from: [String]) -> Bool {
+        groups.contains { group in (inbound[group] ?? []).contains { $0.allows("tcp", port: port, from: address, groups: from) } }
     }
 }
 

@@ -2,7 +2,6 @@
 /// helper's refusals, name resolution through available mount targets, the access point, the
 /// root directory (made from CreationInfo), the mounted path; then the identity rules (3.3-3.5).
 ///
-/// Not yet: security group rules on port 2049 wait for the network's rules.
 extension EFSService {
     static let accessPointPattern = Pattern("^fsap-[0-9a-f]{17}$")
 
@@ -52,6 +51,14 @@ extension EFSService {
         let host = tls ? "127.0.0.1" : (ip ?? "\(fs.id).efs.\(ctx.region).amazonaws.com")
         let requested = input[NFSMembers.MountRequest.path]?.string ?? "/"
         let mountedPath = "/" + FileTree.components(requested).joined(separator: "/")
+        // 3. Reachability: in a declared network, a mount target's group must let TCP 2049 in from
+        // the client (its subnet's first assignable address, in its VPC's default group).
+        if let declared = region.network.declared {
+            let clientGroups = declared.defaultGroup(of: client.vpcID).map { [$0] } ?? []
+            guard declared.allowsTCP(2049, into: target.securityGroups, from: client.cidr.base &+ 4, groups: clientGroups) else {
+                throw NFSError.timedOut(path: mountedPath)
+            }
+        }
         // 4. The access point.
         if let accessPointID {
             guard let accessPoint, accessPoint.fileSystemID == fs.id,
