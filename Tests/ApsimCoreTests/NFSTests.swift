@@ -251,4 +251,23 @@ import Glibc
         #expect(error(network([["IpProtocol": "gre", "FromPort": 1, "ToPort": 2]]).body).message
                 == "Invalid network at 'Network.SecurityGroups[1].IpPermissions[0].IpProtocol': 'gre' is not tcp, udp, icmp or -1.")
     }
+
+    @Test func sizeInBytesMetersTheFiles() throws {
+        let (w, fs) = try ready()
+        func size() -> JSON? { call(w, "efs:DescribeFileSystems", ["FileSystemId": .string(fs)]).body["FileSystems"]?.array?.first?["SizeInBytes"] }
+        func value() -> Int64 { size()?["Value"]?.int ?? -1 }
+        #expect(value() == 6144 && size()?["ValueInStandard"] == 6144 && size()?["Timestamp"] == 1_700_000_000)
+        let m = JSON.string(mountID(call(w, "nfs:Mount", ["FileSystemId": .string(fs)])))
+        _ = call(w, "nfs:Write", ["MountId": m, "Path": "/empty", "Text": ""])
+        #expect(value() == 6144 + 6144)  // an empty file meters 6 KiB
+        _ = call(w, "nfs:Write", ["MountId": m, "Path": "/big", "Text": .string(String(repeating: "x", count: 5000))])
+        _ = call(w, "nfs:Symlink", ["MountId": m, "Path": "/link", "Target": "big"])
+        _ = call(w, "nfs:Mkdir", ["MountId": m, "Path": "/d"])
+        // root 6144, empty 6144, big 2048 + 8192, link 6144, d 6144.
+        let expected: Int64 = 6144 + 6144 + 10240 + 6144 + 6144
+        #expect(value() == expected && size()?["ValueInIA"] == 0)
+        for i in 0..<130 { _ = call(w, "nfs:Write", ["MountId": m, "Path": .string("/d/f\(i)"), "Text": ""]) }
+        let withEntries: Int64 = 6144 + 6144 + 10240 + 6144 + (2048 + 8192) + 130 * 6144
+        #expect(value() == withEntries)  // d: two increments of 128 entries
+    }
 }

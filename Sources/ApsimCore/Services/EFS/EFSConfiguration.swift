@@ -116,7 +116,8 @@ enum EFSConfiguration {
         if let throughput { fs.provisionedThroughput = throughput }
         if mode != "provisioned" { fs.provisionedThroughput = nil }
         fs.lifecycle = ctx.lifecycle("updating", settlingTo: "available")
-        return EFSOperations.describe(fs, s.region(ctx).efs, ctx, state: fs.lifecycle.current).objectValue
+        return EFSOperations.describe(fs, s.region(ctx).efs, ctx, state: fs.lifecycle.current,
+                                      metered: EFSService.sizeInBytes(fs, s)).objectValue
     }
 
     static func updateFileSystemProtection(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {

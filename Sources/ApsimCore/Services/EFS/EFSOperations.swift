@@ -39,7 +39,7 @@ enum EFSOperations {
     /// `answeringCreate`: the CreateFileSystem answer, whose `creating` file system reports zero
     /// bytes without a Timestamp, as AWS's does.
     static func describe(_ fs: EFSFileSystem, _ efs: EFSState, _ ctx: CallContext, state: String,
-                         answeringCreate: Bool = false) -> JSON {
+                         answeringCreate: Bool = false, metered: Int64 = metadataBytes) -> JSON {
         var o = JSONObject(capacity: 19)
         o.append("OwnerId", .string(ctx.account))
         o.append("CreationToken", .string(fs.creationToken))
@@ -53,8 +53,8 @@ enum EFSOperations {
             o.append("SizeInBytes", ["Value": 0, "ValueInIA": 0, "ValueInStandard": 0, "ValueInArchive": 0])
         } else {
             o.append("SizeInBytes", [
-                "Value": .int(metadataBytes), "Timestamp": JSON.timestamp(milliseconds: ctx.now),
-                "ValueInIA": 0, "ValueInStandard": .int(metadataBytes), "ValueInArchive": 0,
+                "Value": .int(metered), "Timestamp": JSON.timestamp(milliseconds: ctx.now),
+                "ValueInIA": 0, "ValueInStandard": .int(metered), "ValueInArchive": 0,
             ])
         }
         o.append("PerformanceMode", .string(fs.performanceMode))
@@ -188,7 +188,9 @@ enum EFSOperations {
                                                               limit: EFSMembers.DescribeFileSystemsRequest.maxItems, defaultLimit: 100), scope: "efs:fs",
                                                   invalid: EFSError.invalidPageToken("Marker"))
         }
-        out.append("FileSystems", .array(found.map { describe($0, region.efs, ctx, state: $0.lifecycle.observe(now: ctx.now)) }))
+        out.append("FileSystems", .array(found.map {
+            describe($0, region.efs, ctx, state: $0.lifecycle.observe(now: ctx.now), metered: EFSService.sizeInBytes($0, s))
+        }))
         out.append("NextMarker", ifPresent: next.map { .string($0) })
         return out
     }
