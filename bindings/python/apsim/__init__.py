@@ -25,6 +25,7 @@ from ._errors import ClientError, ConfigError, ServiceNotMockedError, StateFileI
 from ._native import EXPECTED_VERSION_NUMBER, LibraryNotFoundError
 from .client import BaseClient
 from .mock import mock_aws, patch_client
+from .mount import Mount, MountError
 from .simulator import Simulator, validate, version, version_number
 from ._version import __version__
 
@@ -36,6 +37,8 @@ __all__ = [
     "StateFileInUseError",
     "EXPECTED_VERSION_NUMBER",
     "LibraryNotFoundError",
+    "Mount",
+    "MountError",
     "ServiceNotMockedError",
     "Simulator",
     "mock_aws",

@@ -6,10 +6,13 @@ import ctypes
 import inspect
 import operator
 import weakref
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Tuple, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, TypeVar, overload
 
 from . import _codec, _native
 from ._errors import ConfigError, StateFileInUseError, raise_error
+
+if TYPE_CHECKING:
+    from .mount import Mount
 
 __all__ = ["Simulator", "validate", "version", "version_number"]
 
@@ -322,6 +325,18 @@ class Simulator:
         if rc != 0:
             raise_error(operation, document)
         return document
+
+    def mount(self, file_system_or_volume_id: str, *, access_point: Optional[str] = None, path: str = "/",
+              subnet: Optional[str] = None, mount_target_ip: Optional[str] = None, tls: Optional[bool] = None,
+              iam: bool = False, principal: Optional[str] = None, read_only: bool = False, uid: int = 0, gid: int = 0,
+              groups: Sequence[int] = (), umask: int = 0o022) -> "Mount":
+        """Mounts an EFS file system (or an access point, by its ARN) as a client's mount helper
+        does (``nfs:Mount``): a :class:`apsim.Mount` whose methods work like ``os``'s. A refusal
+        raises :class:`apsim.MountError`."""
+        from .mount import mount
+        return mount(self, file_system_or_volume_id, access_point=access_point, path=path, subnet=subnet,
+                     mount_target_ip=mount_target_ip, tls=tls, iam=iam, principal=principal, read_only=read_only,
+                     uid=uid, gid=gid, groups=groups, umask=umask)
 
     def http(self, request: Dict[str, Any]) -> Dict[str, Any]:
         """One request in the AWS wire protocol (``apsim_http``): ``{"method", "path", "query",
