@@ -69,4 +69,14 @@ import Testing
         w.setAuthorizer(nil)
         #expect(call(w, "efs:DescribeFileSystems").body["FileSystems"] == .array([]))
     }
+
+    @Test func aDeclaredKeySignsAsItsPrincipal() throws {
+        let w = try makeWorld()
+        let recorder = Recorder()
+        w.setAuthorizer(recorder.authorizer)
+        _ = call(w, "apsim:PutPrincipal", ["Arn": "arn:aws:iam::123456789012:role/ci", "AccessKeyIds": ["AKIACI"]])
+        _ = w.http(signed("AKIACI", "GET", "/2015-02-01/file-systems"))
+        #expect(recorder.asked.last?.caller == Caller(arn: "arn:aws:iam::123456789012:role/ci", account: "123456789012", accessKeyID: "AKIACI"))
+        #expect(recorder.asked.last?.caller.isRoot == false)
+    }
 }

@@ -2,8 +2,8 @@
 ///
 /// A call through the C API is made by its account's root (`arn:aws:iam::<account>:root`). A
 /// request on the wire is made by the principal whose access key signed it: a 12-digit key is
-/// that account's root, and any other key the root of the world's default account (declared
-/// principals, which name their own keys, come with the IAM evaluator).
+/// that account's root, a key declared with apsim:PutPrincipal that principal, and any other key
+/// the root of the call's account.
 struct Caller: Sendable, Equatable {
     /// The principal's ARN (`arn:aws:iam::123456789012:root`, `...:role/app`).
     let arn: String
@@ -15,6 +15,14 @@ struct Caller: Sendable, Equatable {
     /// The root of `account`, the caller of a C-API call.
     static func root(of account: String, accessKeyID: String? = nil) -> Caller {
         Caller(arn: "arn:aws:iam::" + account + ":root", account: account, accessKeyID: accessKeyID)
+    }
+
+    /// The caller of a request signed with `accessKeyID` in `account` (see above).
+    static func resolve(_ accessKeyID: String?, account: String, in s: borrowing WorldState) -> Caller {
+        if let key = accessKeyID, let declared = Principals.principal(forAccessKey: key, in: s) {
+            return Caller(arn: declared.arn, account: declared.account, accessKeyID: key)
+        }
+        return root(of: account, accessKeyID: accessKeyID)
     }
 
     /// Whether the caller is its account's root.

@@ -97,7 +97,7 @@ public final class World: Sendable {
         if entry.drawsRequestID { _ = s.ids.nextRequestBits() }
         if let clock = journaled.clock { s.nowMilliseconds = clock }  // a real clock's time is not replayed by any call
         let ctx = CallContext(account: journaled.account, region: journaled.region, config: config, now: s.nowMilliseconds,
-                              caller: Caller.root(of: journaled.account, accessKeyID: journaled.accessKeyID))
+                              caller: Caller.resolve(journaled.accessKeyID, account: journaled.account, in: s))
         _ = try entry.run(&s, ctx, input)
         s.journalSeq = journaled.seq
     }
@@ -164,7 +164,7 @@ public final class World: Sendable {
                 let requestBits = entry.drawsRequestID ? s.ids.nextRequestBits() : nil
                 if let fault = s.fireFault(for: entry.fullName) { return (requestBits, .failure(fault)) }
                 let ctx = CallContext(account: account, region: region, config: config, now: s.nowMilliseconds,
-                                      regionKey: regionKey, caller: Caller.root(of: account, accessKeyID: accessKeyID))
+                                      regionKey: regionKey, caller: Caller.resolve(accessKeyID, account: account, in: s))
                 do throws(APIError) {
                     let seq = s.journalSeq + 1
                     let output: HandlerOutput, changed: Bool
