@@ -139,10 +139,48 @@ def _network(ec2: Any, region: str) -> Dict[str, List[Dict[str, str]]]:
                     and ipaddress.IPv4Network(subnet.cidr_block, strict=False).subnet_of(blocks[subnet.vpc_id])):
                 subnets.append({"SubnetId": subnet.id, "VpcId": subnet.vpc_id, "AvailabilityZone": zone,
                                 "AvailabilityZoneId": subnet.availability_zone_id, "CidrBlock": subnet.cidr_block})
-    groups = [{"GroupId": group.id, "VpcId": group.vpc_id, "GroupName": group.name}
-              for vpc_groups in list(ec2.groups.values()) for group in list(vpc_groups.values())
-              if group.vpc_id in blocks and _IDS["sg-"].fullmatch(group.id)]
+    kept = [group for vpc_groups in list(ec2.groups.values()) for group in list(vpc_groups.values())
+            if group.vpc_id in blocks and _IDS["sg-"].fullmatch(group.id)]
+    known = {group.id for group in kept}
+    groups = [{"GroupId": group.id, "VpcId": group.vpc_id, "GroupName": group.name,
+               "IpPermissions": _permissions(group, known)} for group in kept]
     return {"Vpcs": vpcs, "Subnets": subnets, "SecurityGroups": groups}
+
+
+def _permissions(group: Any, known: Any) -> List[Dict[str, Any]]:
+    """A moto group's inbound rules in EC2's shape (network.md, "Security group rules"): IPv4 ranges
+    and groups apsim knows; a VPC's default group also lets its own members in, as EC2's does (moto
+    creates it without that rule)."""
+    rules: List[Dict[str, Any]] = []
+    for rule in list(getattr(group, "ingress_rules", []) or []):
+        protocol = str(rule.ip_protocol)
+        permission: Dict[str, Any] = {"IpProtocol": protocol}
+        if protocol != "-1":
+            if rule.from_port is None or rule.to_port is None:
+                continue
+            permission["FromPort"], permission["ToPort"] = int(rule.from_port), int(rule.to_port)
+        cidr = (getattr(rule, "ip_range", None) or {}).get("CidrIp")
+        source = (getattr(rule, "source_group", None) or {}).get("GroupId")
+        if cidr:
+            permission["IpRanges"] = [{"CidrIp": cidr}]
+        elif source in known:
+            permission["UserIdGroupPairs"] = [{"GroupId": source}]
+        else:
+            continue
+        if protocol.lower() not in ("tcp", "udp", "icmp", "-1", "6", "17", "1", "all"):
+            continue
+        rules.append(permission)
+    if group.name == "default":
+        rules.append({"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": group.id}]})
+    return rules
+
+
+def declare(sim: Any, account: str, region: str) -> None:
+    """Declares moto's network of ``account`` and ``region`` to the world (before an nfs:Mount, whose
+    reachability the groups' rules decide)."""
+    network = _network(_ec2_backend(account, region), region)
+    sim.set_network(vpcs=network["Vpcs"], subnets=network["Subnets"], security_groups=network["SecurityGroups"],
+                    account_id=account, region=region)
 
 
 def _vpc_block(vpc: Any) -> ipaddress.IPv4Network:

@@ -263,6 +263,13 @@ def mount(sim: Any, file_system_or_volume_id: str, *, access_point: Optional[str
             params[key] = value
     if iam:
         params["Iam"] = True
+    from . import mock
+    if mock._moto_active():
+        # Inside moto.mock_aws(): the network (and its security group rules) is moto's, now.
+        from . import _moto_network
+        config = getattr(sim, "config", {})
+        _moto_network.declare(sim, config.get("account_id", _moto_network.DEFAULT_ACCOUNT),
+                              config.get("region", _moto_network.DEFAULT_REGION))
     rc, document = _send(sim, "nfs:Mount", params)
     if rc != 0:
         error = document.get("Error", {})

@@ -209,8 +209,10 @@ def test_inside_moto_only_moto_subnets_exist(no_network, clean_env):
             {"SubnetId": subnet, "VpcId": net.vpc, "AvailabilityZone": zone, "AvailabilityZoneId": zone_id, "CidrBlock": cidr}
             for subnet, (zone, zone_id, cidr) in net.placement.items()]
         assert [g for g in network["SecurityGroups"] if g["VpcId"] == net.vpc] == [
-            {"GroupId": net.default_group, "VpcId": net.vpc, "GroupName": "default"},
-            {"GroupId": net.other_group, "VpcId": net.vpc, "GroupName": "efs-clients"}]
+            # With moto's inbound rules (network.md); a default group lets its own members in, as EC2's does.
+            {"GroupId": net.default_group, "VpcId": net.vpc, "GroupName": "default",
+             "IpPermissions": [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": net.default_group}]}]},
+            {"GroupId": net.other_group, "VpcId": net.vpc, "GroupName": "efs-clients", "IpPermissions": []}]
 
 
 def test_inside_moto_while_a_fault_is_armed(no_network, clean_env):
