@@ -23,6 +23,8 @@ MT = "fsmt-0123456789abcdef0"
 SVM = "svm-0123456789abcdef0"
 SNAP = "fsvolsnap-0123456789abcdef0"
 SUBNET = "subnet-0123456789abcdef0"
+MOUNT = "mount-0123456789abcdef0"
+POLICY = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": ["*", "123456789012"]}, "Action": ["elasticfilesystem:Client*"], "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}, "ForAnyValue:StringLikeIfExists": {"aws:PrincipalArn": ["arn:aws:iam::*:role/?"]}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]}'
 ZFS = {"DeploymentType": "SINGLE_AZ_HA_2", "ThroughputCapacity": 160}
 ATTACH = {"Name": "my-ap", "Type": "OPENZFS", "ClientRequestToken": "tok",
           "OpenZFSConfiguration": {"VolumeId": VOL, "FileSystemIdentity": {"Type": "POSIX", "PosixUser": {"Uid": 1, "Gid": 1, "SecondaryGids": [2]}}},
@@ -58,7 +60,8 @@ REQUESTS = {
     "efs:DescribeLifecycleConfiguration": [{"FileSystemId": FS}],
     "efs:PutBackupPolicy": [{"FileSystemId": FS, "BackupPolicy": {"Status": "ENABLED"}}],
     "efs:DescribeBackupPolicy": [{"FileSystemId": FS}],
-    "efs:PutFileSystemPolicy": [{"FileSystemId": FS, "Policy": "{\"Statement\": []}"}],
+    "efs:PutFileSystemPolicy": [{"FileSystemId": FS, "Policy": "{\"Statement\": []}"},
+                                {"FileSystemId": FS, "Policy": POLICY, "BypassPolicyLockoutSafetyCheck": True}],
     "efs:DescribeFileSystemPolicy": [{"FileSystemId": FS}],
     "efs:DeleteFileSystemPolicy": [{"FileSystemId": FS}],
     "efs:PutAccountPreferences": [{"ResourceIdType": "SHORT_ID"}],
@@ -104,6 +107,31 @@ REQUESTS = {
     "apsim:InjectFault": [{"Operation": "*", "ErrorCode": "ThrottlingException", "Probability": 0.5}],
     "apsim:ListFaults": [{}], "apsim:ClearFaults": [{}], "apsim:Reset": [{}], "apsim:ExportState": [{}],
     "apsim:ImportState": [{"State": {"Format": "apsim-state/1"}}], "apsim:ListOperations": [{}],
+    "apsim:DescribeConfiguration": [{}], "apsim:DescribeStateFile": [{}],
+    "apsim:PutPrincipal": [{"Arn": "arn:aws:iam::123456789012:role/app", "AccessKeyIds": ["AKIAFUZZ"], "Policies": [POLICY, json.loads(POLICY)]}],
+    "apsim:DeletePrincipal": [{"Arn": "arn:aws:iam::123456789012:role/app"}],
+    "apsim:ListPrincipals": [{}],
+    # The data plane: MOUNT names no mount of a fresh world (EBADF), Mount itself resolves FS.
+    "nfs:Mount": [{"FileSystemId": FS, "AccessPointId": AP, "Tls": True, "Iam": True, "Principal": "arn:aws:iam::123456789012:root",
+                   "Path": "/a/../b", "SubnetId": SUBNET, "MountTargetIp": "172.31.0.5", "ReadOnly": True, "Uid": 1, "Gid": 2, "Gids": [3]},
+                  {"AccessPointArn": "arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/" + AP},
+                  {"VolumeId": VOL}],
+    "nfs:Unmount": [{"MountId": MOUNT}], "nfs:ListMounts": [{}],
+    "nfs:Stat": [{"MountId": MOUNT, "Path": "/a", "NoFollow": True, "Uid": 0, "Gid": 0, "Gids": [1, 2]}],
+    "nfs:List": [{"MountId": MOUNT, "Path": "/"}],
+    "nfs:Mkdir": [{"MountId": MOUNT, "Path": "/a/b", "Mode": 493, "Parents": True}],
+    "nfs:Write": [{"MountId": MOUNT, "Path": "/f", "Data": "AAEC", "Offset": 4096, "Append": False, "Truncate": False,
+                   "Create": True, "Exclusive": False, "Mode": 420}, {"MountId": MOUNT, "Path": "/t", "Text": "hello"}],
+    "nfs:Read": [{"MountId": MOUNT, "Path": "/f", "Offset": 1, "Length": 2, "Encoding": "utf-8"}],
+    "nfs:Truncate": [{"MountId": MOUNT, "Path": "/f", "Size": 10}],
+    "nfs:Remove": [{"MountId": MOUNT, "Path": "/f"}], "nfs:Rmdir": [{"MountId": MOUNT, "Path": "/a"}],
+    "nfs:Rename": [{"MountId": MOUNT, "Path": "/a", "NewPath": "/b"}],
+    "nfs:Link": [{"MountId": MOUNT, "Path": "/f", "NewPath": "/g"}],
+    "nfs:Symlink": [{"MountId": MOUNT, "Path": "/l", "Target": "../f"}],
+    "nfs:Readlink": [{"MountId": MOUNT, "Path": "/l"}],
+    "nfs:Chmod": [{"MountId": MOUNT, "Path": "/f", "Mode": 3565}],
+    "nfs:Chown": [{"MountId": MOUNT, "Path": "/f", "NewUid": 1000, "NewGid": 1000}],
+    "nfs:SetTimes": [{"MountId": MOUNT, "Path": "/f", "Atime": 1700000000.5, "Mtime": 1700000001}],
 }
 
 HTTP = [

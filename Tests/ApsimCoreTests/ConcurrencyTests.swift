@@ -71,4 +71,40 @@ import Testing
         let names = call(w, "fsx:DescribeS3AccessPointAttachments").body["S3AccessPointAttachments"]?.array?.compactMap { $0["Name"]?.string } ?? []
         #expect(Set(names).count == names.count)
     }
+
+    @Test func threadsWriteAndListThroughMountsOfOneFileSystem() async throws {
+        let w = try makeWorld(#"{"seed": 9, "start_time": 1700000000, "lifecycle": "instant"}"#)
+        let fs = makeFileSystem(w)
+        _ = call(w, "efs:CreateMountTarget", ["FileSystemId": .string(fs), "SubnetId": "subnet-0123456789abcdef0"])
+        let perTask = 150
+        let listedOK = await withTaskGroup(of: Bool.self) { group in
+            for t in 0..<6 {
+                group.addTask {
+                    // Each task mounts on its own and works in its own directory; all list the root.
+                    let m = JSON.string(call(w, "nfs:Mount", ["FileSystemId": .string(fs)]).body["MountId"]?.string ?? "")
+                    var ok = call(w, "nfs:Mkdir", ["MountId": m, "Path": .string("/t\(t)")]).status == 200
+                    for i in 0..<perTask {
+                        ok = ok && call(w, "nfs:Write", ["MountId": m, "Path": .string("/t\(t)/f\(i)"), "Text": .string("\(t)-\(i)")]).status == 200
+                        if i % 10 == 0 {
+                            let names = call(w, "nfs:List", ["MountId": m, "Path": .string("/t\(t)")]).body["Entries"]?.array ?? []
+                            ok = ok && names.count == i + 1
+                            _ = call(w, "nfs:List", ["MountId": m, "Path": "/"])
+                        }
+                    }
+                    return ok
+                }
+            }
+            var all = true
+            for await ok in group { all = all && ok }
+            return all
+        }
+        #expect(listedOK)
+        let m = JSON.string(call(w, "nfs:Mount", ["FileSystemId": .string(fs)]).body["MountId"]?.string ?? "")
+        #expect(call(w, "nfs:List", ["MountId": m, "Path": "/"]).body["Entries"]?.array?.count == 6)
+        for t in 0..<6 {
+            #expect(call(w, "nfs:Read", ["MountId": m, "Path": .string("/t\(t)/f\(perTask - 1)"), "Encoding": "utf-8"]).body["Text"]
+                    == .string("\(t)-\(perTask - 1)"))
+        }
+        #expect(w.withState { FileTrees.existing(fs, in: $0)?.nodes.count } == 1 + 6 + 6 * perTask)
+    }
 }
