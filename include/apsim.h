@@ -164,6 +164,8 @@ APSIM_API int apsim_version_number(void);
  *                                  system holds at least that fraction of its quota and its previous
  *                                  access point was created less than interval_ms ago (virtual
  *                                  clock). Off by default.
+ *                    "metering"    "instant" (default): EFS SizeInBytes is the files' metered size at
+ *                                  the description; "hourly": the size at the last hour boundary.
  *                    "state"       an apsim:ExportState document to start from.
  *                    "network"     a list of apsim:SetNetwork documents, each with "AccountId" and
  *                                  "Region": the networks those accounts and regions start with

@@ -276,7 +276,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"colour": 1}"#, "Unknown configuration key 'colour'. Known keys: account_id, region, seed, start_time, clock, lifecycle, creation_delay_ms, state, state_file, access_points_per_file_system, idempotent_client_tokens, strict_file_system_delete, throttling, s3_access_points_per_region, network, data_limit_bytes."),
+        (#"{"colour": 1}"#, "Unknown configuration key 'colour'. Known keys: account_id, region, seed, start_time, clock, lifecycle, creation_delay_ms, state, state_file, access_points_per_file_system, idempotent_client_tokens, strict_file_system_delete, throttling, metering, s3_access_points_per_region, network, data_limit_bytes."),
         (#"{"account_id": "12345"}"#, "account_id must be a string of 12 digits, e.g. \"123456789012\"."),
         (#"{"region": "Mars"}"#, "region must be an AWS region name such as \"us-east-1\"."),
         (#"{"seed": -1}"#, "seed must be an integer from 0 to 9223372036854775807."),

@@ -270,4 +270,48 @@ import Glibc
         let withEntries: Int64 = 6144 + 6144 + 10240 + 6144 + (2048 + 8192) + 130 * 6144
         #expect(value() == withEntries)  // d: two increments of 128 entries
     }
+
+    func sizes(_ w: World, _ fs: String) -> (value: Int64, ia: Int64, archive: Int64, standard: Int64, at: JSON?) {
+        let b = call(w, "efs:DescribeFileSystems", ["FileSystemId": .string(fs)]).body["FileSystems"]?.array?.first?["SizeInBytes"]
+        return (b?["Value"]?.int ?? -1, b?["ValueInIA"]?.int ?? -1, b?["ValueInArchive"]?.int ?? -1, b?["ValueInStandard"]?.int ?? -1, b?["Timestamp"])
+    }
+
+    @Test func storageClassesFollowTheLifecycleConfigurationAndTheClock() throws {
+        let (w, fs) = try ready()
+        let m = JSON.string(mountID(call(w, "nfs:Mount", ["FileSystemId": .string(fs)])))
+        #expect(call(w, "efs:UpdateFileSystem", ["FileSystemId": .string(fs), "ThroughputMode": "elastic"]).status == 202)  // Archive needs it
+        #expect(call(w, "efs:PutLifecycleConfiguration", ["FileSystemId": .string(fs), "LifecyclePolicies": [
+            ["TransitionToIA": "AFTER_7_DAYS"], ["TransitionToArchive": "AFTER_14_DAYS"]]]).status == 200)
+        let written = call(w, "nfs:Write", ["MountId": m, "Path": "/big", "Data": .string(base64(Array(repeating: 1, count: 131_072)))])
+        #expect(written.body["Size"] == 131_072)
+        _ = call(w, "nfs:Write", ["MountId": m, "Path": "/small", "Text": "s"])  // under 128 KiB: always Standard
+        let total = sizes(w, fs).value
+        #expect(total == 6144 + (2048 + 131_072) + 6144 && sizes(w, fs).ia == 0)
+        _ = call(w, "apsim:AdvanceClock", ["Milliseconds": .int(8 * 86_400_000)])
+        #expect(sizes(w, fs).ia == 131_072 && sizes(w, fs).standard == total - 131_072)
+        // A read without AFTER_1_ACCESS leaves it in IA; it then ages to Archive from that read.
+        _ = call(w, "nfs:Read", ["MountId": m, "Path": "/big", "Length": 1])
+        #expect(sizes(w, fs).ia == 131_072)
+        _ = call(w, "apsim:AdvanceClock", ["Milliseconds": .int(15 * 86_400_000)])
+        #expect(sizes(w, fs).archive == 131_072 && sizes(w, fs).ia == 0)
+        // With AFTER_1_ACCESS a read brings it back; a write always does.
+        _ = call(w, "efs:PutLifecycleConfiguration", ["FileSystemId": .string(fs), "LifecyclePolicies": [
+            ["TransitionToIA": "AFTER_7_DAYS"], ["TransitionToPrimaryStorageClass": "AFTER_1_ACCESS"]]])
+        _ = call(w, "nfs:Read", ["MountId": m, "Path": "/big", "Length": 1])
+        #expect(sizes(w, fs).ia == 0 && sizes(w, fs).archive == 0 && sizes(w, fs).standard == total)
+    }
+
+    @Test func hourlyMeteringReportsTheLastBoundarysSize() throws {
+        let (w, fs) = try ready(#"{"seed": 3, "start_time": 1700000000, "metering": "hourly"}"#)  // 22:13:20 UTC
+        let m = JSON.string(mountID(call(w, "nfs:Mount", ["FileSystemId": .string(fs)])))
+        _ = call(w, "nfs:Write", ["MountId": m, "Path": "/a", "Text": "a"])
+        #expect(sizes(w, fs).value == 6144 && sizes(w, fs).at == 1_700_000_000)  // before the first boundary: at creation
+        _ = call(w, "apsim:AdvanceClock", ["Milliseconds": 3_600_000])  // 23:13:20: the 23:00 boundary passed
+        _ = call(w, "nfs:Write", ["MountId": m, "Path": "/b", "Text": "b"])  // after the boundary: not in its sample
+        #expect(sizes(w, fs).value == 6144 + 6144 && sizes(w, fs).at == 1_700_002_800)
+        _ = call(w, "apsim:AdvanceClock", ["Milliseconds": 3_600_000])
+        #expect(sizes(w, fs).value == 6144 + 2 * 6144 && sizes(w, fs).at == 1_700_006_400)
+    }
+
+    func base64(_ bytes: [UInt8]) -> String { Base64.encode(bytes) }
 }

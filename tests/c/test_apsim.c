@@ -206,7 +206,7 @@ static void test_open_bad_config(void) {
     static const struct bad_config cases[] = {
         {"{\"colour\": \"blue\"}",
          "Unknown configuration key 'colour'. Known keys: account_id, region, seed, start_time, clock, lifecycle, "
-         "creation_delay_ms, state, state_file, access_points_per_file_system, idempotent_client_tokens, strict_file_system_delete, throttling, s3_access_points_per_region, network, data_limit_bytes.",
+         "creation_delay_ms, state, state_file, access_points_per_file_system, idempotent_client_tokens, strict_file_system_delete, throttling, metering, s3_access_points_per_region, network, data_limit_bytes.",
          NULL},
         {"{\"account_id\": \"12345\"}", "account_id must be a string of 12 digits, e.g. \"123456789012\".", NULL},
         {"{\"account_id\": \"12345678901a\"}", "account_id must be a string of 12 digits, e.g. \"123456789012\".",

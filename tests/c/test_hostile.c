@@ -1150,7 +1150,7 @@ static void test_unknown_members(void) {
     EXPECT_OPEN_REFUSED("{\"Seed\": 1}",
                         "Unknown configuration key 'Seed'. Known keys: account_id, region, seed, start_time, clock, lifecycle, "
                         "creation_delay_ms, state, state_file, access_points_per_file_system, idempotent_client_tokens, "
-                        "strict_file_system_delete, throttling, s3_access_points_per_region, network, data_limit_bytes.");
+                        "strict_file_system_delete, throttling, metering, s3_access_points_per_region, network, data_limit_bytes.");
 done:
     close_world(&w);
 }

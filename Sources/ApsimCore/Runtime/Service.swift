@@ -25,6 +25,10 @@ protocol Service: Sendable {
     static func mount(_ input: JSONObject, _ s: inout WorldState, _ ctx: CallContext) throws(APIError) -> FileMount?
     /// What a call on one of the service's mounts may do now (its resources gone: ESTALE).
     static func health(of mount: FileMount, _ s: inout WorldState, now: Int64) -> FileMount.Health
+    /// A file is about to be read through one of the service's mounts (EFS: its storage class).
+    static func reading(_ file: FileNode, through mount: FileMount, _ s: inout WorldState, now: Int64)
+    /// A tree is about to change through one of the service's mounts (EFS: an hourly sample).
+    static func changing(_ tree: FileTree, through mount: FileMount, _ s: inout WorldState, now: Int64)
     /// Gives one of the service's resources the network interface an EC2 emulator made for it
     /// (apsim:SetNetworkInterface); false when the resource is not one of this service's.
     static func setNetworkInterface(_ id: String, to interface: String, in region: RegionState) -> Bool
@@ -34,6 +38,8 @@ extension Service {
     static func setNetworkInterface(_ id: String, to interface: String, in region: RegionState) -> Bool { false }
     static func mount(_ input: JSONObject, _ s: inout WorldState, _ ctx: CallContext) throws(APIError) -> FileMount? { nil }
     static func health(of mount: FileMount, _ s: inout WorldState, now: Int64) -> FileMount.Health { .ok }
+    static func reading(_ file: FileNode, through mount: FileMount, _ s: inout WorldState, now: Int64) {}
+    static func changing(_ tree: FileTree, through mount: FileMount, _ s: inout WorldState, now: Int64) {}
 }
 
 /// What apsim:SetLifecycleState names: a resource by ID, or one by name (an S3 access point

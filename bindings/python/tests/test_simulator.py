@@ -13,7 +13,7 @@ from conftest import ACCOUNT, REGION, START, error_of, raised
 
 KNOWN_KEYS = (
     "account_id, region, seed, start_time, clock, lifecycle, creation_delay_ms, state, state_file, "
-    "access_points_per_file_system, idempotent_client_tokens, strict_file_system_delete, throttling, s3_access_points_per_region, network, data_limit_bytes"
+    "access_points_per_file_system, idempotent_client_tokens, strict_file_system_delete, throttling, metering, s3_access_points_per_region, network, data_limit_bytes"
 )
 
 

@@ -35,6 +35,12 @@ final class FileNode {
     var nlink: UInt32
     /// Epoch milliseconds.
     var atime, mtime, ctime: Int64
+    /// When the file was last read or written (storage classes age from it; EFS keeps atime
+    /// still on reads, so this is apart).
+    var lastAccess: Int64
+    /// The storage class a read left the file in when it did not move it back (0 Standard, 1
+    /// Infrequent Access, 2 Archive); a write makes it 0 again.
+    var coldFloor: UInt8 = 0
     var data = SparseData()
     var target = ""
     /// Name -> inode number (directories).
@@ -46,6 +52,7 @@ final class FileNode {
         (self.ino, self.type, self.mode, self.uid, self.gid, self.parent) = (ino, type, mode & 0o7777, uid, gid, parent)
         nlink = type == .directory ? 2 : 1
         (atime, mtime, ctime) = (now, now, now)
+        lastAccess = now
     }
 
     /// The size a client sees: the file's logical size, a link's target length, 6144 for a

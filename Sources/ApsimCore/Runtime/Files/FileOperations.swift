@@ -81,6 +81,7 @@ extension FileTree {
         storedBytes += file.data.storedBytes - before
         file.mtime = now
         file.ctime = now
+        (file.lastAccess, file.coldFloor) = (now, 0)  // a write always brings a file back to Standard
         if file.data.size != sizeBefore { file.atime = now }  // EFS: a write that changes the size sets atime
         return file
     }
@@ -104,6 +105,7 @@ extension FileTree {
         file.data.truncate(to: size)
         storedBytes += file.data.storedBytes - before
         (file.mtime, file.ctime) = (now, now)
+        (file.lastAccess, file.coldFloor) = (now, 0)
         return file
     }
 

@@ -21,6 +21,9 @@ final class FileTree {
     var version: UInt64 = 0
     /// A measurement kept with the version (and key) it was made at (EFS's metered size).
     var measured: (version: UInt64, key: Int64, value: Int64)? = nil
+    /// A sample its owner keeps across changes (EFS's hourly metering: the size at an hour
+    /// boundary, taken before the first change after it).
+    var sample: (at: Int64, values: [Int64])? = nil
 
     /// A tree whose root is a directory owned by `uid`:`gid` with `mode`.
     init(now: Int64, mode: UInt32 = 0o755, uid: UInt32 = 0, gid: UInt32 = 0) {

@@ -5,6 +5,7 @@ extension FileTree {
     var json: JSON {
         var o = JSONObject()
         o.append("NextIno", .int(Int64(nextIno)))
+        if let sample { o.append("Sample", .object(JSONObject(["At": .int(sample.at), "Values": .array(sample.values.map { .int($0) })]))) }
         o.append("Nodes", .array(nodes.keys.sorted().compactMap { nodes[$0] }.map { n in
             var j = JSONObject()
             j.append("Ino", .int(Int64(n.ino)))
@@ -16,6 +17,10 @@ extension FileTree {
             j.append("Atime", .int(n.atime))
             j.append("Mtime", .int(n.mtime))
             j.append("Ctime", .int(n.ctime))
+            if n.type == .file {
+                j.append("Accessed", .int(n.lastAccess))
+                if n.coldFloor > 0 { j.append("Cold", .int(Int64(n.coldFloor))) }
+            }
             switch n.type {
             case .directory:
                 j.append("Parent", .int(Int64(n.parent)))
@@ -53,6 +58,8 @@ extension FileTree {
                                 parent: UInt64(max(0, try n.optionalInt("Parent") ?? 0)))
             node.nlink = try u32("Nlink")
             (node.atime, node.mtime, node.ctime) = (try n.int("Atime"), try n.int("Mtime"), try n.int("Ctime"))
+            node.lastAccess = try n.optionalInt("Accessed") ?? node.mtime
+            node.coldFloor = UInt8(clamping: max(0, min(2, try n.optionalInt("Cold") ?? 0)))
             switch type {
             case .directory:
                 for m in try n.objectValue("Entries").members {
@@ -85,6 +92,10 @@ extension FileTree {
             if let missing = node.entries.first(where: { restored[$0.value] == nil }) {
                 throw document.invalid("Nodes", "directory \(node.ino) names inode \(missing.value), which is not in the tree")
             }
+        }
+        if document.raw("Sample") != nil {
+            let sample = try DocumentReader(document.raw("Sample"), document.path + ".Sample")
+            self.sample = (try sample.int("At"), try sample.array("Values").compactMap(\.int))
         }
         let next = try document.int("NextIno")
         guard next > Int64(restored.keys.max() ?? 0) else { throw document.invalid("NextIno", "expected a number above every inode's") }

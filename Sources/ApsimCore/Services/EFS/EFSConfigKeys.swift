@@ -35,7 +35,7 @@ extension EFSService {
             }
         }
 
-    static let configKeys = [accessPointsPerFileSystem, idempotentClientTokens, strictFileSystemDelete, throttlingKey]
+    static let configKeys = [accessPointsPerFileSystem, idempotentClientTokens, strictFileSystemDelete, throttlingKey, meteringKey]
 
     /// CreateAccessPoint answers ThrottlingException (429) when the file system already holds at
     /// least `nearQuotaFraction` of its access point quota and the previous access point on it was

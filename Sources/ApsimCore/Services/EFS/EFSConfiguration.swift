@@ -117,7 +117,7 @@ enum EFSConfiguration {
         if mode != "provisioned" { fs.provisionedThroughput = nil }
         fs.lifecycle = ctx.lifecycle("updating", settlingTo: "available")
         return EFSOperations.describe(fs, s.region(ctx).efs, ctx, state: fs.lifecycle.current,
-                                      metered: EFSService.sizeInBytes(fs, s)).objectValue
+                                      metered: EFSService.sizeInBytes(fs, s, ctx)).objectValue
     }
 
     static func updateFileSystemProtection(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {

@@ -39,7 +39,8 @@ enum EFSOperations {
     /// `answeringCreate`: the CreateFileSystem answer, whose `creating` file system reports zero
     /// bytes without a Timestamp, as AWS's does.
     static func describe(_ fs: EFSFileSystem, _ efs: EFSState, _ ctx: CallContext, state: String,
-                         answeringCreate: Bool = false, metered: Int64 = metadataBytes) -> JSON {
+                         answeringCreate: Bool = false,
+                         metered: (values: [Int64], at: Int64)? = nil) -> JSON {
         var o = JSONObject(capacity: 19)
         o.append("OwnerId", .string(ctx.account))
         o.append("CreationToken", .string(fs.creationToken))
@@ -52,9 +53,11 @@ enum EFSOperations {
         if answeringCreate && state == "creating" {
             o.append("SizeInBytes", ["Value": 0, "ValueInIA": 0, "ValueInStandard": 0, "ValueInArchive": 0])
         } else {
+            let m = metered ?? ([metadataBytes, 0, 0], ctx.now)
+            let (total, ia, archive) = (m.values[0], m.values.count > 1 ? m.values[1] : 0, m.values.count > 2 ? m.values[2] : 0)
             o.append("SizeInBytes", [
-                "Value": .int(metered), "Timestamp": JSON.timestamp(milliseconds: ctx.now),
-                "ValueInIA": 0, "ValueInStandard": .int(metered), "ValueInArchive": 0,
+                "Value": .int(total), "Timestamp": JSON.timestamp(milliseconds: m.at),
+                "ValueInIA": .int(ia), "ValueInStandard": .int(total - ia - archive), "ValueInArchive": .int(archive),
             ])
         }
         o.append("PerformanceMode", .string(fs.performanceMode))
@@ -189,7 +192,7 @@ enum EFSOperations {
                                                   invalid: EFSError.invalidPageToken("Marker"))
         }
         out.append("FileSystems", .array(found.map {
-            describe($0, region.efs, ctx, state: $0.lifecycle.observe(now: ctx.now), metered: EFSService.sizeInBytes($0, s))
+            describe($0, region.efs, ctx, state: $0.lifecycle.observe(now: ctx.now), metered: EFSService.sizeInBytes($0, s, ctx))
         }))
         out.append("NextMarker", ifPresent: next.map { .string($0) })
         return out

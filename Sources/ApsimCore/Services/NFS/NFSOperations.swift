@@ -34,6 +34,8 @@ enum NFSOperations {
     /// What one call works with: its mount's tree and directory, its identity, its path.
     struct Call {
         let mount: FileMount
+        /// The service that made the mount.
+        let owner: (any Service.Type)?
         let tree: FileTree
         let id: FileIdentity
         let path: String
@@ -52,7 +54,8 @@ enum NFSOperations {
         if changing && (mount.readOnly || health == .readOnly) { throw NFSError.errno(FileError(.EROFS), path: path) }
         let id = mount.identity(uid: input["Uid"]?.int.map(UInt32.init), gid: input["Gid"]?.int.map(UInt32.init),
                                 groups: input["Gids"]?.array?.compactMap { $0.int.map(UInt32.init) })
-        return Call(mount: mount, tree: tree, id: id, path: path)
+        if changing { owner?.changing(tree, through: mount, &s, now: ctx.now) }
+        return Call(mount: mount, owner: owner, tree: tree, id: id, path: path)
     }
 
     /// Runs a tree operation, its errno becoming the data plane's error on the call's path.
@@ -138,6 +141,7 @@ enum NFSOperations {
         let c = try call(&s, ctx, input, changing: false)
         let offset = input[M.ReadRequest.offset]?.int ?? 0, length = input[M.ReadRequest.length]?.int
         let (bytes, file) = try run(c, &s) { t throws(FileError) in try t.read(c.path, base: c.base, as: c.id, offset: offset, length: length) }
+        c.owner?.reading(file, through: c.mount, &s, now: ctx.now)
         var o = JSONObject(capacity: 3)
         if input[M.ReadRequest.encoding]?.string == "utf-8" {
             o.append("Text", .string(String(decoding: bytes, as: UTF8.self)))
