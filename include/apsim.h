@@ -78,6 +78,8 @@
 #ifndef APSIM_H
 #define APSIM_H
 
+#include <stddef.h> /* size_t */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -242,6 +244,24 @@ APSIM_API int apsim_efs_create_access_point(char **out_response_json, apsim *sim
  * request_json): creates an S3 access point and attaches it to an FSx for OpenZFS or ONTAP volume. */
 APSIM_API int apsim_fsx_create_and_attach_s3_access_point(char **out_response_json, apsim *sim,
                                                           const char *request_json);
+
+/* File data through a mount without base64 (see README, "What a client sees"):
+ *   apsim_nfs_write  nfs:Write with its bytes beside the request: request_json is nfs:Write's
+ *                    document without "Data" or "Text" (MountId, Path, Offset, ...); data and length
+ *                    the bytes (data may be NULL when length is 0). out_response_json as apsim_call.
+ *   apsim_nfs_read   nfs:Read with its bytes beside the response: on success *out_data receives the
+ *                    bytes read (release them with apsim_bytes_free; NULL when none) and
+ *                    *out_length their count; the response document has "Size" and "Eof" and no
+ *                    "Data". On failure *out_data is NULL and *out_length 0.
+ * Both return as apsim_call does (0, an HTTP status, or APSIM_E_MISUSE when a required pointer is
+ * NULL). A write's bytes are journaled with it, as any change. */
+APSIM_API int apsim_nfs_write(char **out_response_json, apsim *sim, const char *request_json, const void *data,
+                              size_t length);
+APSIM_API int apsim_nfs_read(char **out_response_json, void **out_data, size_t *out_length, apsim *sim,
+                             const char *request_json);
+
+/* Releases bytes returned by apsim_nfs_read. NULL is a harmless no-op. */
+APSIM_API void apsim_bytes_free(void *data);
 
 /* Releases a string returned by this library. NULL is a harmless no-op. */
 APSIM_API void apsim_string_free(char *s);

@@ -141,6 +141,61 @@ public func apsim_string_free(_ s: UnsafeMutablePointer<CChar>?) {
     free(s)
 }
 
+/// apsim_nfs_write (apsim.h): nfs:Write with its bytes beside the request.
+@c @implementation
+public func apsim_nfs_write(
+    _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ sim: OpaquePointer?,
+    _ requestJSON: UnsafePointer<CChar>?, _ data: UnsafeRawPointer?, _ length: Int
+) -> CInt {
+    guard let outResponseJSON else { return APSIM_E_MISUSE }
+    outResponseJSON.pointee = nil
+    guard let sim, length >= 0, data != nil || length == 0 else { return APSIM_E_MISUSE }
+    let world = Unmanaged<Handle>.fromOpaque(UnsafeRawPointer(sim)).takeUnretainedValue().world
+    let bytes = data.map { Array(UnsafeRawBufferPointer(start: $0, count: length)) } ?? []
+    switch CABI.request(requestJSON) {
+    case .success(let request):
+        return CABI.finish(outResponseJSON, world.call("nfs:Write", request, payload: CallPayload(input: bytes)))
+    case .failure(let error):
+        return CABI.finish(outResponseJSON, world.refuse(operation: "nfs:Write", error))
+    }
+}
+
+/// apsim_nfs_read (apsim.h): nfs:Read with its bytes beside the response.
+@c @implementation
+public func apsim_nfs_read(
+    _ outResponseJSON: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+    _ outData: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ outLength: UnsafeMutablePointer<Int>?,
+    _ sim: OpaquePointer?, _ requestJSON: UnsafePointer<CChar>?
+) -> CInt {
+    guard let outResponseJSON else { return APSIM_E_MISUSE }
+    outResponseJSON.pointee = nil
+    outData?.pointee = nil
+    outLength?.pointee = 0
+    guard let sim, let outData, let outLength else { return APSIM_E_MISUSE }
+    let world = Unmanaged<Handle>.fromOpaque(UnsafeRawPointer(sim)).takeUnretainedValue().world
+    let payload = CallPayload(input: nil, wantsOutput: true)
+    let result: CallResult
+    switch CABI.request(requestJSON) {
+    case .success(let request): result = world.call("nfs:Read", request, payload: payload)
+    case .failure(let error): result = world.refuse(operation: "nfs:Read", error)
+    }
+    if !result.isError, let bytes = payload.output, !bytes.isEmpty {
+        guard let buffer = malloc(bytes.count) else { return APSIM_E_NOMEM }
+        bytes.withUnsafeBytes { source in
+            if let base = source.baseAddress { buffer.copyMemory(from: base, byteCount: source.count) }
+        }
+        outData.pointee = buffer
+        outLength.pointee = bytes.count
+    }
+    return CABI.finish(outResponseJSON, result)
+}
+
+/// apsim_bytes_free (apsim.h): frees bytes apsim_nfs_read returned (NULL is a no-op).
+@c @implementation
+public func apsim_bytes_free(_ data: UnsafeMutableRawPointer?) {
+    free(data)
+}
+
 /// What an `apsim *` points to: a retained world.
 final class Handle {
     let world: World

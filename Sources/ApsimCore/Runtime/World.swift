@@ -148,7 +148,18 @@ public final class World: Sendable {
         }
     }
 
-    func call(account: String?, region: String?, accessKeyID: String? = nil, entry: OperationEntry, document: JSON) -> CallResult {
+    /// Calls `operation` with `payload`'s bytes beside its request (the binary entry points).
+    public func call(_ operation: String, _ request: String?, payload: CallPayload) -> CallResult {
+        do throws(APIError) {
+            let entry = try Operations.entry(operation)
+            return call(account: nil, region: nil, entry: entry, document: try Operations.parse(request), payload: payload)
+        } catch {
+            return CallResult(error: error, requestID: earlyRequestID(operation))
+        }
+    }
+
+    func call(account: String?, region: String?, accessKeyID: String? = nil, entry: OperationEntry, document: JSON,
+              payload: CallPayload? = nil) -> CallResult {
         let operation = entry.fullName
         do throws(APIError) {
             let account = account ?? config.accountID, region = region ?? config.region
@@ -163,8 +174,9 @@ public final class World: Sendable {
             let (requestBits, outcome) = state.withLock { s -> (IDGenerator.RequestBits?, Result<HandlerOutput, APIError>) in
                 let requestBits = entry.drawsRequestID ? s.ids.nextRequestBits() : nil
                 if let fault = s.fireFault(for: entry.fullName) { return (requestBits, .failure(fault)) }
-                let ctx = CallContext(account: account, region: region, config: config, now: s.nowMilliseconds,
+                var ctx = CallContext(account: account, region: region, config: config, now: s.nowMilliseconds,
                                       regionKey: regionKey, caller: Caller.resolve(accessKeyID, account: account, in: s))
+                ctx.payload = payload
                 do throws(APIError) {
                     let seq = s.journalSeq + 1
                     let output: HandlerOutput, changed: Bool
@@ -180,8 +192,11 @@ public final class World: Sendable {
                     if changed, let stateFile {
                         // Durable before the caller hears of it (O(1): one journal line).
                         s.journalSeq = seq
+                        // Bytes beside the request are journaled in it (base64), so a replay needs none.
+                        var journaled = input
+                        if let payload, let bytes = payload.input { journaled[payload.member] = .string(Base64.encode(bytes)) }
                         try stateFile.append(StateFile.Entry(seq: seq, account: account, region: region,
-                                                             operation: entry.fullName, request: .object(input),
+                                                             operation: entry.fullName, request: .object(journaled),
                                                              clock: ctx.now, accessKeyID: accessKeyID))
                     }
                     return (requestBits, .success(output))
@@ -315,8 +330,28 @@ public struct CallResult: Sendable {
     public var json: [UInt8] { body.serialized() }
 }
 
+/// Bytes that travel beside a call's JSON (file data through the C ABI's binary entry points,
+/// without base64): what the call takes, and what it answers.
+public final class CallPayload: @unchecked Sendable {
+    /// The input's bytes (nfs:Write's data), standing for the member `member`.
+    public let input: [UInt8]?
+    /// The member the input stands for, as the journal writes it (base64).
+    public let member: String
+    /// Whether the caller takes the answer's bytes here rather than in the document (nfs:Read).
+    public let wantsOutput: Bool
+    /// The answer's bytes (set under the world's lock by the handler, read after).
+    public internal(set) var output: [UInt8]? = nil
+
+    /// A payload of `input` bytes for `member`, and/or one that takes the answer's bytes.
+    public init(input: [UInt8]?, member: String = "Data", wantsOutput: Bool = false) {
+        (self.input, self.member, self.wantsOutput) = (input, member, wantsOutput)
+    }
+}
+
 /// Everything a handler may read about the call besides its input.
 struct CallContext: Sendable {
+    /// Bytes beside the call's JSON, when the caller used a binary entry point.
+    var payload: CallPayload? = nil
     let account, region: String
     /// Who calls (see `Caller`); the root of `account` unless the wire says otherwise.
     let caller: Caller

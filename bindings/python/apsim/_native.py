@@ -78,6 +78,9 @@ def _declare(lib: ctypes.CDLL) -> None:
         "apsim_efs_create_access_point": ([out, c_void_p, c_char_p], c_int),
         "apsim_fsx_create_and_attach_s3_access_point": ([out, c_void_p, c_char_p], c_int),
         "apsim_string_free": ([c_void_p], None),
+        "apsim_nfs_write": ([out, c_void_p, c_char_p, c_char_p, ctypes.c_size_t], c_int),
+        "apsim_nfs_read": ([out, POINTER(c_void_p), POINTER(ctypes.c_size_t), c_void_p, c_char_p], c_int),
+        "apsim_bytes_free": ([c_void_p], None),
     }
     for name, (argtypes, restype) in prototypes.items():
         fn = getattr(lib, name)

@@ -7,14 +7,14 @@ library's ``nfs:Mount`` and returns a :class:`Mount`, whose methods take ``os``'
 :class:`MountError`.
 """
 
-import base64
+import ctypes
 import errno as _errno
 import io
 import os
 import stat as _stat
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from . import _codec
+from . import _codec, _native
 
 __all__ = ["Mount", "MountError"]
 
@@ -36,6 +36,34 @@ def _stat_result(d: Dict[str, Any]) -> os.stat_result:
 def _send(sim: Any, operation: str, params: Dict[str, Any]) -> Tuple[int, Dict[str, Any]]:
     rc, text = sim._send(operation.encode(), params)
     return rc, (_codec.json_loads(text) if text else {})
+
+
+def _take(lib: Any, pointer: ctypes.c_void_p) -> Dict[str, Any]:
+    """The library's document behind ``pointer``, freed."""
+    if not pointer.value:
+        return {}
+    try:
+        return _codec.json_loads(ctypes.string_at(pointer.value))
+    finally:
+        lib.apsim_string_free(pointer)
+
+
+def _write(sim: Any, params: Dict[str, Any], data: bytes) -> Tuple[int, Dict[str, Any]]:
+    """nfs:Write with ``data`` beside the request (apsim_nfs_write: no base64)."""
+    lib, out = _native.library(), ctypes.c_void_p()
+    rc = lib.apsim_nfs_write(ctypes.byref(out), sim._handle, _codec.json_dumps(params), data, len(data))
+    return rc, _take(lib, out)
+
+
+def _read(sim: Any, params: Dict[str, Any]) -> Tuple[int, Dict[str, Any], bytes]:
+    """nfs:Read with the bytes beside the response (apsim_nfs_read)."""
+    lib, out, data, length = _native.library(), ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_size_t()
+    rc = lib.apsim_nfs_read(ctypes.byref(out), ctypes.byref(data), ctypes.byref(length), sim._handle, _codec.json_dumps(params))
+    try:
+        raw = ctypes.string_at(data.value, length.value) if data.value else b""
+    finally:
+        lib.apsim_bytes_free(data)
+    return rc, _take(lib, out), raw
 
 
 class _RemoteFile(io.BytesIO):
@@ -95,10 +123,17 @@ class Mount:
 
     # -- one call
 
-    def _call(self, operation: str, path: Any, **members: Any) -> Dict[str, Any]:
+    def _params(self, path: Any, members: Dict[str, Any]) -> Dict[str, Any]:
         params = {"MountId": self.mount_id, "Path": os.fspath(path), "Uid": self.uid, "Gid": self.gid, "Gids": list(self.groups)}
         params.update({k: v for k, v in members.items() if v is not None})
-        rc, document = _send(self._sim, "nfs:" + operation, params)
+        return params
+
+    def _call(self, operation: str, path: Any, **members: Any) -> Dict[str, Any]:
+        rc, document = _send(self._sim, "nfs:" + operation, self._params(path, members))
+        return self._checked(operation, path, rc, document)
+
+    @staticmethod
+    def _checked(operation: str, path: Any, rc: int, document: Dict[str, Any]) -> Dict[str, Any]:
         if rc != 0:
             error = document.get("Error", {})
             number = document.get("Errno") or getattr(_errno, error.get("Code", ""), None)
@@ -170,15 +205,18 @@ class Mount:
     # -- files
 
     def write_bytes(self, path: Any, data: bytes, mode: int = 0o666) -> int:
-        return self._call("Write", path, Data=base64.b64encode(bytes(data)).decode("ascii"),
-                          Mode=mode & ~self.umask & 0o7777)["Written"]
+        """Writes ``data`` (the bytes cross the library's C ABI as they are: no base64)."""
+        rc, document = _write(self._sim, self._params(path, {"Mode": mode & ~self.umask & 0o7777}), bytes(data))
+        return self._checked("Write", path, rc, document)["Written"]
 
     def write_text(self, path: Any, text: str, encoding: str = "utf-8") -> int:
         self.write_bytes(path, text.encode(encoding))
         return len(text)
 
     def read_bytes(self, path: Any) -> bytes:
-        return base64.b64decode(self._call("Read", path)["Data"])
+        rc, document, data = _read(self._sim, self._params(path, {}))
+        self._checked("Read", path, rc, document)
+        return data
 
     def read_text(self, path: Any, encoding: str = "utf-8") -> str:
         return self.read_bytes(path).decode(encoding)

@@ -113,7 +113,9 @@ enum NFSOperations {
     static func write(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let c = try call(&s, ctx, input, changing: true)
         let bytes: [UInt8]
-        if let text = input[M.WriteRequest.text]?.string {
+        if let raw = ctx.payload?.input {
+            bytes = raw  // the binary entry point: no base64
+        } else if let text = input[M.WriteRequest.text]?.string {
             bytes = Array(text.utf8)
         } else if let data = input[M.WriteRequest.data]?.string {
             guard let decoded = Base64.decode(data, maxLength: .max) else {
@@ -143,7 +145,9 @@ enum NFSOperations {
         let (bytes, file) = try run(c, &s) { t throws(FileError) in try t.read(c.path, base: c.base, as: c.id, offset: offset, length: length) }
         c.owner?.reading(file, through: c.mount, &s, now: ctx.now)
         var o = JSONObject(capacity: 3)
-        if input[M.ReadRequest.encoding]?.string == "utf-8" {
+        if let payload = ctx.payload, payload.wantsOutput {
+            payload.output = bytes  // the binary entry point: the bytes go beside the document
+        } else if input[M.ReadRequest.encoding]?.string == "utf-8" {
             o.append("Text", .string(String(decoding: bytes, as: UTF8.self)))
         } else {
             o.append("Data", .string(Base64.encode(bytes)))
