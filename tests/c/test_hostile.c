@@ -1111,6 +1111,56 @@ done:
 
 /* ---- 12. Unknown members --------------------------------------------------------------------- */
 
+/* ---- The data plane and policy documents: refused whole, the world unchanged --------------- */
+
+static void test_data_plane_and_policies(void) {
+    struct world w;
+    char req[768];
+    char mount[64] = "";
+    int rc;
+    json_t *doc;
+    if (!open_populated_world(&w)) goto done;
+    EXPECT_CALL(w.sim, "nfs:Stat", "{\"MountId\": \"mount-0123456789abcdef0\"}", 400, "ValidationException",
+                "1 validation error detected: Value null at 'path' failed to satisfy constraint: Member must not be null");
+    EXPECT_CALL(w.sim, "nfs:Chmod", "{\"MountId\": \"m\", \"Path\": \"/\", \"Mode\": 4096}", 400, "ValidationException",
+                "1 validation error detected: Value '4096' at 'mode' failed to satisfy constraint: Member must have value less than or equal to 4095");
+    EXPECT_CALL(w.sim, "nfs:Read", "{\"MountId\": \"mount-0123456789abcdef0\", \"Path\": \"/\"}", 400, "EBADF", "Bad file descriptor");
+    EXPECT_CALL(w.sim, "nfs:Mount", "{\"FileSystemId\": \"fs-0123456789abcdef0\", \"VolumeId\": \"fsvol-0123456789abcdef0\"}",
+                400, "ValidationException", "nfs:Mount takes exactly one of FileSystemId (or AccessPointArn) and VolumeId.");
+    /* A mount of the populated file system (its mount target in the open network), then bad data. */
+    snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\", \"SubnetId\": \"subnet-0123456789abcdef0\"}", w.fs);
+    json_decref(call(w.sim, "efs:DescribeFileSystems", "{}", &rc));
+    json_decref(call(w.sim, "efs:CreateMountTarget", req, &rc));
+    json_decref(call(w.sim, "efs:DescribeMountTargets", "{}", &rc));
+    snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\"}", w.fs);
+    doc = call(w.sim, "nfs:Mount", req, &rc);
+    if (CHECK_INT_EQ(rc, 0)) copy_str(mount, doc, "MountId");
+    json_decref(doc);
+    snprintf(req, sizeof req, "{\"MountId\": \"%s\", \"Path\": \"/x\", \"Data\": \"***\"}", mount);
+    EXPECT_CALL(w.sim, "nfs:Write", req, 400, "SerializationException", "Data must be base64 (RFC 4648, with padding).");
+    {
+        char name[257];
+        memset(name, 'n', 256);
+        name[256] = '\0';  /* one byte over NAME_MAX */
+        snprintf(req, sizeof req, "{\"MountId\": \"%s\", \"Path\": \"/../../%s\"}", mount, name);
+    }
+    EXPECT_CALL(w.sim, "nfs:Stat", req, 400, "ENAMETOOLONG", "File name too long");
+    /* Policy documents that are no policies. */
+    snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\", \"Policy\": \"{\\\"Statement\\\": [{\\\"Effect\\\": \\\"Allow\\\", \\\"Action\\\": \\\"*\\\","
+             " \\\"Condition\\\": {\\\"StringLike\\\": {\\\"k\\\": [{\\\"deep\\\": 1}]}}}]}\"}", w.fs);
+    EXPECT_CALL(w.sim, "efs:PutFileSystemPolicy", req, 400, "InvalidPolicyException",
+                "The file system policy is not valid: Statement 1's condition StringLike on k must have strings, numbers or booleans.");
+    snprintf(req, sizeof req, "{\"FileSystemId\": \"%s\", \"Policy\": \"{\\\"Statement\\\": {\\\"Effect\\\": \\\"Allow\\\", \\\"Action\\\": \\\"*\\\","
+             " \\\"Principal\\\": {\\\"AWS\\\": [\\\"xxx\\\"]}}}\"}", w.fs);
+    EXPECT_CALL(w.sim, "efs:PutFileSystemPolicy", req, 400, "InvalidPolicyException",
+                "The file system policy is not valid: Statement 1's Principal names 'xxx', which is no account ID, principal ARN or \"*\".");
+    EXPECT_CALL(w.sim, "apsim:PutPrincipal", "{\"Arn\": \"arn:aws:iam::123456789012:role/r\", \"Policies\": [\"{\"]}", 400,
+                "InvalidPrincipal",
+                "Invalid principal: Policies[0] is not a valid policy: The policy is not valid JSON: Malformed JSON at byte 1: expected a member name.");
+done:
+    close_world(&w);
+}
+
 static void test_unknown_members(void) {
     struct world w;
     char req[512];
@@ -1294,6 +1344,7 @@ int main(void) {
     CHECK_RUN(test_1e400);
     CHECK_RUN(test_duplicate_keys);
     CHECK_RUN(test_unknown_operations);
+    CHECK_RUN(test_data_plane_and_policies);
     CHECK_RUN(test_unknown_members);
     CHECK_RUN(test_nul_escapes);
     CHECK_RUN(test_hostile_configs);
