@@ -12,7 +12,7 @@ CC ?= cc
 CFLAGS ?= -std=c99 -O2 -Wall -Wextra -Werror
 VALGRIND := valgrind --quiet --error-exitcode=9 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
 
-.PHONY: help all deps lib cli install demo test test-swift test-c test-python test-install examples check-exports models models-update fuzz corpus bench clean
+.PHONY: help all deps lib cli install demo test test-swift test-c test-python test-install examples check-exports models models-update fuzz corpus bench bench-files clean
 
 help:
 	@echo "make lib       build .build/release/libapsim.so (static Swift stdlib, apsim_* exports only)"
@@ -132,6 +132,10 @@ corpus: lib
 BENCH_ARGS ?=
 bench: lib deps
 	bench/run.sh $(BENCH_ARGS)
+
+# The file data plane's benchmarks (issue 25; pip install pyfakefs first): apsim beside pyfakefs and tmpfs.
+bench-files: lib
+	PYTHONPATH=bindings/python APSIM_LIBRARY=$(LIB) python3 bench/python/bench_files.py
 
 clean:
 	rm -rf .build .build-fuzz .build-tsan .build-asan cli/.build build examples/c/bin tests/c/bin

@@ -44,7 +44,19 @@ final class FileNode {
     var data = SparseData()
     var target = ""
     /// Name -> inode number (directories).
-    var entries: [String: UInt64] = [:]
+    var entries: [String: UInt64] = [:] {
+        didSet { sortedNames = nil }
+    }
+    /// The entries' names in order, kept until the entries change (a listing is then linear).
+    var sortedNames: [String]? = nil
+
+    /// The entries' names sorted (made once per change of the directory).
+    func names() -> [String] {
+        if let sortedNames { return sortedNames }
+        let made = entries.keys.sorted()
+        sortedNames = made
+        return made
+    }
     /// The directory that holds this one (directories; the root is its own parent).
     var parent: UInt64
 

@@ -17,7 +17,7 @@ extension FileTree {
         let directory = try existing(path, base: base, as: id)
         guard directory.type == .directory else { throw FileError(.ENOTDIR) }
         try FileTree.check(id, [.read, .search], on: directory)
-        return directory.entries.keys.sorted().map { ($0, node(directory.entries[$0] ?? FileTree.rootIno)) }
+        return directory.names().map { ($0, node(directory.entries[$0] ?? FileTree.rootIno)) }
     }
 
     /// Makes a directory (`parents`: with its missing parents, and an existing directory is fine).

@@ -123,7 +123,7 @@ extension EFSService {
     /// else anonymous) with the keys EFS sets.
     static func clientRights(_ fs: EFSFileSystem, _ accessPoint: EFSAccessPoint?, _ input: JSONObject, iam: Bool, tls: Bool,
                              _ s: inout WorldState, _ ctx: CallContext) -> (mount: Bool, write: Bool, root: Bool) {
-        guard let text = fs.policy, let policy = try? Policy(.string(text)) else { return (true, true, true) }
+        guard let policy = fs.parsedPolicy else { return (true, true, true) }
         var principal = PolicyPrincipal.anonymous
         var context: [String: [String]] = ["aws:SecureTransport": [tls ? "true" : "false"],
                                            "elasticfilesystem:AccessedViaMountTarget": ["true"]]

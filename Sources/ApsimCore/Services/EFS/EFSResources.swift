@@ -23,7 +23,19 @@ final class EFSFileSystem: LifecycleHolder {
     /// The backup policy's status; nil while none was ever set (PolicyNotFound).
     var backupPolicy: LifecycleState?
     /// PutFileSystemPolicy's policy, as sent.
-    var policy: String?
+    var policy: String? {
+        didSet { parsed = nil }
+    }
+    /// The policy parsed, kept until it changes (a mount evaluates it without parsing it again).
+    private var parsed: Policy?
+
+    /// The policy as the evaluator takes it (nil: none, or one that does not parse).
+    var parsedPolicy: Policy? {
+        if let parsed { return parsed }
+        guard let policy, let made = try? Policy(.string(policy)) else { return nil }
+        parsed = made
+        return made
+    }
     /// ReplicationOverwriteProtection as set (a replication destination reads REPLICATING).
     var protection = "ENABLED"
     /// The replication this file system is the source of.
