@@ -67,9 +67,10 @@ enum NFSOperations {
         }
     }
 
-    /// nfs:Stat's answer for `node` at `path`.
-    static func stat(_ node: FileNode, path: String?) -> JSONObject {
-        var o = JSONObject(capacity: 11)
+    /// nfs:Stat's answer for `node` at `path` (or, for a listing, the entry `name` without Path).
+    static func stat(_ node: FileNode, path: String?, name: String? = nil) -> JSONObject {
+        var o = JSONObject(capacity: 12)
+        o.append("Name", ifPresent: name.map { .string($0) })
         o.append("Path", ifPresent: path.map { .string("/" + FileTree.components($0).joined(separator: "/")) })
         o.append("Type", .string(node.type.rawValue))
         o.append("Mode", .int(Int64(node.mode)))
@@ -95,11 +96,7 @@ enum NFSOperations {
     static func list(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let c = try call(&s, ctx, input, changing: false)
         let entries = try run(c, &s) { t throws(FileError) in try t.list(c.path, base: c.base, as: c.id) }
-        return JSONObject(["Entries": .array(entries.map { entry in
-            var o = JSONObject(["Name": .string(entry.name)])
-            for m in stat(entry.node, path: nil).members { o.append(m.key, m.value) }
-            return .object(o)
-        })])
+        return JSONObject(["Entries": .array(entries.map { .object(stat($0.node, path: nil, name: $0.name)) })])
     }
 
     static func mkdir(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
