@@ -314,4 +314,15 @@ import Glibc
     }
 
     func base64(_ bytes: [UInt8]) -> String { Base64.encode(bytes) }
+
+    @Test func hostileNumbersAreErrnosNotCrashes() throws {
+        let (w, fs) = try ready()
+        let m = JSON.string(mountID(call(w, "nfs:Mount", ["FileSystemId": .string(fs)])))
+        _ = call(w, "nfs:Write", ["MountId": m, "Path": "/f", "Text": "abc"])
+        #expect(error(call(w, "nfs:SetTimes", ["MountId": m, "Path": "/f", "Atime": .number("1e300")]).body).code == "EINVAL")
+        #expect(error(call(w, "nfs:Write", ["MountId": m, "Path": "/f", "Text": "x", "Offset": .int(Int64.max)]).body).code == "EFBIG")
+        #expect(call(w, "nfs:Read", ["MountId": m, "Path": "/f", "Offset": 1, "Length": .int(Int64.max), "Encoding": "utf-8"]).body["Text"] == "bc")
+        _ = put(w, fs, #"[{"Effect": "Allow", "Principal": "*", "Action": "*", "Condition": {"IpAddress": {"aws:SourceIp": ""}, "DateLessThan": {"aws:CurrentTime": "2026-01-01T9223372036854775807:00:00Z"}}}]"#)
+        #expect(call(w, "nfs:Mount", ["FileSystemId": .string(fs)]).status == 403)  // conditions that match nothing: no grant
+    }
 }

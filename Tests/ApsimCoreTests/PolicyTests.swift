@@ -81,5 +81,10 @@ import Testing
         #expect(try decide(.anonymous, "x:Y", resource: only(#"{"ForAllValues:StringEquals": {"k": ["a", "b"]}}"#), context: ["k": ["a", "c"]]) == .implicitDeny)
         #expect(try decide(.anonymous, "x:Y", resource: only(#"{"ForAnyValue:StringEquals": {"k": ["a", "b"]}}"#), context: ["k": ["c", "b"]]) == .allowed)
         #expect(PolicyEvaluator.glob("a*b?c", "aXXbYc") && !PolicyEvaluator.glob("a*b?c", "aXXbc"))
+        // Hostile values refuse to match rather than trap.
+        #expect(!IPv4.contains(cidr: "", address: "10.0.0.1") && !IPv4.contains(cidr: "10.0.0.0/99", address: "10.0.0.1"))
+        #expect(PolicyEvaluator.epochSeconds("2026-01-01T9223372036854775807:00:00Z") == nil)
+        #expect(PolicyEvaluator.epochSeconds("922337203685477580-01-01") == nil)
+        #expect(try decide(.anonymous, "x:Y", resource: only(#"{"IpAddress": {"aws:SourceIp": ""}}"#), context: ["aws:SourceIp": ["10.0.0.1"]]) == .implicitDeny)
     }
 }

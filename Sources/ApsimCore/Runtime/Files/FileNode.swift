@@ -116,8 +116,8 @@ struct SparseData {
 
     /// Up to `length` bytes from `offset` (holes read as zeros).
     func read(at offset: Int64, length: Int64) -> [UInt8] {
-        guard offset < size, length > 0 else { return [] }
-        let end = min(size, offset + length)
+        guard offset >= 0, offset < size, length > 0 else { return [] }
+        let end = length >= size - offset ? size : offset + length
         var out: [UInt8] = []
         out.reserveCapacity(Int(end - offset))
         var position = offset

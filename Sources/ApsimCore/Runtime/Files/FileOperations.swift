@@ -70,7 +70,7 @@ extension FileTree {
         let truncating = options.truncate ?? (options.offset == nil && !options.append)
         let offset = options.append ? (truncating ? 0 : file.data.size) : (options.offset ?? 0)
         guard offset >= 0 else { throw FileError(.EINVAL) }
-        guard offset + Int64(bytes.count) <= FileTree.maxFileSize else { throw FileError(.EFBIG) }
+        guard offset <= FileTree.maxFileSize, Int64(bytes.count) <= FileTree.maxFileSize - offset else { throw FileError(.EFBIG) }
         let before = file.data.storedBytes, sizeBefore = file.data.size
         var data = file.data
         if truncating { data.truncate(to: 0) }

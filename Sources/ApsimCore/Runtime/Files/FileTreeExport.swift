@@ -95,7 +95,9 @@ extension FileTree {
         }
         if document.raw("Sample") != nil {
             let sample = try DocumentReader(document.raw("Sample"), document.path + ".Sample")
-            self.sample = (try sample.int("At"), try sample.array("Values").compactMap(\.int))
+            let values = try sample.array("Values").compactMap(\.int)
+            guard values.count == 3 else { throw sample.invalid("Values", "expected 3 integers (total, IA, Archive)") }
+            self.sample = (try sample.int("At"), values)
         }
         let next = try document.int("NextIno")
         guard next > Int64(restored.keys.max() ?? 0) else { throw document.invalid("NextIno", "expected a number above every inode's") }

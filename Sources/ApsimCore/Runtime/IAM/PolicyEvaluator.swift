@@ -172,7 +172,8 @@ enum PolicyEvaluator {
         let digits = text.split(whereSeparator: { !$0.isNumber }).compactMap { Int64($0) }
         guard digits.count >= 3, text.count >= 10 else { return nil }
         let (y, m, d) = (digits[0], digits[1], digits[2])
-        guard (1...12).contains(m), (1...31).contains(d) else { return nil }
+        guard (0...9999).contains(y), (1...12).contains(m), (1...31).contains(d) else { return nil }
+        if digits.count >= 6, !(0...24).contains(digits[3]) || !(0...60).contains(digits[4]) || !(0...61).contains(digits[5]) { return nil }
         let yy = m <= 2 ? y - 1 : y
         let era = (yy >= 0 ? yy : yy - 399) / 400
         let yoe = yy - era * 400
@@ -206,8 +207,8 @@ enum PolicyEvaluator {
 extension IPv4 {
     /// Whether `address` is in `cidr` (`10.0.0.0/8`, or one address).
     static func contains(cidr: String, address: String) -> Bool {
-        let parts = cidr.split(separator: "/", maxSplits: 1)
-        guard let base = parse(String(parts[0])), let a = parse(address) else { return false }
+        let parts = cidr.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let first = parts.first, let base = parse(String(first)), let a = parse(address) else { return false }
         let bits = parts.count > 1 ? Int(parts[1]) ?? -1 : 32
         guard (0...32).contains(bits) else { return false }
         let mask: UInt32 = bits == 0 ? 0 : ~UInt32(0) << (32 - UInt32(bits))

@@ -54,7 +54,7 @@ enum EFSOperations {
             o.append("SizeInBytes", ["Value": 0, "ValueInIA": 0, "ValueInStandard": 0, "ValueInArchive": 0])
         } else {
             let m = metered ?? ([metadataBytes, 0, 0], ctx.now)
-            let (total, ia, archive) = (m.values[0], m.values.count > 1 ? m.values[1] : 0, m.values.count > 2 ? m.values[2] : 0)
+            let (total, ia, archive) = (m.values.first ?? metadataBytes, m.values.count > 1 ? m.values[1] : 0, m.values.count > 2 ? m.values[2] : 0)
             o.append("SizeInBytes", [
                 "Value": .int(total), "Timestamp": JSON.timestamp(milliseconds: m.at),
                 "ValueInIA": .int(ia), "ValueInStandard": .int(total - ia - archive), "ValueInArchive": .int(archive),

@@ -215,8 +215,13 @@ enum NFSOperations {
 
     static func setTimes(_ s: inout WorldState, _ ctx: CallContext, _ input: JSONObject) throws(APIError) -> JSONObject {
         let c = try call(&s, ctx, input, changing: true)
-        func ms(_ key: String) -> Int64? { input[key]?.double.map { Int64(($0 * 1000).rounded()) } }
-        let atime = ms(M.SetTimesRequest.atime), mtime = ms(M.SetTimesRequest.mtime)
+        // Seconds as milliseconds; a time beyond what a clock can hold (year 285,000) is EINVAL.
+        func ms(_ key: String) throws(APIError) -> Int64? {
+            guard let seconds = input[key]?.double else { return nil }
+            guard seconds.isFinite, seconds >= 0, seconds < 9e12 else { throw NFSError.errno(FileError(.EINVAL), path: c.path) }
+            return Int64((seconds * 1000).rounded())
+        }
+        let atime = try ms(M.SetTimesRequest.atime), mtime = try ms(M.SetTimesRequest.mtime)
         return stat(try run(c, &s) { t throws(FileError) in
             try t.setTimes(c.path, base: c.base, as: c.id, atime: atime, mtime: mtime, now: ctx.now)
         }, path: c.path)
