@@ -73,7 +73,7 @@ extension FileTree {
             case .file:
                 var data = SparseData()
                 for m in try n.objectValue("Pages").members {
-                    guard let index = Int64(m.key), index >= 0, let bytes = m.value.string.flatMap({ Base64.decode($0, maxLength: 8192) }),
+                    guard let index = Int64(m.key), index >= 0, index < FileTree.maxFileSize / Int64(SparseData.pageSize), let bytes = m.value.string.flatMap({ Base64.decode($0, maxLength: 8192) }),
                           bytes.count == SparseData.pageSize else {
                         throw n.invalid("Pages", "page '\(m.key)' is not 4096 bytes of base64 at a page number")
                     }
