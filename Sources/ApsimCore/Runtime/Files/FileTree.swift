@@ -16,11 +16,6 @@ final class FileTree {
     private(set) var nextIno: UInt64 = FileTree.rootIno + 1
     /// The file data stored in this tree, in bytes (whole 4 KiB pages).
     var storedBytes: Int64 = 0
-    /// Counts every change (`FileTrees.changing`), so a measurement of the tree can be reused
-    /// until the tree changes.
-    var version: UInt64 = 0
-    /// A measurement kept with the version (and key) it was made at (EFS's metered size).
-    var measured: (version: UInt64, key: Int64, value: Int64)? = nil
     /// A sample its owner keeps across changes (EFS's hourly metering: the size at an hour
     /// boundary, taken before the first change after it).
     var sample: (at: Int64, values: [Int64])? = nil
@@ -36,7 +31,6 @@ final class FileTree {
     /// Replaces the whole tree (a restore).
     func replace(nodes: [UInt64: FileNode], nextIno: UInt64, storedBytes: Int64) {
         (self.nodes, self.nextIno, self.storedBytes) = (nodes, nextIno, storedBytes)
-        version &+= 1
     }
 
     /// The node numbered `ino`, which must exist (directory entries and parents always do).

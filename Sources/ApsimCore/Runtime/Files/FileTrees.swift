@@ -52,10 +52,7 @@ enum FileTrees: WorldComponent {
     /// Runs `change` on the tree of `id` and keeps the world's count of stored bytes in step.
     static func changing<T>(_ tree: FileTree, in s: inout WorldState, _ change: (FileTree) throws(FileError) -> T) throws(FileError) -> T {
         let before = tree.storedBytes
-        defer {
-            s.shared(State.self).storedBytes += tree.storedBytes - before
-            tree.version &+= 1
-        }
+        defer { s.shared(State.self).storedBytes += tree.storedBytes - before }
         return try change(tree)
     }
 
